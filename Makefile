@@ -1,0 +1,37 @@
+# Thin wrapper over Meson for the README's two commands (and a few helpers).
+BUILD ?= build
+BUILD_ASAN ?= build-asan
+
+.PHONY: all deps build run test check-protocols fuzz bench clean format
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --werror
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+run: deps build
+	./$(BUILD)/coop demo
+
+test: deps
+	@scripts/run-tests
+
+check-protocols: build
+	./$(BUILD)/coop protocol check protocols/*.yaml
+
+bench: deps
+	@scripts/run-bench
+
+fuzz: deps
+	@scripts/run-fuzz $(FUZZ_SECONDS)
+
+format:
+	clang-format -i src/*/*.c src/*/*.h tests/*/*.c bench/*.c
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz

@@ -1,0 +1,331 @@
+/*
+ * engine.c — the protocol engine: from a visit's answers to a decision with its trace.
+ *
+ * Steps (spec §8): version in force, age and patient scope, applicability of the questions in
+ * file order, computed values (only once every question they need is answered), criteria,
+ * outcome and prescription lines; when something is still unknown, the questions that would
+ * decide it. Everything is in the caller's result struct: no allocation.
+ */
+#include "protocol/engine.h"
+
+#include <math.h>
+#include <string.h>
+
+void engine_input_init(struct engine_input *in, coop_date visit, coop_date birth,
+		       enum patient_sex sex)
+{
+	in->visit_date = visit;
+	in->birth_date = birth;
+	in->sex = sex;
+	for (size_t i = 0; i < PROTOCOL_MAX_QUESTIONS; i++)
+		in->answers[i] = expr_value_missing();
+}
+
+static enum tri tri_of(const struct expr_value *v)
+{
+	if (v->count == 0)
+		return v->missing ? TRI_UNKNOWN : TRI_EMPTY;
+	return v->one.u.b ? TRI_TRUE : TRI_FALSE;
+}
+
+static bool age_within(const struct age_bound *b, int years, int months, bool is_min)
+{
+	if (!b->set)
+		return true;
+	int age = b->unit == AGE_MONTHS ? months : years;
+	return is_min ? age >= b->value : age <= b->value;
+}
+
+/* Adds to `need` the question slots behind `reads` (computed slots expand to their needs). */
+static void add_needs(const struct protocol *p, const struct expr_slotset *reads,
+		      struct expr_slotset *need)
+{
+	for (size_t w = 0; w < EXPR_MAX_SLOTS / 64; w++) {
+		uint64_t bits = reads->bits[w];
+		while (bits) {
+			unsigned slot = (unsigned)(w * 64 + (unsigned)__builtin_ctzll(bits));
+			bits &= bits - 1;
+			if (slot < p->n_questions)
+				expr_slotset_add(need, slot);
+			else if (slot < p->n_questions + p->n_computed)
+				expr_slotset_union(need, &p->computed[slot - p->n_questions].needs);
+		}
+	}
+}
+
+/* Lists the questions to ask next: those in `need` that are applicable and unanswered, after
+ * pulling in what decides pending questions' applicability. Falls back to every applicable
+ * unanswered question. */
+static void list_next(const struct protocol *p, struct engine_result *r,
+		      struct expr_slotset *need)
+{
+	for (size_t i = p->n_questions; i-- > 0;) {
+		if (expr_slotset_has(need, (unsigned)i) && r->questions[i] == QS_PENDING &&
+		    p->questions[i].enable_when)
+			add_needs(p, expr_reads(p->questions[i].enable_when), need);
+	}
+	r->n_next = 0;
+	for (size_t i = 0; i < p->n_questions; i++)
+		if (expr_slotset_has(need, (unsigned)i) && r->questions[i] == QS_UNANSWERED)
+			r->next[r->n_next++] = i;
+	if (r->n_next == 0)
+		for (size_t i = 0; i < p->n_questions; i++)
+			if (r->questions[i] == QS_UNANSWERED)
+				r->next[r->n_next++] = i;
+}
+
+/* Computes a prescription line's dose for the patient. Returns false when its weight is still
+ * unknown. */
+static bool compute_line(const struct protocol *p, const struct prescription_line *l,
+			 struct engine_result *r, struct line_result *out)
+{
+	if (!l->has_dose_per_kg || l->weight_slot < 0)
+		return true;
+	const struct expr_value *w = &r->slots[l->weight_slot];
+	if (w->count == 0)
+		return !w->missing;
+	(void)p;
+	double weight = w->one.base == EXPR_INTEGER ? (double)w->one.u.i : w->one.u.d;
+	double amount = l->per_kg_amount * weight;
+	out->capped = l->per_kg_max > 0 && amount > l->per_kg_max;
+	if (out->capped)
+		amount = l->per_kg_max;
+	out->has_computed_dose = true;
+	out->weight_kg = weight;
+	if (l->per_kg_per == DOSE_PER_DAY) {
+		out->daily_amount = round(amount);
+		out->per_dose_amount =
+			l->doses_per_day > 0 ? round(amount / l->doses_per_day) : round(amount);
+	} else {
+		out->per_dose_amount = round(amount);
+		out->daily_amount = l->doses_per_day > 0 ? round(amount * l->doses_per_day) : 0;
+	}
+	return true;
+}
+
+/* Chooses the outcome and its lines; returns false (and fills `need`) when still unknown. */
+static bool decide_outcome(const struct protocol *p, struct engine_result *r,
+			   struct expr_slotset *need)
+{
+	bool unknown = false;
+	r->outcome = -1;
+	for (size_t i = 0; i < p->n_outcomes; i++) {
+		struct expr_value v;
+		expr_eval(p->outcomes[i].when, r->slots, r->scratch, &v);
+		r->outcome_when[i] = tri_of(&v);
+		if (r->outcome_when[i] == TRI_TRUE && r->outcome < 0)
+			r->outcome = (int)i;
+		if (r->outcome_when[i] == TRI_UNKNOWN) {
+			unknown = true;
+			add_needs(p, expr_reads(p->outcomes[i].when), need);
+		}
+	}
+	if (r->outcome < 0)
+		return !unknown;
+
+	const struct outcome *o = &p->outcomes[r->outcome];
+	bool complete = true;
+	r->n_lines = 0;
+	for (size_t t = 0; t < o->n_templates; t++) {
+		const struct prescription_template *tpl = &p->templates[o->templates[t]];
+		for (size_t li = 0; li < tpl->n_lines; li++) {
+			const struct prescription_line *l = &tpl->lines[li];
+			if (l->when) {
+				struct expr_value v;
+				expr_eval(l->when, r->slots, r->scratch, &v);
+				enum tri w = tri_of(&v);
+				if (w == TRI_UNKNOWN) {
+					complete = false;
+					add_needs(p, expr_reads(l->when), need);
+					continue;
+				}
+				if (w != TRI_TRUE)
+					continue;
+			}
+			if (r->n_lines >= ENGINE_MAX_LINES)
+				continue;
+			struct line_result *lr = &r->lines[r->n_lines];
+			memset(lr, 0, sizeof(*lr));
+			lr->template_index = o->templates[t];
+			lr->line_index = li;
+			if (!compute_line(p, l, r, lr)) {
+				complete = false;
+				expr_slotset_add(need, (unsigned)l->weight_slot);
+				continue;
+			}
+			r->n_lines++;
+		}
+	}
+	return complete;
+}
+
+enum coop_err engine_prepare(const struct protocol *p, const struct engine_input *in,
+			     struct engine_result *r)
+{
+	const size_t nq = p->n_questions, nc = p->n_computed;
+	r->decision = DECISION_INCOMPLETE;
+	r->urgency = URG_NONE;
+	r->scope = SCOPE_OK;
+	r->outcome = -1;
+	r->n_lines = 0;
+	r->n_next = 0;
+	r->version = protocol_version_at(p, in->visit_date);
+	if (!r->version)
+		return ERR_NOT_FOUND;
+	if (in->birth_date > in->visit_date)
+		return ERR_INVALID;
+
+	/* reserved names and scope */
+	r->age_months = date_age_months(in->birth_date, in->visit_date);
+	r->age_years = r->age_months / 12;
+	r->slots[protocol_slot_age_years(p)] = expr_value_int(r->age_years);
+	r->slots[protocol_slot_age_months(p)] = expr_value_int(r->age_months);
+	const char *sex = patient_sex_code(in->sex);
+	r->slots[protocol_slot_sex(p)] = expr_value_str(sex, strlen(sex));
+	const struct protocol_version *v = r->version;
+	if (!age_within(&v->age_min, r->age_years, r->age_months, true) ||
+	    !age_within(&v->age_max, r->age_years, r->age_months, false))
+		r->scope = SCOPE_AGE;
+	else if (v->sexes && !(v->sexes & (1u << in->sex)))
+		r->scope = SCOPE_SEX;
+
+	/* questions, in file order (enable_when reads only earlier questions) */
+	for (size_t i = 0; i < nq; i++) {
+		const struct question *q = &p->questions[i];
+		enum tri enabled = TRI_TRUE;
+		if (q->enable_when) {
+			struct expr_value e;
+			expr_eval(q->enable_when, r->slots, r->scratch, &e);
+			enabled = tri_of(&e);
+		}
+		if (enabled == TRI_TRUE) {
+			r->slots[i] = in->answers[i];
+			r->questions[i] = in->answers[i].missing ? QS_UNANSWERED : QS_ANSWERED;
+		} else if (enabled == TRI_UNKNOWN) {
+			r->slots[i] = expr_value_missing();
+			r->questions[i] = QS_PENDING;
+		} else {
+			r->slots[i] = expr_value_empty();
+			r->questions[i] = QS_NOT_APPLICABLE;
+		}
+	}
+
+	/* computed values: only when every question they need is settled */
+	for (size_t k = 0; k < nc; k++) {
+		const struct computed *c = &p->computed[k];
+		bool ready = true;
+		for (size_t w = 0; w < EXPR_MAX_SLOTS / 64 && ready; w++) {
+			uint64_t bits = c->needs.bits[w];
+			while (bits && ready) {
+				unsigned slot = (unsigned)(w * 64 + (unsigned)__builtin_ctzll(bits));
+				bits &= bits - 1;
+				if (r->slots[slot].missing)
+					ready = false;
+			}
+		}
+		if (ready)
+			expr_eval(c->expression, r->slots, r->scratch, &r->slots[nq + k]);
+		else
+			r->slots[nq + k] = expr_value_missing();
+	}
+	return COOP_OK;
+}
+
+enum coop_err engine_evaluate(const struct protocol *p, const struct engine_input *in,
+			      struct engine_result *r)
+{
+	enum coop_err rc = engine_prepare(p, in, r);
+	if (rc != COOP_OK)
+		return rc;
+
+	/* criteria */
+	bool any_unknown = false, any_fired = false;
+	for (size_t i = 0; i < p->n_criteria; i++) {
+		const struct criterion *c = &p->criteria[i];
+		struct expr_value val;
+		expr_eval(c->expression, r->slots, r->scratch, &val);
+		struct criterion_result *cr = &r->criteria[i];
+		cr->value = tri_of(&val);
+		cr->fired = c->kind == CRIT_INCLUSION ? cr->value == TRI_FALSE
+						      : cr->value == TRI_TRUE;
+		if (cr->fired) {
+			any_fired = true;
+			if (c->urgency > r->urgency)
+				r->urgency = c->urgency;
+		}
+		if (cr->value == TRI_UNKNOWN)
+			any_unknown = true;
+	}
+	for (size_t i = 0; i < p->n_outcomes; i++)
+		r->outcome_when[i] = TRI_UNKNOWN;
+
+	if (r->scope != SCOPE_OK) {
+		if (r->urgency < URG_PHYSICIAN_LATER)
+			r->urgency = URG_PHYSICIAN_LATER;
+		r->decision = DECISION_EXCLUDED;
+		return COOP_OK;
+	}
+	if (any_fired) {
+		r->decision = DECISION_EXCLUDED;
+		return COOP_OK;
+	}
+
+	struct expr_slotset need;
+	memset(&need, 0, sizeof(need));
+	if (any_unknown) {
+		for (size_t i = 0; i < p->n_criteria; i++)
+			if (r->criteria[i].value == TRI_UNKNOWN)
+				add_needs(p, expr_reads(p->criteria[i].expression), &need);
+		list_next(p, r, &need);
+		r->decision = DECISION_INCOMPLETE;
+		return COOP_OK;
+	}
+
+	if (!decide_outcome(p, r, &need)) {
+		r->outcome = -1;
+		r->n_lines = 0;
+		list_next(p, r, &need);
+		r->decision = DECISION_INCOMPLETE;
+		return COOP_OK;
+	}
+	if (r->outcome < 0) {
+		/* no outcome applies (the load-time check normally prevents this) */
+		r->scope = SCOPE_NO_OUTCOME;
+		r->urgency = URG_PHYSICIAN_LATER;
+		r->decision = DECISION_EXCLUDED;
+		return COOP_OK;
+	}
+	r->decision = DECISION_INCLUDED;
+	return COOP_OK;
+}
+
+const char *decision_code(enum decision d)
+{
+	switch (d) {
+	case DECISION_INCOMPLETE: return "incomplete";
+	case DECISION_EXCLUDED: return "excluded";
+	case DECISION_INCLUDED: return "included";
+	}
+	return "?";
+}
+
+const char *decision_label_fr(enum decision d)
+{
+	switch (d) {
+	case DECISION_INCOMPLETE: return "Évaluation incomplète";
+	case DECISION_EXCLUDED: return "Patient exclu du protocole";
+	case DECISION_INCLUDED: return "Patient inclus dans le protocole";
+	}
+	return "?";
+}
+
+const char *tri_code(enum tri t)
+{
+	switch (t) {
+	case TRI_FALSE: return "false";
+	case TRI_TRUE: return "true";
+	case TRI_UNKNOWN: return "unknown";
+	case TRI_EMPTY: return "not_applicable";
+	}
+	return "?";
+}

@@ -1,0 +1,102 @@
+/*
+ * engine.h — decides, for one patient visit, what a protocol says: incomplete, excluded or
+ * included, with the full trace of why.
+ *
+ * Pure: no I/O, no allocation, deterministic. The caller owns the input (answer strings and
+ * collections must stay alive while the result is used) and the result struct, which is large
+ * (a few tens of KiB): reuse one per thread. Semantics: docs/internals/protocol-format-spec.md §8.
+ */
+#ifndef COOP_PROTOCOL_ENGINE_H
+#define COOP_PROTOCOL_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/date.h"
+#include "core/error.h"
+#include "protocol/expr.h"
+#include "protocol/protocol.h"
+
+#define ENGINE_MAX_SLOTS (PROTOCOL_MAX_QUESTIONS + PROTOCOL_MAX_COMPUTED + PROTOCOL_RESERVED_SLOTS)
+#define ENGINE_MAX_LINES 64
+
+/* One visit: who the patient is, when, and the answers so far. */
+struct engine_input {
+	coop_date visit_date;
+	coop_date birth_date;
+	enum patient_sex sex;
+	/* answers[i] is question i's answer, or expr_value_missing() when unanswered. */
+	struct expr_value answers[PROTOCOL_MAX_QUESTIONS];
+};
+
+enum decision { DECISION_INCOMPLETE, DECISION_EXCLUDED, DECISION_INCLUDED };
+
+/* What a criterion, condition or question came to. */
+enum tri { TRI_FALSE, TRI_TRUE, TRI_UNKNOWN, TRI_EMPTY /* not applicable */ };
+
+enum question_state {
+	QS_ANSWERED,
+	QS_UNANSWERED,       /* applicable, no answer yet */
+	QS_NOT_APPLICABLE,   /* enable_when is false */
+	QS_PENDING,          /* enable_when still unknown */
+};
+
+/* Why the patient is out of the protocol's scope, if they are. */
+enum scope_failure { SCOPE_OK, SCOPE_AGE, SCOPE_SEX, SCOPE_NO_OUTCOME };
+
+struct criterion_result {
+	enum tri value;
+	bool fired;
+};
+
+/* A prescription line chosen for the patient, with its computed dose. */
+struct line_result {
+	size_t template_index;
+	size_t line_index;
+	bool has_computed_dose;    /* dose_per_kg with a known weight */
+	double weight_kg;
+	double per_dose_amount;    /* rounded to the nearest whole unit */
+	double daily_amount;       /* rounded; 0 when doses_per_day is not given (per dose) */
+	bool capped;               /* the maximum applied */
+};
+
+struct engine_result {
+	enum decision decision;
+	const struct protocol_version *version;
+	int age_years, age_months;
+	enum scope_failure scope;
+	enum urgency urgency;      /* strongest urgency of what fired (excluded only) */
+	struct criterion_result criteria[PROTOCOL_MAX_CRITERIA];
+	enum question_state questions[PROTOCOL_MAX_QUESTIONS];
+	struct expr_value slots[ENGINE_MAX_SLOTS]; /* every field's value, as used */
+	enum tri outcome_when[PROTOCOL_MAX_OUTCOMES];
+	int outcome;               /* index of the chosen outcome, -1 if none */
+	struct line_result lines[ENGINE_MAX_LINES];
+	size_t n_lines;
+	size_t next[PROTOCOL_MAX_QUESTIONS]; /* question indexes to ask next, in order */
+	size_t n_next;
+	struct expr_item scratch[EXPR_MAX_ITEMS];
+};
+
+/* Fills *in with "no answer" for every question, visit and birth dates, and the sex. */
+void engine_input_init(struct engine_input *in, coop_date visit, coop_date birth,
+		       enum patient_sex sex);
+
+/* Runs the protocol on the visit. Returns COOP_OK and fills *r; ERR_NOT_FOUND when no version
+ * of the protocol is in force on the visit date; ERR_INVALID when the birth date is after the
+ * visit date. Never allocates; safe on any answers (types were checked by the decoder). */
+enum coop_err engine_evaluate(const struct protocol *p, const struct engine_input *in,
+			      struct engine_result *r);
+
+/* The first steps of engine_evaluate(): version in force, age, scope, question applicability and
+ * computed values, leaving r->version, r->age_*, r->scope, r->questions and r->slots filled.
+ * For tools that need the field values as the engine sees them (load-time checks, differential
+ * tests). Same errors as engine_evaluate(). */
+enum coop_err engine_prepare(const struct protocol *p, const struct engine_input *in,
+			     struct engine_result *r);
+
+const char *decision_code(enum decision d);   /* "incomplete", "excluded", "included" */
+const char *decision_label_fr(enum decision d);
+const char *tri_code(enum tri t);             /* "true", "false", "unknown", "not_applicable" */
+
+#endif

@@ -1,0 +1,1519 @@
+/*
+ * expr.c — lexer, parser, type checker and evaluator of the FHIRPath subset.
+ *
+ * Compilation is one recursive-descent pass over the tokens: each node is typed as soon as it is
+ * built, so a type error is reported at the operator that causes it. The tree lives in the
+ * caller's arena. Evaluation walks the tree with plain struct values (no allocation); runtime
+ * collections (unions) are built in a caller-provided scratch array.
+ *
+ * "Missing" marks (see expr.h and the spec §7) travel with empty values: a strict operator whose
+ * operands include a definitely-empty value is definitely empty; otherwise a missing operand
+ * makes the result missing. Logical operators follow FHIRPath's three-valued tables, and a result
+ * decided by a definite operand (false and x) is definite.
+ */
+#include "protocol/expr.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- tokens */
+
+enum tok_kind {
+	T_END,
+	T_IDENT,   /* plain or `delimited` */
+	T_INT,
+	T_DEC,
+	T_STRING,
+	T_DATE,
+	T_LPAREN,
+	T_RPAREN,
+	T_LBRACE,
+	T_RBRACE,
+	T_COMMA,
+	T_DOT,
+	T_PIPE,
+	T_PLUS,
+	T_MINUS,
+	T_STAR,
+	T_SLASH,
+	T_EQ,
+	T_NE,
+	T_LT,
+	T_LE,
+	T_GT,
+	T_GE,
+};
+
+struct token {
+	enum tok_kind kind;
+	size_t offset;
+	size_t len;       /* bytes of the token in the source */
+	bool delimited;   /* identifier was back-quoted */
+	int64_t ival;
+	double dval;
+	coop_date date;
+	const char *text; /* identifier or decoded string (arena) */
+	size_t text_len;
+};
+
+/* ---------------------------------------------------------------- tree */
+
+enum node_op {
+	N_LIT,
+	N_FIELD,
+	N_EMPTY,
+	N_AND,
+	N_OR,
+	N_XOR,
+	N_IMPLIES,
+	N_NOT,
+	N_EQ,
+	N_NE,
+	N_LT,
+	N_LE,
+	N_GT,
+	N_GE,
+	N_ADD,
+	N_SUB,
+	N_MUL,
+	N_DIV,
+	N_IDIV,
+	N_MOD,
+	N_UNION,
+	N_IN,
+	N_CONTAINS,
+	N_EXISTS,
+	N_ISEMPTY,
+	N_COUNT,
+	N_ABS,
+	N_IIF,
+};
+
+struct node {
+	enum node_op op;
+	struct expr_type type;
+	size_t offset;
+	struct node *a, *b, *c;
+	unsigned slot;
+	struct expr_item lit;
+};
+
+struct expr {
+	struct node *root;
+	struct expr_type type;
+	struct expr_slotset reads;
+	const char *source;
+};
+
+struct parser {
+	struct arena *arena;
+	const char *src;
+	size_t len;
+	size_t pos;
+	struct token tok; /* current token */
+	const struct expr_symbols *syms;
+	struct expr_slotset reads;
+	struct expr_error *err;
+	enum coop_err status;
+	int depth;
+};
+
+/* ---------------------------------------------------------------- errors */
+
+static void fail(struct parser *p, size_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(struct parser *p, size_t offset, const char *fmt, ...)
+{
+	if (p->status != COOP_OK)
+		return; /* keep the first error */
+	p->status = ERR_INVALID;
+	if (!p->err)
+		return;
+	p->err->offset = offset;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->err->message, sizeof(p->err->message), fmt, ap);
+	va_end(ap);
+}
+
+static void fail_nomem(struct parser *p)
+{
+	if (p->status != COOP_OK)
+		return;
+	p->status = ERR_NOMEM;
+	if (p->err) {
+		p->err->offset = 0;
+		snprintf(p->err->message, sizeof(p->err->message), "mémoire insuffisante");
+	}
+}
+
+/* ---------------------------------------------------------------- lexer */
+
+static bool is_ident_start(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool is_ident_char(unsigned char c)
+{
+	return is_ident_start(c) || (c >= '0' && c <= '9');
+}
+
+static bool is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Appends the UTF-8 encoding of code point cp to out; returns bytes written (0 if invalid). */
+static size_t utf8_encode(uint32_t cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp >= 0xD800 && cp <= 0xDFFF)
+		return 0;
+	out[0] = (char)(0xE0 | (cp >> 12));
+	out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[2] = (char)(0x80 | (cp & 0x3F));
+	return 3;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Lexes a quoted string or delimited identifier starting at p->pos (the quote). */
+static void lex_quoted(struct parser *p, char quote, struct token *t)
+{
+	size_t start = p->pos;
+	char *out = arena_alloc(p->arena, p->len - start + 1);
+	size_t n = 0;
+	if (!out) {
+		fail_nomem(p);
+		return;
+	}
+	p->pos++;
+	for (;;) {
+		if (p->pos >= p->len) {
+			fail(p, start, quote == '\'' ? "texte entre apostrophes non terminé"
+						     : "nom entre accents graves non terminé");
+			return;
+		}
+		char c = p->src[p->pos];
+		if (c == quote) {
+			p->pos++;
+			break;
+		}
+		if (c == '\\') {
+			if (p->pos + 1 >= p->len) {
+				fail(p, p->pos, "échappement incomplet");
+				return;
+			}
+			char e = p->src[p->pos + 1];
+			p->pos += 2;
+			switch (e) {
+			case '\'': out[n++] = '\''; break;
+			case '"': out[n++] = '"'; break;
+			case '`': out[n++] = '`'; break;
+			case '\\': out[n++] = '\\'; break;
+			case '/': out[n++] = '/'; break;
+			case 'n': out[n++] = '\n'; break;
+			case 't': out[n++] = '\t'; break;
+			case 'r': out[n++] = '\r'; break;
+			case 'f': out[n++] = '\f'; break;
+			case 'u': {
+				uint32_t cp = 0;
+				for (int i = 0; i < 4; i++) {
+					int h = p->pos < p->len ? hex_value(p->src[p->pos]) : -1;
+					if (h < 0) {
+						fail(p, p->pos, "séquence \\u incorrecte : 4 chiffres hexadécimaux attendus");
+						return;
+					}
+					cp = cp * 16 + (uint32_t)h;
+					p->pos++;
+				}
+				size_t w = utf8_encode(cp, out + n);
+				if (w == 0) {
+					fail(p, p->pos - 6, "caractère \\u invalide");
+					return;
+				}
+				n += w;
+				break;
+			}
+			default:
+				fail(p, p->pos - 2, "échappement inconnu « \\%c »", e);
+				return;
+			}
+			continue;
+		}
+		if ((unsigned char)c < 0x20) {
+			fail(p, p->pos, "caractère de contrôle dans un texte");
+			return;
+		}
+		out[n++] = c;
+		p->pos++;
+	}
+	out[n] = '\0';
+	t->text = out;
+	t->text_len = n;
+	t->len = p->pos - start;
+}
+
+static void lex_number(struct parser *p, struct token *t)
+{
+	size_t start = p->pos;
+	int64_t mant = 0;
+	int digits = 0, frac = 0;
+	bool dot = false;
+	while (p->pos < p->len) {
+		char c = p->src[p->pos];
+		if (is_digit((unsigned char)c)) {
+			if (digits >= 18) {
+				fail(p, start, "nombre trop long (18 chiffres au plus)");
+				return;
+			}
+			mant = mant * 10 + (c - '0');
+			digits++;
+			if (dot)
+				frac++;
+			p->pos++;
+		} else if (c == '.' && !dot && p->pos + 1 < p->len &&
+			   is_digit((unsigned char)p->src[p->pos + 1])) {
+			dot = true;
+			p->pos++;
+		} else {
+			break;
+		}
+	}
+	if (p->pos < p->len && is_ident_start((unsigned char)p->src[p->pos])) {
+		fail(p, p->pos, "caractère inattendu après un nombre");
+		return;
+	}
+	t->len = p->pos - start;
+	if (dot) {
+		double d = (double)mant;
+		for (int i = 0; i < frac; i++)
+			d /= 10.0;
+		t->kind = T_DEC;
+		t->dval = d;
+	} else {
+		if (mant > INT32_MAX) {
+			fail(p, start, "entier trop grand (2147483647 au plus)");
+			return;
+		}
+		t->kind = T_INT;
+		t->ival = mant;
+	}
+}
+
+/* Reads the next token into p->tok. */
+static void next(struct parser *p)
+{
+	struct token t = {0};
+	while (p->pos < p->len) {
+		char c = p->src[p->pos];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			p->pos++;
+		else
+			break;
+	}
+	t.offset = p->pos;
+	if (p->pos >= p->len) {
+		t.kind = T_END;
+		p->tok = t;
+		return;
+	}
+	unsigned char c = (unsigned char)p->src[p->pos];
+	char c2 = p->pos + 1 < p->len ? p->src[p->pos + 1] : '\0';
+	t.len = 1;
+	if (is_ident_start(c)) {
+		size_t s = p->pos;
+		while (p->pos < p->len && is_ident_char((unsigned char)p->src[p->pos]))
+			p->pos++;
+		t.kind = T_IDENT;
+		t.text = p->src + s;
+		t.text_len = p->pos - s;
+		t.len = t.text_len;
+		p->tok = t;
+		return;
+	}
+	if (is_digit(c)) {
+		lex_number(p, &t);
+		p->tok = t;
+		return;
+	}
+	switch (c) {
+	case '\'':
+		t.kind = T_STRING;
+		lex_quoted(p, '\'', &t);
+		p->tok = t;
+		return;
+	case '`':
+		t.kind = T_IDENT;
+		t.delimited = true;
+		lex_quoted(p, '`', &t);
+		p->tok = t;
+		return;
+	case '@': {
+		size_t s = p->pos + 1;
+		size_t e = s;
+		while (e < p->len && (is_digit((unsigned char)p->src[e]) || p->src[e] == '-'))
+			e++;
+		if (e < p->len && (p->src[e] == 'T' || p->src[e] == ':')) {
+			fail(p, p->pos, "seules les dates AAAA-MM-JJ sont acceptées (pas d'heure)");
+			return;
+		}
+		if (!date_parse(p->src + s, e - s, &t.date)) {
+			fail(p, p->pos, "date invalide : la forme attendue est @AAAA-MM-JJ");
+			return;
+		}
+		t.kind = T_DATE;
+		t.len = e - p->pos;
+		p->pos = e;
+		p->tok = t;
+		return;
+	}
+	case '(': t.kind = T_LPAREN; break;
+	case ')': t.kind = T_RPAREN; break;
+	case '{': t.kind = T_LBRACE; break;
+	case '}': t.kind = T_RBRACE; break;
+	case ',': t.kind = T_COMMA; break;
+	case '.': t.kind = T_DOT; break;
+	case '|': t.kind = T_PIPE; break;
+	case '+': t.kind = T_PLUS; break;
+	case '-': t.kind = T_MINUS; break;
+	case '*': t.kind = T_STAR; break;
+	case '/': t.kind = T_SLASH; break;
+	case '=': t.kind = T_EQ; break;
+	case '!':
+		if (c2 == '=') {
+			t.kind = T_NE;
+			t.len = 2;
+			break;
+		}
+		fail(p, p->pos, "caractère inattendu « ! » (utiliser != ou .not())");
+		return;
+	case '<':
+		t.kind = c2 == '=' ? T_LE : T_LT;
+		t.len = c2 == '=' ? 2 : 1;
+		break;
+	case '>':
+		t.kind = c2 == '=' ? T_GE : T_GT;
+		t.len = c2 == '=' ? 2 : 1;
+		break;
+	default:
+		if (c >= 0x20 && c < 0x7f)
+			fail(p, p->pos, "caractère inattendu « %c »", c);
+		else
+			fail(p, p->pos, "caractère inattendu (octet 0x%02X)", c);
+		return;
+	}
+	p->pos += t.len;
+	p->tok = t;
+}
+
+static bool tok_is_word(const struct parser *p, const char *word)
+{
+	size_t n = strlen(word);
+	return p->tok.kind == T_IDENT && !p->tok.delimited && p->tok.text_len == n &&
+	       memcmp(p->tok.text, word, n) == 0;
+}
+
+static bool is_keyword(const char *s, size_t n)
+{
+	static const char *const words[] = {"and", "or",   "xor",  "implies", "div",  "mod",
+					    "in",  "contains", "true", "false", "is", "as"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0)
+			return true;
+	return false;
+}
+
+/* ---------------------------------------------------------------- types */
+
+static const struct expr_type T_BOOL = {EXPR_BOOLEAN, false};
+static const struct expr_type T_INTEGER = {EXPR_INTEGER, false};
+static const struct expr_type T_DECIMAL = {EXPR_DECIMAL, false};
+
+static bool is_numeric(enum expr_base b)
+{
+	return b == EXPR_INTEGER || b == EXPR_DECIMAL;
+}
+
+const char *expr_type_name_fr(struct expr_type t)
+{
+	if (t.collection) {
+		switch (t.base) {
+		case EXPR_BOOLEAN: return "liste de booléens";
+		case EXPR_INTEGER: return "liste d'entiers";
+		case EXPR_DECIMAL: return "liste de décimaux";
+		case EXPR_STRING: return "liste de textes";
+		case EXPR_DATE: return "liste de dates";
+		case EXPR_NONE: return "collection vide";
+		}
+	}
+	switch (t.base) {
+	case EXPR_BOOLEAN: return "booléen";
+	case EXPR_INTEGER: return "entier";
+	case EXPR_DECIMAL: return "décimal";
+	case EXPR_STRING: return "texte";
+	case EXPR_DATE: return "date";
+	case EXPR_NONE: return "collection vide";
+	}
+	return "?";
+}
+
+/* Bases compatible for comparison / equality / union. */
+static bool bases_compatible(enum expr_base a, enum expr_base b)
+{
+	if (a == EXPR_NONE || b == EXPR_NONE || a == b)
+		return true;
+	return is_numeric(a) && is_numeric(b);
+}
+
+static enum expr_base joined_base(enum expr_base a, enum expr_base b)
+{
+	if (a == EXPR_NONE)
+		return b;
+	if (b == EXPR_NONE || a == b)
+		return a;
+	return EXPR_DECIMAL; /* integer with decimal */
+}
+
+/* ---------------------------------------------------------------- parser */
+
+static struct node *new_node(struct parser *p, enum node_op op, size_t offset)
+{
+	struct node *n = arena_alloc(p->arena, sizeof(*n));
+	if (!n) {
+		fail_nomem(p);
+		return NULL;
+	}
+	n->op = op;
+	n->offset = offset;
+	return n;
+}
+
+static struct node *parse_expr(struct parser *p);
+
+static bool expect(struct parser *p, enum tok_kind k, const char *what)
+{
+	if (p->tok.kind != k) {
+		fail(p, p->tok.offset, "%s attendu", what);
+		return false;
+	}
+	next(p);
+	return p->status == COOP_OK;
+}
+
+static bool need_boolean(struct parser *p, const struct node *n, const char *op)
+{
+	if ((n->type.base == EXPR_BOOLEAN || n->type.base == EXPR_NONE) && !n->type.collection)
+		return true;
+	fail(p, n->offset, "« %s » s'applique à un booléen, pas à : %s", op,
+	     expr_type_name_fr(n->type));
+	return false;
+}
+
+static bool need_singleton(struct parser *p, const struct node *n, const char *op)
+{
+	if (!n->type.collection)
+		return true;
+	fail(p, n->offset, "« %s » attend une seule valeur, pas une %s", op,
+	     expr_type_name_fr(n->type));
+	return false;
+}
+
+static bool need_numeric(struct parser *p, const struct node *n, const char *op)
+{
+	if (!need_singleton(p, n, op))
+		return false;
+	if (is_numeric(n->type.base) || n->type.base == EXPR_NONE)
+		return true;
+	fail(p, n->offset, "« %s » s'applique à un nombre, pas à : %s", op,
+	     expr_type_name_fr(n->type));
+	return false;
+}
+
+/* Builds a typed binary node; returns NULL after reporting on a type error. */
+static struct node *binary(struct parser *p, enum node_op op, const char *name, size_t offset,
+			   struct node *a, struct node *b)
+{
+	struct node *n = new_node(p, op, offset);
+	if (!n)
+		return NULL;
+	n->a = a;
+	n->b = b;
+	switch (op) {
+	case N_AND:
+	case N_OR:
+	case N_XOR:
+	case N_IMPLIES:
+		if (!need_boolean(p, a, name) || !need_boolean(p, b, name))
+			return NULL;
+		n->type = T_BOOL;
+		break;
+	case N_EQ:
+	case N_NE:
+		if (!bases_compatible(a->type.base, b->type.base)) {
+			fail(p, offset, "comparaison impossible entre %s et %s",
+			     expr_type_name_fr(a->type), expr_type_name_fr(b->type));
+			return NULL;
+		}
+		n->type = T_BOOL;
+		break;
+	case N_LT:
+	case N_LE:
+	case N_GT:
+	case N_GE:
+		if (!need_singleton(p, a, name) || !need_singleton(p, b, name))
+			return NULL;
+		if (!bases_compatible(a->type.base, b->type.base) ||
+		    a->type.base == EXPR_BOOLEAN || b->type.base == EXPR_BOOLEAN) {
+			fail(p, offset, "comparaison « %s » impossible entre %s et %s", name,
+			     expr_type_name_fr(a->type), expr_type_name_fr(b->type));
+			return NULL;
+		}
+		n->type = T_BOOL;
+		break;
+	case N_ADD:
+	case N_SUB:
+	case N_MUL:
+		if (!need_numeric(p, a, name) || !need_numeric(p, b, name))
+			return NULL;
+		n->type.base = (a->type.base == EXPR_INTEGER && b->type.base == EXPR_INTEGER)
+				       ? EXPR_INTEGER
+				       : (a->type.base == EXPR_NONE && b->type.base == EXPR_NONE)
+						 ? EXPR_NONE
+						 : joined_base(a->type.base, b->type.base);
+		break;
+	case N_DIV:
+		if (!need_numeric(p, a, name) || !need_numeric(p, b, name))
+			return NULL;
+		n->type = T_DECIMAL;
+		break;
+	case N_IDIV:
+	case N_MOD:
+		if (!need_singleton(p, a, name) || !need_singleton(p, b, name))
+			return NULL;
+		if ((a->type.base != EXPR_INTEGER && a->type.base != EXPR_NONE) ||
+		    (b->type.base != EXPR_INTEGER && b->type.base != EXPR_NONE)) {
+			fail(p, offset, "« %s » s'applique à deux entiers", name);
+			return NULL;
+		}
+		n->type = T_INTEGER;
+		break;
+	case N_UNION:
+		if (!bases_compatible(a->type.base, b->type.base)) {
+			fail(p, offset, "union « | » impossible entre %s et %s",
+			     expr_type_name_fr(a->type), expr_type_name_fr(b->type));
+			return NULL;
+		}
+		n->type.base = joined_base(a->type.base, b->type.base);
+		n->type.collection = true;
+		break;
+	case N_IN:
+		if (!need_singleton(p, a, name))
+			return NULL;
+		if (!bases_compatible(a->type.base, b->type.base)) {
+			fail(p, offset, "« in » impossible : %s cherché dans %s",
+			     expr_type_name_fr(a->type), expr_type_name_fr(b->type));
+			return NULL;
+		}
+		n->type = T_BOOL;
+		break;
+	case N_CONTAINS:
+		if (!need_singleton(p, b, name))
+			return NULL;
+		if (!bases_compatible(a->type.base, b->type.base)) {
+			fail(p, offset, "« contains » impossible : %s cherché dans %s",
+			     expr_type_name_fr(b->type), expr_type_name_fr(a->type));
+			return NULL;
+		}
+		n->type = T_BOOL;
+		break;
+	default:
+		assert(0);
+	}
+	return n;
+}
+
+static bool enter(struct parser *p)
+{
+	if (++p->depth > EXPR_MAX_DEPTH) {
+		fail(p, p->tok.offset, "expression trop imbriquée (%d niveaux au plus)",
+		     EXPR_MAX_DEPTH);
+		return false;
+	}
+	return true;
+}
+
+static struct node *parse_function(struct parser *p, const struct token *name, struct node *recv)
+{
+	/* p->tok is '(' */
+	struct node *args[3] = {NULL, NULL, NULL};
+	int nargs = 0;
+	next(p);
+	if (p->status != COOP_OK)
+		return NULL;
+	if (p->tok.kind != T_RPAREN) {
+		for (;;) {
+			if (nargs == 3) {
+				fail(p, p->tok.offset, "trop d'arguments");
+				return NULL;
+			}
+			args[nargs] = parse_expr(p);
+			if (!args[nargs])
+				return NULL;
+			nargs++;
+			if (p->tok.kind == T_COMMA) {
+				next(p);
+				if (p->status != COOP_OK)
+					return NULL;
+				continue;
+			}
+			break;
+		}
+	}
+	if (!expect(p, T_RPAREN, "« ) »"))
+		return NULL;
+
+	const char *fn = name->text;
+	size_t fl = name->text_len;
+#define IS(word) (fl == sizeof(word) - 1 && memcmp(fn, word, fl) == 0)
+	struct node *n = NULL;
+	if (IS("iif")) {
+		if (recv) {
+			fail(p, name->offset, "iif() s'écrit iif(condition, alors, sinon)");
+			return NULL;
+		}
+		if (nargs < 2) {
+			fail(p, name->offset, "iif() attend 2 ou 3 arguments");
+			return NULL;
+		}
+		if (!need_boolean(p, args[0], "iif"))
+			return NULL;
+		if (nargs == 3 && !bases_compatible(args[1]->type.base, args[2]->type.base)) {
+			fail(p, args[2]->offset, "les deux branches de iif() doivent être du même type (%s, %s)",
+			     expr_type_name_fr(args[1]->type), expr_type_name_fr(args[2]->type));
+			return NULL;
+		}
+		n = new_node(p, N_IIF, name->offset);
+		if (!n)
+			return NULL;
+		n->a = args[0];
+		n->b = args[1];
+		n->c = args[2];
+		n->type.base = nargs == 3 ? joined_base(args[1]->type.base, args[2]->type.base)
+					  : args[1]->type.base;
+		n->type.collection =
+			args[1]->type.collection || (nargs == 3 && args[2]->type.collection);
+		return n;
+	}
+	enum node_op op;
+	if (IS("not"))
+		op = N_NOT;
+	else if (IS("exists"))
+		op = N_EXISTS;
+	else if (IS("empty"))
+		op = N_ISEMPTY;
+	else if (IS("count"))
+		op = N_COUNT;
+	else if (IS("abs"))
+		op = N_ABS;
+	else {
+		fail(p, name->offset, "fonction inconnue « %.*s » (permises : not, exists, empty, count, abs, iif)",
+		     (int)(fl > 40 ? 40 : fl), fn);
+		return NULL;
+	}
+#undef IS
+	if (!recv) {
+		fail(p, name->offset, "« %.*s() » s'écrit après une valeur, par exemple fievre.%.*s()",
+		     (int)fl, fn, (int)fl, fn);
+		return NULL;
+	}
+	if (nargs != 0) {
+		fail(p, name->offset, "« %.*s() » ne prend pas d'argument", (int)fl, fn);
+		return NULL;
+	}
+	n = new_node(p, op, name->offset);
+	if (!n)
+		return NULL;
+	n->a = recv;
+	switch (op) {
+	case N_NOT:
+		if (!need_boolean(p, recv, "not()"))
+			return NULL;
+		n->type = T_BOOL;
+		break;
+	case N_EXISTS:
+	case N_ISEMPTY:
+		n->type = T_BOOL;
+		break;
+	case N_COUNT:
+		n->type = T_INTEGER;
+		break;
+	case N_ABS:
+		if (!need_numeric(p, recv, "abs()"))
+			return NULL;
+		n->type = recv->type;
+		break;
+	default:
+		assert(0);
+	}
+	return n;
+}
+
+static struct node *parse_primary(struct parser *p)
+{
+	struct token t = p->tok;
+	struct node *n = NULL;
+	switch (t.kind) {
+	case T_INT:
+	case T_DEC:
+	case T_STRING:
+	case T_DATE:
+		n = new_node(p, N_LIT, t.offset);
+		if (!n)
+			return NULL;
+		if (t.kind == T_INT) {
+			n->lit.base = EXPR_INTEGER;
+			n->lit.u.i = t.ival;
+		} else if (t.kind == T_DEC) {
+			n->lit.base = EXPR_DECIMAL;
+			n->lit.u.d = t.dval;
+		} else if (t.kind == T_STRING) {
+			n->lit.base = EXPR_STRING;
+			n->lit.u.str.s = t.text;
+			n->lit.u.str.len = (uint32_t)t.text_len;
+		} else {
+			n->lit.base = EXPR_DATE;
+			n->lit.u.date = t.date;
+		}
+		n->type.base = n->lit.base;
+		next(p);
+		return n;
+	case T_LPAREN:
+		next(p);
+		if (p->status != COOP_OK)
+			return NULL;
+		n = parse_expr(p);
+		if (!n || !expect(p, T_RPAREN, "« ) »"))
+			return NULL;
+		return n;
+	case T_LBRACE:
+		next(p);
+		if (p->status != COOP_OK || !expect(p, T_RBRACE, "« } » (seule la collection vide {} est permise)"))
+			return NULL;
+		n = new_node(p, N_EMPTY, t.offset);
+		if (n)
+			n->type.base = EXPR_NONE;
+		return n;
+	case T_IDENT:
+		break;
+	case T_END:
+		fail(p, t.offset, "expression incomplète");
+		return NULL;
+	default:
+		fail(p, t.offset, "valeur attendue");
+		return NULL;
+	}
+
+	/* identifiers: true / false / function call / field */
+	if (!t.delimited && t.text_len == 4 && memcmp(t.text, "true", 4) == 0) {
+		next(p);
+		n = new_node(p, N_LIT, t.offset);
+		if (n) {
+			n->lit.base = EXPR_BOOLEAN;
+			n->lit.u.b = true;
+			n->type = T_BOOL;
+		}
+		return n;
+	}
+	if (!t.delimited && t.text_len == 5 && memcmp(t.text, "false", 5) == 0) {
+		next(p);
+		n = new_node(p, N_LIT, t.offset);
+		if (n) {
+			n->lit.base = EXPR_BOOLEAN;
+			n->lit.u.b = false;
+			n->type = T_BOOL;
+		}
+		return n;
+	}
+	if (!t.delimited && is_keyword(t.text, t.text_len)) {
+		fail(p, t.offset, "mot réservé « %.*s » à cette place", (int)t.text_len, t.text);
+		return NULL;
+	}
+	next(p);
+	if (p->status != COOP_OK)
+		return NULL;
+	if (p->tok.kind == T_LPAREN && !t.delimited)
+		return parse_function(p, &t, NULL);
+	for (size_t i = 0; i < p->syms->count; i++) {
+		const char *name = p->syms->names[i];
+		if (strlen(name) == t.text_len && memcmp(name, t.text, t.text_len) == 0) {
+			n = new_node(p, N_FIELD, t.offset);
+			if (!n)
+				return NULL;
+			n->slot = (unsigned)i;
+			n->type = p->syms->types[i];
+			expr_slotset_add(&p->reads, (unsigned)i);
+			return n;
+		}
+	}
+	fail(p, t.offset, "nom inconnu « %.*s » : ce n'est ni une question, ni une valeur calculée, ni age_years, age_months ou sex",
+	     (int)(t.text_len > 48 ? 48 : t.text_len), t.text);
+	return NULL;
+}
+
+static struct node *parse_postfix(struct parser *p)
+{
+	struct node *n = parse_primary(p);
+	while (n && p->status == COOP_OK && p->tok.kind == T_DOT) {
+		next(p);
+		if (p->status != COOP_OK)
+			return NULL;
+		struct token name = p->tok;
+		if (name.kind != T_IDENT || name.delimited) {
+			fail(p, name.offset, "nom de fonction attendu après « . »");
+			return NULL;
+		}
+		next(p);
+		if (p->status != COOP_OK)
+			return NULL;
+		if (p->tok.kind != T_LPAREN) {
+			fail(p, name.offset, "les questions n'ont pas de sous-champ : seul un appel de fonction (.not(), .exists()...) peut suivre « . »");
+			return NULL;
+		}
+		n = parse_function(p, &name, n);
+	}
+	return n;
+}
+
+static struct node *parse_unary(struct parser *p)
+{
+	if (p->tok.kind == T_MINUS) {
+		size_t off = p->tok.offset;
+		next(p);
+		if (p->status != COOP_OK)
+			return NULL;
+		if (p->tok.kind != T_INT && p->tok.kind != T_DEC) {
+			fail(p, off, "le signe « - » ne s'applique qu'à un nombre écrit (écrire 0 - x)");
+			return NULL;
+		}
+		struct node *n = parse_postfix(p);
+		if (!n)
+			return NULL;
+		if (n->op != N_LIT) {
+			fail(p, off, "le signe « - » ne s'applique qu'à un nombre écrit");
+			return NULL;
+		}
+		if (n->lit.base == EXPR_INTEGER)
+			n->lit.u.i = -n->lit.u.i;
+		else
+			n->lit.u.d = -n->lit.u.d;
+		n->offset = off;
+		return n;
+	}
+	return parse_postfix(p);
+}
+
+/* One binary precedence level: operators come from `ops` (token kind or keyword). */
+struct binop {
+	enum tok_kind tok; /* T_IDENT for keywords */
+	const char *word;  /* keyword or operator text */
+	enum node_op op;
+};
+
+static struct node *parse_level(struct parser *p, int level);
+
+static const struct binop level_ops[][4] = {
+	/* 0 implies */ {{T_IDENT, "implies", N_IMPLIES}},
+	/* 1 or xor  */ {{T_IDENT, "or", N_OR}, {T_IDENT, "xor", N_XOR}},
+	/* 2 and     */ {{T_IDENT, "and", N_AND}},
+	/* 3 in      */ {{T_IDENT, "in", N_IN}, {T_IDENT, "contains", N_CONTAINS}},
+	/* 4 = !=    */ {{T_EQ, "=", N_EQ}, {T_NE, "!=", N_NE}},
+	/* 5 < ...   */ {{T_LT, "<", N_LT}, {T_LE, "<=", N_LE}, {T_GT, ">", N_GT}, {T_GE, ">=", N_GE}},
+	/* 6 |       */ {{T_PIPE, "|", N_UNION}},
+	/* 7 + -     */ {{T_PLUS, "+", N_ADD}, {T_MINUS, "-", N_SUB}},
+	/* 8 * / div mod */ {{T_STAR, "*", N_MUL}, {T_SLASH, "/", N_DIV}, {T_IDENT, "div", N_IDIV}, {T_IDENT, "mod", N_MOD}},
+};
+#define N_LEVELS ((int)(sizeof(level_ops) / sizeof(level_ops[0])))
+
+static const struct binop *match_op(struct parser *p, int level)
+{
+	for (int i = 0; i < 4; i++) {
+		const struct binop *o = &level_ops[level][i];
+		if (!o->word)
+			break;
+		if (o->tok == T_IDENT ? tok_is_word(p, o->word) : p->tok.kind == o->tok)
+			return o;
+	}
+	return NULL;
+}
+
+static struct node *parse_level(struct parser *p, int level)
+{
+	if (level == N_LEVELS)
+		return parse_unary(p);
+	if (!enter(p))
+		return NULL;
+	struct node *left = parse_level(p, level + 1);
+	const struct binop *o;
+	while (left && p->status == COOP_OK && (o = match_op(p, level))) {
+		size_t off = p->tok.offset;
+		next(p);
+		if (p->status != COOP_OK)
+			return NULL;
+		struct node *right = parse_level(p, level + 1);
+		if (!right)
+			return NULL;
+		left = binary(p, o->op, o->word, off, left, right);
+		/* comparisons do not chain: "1 < x < 3" is a type error in FHIRPath */
+	}
+	p->depth--;
+	return p->status == COOP_OK ? left : NULL;
+}
+
+static struct node *parse_expr(struct parser *p)
+{
+	if (!enter(p))
+		return NULL;
+	struct node *n = parse_level(p, 0);
+	p->depth--;
+	return n;
+}
+
+enum coop_err expr_compile(struct arena *a, const char *src, size_t len,
+			   const struct expr_symbols *syms, const struct expr_type *expected,
+			   struct expr **out, struct expr_error *err)
+{
+	*out = NULL;
+	if (err) {
+		err->offset = 0;
+		err->message[0] = '\0';
+	}
+	if (len > EXPR_MAX_SOURCE) {
+		if (err)
+			snprintf(err->message, sizeof(err->message),
+				 "expression trop longue (%d octets au plus)", EXPR_MAX_SOURCE);
+		return ERR_TOO_LARGE;
+	}
+	if (syms->count > EXPR_MAX_SLOTS) {
+		if (err)
+			snprintf(err->message, sizeof(err->message), "trop de noms (%d au plus)",
+				 EXPR_MAX_SLOTS);
+		return ERR_TOO_LARGE;
+	}
+	if (memchr(src, '\0', len)) {
+		if (err)
+			snprintf(err->message, sizeof(err->message), "caractère nul dans l'expression");
+		return ERR_INVALID;
+	}
+	struct parser p = {.arena = a, .src = src, .len = len, .syms = syms, .err = err};
+	next(&p);
+	struct node *root = p.status == COOP_OK ? parse_expr(&p) : NULL;
+	if (root && p.status == COOP_OK && p.tok.kind != T_END)
+		fail(&p, p.tok.offset, "texte inattendu après la fin de l'expression");
+	if (!root || p.status != COOP_OK)
+		return p.status == COOP_OK ? ERR_INVALID : p.status;
+	if (expected) {
+		bool ok = root->type.base == EXPR_NONE ||
+			  (root->type.base == expected->base ||
+			   (expected->base == EXPR_DECIMAL && root->type.base == EXPR_INTEGER));
+		if (!expected->collection && root->type.collection)
+			ok = false;
+		if (!ok) {
+			fail(&p, 0, "l'expression doit donner un %s, elle donne : %s",
+			     expr_type_name_fr(*expected), expr_type_name_fr(root->type));
+			return ERR_INVALID;
+		}
+	}
+	struct expr *e = arena_alloc(a, sizeof(*e));
+	char *copy = arena_strndup(a, src, len);
+	if (!e || !copy) {
+		if (err)
+			snprintf(err->message, sizeof(err->message), "mémoire insuffisante");
+		return ERR_NOMEM;
+	}
+	e->root = root;
+	e->type = root->type;
+	e->reads = p.reads;
+	e->source = copy;
+	*out = e;
+	return COOP_OK;
+}
+
+struct expr_type expr_result_type(const struct expr *e)
+{
+	return e->type;
+}
+
+const struct expr_slotset *expr_reads(const struct expr *e)
+{
+	return &e->reads;
+}
+
+const char *expr_source(const struct expr *e)
+{
+	return e->source;
+}
+
+static void each_literal(const struct node *n, void (*fn)(void *, const struct expr_item *),
+			 void *ctx)
+{
+	if (!n)
+		return;
+	if (n->op == N_LIT)
+		fn(ctx, &n->lit);
+	each_literal(n->a, fn, ctx);
+	each_literal(n->b, fn, ctx);
+	each_literal(n->c, fn, ctx);
+}
+
+void expr_each_literal(const struct expr *e, void (*fn)(void *ctx, const struct expr_item *lit),
+		       void *ctx)
+{
+	each_literal(e->root, fn, ctx);
+}
+
+/* ---------------------------------------------------------------- values */
+
+struct expr_value expr_value_bool(bool b)
+{
+	struct expr_value v = {0};
+	v.count = 1;
+	v.one.base = EXPR_BOOLEAN;
+	v.one.u.b = b;
+	return v;
+}
+
+struct expr_value expr_value_int(int64_t i)
+{
+	struct expr_value v = {0};
+	v.count = 1;
+	v.one.base = EXPR_INTEGER;
+	v.one.u.i = i;
+	return v;
+}
+
+struct expr_value expr_value_dec(double d)
+{
+	struct expr_value v = {0};
+	v.count = 1;
+	v.one.base = EXPR_DECIMAL;
+	v.one.u.d = d;
+	return v;
+}
+
+struct expr_value expr_value_str(const char *s, size_t len)
+{
+	struct expr_value v = {0};
+	v.count = 1;
+	v.one.base = EXPR_STRING;
+	v.one.u.str.s = s;
+	v.one.u.str.len = (uint32_t)len;
+	return v;
+}
+
+struct expr_value expr_value_date(coop_date d)
+{
+	struct expr_value v = {0};
+	v.count = 1;
+	v.one.base = EXPR_DATE;
+	v.one.u.date = d;
+	return v;
+}
+
+/* ---------------------------------------------------------------- evaluation */
+
+struct evalctx {
+	const struct expr_value *fields;
+	struct expr_item *scratch; /* EXPR_MAX_ITEMS items */
+	size_t scratch_used;
+};
+
+static struct expr_value eval(struct evalctx *c, const struct node *n);
+
+static const struct expr_value EMPTY = {0};
+static const struct expr_value MISSING = {.missing = true};
+
+/* Result of a strict operator when an operand is empty: definitely empty if some operand is
+ * definitely empty, else missing. */
+static struct expr_value strict_empty(const struct expr_value *a, const struct expr_value *b)
+{
+	bool a_def_empty = a->count == 0 && !a->missing;
+	bool b_def_empty = b && b->count == 0 && !b->missing;
+	if (a_def_empty || b_def_empty)
+		return EMPTY;
+	return MISSING;
+}
+
+static double num(const struct expr_item *it)
+{
+	return it->base == EXPR_INTEGER ? (double)it->u.i : it->u.d;
+}
+
+/* FHIRPath decimal equality: both rounded to multiples of 1e-8 (as the reference does). */
+static bool dec_equal(double x, double y)
+{
+	return round(x / 1e-8) == round(y / 1e-8);
+}
+
+static bool item_equal(const struct expr_item *x, const struct expr_item *y)
+{
+	if (is_numeric(x->base) && is_numeric(y->base)) {
+		if (x->base == EXPR_INTEGER && y->base == EXPR_INTEGER)
+			return x->u.i == y->u.i;
+		return dec_equal(num(x), num(y));
+	}
+	if (x->base != y->base)
+		return false;
+	switch (x->base) {
+	case EXPR_BOOLEAN: return x->u.b == y->u.b;
+	case EXPR_STRING:
+		return x->u.str.len == y->u.str.len &&
+		       memcmp(x->u.str.s, y->u.str.s, x->u.str.len) == 0;
+	case EXPR_DATE: return x->u.date == y->u.date;
+	default: return false;
+	}
+}
+
+/* <0, 0, >0 like strcmp; items are of compatible ordered types (checked at compile time). */
+static int item_compare(const struct expr_item *x, const struct expr_item *y)
+{
+	if (is_numeric(x->base)) {
+		if (x->base == EXPR_INTEGER && y->base == EXPR_INTEGER)
+			return (x->u.i > y->u.i) - (x->u.i < y->u.i);
+		double a = num(x), b = num(y);
+		return (a > b) - (a < b);
+	}
+	if (x->base == EXPR_DATE)
+		return (x->u.date > y->u.date) - (x->u.date < y->u.date);
+	size_t n = x->u.str.len < y->u.str.len ? x->u.str.len : y->u.str.len;
+	int r = memcmp(x->u.str.s, y->u.str.s, n);
+	if (r)
+		return r;
+	return (x->u.str.len > y->u.str.len) - (x->u.str.len < y->u.str.len);
+}
+
+static const struct expr_item *item_at(const struct expr_value *v, size_t i)
+{
+	return v->items ? &v->items[i] : &v->one;
+}
+
+static struct expr_value eval_logic(struct evalctx *c, const struct node *n)
+{
+	struct expr_value a = eval(c, n->a);
+	/* Short-circuits are only taken where FHIRPath's value is decided by a alone. */
+	if (n->op == N_AND && a.count && !a.one.u.b)
+		return expr_value_bool(false);
+	if (n->op == N_OR && a.count && a.one.u.b)
+		return expr_value_bool(true);
+	if (n->op == N_IMPLIES && a.count && !a.one.u.b)
+		return expr_value_bool(true);
+	struct expr_value b = eval(c, n->b);
+	switch (n->op) {
+	case N_AND:
+		if (b.count && !b.one.u.b)
+			return expr_value_bool(false);
+		if (a.count && b.count)
+			return expr_value_bool(true);
+		return (a.missing || b.missing) ? MISSING : EMPTY;
+	case N_OR:
+		if (b.count && b.one.u.b)
+			return expr_value_bool(true);
+		if (a.count && b.count)
+			return expr_value_bool(false);
+		return (a.missing || b.missing) ? MISSING : EMPTY;
+	case N_XOR:
+		if (!a.count || !b.count)
+			return strict_empty(&a, &b);
+		return expr_value_bool(a.one.u.b != b.one.u.b);
+	case N_IMPLIES:
+		if (a.count) /* a is true */
+			return b;
+		if (b.count && b.one.u.b)
+			return expr_value_bool(true);
+		return (a.missing || b.missing) ? MISSING : EMPTY;
+	default:
+		assert(0);
+		return EMPTY;
+	}
+}
+
+static struct expr_value eval_equality(struct evalctx *c, const struct node *n)
+{
+	struct expr_value a = eval(c, n->a);
+	struct expr_value b = eval(c, n->b);
+	if (!a.count || !b.count)
+		return strict_empty(&a, &b);
+	bool eq = a.count == b.count;
+	for (size_t i = 0; eq && i < a.count; i++)
+		eq = item_equal(item_at(&a, i), item_at(&b, i));
+	return expr_value_bool(n->op == N_EQ ? eq : !eq);
+}
+
+static struct expr_value eval_compare(struct evalctx *c, const struct node *n)
+{
+	struct expr_value a = eval(c, n->a);
+	struct expr_value b = eval(c, n->b);
+	if (!a.count || !b.count)
+		return strict_empty(&a, &b);
+	int r = item_compare(&a.one, &b.one);
+	switch (n->op) {
+	case N_LT: return expr_value_bool(r < 0);
+	case N_LE: return expr_value_bool(r <= 0);
+	case N_GT: return expr_value_bool(r > 0);
+	case N_GE: return expr_value_bool(r >= 0);
+	default: assert(0); return EMPTY;
+	}
+}
+
+static struct expr_value dec_result(double d)
+{
+	return isfinite(d) ? expr_value_dec(d) : EMPTY;
+}
+
+static struct expr_value eval_arith(struct evalctx *c, const struct node *n)
+{
+	struct expr_value a = eval(c, n->a);
+	struct expr_value b = eval(c, n->b);
+	if (!a.count || !b.count)
+		return strict_empty(&a, &b);
+	const struct expr_item *x = &a.one, *y = &b.one;
+	bool ints = x->base == EXPR_INTEGER && y->base == EXPR_INTEGER;
+	int64_t r;
+	switch (n->op) {
+	case N_ADD:
+		if (ints)
+			return __builtin_add_overflow(x->u.i, y->u.i, &r) ? EMPTY : expr_value_int(r);
+		return dec_result(num(x) + num(y));
+	case N_SUB:
+		if (ints)
+			return __builtin_sub_overflow(x->u.i, y->u.i, &r) ? EMPTY : expr_value_int(r);
+		return dec_result(num(x) - num(y));
+	case N_MUL:
+		if (ints)
+			return __builtin_mul_overflow(x->u.i, y->u.i, &r) ? EMPTY : expr_value_int(r);
+		return dec_result(num(x) * num(y));
+	case N_DIV:
+		if (num(y) == 0.0)
+			return EMPTY;
+		return dec_result(num(x) / num(y));
+	case N_IDIV:
+		if (y->u.i == 0 || (x->u.i == INT64_MIN && y->u.i == -1))
+			return EMPTY;
+		return expr_value_int(x->u.i / y->u.i);
+	case N_MOD:
+		if (y->u.i == 0 || (x->u.i == INT64_MIN && y->u.i == -1))
+			return EMPTY;
+		return expr_value_int(x->u.i % y->u.i);
+	default:
+		assert(0);
+		return EMPTY;
+	}
+}
+
+static struct expr_value eval_union(struct evalctx *c, const struct node *n)
+{
+	struct expr_value a = eval(c, n->a);
+	struct expr_value b = eval(c, n->b);
+	if (a.missing || b.missing)
+		return MISSING;
+	size_t start = c->scratch_used;
+	const struct expr_value *parts[2] = {&a, &b};
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < parts[k]->count; i++) {
+			const struct expr_item *it = item_at(parts[k], i);
+			bool dup = false;
+			for (size_t j = start; j < c->scratch_used && !dup; j++)
+				dup = item_equal(&c->scratch[j], it);
+			if (dup)
+				continue;
+			if (c->scratch_used >= EXPR_MAX_ITEMS)
+				return EMPTY; /* bounded: too many items */
+			c->scratch[c->scratch_used++] = *it;
+		}
+	}
+	struct expr_value v = {0};
+	v.count = (uint16_t)(c->scratch_used - start);
+	if (v.count)
+		v.items = &c->scratch[start];
+	return v;
+}
+
+static struct expr_value eval_membership(struct evalctx *c, const struct node *n)
+{
+	struct expr_value a = eval(c, n->a);
+	struct expr_value b = eval(c, n->b);
+	/* in: a is the item, b the collection; contains: the reverse */
+	const struct expr_value *item = n->op == N_IN ? &a : &b;
+	const struct expr_value *coll = n->op == N_IN ? &b : &a;
+	if (!item->count) /* FHIRPath: empty; unknown if the item may still come */
+		return item->missing ? MISSING : EMPTY;
+	if (coll->missing)
+		return MISSING;
+	for (size_t i = 0; i < coll->count; i++)
+		if (item_equal(item_at(coll, i), &item->one))
+			return expr_value_bool(true);
+	return expr_value_bool(false);
+}
+
+static struct expr_value eval(struct evalctx *c, const struct node *n)
+{
+	switch (n->op) {
+	case N_LIT: {
+		struct expr_value v = {0};
+		v.count = 1;
+		v.one = n->lit;
+		return v;
+	}
+	case N_FIELD:
+		return c->fields[n->slot];
+	case N_EMPTY:
+		return EMPTY;
+	case N_AND:
+	case N_OR:
+	case N_XOR:
+	case N_IMPLIES:
+		return eval_logic(c, n);
+	case N_NOT: {
+		struct expr_value a = eval(c, n->a);
+		if (!a.count)
+			return a;
+		return expr_value_bool(!a.one.u.b);
+	}
+	case N_EQ:
+	case N_NE:
+		return eval_equality(c, n);
+	case N_LT:
+	case N_LE:
+	case N_GT:
+	case N_GE:
+		return eval_compare(c, n);
+	case N_ADD:
+	case N_SUB:
+	case N_MUL:
+	case N_DIV:
+	case N_IDIV:
+	case N_MOD:
+		return eval_arith(c, n);
+	case N_UNION:
+		return eval_union(c, n);
+	case N_IN:
+	case N_CONTAINS:
+		return eval_membership(c, n);
+	case N_EXISTS:
+	case N_ISEMPTY:
+	case N_COUNT: {
+		struct expr_value a = eval(c, n->a);
+		if (a.missing)
+			return MISSING;
+		if (n->op == N_COUNT)
+			return expr_value_int(a.count);
+		return expr_value_bool(n->op == N_EXISTS ? a.count > 0 : a.count == 0);
+	}
+	case N_ABS: {
+		struct expr_value a = eval(c, n->a);
+		if (!a.count)
+			return a;
+		if (a.one.base == EXPR_INTEGER)
+			return a.one.u.i == INT64_MIN ? EMPTY : expr_value_int(a.one.u.i < 0 ? -a.one.u.i : a.one.u.i);
+		return expr_value_dec(fabs(a.one.u.d));
+	}
+	case N_IIF: {
+		struct expr_value cond = eval(c, n->a);
+		if (cond.missing)
+			return MISSING;
+		if (cond.count && cond.one.u.b)
+			return eval(c, n->b);
+		return n->c ? eval(c, n->c) : EMPTY;
+	}
+	}
+	assert(0);
+	return EMPTY;
+}
+
+void expr_eval(const struct expr *e, const struct expr_value *fields, struct expr_item *scratch,
+	       struct expr_value *out)
+{
+	struct evalctx c = {.fields = fields, .scratch = scratch, .scratch_used = 0};
+	*out = eval(&c, e->root);
+}
+
+/* ---------------------------------------------------------------- formatting */
+
+static size_t format_item(const struct expr_item *it, char *buf, size_t n)
+{
+	int w = 0;
+	switch (it->base) {
+	case EXPR_BOOLEAN:
+		w = snprintf(buf, n, "%s", it->u.b ? "oui" : "non");
+		break;
+	case EXPR_INTEGER:
+		w = snprintf(buf, n, "%lld", (long long)it->u.i);
+		break;
+	case EXPR_DECIMAL: {
+		char tmp[64];
+		snprintf(tmp, sizeof(tmp), "%.10g", it->u.d);
+		for (char *q = tmp; *q; q++)
+			if (*q == '.')
+				*q = ',';
+		w = snprintf(buf, n, "%s", tmp);
+		break;
+	}
+	case EXPR_STRING:
+		w = snprintf(buf, n, "%.*s", (int)it->u.str.len, it->u.str.s);
+		break;
+	case EXPR_DATE: {
+		char tmp[16];
+		date_format_fr(it->u.date, tmp, sizeof(tmp));
+		w = snprintf(buf, n, "%s", tmp);
+		break;
+	}
+	case EXPR_NONE:
+		w = 0;
+		break;
+	}
+	if (w < 0)
+		return 0;
+	return (size_t)w < n ? (size_t)w : (n ? n - 1 : 0);
+}
+
+size_t expr_value_format_fr(const struct expr_value *v, char *buf, size_t n)
+{
+	if (n == 0)
+		return 0;
+	buf[0] = '\0';
+	if (v->count == 0) {
+		int w = snprintf(buf, n, "%s", v->missing ? "inconnu" : "—");
+		return w < 0 ? 0 : ((size_t)w < n ? (size_t)w : n - 1);
+	}
+	size_t used = 0;
+	for (size_t i = 0; i < v->count && used + 1 < n; i++) {
+		if (i) {
+			int w = snprintf(buf + used, n - used, ", ");
+			used += w < 0 ? 0 : ((size_t)w < n - used ? (size_t)w : n - used - 1);
+		}
+		used += format_item(item_at(v, i), buf + used, n - used);
+	}
+	return used;
+}

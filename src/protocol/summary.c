@@ -1,0 +1,281 @@
+/*
+ * summary.c — French printable summary of a protocol (summary.h).
+ */
+#include "protocol/summary.h"
+
+#include <inttypes.h>
+
+#include "protocol/explain.h"
+
+void summary_euros(int64_t cents, struct strbuf *out)
+{
+	int64_t abs_cents = cents < 0 ? -cents : cents;
+	int64_t euros = abs_cents / 100;
+	char digits[32], grouped[48];
+	int n = snprintf(digits, sizeof(digits), "%" PRId64, euros);
+	size_t g = 0;
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0) {
+			/* narrow no-break space between thousands, as French typography wants */
+			grouped[g++] = '\xe2';
+			grouped[g++] = '\x80';
+			grouped[g++] = '\xaf';
+		}
+		grouped[g++] = digits[i];
+	}
+	grouped[g] = '\0';
+	strbuf_printf(out, "%s%s,%02d\xc2\xa0€", cents < 0 ? "-" : "", grouped, (int)(abs_cents % 100));
+}
+
+static void date_fr(coop_date d, struct strbuf *out)
+{
+	char buf[16];
+	date_format_fr(d, buf, sizeof(buf));
+	strbuf_puts(out, buf);
+}
+
+static void professions_fr(uint64_t set, struct strbuf *out)
+{
+	bool first = true;
+	for (int i = 0; i < PROF_COUNT; i++) {
+		if (!(set & ((uint64_t)1 << i)))
+			continue;
+		strbuf_printf(out, "%s%s", first ? "" : ", ", profession_label_fr((enum profession)i));
+		first = false;
+	}
+	if (first)
+		strbuf_puts(out, "aucune");
+}
+
+static void structures_fr(uint32_t set, struct strbuf *out)
+{
+	bool first = true;
+	for (int i = 0; i < STRUCT_COUNT; i++) {
+		if (!(set & (1u << i)))
+			continue;
+		strbuf_printf(out, "%s%s", first ? "" : ", ", structure_type_code((enum structure_type)i));
+		first = false;
+	}
+	if (first)
+		strbuf_puts(out, "non précisé");
+}
+
+static void age_fr(const struct age_bound *b, struct strbuf *out)
+{
+	strbuf_printf(out, "%d %s", b->value, b->unit == AGE_MONTHS ? "mois" : "ans");
+}
+
+static void prov_fr(const struct provenance *pv, struct strbuf *out)
+{
+	strbuf_printf(out, "[source : %s — %s]", pv->source, confidence_label_fr(pv->confidence));
+}
+
+static const char *qtype_fr(enum question_type t)
+{
+	switch (t) {
+	case Q_BOOLEAN: return "oui / non";
+	case Q_INTEGER: return "nombre entier";
+	case Q_DECIMAL: return "nombre";
+	case Q_CHOICE: return "choix unique";
+	case Q_MULTICHOICE: return "choix multiples";
+	case Q_DATE: return "date";
+	}
+	return "?";
+}
+
+static void template_line_fr(const struct protocol *p, size_t t, size_t li, struct strbuf *out)
+{
+	struct line_result lr = {.template_index = t, .line_index = li};
+	explain_line_fr(p, &lr, out);
+}
+
+void summary_text(const struct protocol *p, struct strbuf *out)
+{
+	strbuf_printf(out, "%s\n", p->title);
+	strbuf_printf(out, "Identifiant : %s — protocole %s — statut : %s\n", p->id,
+		      p->kind == PROTOCOL_NATIONAL ? "national" : "local",
+		      p->status == PROTOCOL_ACTIVE ? "en vigueur"
+		      : p->status == PROTOCOL_DRAFT ? "brouillon" : "abrogé");
+	strbuf_printf(out, "Empreinte du fichier (SHA-256) : %s\n", p->hash);
+	if (p->summary)
+		strbuf_printf(out, "\n%s\n", p->summary);
+
+	strbuf_puts(out, "\n== Versions ==\n");
+	for (size_t i = 0; i < p->n_versions; i++) {
+		const struct protocol_version *v = &p->versions[i];
+		strbuf_printf(out, "\nVersion %s : du ", v->version);
+		date_fr(v->effective_from, out);
+		if (v->has_effective_to) {
+			strbuf_puts(out, " au ");
+			date_fr(v->effective_to - 1, out);
+			strbuf_puts(out, " inclus");
+		} else {
+			strbuf_puts(out, " à ce jour");
+		}
+		strbuf_puts(out, "\n  Textes : ");
+		for (size_t k = 0; k < v->n_refs; k++)
+			strbuf_printf(out, "%s%s%s%s%s", k ? " ; " : "", v->refs[k].text,
+				      v->refs[k].ref ? " (" : "", v->refs[k].ref ? v->refs[k].ref : "",
+				      v->refs[k].ref ? ")" : "");
+		strbuf_puts(out, "\n  Délégants : ");
+		professions_fr(v->delegants, out);
+		strbuf_puts(out, "\n  Délégués : ");
+		professions_fr(v->delegues, out);
+		strbuf_puts(out, "\n  Structures : ");
+		structures_fr(v->structure_types, out);
+		strbuf_puts(out, "\n  Patients : ");
+		if (v->age_min.set) {
+			strbuf_puts(out, "à partir de ");
+			age_fr(&v->age_min, out);
+		}
+		if (v->age_max.set) {
+			strbuf_puts(out, v->age_min.set ? " jusqu'à " : "jusqu'à ");
+			age_fr(&v->age_max, out);
+			strbuf_puts(out, " révolus");
+		}
+		if (v->sexes == (1u << SEX_FEMALE))
+			strbuf_puts(out, ", femmes uniquement");
+		else if (v->sexes == (1u << SEX_MALE))
+			strbuf_puts(out, ", hommes uniquement");
+		strbuf_puts(out, " ");
+		prov_fr(&v->patient_provenance, out);
+		if (v->changes)
+			strbuf_printf(out, "\n  Changements : %s", v->changes);
+		strbuf_puts(out, "\n");
+	}
+
+	strbuf_puts(out, "\n== Questions ==\n");
+	for (size_t i = 0; i < p->n_questions; i++) {
+		const struct question *q = &p->questions[i];
+		strbuf_printf(out, "%zu. %s (%s ; %s%s%s) — %s\n", i + 1, q->label, q->id, qtype_fr(q->type),
+			      q->unit ? ", " : "", q->unit ? q->unit : "",
+			      q->asked_by == ASKED_ORIENTATION ? "posée par le secrétariat à l'orientation"
+							       : "posée par le délégué à l'examen");
+		if (q->help)
+			strbuf_printf(out, "   Aide : %s\n", q->help);
+		if (q->n_choices) {
+			strbuf_puts(out, "   Choix : ");
+			for (size_t k = 0; k < q->n_choices; k++)
+				strbuf_printf(out, "%s%s", k ? " ; " : "", q->choices[k].label);
+			strbuf_puts(out, "\n");
+		}
+		if (q->enable_when)
+			strbuf_printf(out, "   Posée seulement si : %s\n", expr_source(q->enable_when));
+	}
+	if (p->n_computed) {
+		strbuf_puts(out, "\n== Valeurs calculées ==\n");
+		for (size_t i = 0; i < p->n_computed; i++)
+			strbuf_printf(out, "- %s (%s) = %s\n", p->computed[i].label, p->computed[i].id,
+				      expr_source(p->computed[i].expression));
+	}
+
+	static const enum criterion_kind kinds[] = {CRIT_INCLUSION, CRIT_EXCLUSION, CRIT_RED_FLAG};
+	static const char *titles[] = {"Critères d'inclusion (tous requis)",
+				       "Critères d'exclusion (un seul suffit à sortir du protocole)",
+				       "Signaux d'alerte (réorientation)"};
+	for (size_t k = 0; k < 3; k++) {
+		bool any = false;
+		for (size_t i = 0; i < p->n_criteria; i++) {
+			const struct criterion *c = &p->criteria[i];
+			if (c->kind != kinds[k])
+				continue;
+			if (!any)
+				strbuf_printf(out, "\n== %s ==\n", titles[k]);
+			any = true;
+			strbuf_printf(out, "- %s\n    règle : %s\n    si %s : %s\n    ", c->label,
+				      expr_source(c->expression),
+				      c->kind == CRIT_INCLUSION ? "non rempli" : "présent",
+				      urgency_label_fr(c->urgency));
+			prov_fr(&c->prov, out);
+			strbuf_puts(out, "\n");
+		}
+	}
+
+	strbuf_puts(out, "\n== Issues ==\n");
+	for (size_t i = 0; i < p->n_outcomes; i++) {
+		const struct outcome *o = &p->outcomes[i];
+		strbuf_printf(out, "- %s\n    quand : %s\n    ", o->label, expr_source(o->when));
+		prov_fr(&o->prov, out);
+		strbuf_puts(out, "\n");
+		if (o->kind == OUTCOME_REORIENTATION)
+			strbuf_printf(out, "    réorientation : %s\n", urgency_label_fr(o->urgency));
+		for (size_t t = 0; t < o->n_templates; t++)
+			strbuf_printf(out, "    ordonnance type : %s\n", p->templates[o->templates[t]].label);
+		for (size_t a = 0; a < o->n_advice; a++)
+			strbuf_printf(out, "    conseil : %s\n", o->advice[a]);
+	}
+
+	if (p->n_templates) {
+		strbuf_puts(out, "\n== Ordonnances types (à relire et signer par un délégant) ==\n");
+		for (size_t t = 0; t < p->n_templates; t++) {
+			const struct prescription_template *tpl = &p->templates[t];
+			strbuf_printf(out, "\n%s (%s)\n", tpl->label, tpl->id);
+			for (size_t li = 0; li < tpl->n_lines; li++) {
+				const struct prescription_line *l = &tpl->lines[li];
+				strbuf_puts(out, "  - ");
+				template_line_fr(p, t, li, out);
+				if (l->when)
+					strbuf_printf(out, "\n    seulement si : %s", expr_source(l->when));
+				strbuf_puts(out, "\n    ");
+				prov_fr(&l->prov, out);
+				strbuf_puts(out, "\n");
+			}
+		}
+		strbuf_puts(out, "\nSignature du délégant : ______________________  Date : ___/___/______\n");
+	}
+
+	if (p->second_contact.present || p->revoyure.present) {
+		strbuf_puts(out, "\n== Suivi ==\n");
+		if (p->second_contact.present) {
+			strbuf_printf(out, "- Second contact : %s", p->second_contact.label);
+			if (p->second_contact.has_window)
+				strbuf_printf(out, ", entre le jour %d et le jour %d après la première visite",
+					      p->second_contact.from_day, p->second_contact.to_day);
+			else
+				strbuf_puts(out, ", délai non précisé");
+			strbuf_puts(out, " ");
+			prov_fr(&p->second_contact.prov, out);
+			strbuf_puts(out, "\n");
+		}
+		if (p->revoyure.present) {
+			strbuf_puts(out, "- Revoyure par le médecin le jour même ou le lendemain en cas de : ");
+			for (size_t i = 0; i < p->revoyure.n_conditions; i++)
+				strbuf_printf(out, "%s%s", i ? " ; " : "", p->revoyure.conditions[i]);
+			strbuf_puts(out, " ");
+			prov_fr(&p->revoyure.prov, out);
+			strbuf_puts(out, "\n");
+		}
+	}
+	if (p->n_tariffs) {
+		strbuf_puts(out, "\n== Tarifs ==\n");
+		for (size_t i = 0; i < p->n_tariffs; i++) {
+			const struct tariff *t = &p->tariffs[i];
+			strbuf_printf(out, "- %s : ", t->label);
+			summary_euros(t->amount_cents, out);
+			strbuf_puts(out, ", à partir du ");
+			date_fr(t->effective_from, out);
+			strbuf_puts(out, " ");
+			prov_fr(&t->prov, out);
+			strbuf_puts(out, "\n");
+		}
+	}
+	strbuf_puts(out, "\n== Formation des délégués ==\n");
+	if (p->training.hours_known) {
+		strbuf_puts(out, "Durée : ");
+		explain_number_fr(p->training.hours, out);
+		strbuf_puts(out, " heures\n");
+	} else {
+		strbuf_puts(out, "Durée : non connue\n");
+	}
+	if (p->training.content)
+		strbuf_printf(out, "Contenu : %s\n", p->training.content);
+	if (p->training.validation)
+		strbuf_printf(out, "Validation : %s\n", p->training.validation);
+	prov_fr(&p->training.prov, out);
+	strbuf_puts(out, "\n");
+	if (p->n_review) {
+		strbuf_puts(out, "\n== Points à vérifier avant usage (texte officiel) ==\n");
+		for (size_t i = 0; i < p->n_review; i++)
+			strbuf_printf(out, "- %s\n", p->review[i]);
+	}
+}

@@ -1,0 +1,330 @@
+/*
+ * test_expr.c — the FHIRPath subset: lexer and parser errors with their offsets, type checking,
+ * evaluation including FHIRPath's empty-collection logic and our "missing answer" marks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "protocol/expr.h"
+
+/* Symbols: b (Boolean), i (Integer), d (Decimal), s (String), m (String collection),
+ * dt (Date), and the same names with a "u_" prefix for unanswered (missing) fields and "na_"
+ * for not applicable (empty) ones. */
+static const char *names[] = {"b", "i", "d", "s", "m", "dt", "u_b", "u_i", "u_s", "u_m",
+			      "na_b", "na_i", "na_m", "f"};
+static const struct expr_type types[] = {
+	{EXPR_BOOLEAN, false}, {EXPR_INTEGER, false}, {EXPR_DECIMAL, false}, {EXPR_STRING, false},
+	{EXPR_STRING, true},   {EXPR_DATE, false},    {EXPR_BOOLEAN, false}, {EXPR_INTEGER, false},
+	{EXPR_STRING, false},  {EXPR_STRING, true},   {EXPR_BOOLEAN, false}, {EXPR_INTEGER, false},
+	{EXPR_STRING, true},   {EXPR_BOOLEAN, false},
+};
+static const struct expr_symbols syms = {sizeof(names) / sizeof(names[0]), names, types};
+static struct expr_value fields[14];
+static struct expr_item m_items[2];
+static struct expr_item scratch[EXPR_MAX_ITEMS];
+
+static void set_fields(void)
+{
+	fields[0] = expr_value_bool(true);
+	fields[1] = expr_value_int(3);
+	fields[2] = expr_value_dec(38.5);
+	fields[3] = expr_value_str("brulure", 7);
+	m_items[0].base = EXPR_STRING;
+	m_items[0].u.str.s = "x";
+	m_items[0].u.str.len = 1;
+	m_items[1].base = EXPR_STRING;
+	m_items[1].u.str.s = "y";
+	m_items[1].u.str.len = 1;
+	fields[4].count = 2;
+	fields[4].missing = false;
+	fields[4].items = m_items;
+	coop_date dt;
+	date_parse("2024-06-18", 10, &dt);
+	fields[5] = expr_value_date(dt);
+	for (int k = 6; k < 10; k++)
+		fields[k] = expr_value_missing();
+	for (int k = 10; k < 13; k++)
+		fields[k] = expr_value_empty();
+	fields[13] = expr_value_bool(false);
+}
+
+/* Compiles and evaluates; fails the test if compilation fails. */
+static struct expr_value run(const char *src)
+{
+	struct arena a;
+	struct expr *e = NULL;
+	struct expr_error err;
+	arena_init(&a, 0);
+	enum coop_err rc = expr_compile(&a, src, strlen(src), &syms, NULL, &e, &err);
+	if (rc != COOP_OK)
+		fail_msg("compile « %s » : %s (offset %zu)", src, err.message, err.offset);
+	set_fields();
+	struct expr_value v;
+	expr_eval(e, fields, scratch, &v);
+	arena_free(&a); /* literals only point into the arena for strings: don't keep them */
+	return v;
+}
+
+/* Expects a compile error at `offset` whose message contains `part`. */
+static void compile_error(const char *src, size_t offset, const char *part)
+{
+	struct arena a;
+	struct expr *e = NULL;
+	struct expr_error err;
+	arena_init(&a, 0);
+	enum coop_err rc = expr_compile(&a, src, strlen(src), &syms, NULL, &e, &err);
+	if (rc == COOP_OK)
+		fail_msg("« %s » should not compile", src);
+	if (err.offset != offset || !strstr(err.message, part))
+		fail_msg("« %s » : got offset %zu « %s », expected %zu « %s »", src, err.offset,
+			 err.message, offset, part);
+	arena_free(&a);
+}
+
+#define assert_true_expr(src)                                                     \
+	do {                                                                      \
+		struct expr_value v_ = run(src);                                  \
+		if (v_.count != 1 || v_.one.base != EXPR_BOOLEAN || !v_.one.u.b)  \
+			fail_msg("« %s » should be true", src);                   \
+	} while (0)
+#define assert_false_expr(src)                                                    \
+	do {                                                                      \
+		struct expr_value v_ = run(src);                                  \
+		if (v_.count != 1 || v_.one.base != EXPR_BOOLEAN || v_.one.u.b)   \
+			fail_msg("« %s » should be false", src);                  \
+	} while (0)
+#define assert_empty_expr(src)                                                    \
+	do {                                                                      \
+		struct expr_value v_ = run(src);                                  \
+		if (v_.count != 0 || v_.missing)                                  \
+			fail_msg("« %s » should be empty (not missing)", src);    \
+	} while (0)
+#define assert_missing_expr(src)                                                  \
+	do {                                                                      \
+		struct expr_value v_ = run(src);                                  \
+		if (v_.count != 0 || !v_.missing)                                 \
+			fail_msg("« %s » should be missing", src);                \
+	} while (0)
+
+static void test_literals_and_arithmetic(void **state)
+{
+	(void)state;
+	struct expr_value v = run("1 + 2 * 3");
+	assert_int_equal(v.one.base, EXPR_INTEGER);
+	assert_int_equal(v.one.u.i, 7);
+	v = run("(1 + 2) * 3");
+	assert_int_equal(v.one.u.i, 9);
+	v = run("7 / 2");
+	assert_int_equal(v.one.base, EXPR_DECIMAL);
+	assert_true(v.one.u.d == 3.5);
+	v = run("-7 div 2");
+	assert_int_equal(v.one.u.i, -3);
+	v = run("-7 mod 3");
+	assert_int_equal(v.one.u.i, -1);
+	v = run("i * 2.5");
+	assert_int_equal(v.one.base, EXPR_DECIMAL);
+	assert_true(v.one.u.d == 7.5);
+	v = run("-2 - -3");
+	assert_int_equal(v.one.u.i, 1);
+	v = run("(0 - 5).abs()");
+	assert_int_equal(v.one.u.i, 5);
+	assert_empty_expr("1 / 0");
+	assert_empty_expr("5 div 0");
+	assert_empty_expr("5 mod 0");
+	assert_empty_expr("2147483647 * 2147483647 * 2147483647");
+	assert_true_expr("0.1 + 0.2 = 0.3");
+	assert_true_expr("1.0 = 1");
+	assert_true_expr("'\\u00e9t\\u00e9' = 'été'");
+}
+
+static void test_comparisons_and_membership(void **state)
+{
+	(void)state;
+	assert_true_expr("d > 38");
+	assert_false_expr("d >= 38.6");
+	assert_true_expr("i in (1 | 2 | 3)");
+	assert_false_expr("i in (4 | 5)");
+	assert_true_expr("'x' in m");
+	assert_true_expr("m contains 'y'");
+	assert_false_expr("m contains 'z'");
+	assert_true_expr("m = ('x' | 'y')");
+	assert_false_expr("m = ('y' | 'x')");
+	assert_true_expr("s = 'brulure'");
+	assert_true_expr("s != 'fievre'");
+	assert_true_expr("'a' < 'b'");
+	assert_true_expr("dt >= @2024-06-18 and dt < @2024-06-19");
+	assert_true_expr("(1 | 1 | 2).count() = 2");
+	assert_true_expr("m.count() = 2");
+	assert_true_expr("{}.count() = 0");
+	assert_true_expr("iif(b, 'oui', 'non') = 'oui'");
+	assert_true_expr("iif(f, 1, 2) = 2");
+	assert_empty_expr("iif(f, 1)");
+}
+
+static void test_three_valued_logic(void **state)
+{
+	(void)state;
+	/* FHIRPath tables with {} (not applicable) */
+	assert_empty_expr("true and {}");
+	assert_false_expr("false and {}");
+	assert_true_expr("{} or true");
+	assert_empty_expr("{} or false");
+	assert_empty_expr("{} xor true");
+	assert_true_expr("{} implies true");
+	assert_empty_expr("{} implies false");
+	assert_true_expr("false implies {}");
+	assert_empty_expr("true implies {}");
+	assert_empty_expr("{}.not()");
+	assert_empty_expr("na_i > 3");
+	assert_empty_expr("na_b = true");
+	assert_false_expr("na_b.exists()");
+	assert_true_expr("na_m.empty()");
+	assert_true_expr("iif(na_b, 1, 2) = 2");
+	/* the same with unanswered questions: unknown, unless the other side decides */
+	assert_missing_expr("true and u_b");
+	assert_false_expr("u_b and false");
+	assert_true_expr("u_b or b");
+	assert_missing_expr("u_b or f");
+	assert_missing_expr("u_b xor true");
+	assert_true_expr("u_b implies true");
+	assert_true_expr("f implies u_b");
+	assert_missing_expr("u_b implies false");
+	assert_missing_expr("u_b.not()");
+	assert_missing_expr("u_i > 3");
+	assert_missing_expr("u_i + 1");
+	assert_missing_expr("u_b.exists()");
+	assert_missing_expr("u_m.count()");
+	assert_missing_expr("iif(u_b, 1, 0)");
+	assert_missing_expr("'x' in u_m");
+	assert_missing_expr("u_s in ('a' | 'b')");
+	/* a definitely empty operand makes a strict result definitely empty */
+	assert_empty_expr("u_i + na_i");
+	assert_empty_expr("na_i = u_i");
+	/* unknown combined with not-applicable under and/or stays unknown */
+	assert_missing_expr("u_b and na_b");
+	assert_missing_expr("na_b or u_b");
+}
+
+static void test_parse_errors_positioned(void **state)
+{
+	(void)state;
+	compile_error("fievre = true", 0, "nom inconnu « fievre »");
+	compile_error("b and", 5, "expression incomplète");
+	compile_error("(b and f", 8, "« ) » attendu");
+	compile_error("b & f", 2, "caractère inattendu « & »");
+	compile_error("'abc", 0, "non terminé");
+	compile_error("@2024-02-30 = dt", 0, "date invalide");
+	compile_error("not(b)", 0, "s'écrit après une valeur");
+	compile_error("b.first()", 2, "fonction inconnue « first »");
+	compile_error("i.value", 2, "sous-champ");
+	compile_error("-i", 0, "ne s'applique qu'à un nombre");
+	compile_error("b b", 2, "texte inattendu");
+	compile_error("12345678901 > i", 0, "entier trop grand");
+	compile_error("'\\q'", 1, "échappement inconnu");
+	compile_error("{1}", 1, "« } »");
+	compile_error("b.not(1)", 2, "ne prend pas d'argument");
+	compile_error("iif(b)", 0, "2 ou 3 arguments");
+}
+
+static void test_type_errors(void **state)
+{
+	(void)state;
+	compile_error("i and b", 0, "s'applique à un booléen");
+	compile_error("1 < i < 3", 6, "comparaison « < » impossible entre booléen et entier");
+	compile_error("s > 3", 2, "comparaison « > » impossible");
+	compile_error("s + 1", 0, "s'applique à un nombre");
+	compile_error("d div 2", 2, "deux entiers");
+	compile_error("i in ('a' | 'b')", 2, "« in » impossible");
+	compile_error("m > 'a'", 0, "attend une seule valeur");
+	compile_error("iif(i, 1, 2)", 4, "s'applique à un booléen");
+	compile_error("iif(b, 1, 'a')", 10, "même type");
+	compile_error("dt = 3", 3, "comparaison impossible");
+	compile_error("(1 | 'a')", 3, "union");
+	compile_error("s.not()", 0, "s'applique à un booléen");
+
+	/* expected result type */
+	struct arena a;
+	struct expr *e;
+	struct expr_error err;
+	const struct expr_type want_bool = {EXPR_BOOLEAN, false};
+	const struct expr_type want_dec = {EXPR_DECIMAL, false};
+	arena_init(&a, 0);
+	assert_int_equal(expr_compile(&a, "i + 1", 5, &syms, &want_bool, &e, &err), ERR_INVALID);
+	assert_non_null(strstr(err.message, "doit donner un booléen"));
+	assert_int_equal(expr_compile(&a, "i + 1", 5, &syms, &want_dec, &e, &err), COOP_OK);
+	assert_int_equal(expr_compile(&a, "m", 1, &syms, &want_bool, &e, &err), ERR_INVALID);
+	arena_free(&a);
+}
+
+static void test_reads_and_bounds(void **state)
+{
+	(void)state;
+	struct arena a;
+	struct expr *e;
+	struct expr_error err;
+	arena_init(&a, 0);
+	assert_int_equal(expr_compile(&a, "b and i > 2 or `d` > 1", 22, &syms, NULL, &e, &err), COOP_OK);
+	const struct expr_slotset *r = expr_reads(e);
+	assert_true(expr_slotset_has(r, 0));
+	assert_true(expr_slotset_has(r, 1));
+	assert_true(expr_slotset_has(r, 2));
+	assert_false(expr_slotset_has(r, 3));
+	assert_string_equal(expr_source(e), "b and i > 2 or `d` > 1");
+
+	/* nesting and size bounds */
+	char deep[400];
+	size_t n = 0;
+	for (int k = 0; k < 150; k++)
+		deep[n++] = '(';
+	deep[n++] = '1';
+	for (int k = 0; k < 150; k++)
+		deep[n++] = ')';
+	assert_int_equal(expr_compile(&a, deep, n, &syms, NULL, &e, &err), ERR_INVALID);
+	assert_non_null(strstr(err.message, "trop imbriquée"));
+	static char big[EXPR_MAX_SOURCE + 2];
+	memset(big, ' ', sizeof(big));
+	assert_int_equal(expr_compile(&a, big, sizeof(big), &syms, NULL, &e, &err), ERR_TOO_LARGE);
+	assert_int_equal(expr_compile(&a, "b\0", 2, &syms, NULL, &e, &err), ERR_INVALID);
+	arena_free(&a);
+}
+
+static void test_format_fr(void **state)
+{
+	(void)state;
+	char buf[64];
+	struct expr_value v = expr_value_dec(38.5);
+	expr_value_format_fr(&v, buf, sizeof(buf));
+	assert_string_equal(buf, "38,5");
+	v = expr_value_bool(true);
+	expr_value_format_fr(&v, buf, sizeof(buf));
+	assert_string_equal(buf, "oui");
+	v = expr_value_missing();
+	expr_value_format_fr(&v, buf, sizeof(buf));
+	assert_string_equal(buf, "inconnu");
+	set_fields();
+	expr_value_format_fr(&fields[5], buf, sizeof(buf));
+	assert_string_equal(buf, "18/06/2024");
+	expr_value_format_fr(&fields[4], buf, sizeof(buf));
+	assert_string_equal(buf, "x, y");
+	expr_value_format_fr(&fields[4], buf, 3);
+	assert_int_equal(strlen(buf), 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_literals_and_arithmetic),
+		cmocka_unit_test(test_comparisons_and_membership),
+		cmocka_unit_test(test_three_valued_logic),
+		cmocka_unit_test(test_parse_errors_positioned),
+		cmocka_unit_test(test_type_errors),
+		cmocka_unit_test(test_reads_and_bounds),
+		cmocka_unit_test(test_format_fr),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
