@@ -1,0 +1,285 @@
+/*
+ * test_engine.c — the engine on a small inline protocol: scope and age boundaries, versions,
+ * applicability, computed values, criteria, urgency, outcomes, weight-based doses, next
+ * questions; and the answers decoder's refusals.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "protocol/answers.h"
+#include "protocol/engine.h"
+#include "protocol/explain.h"
+
+static const char *const yaml =
+	"format: 1\n"
+	"id: test-angine\n"
+	"title: \"Protocole d'essai\"\n"
+	"kind: local\n"
+	"status: active\n"
+	"versions:\n"
+	"  - version: \"v1\"\n"
+	"    effective_from: 2020-03-08\n"
+	"    effective_to: 2023-08-24\n"
+	"    legal_references: [{text: \"Texte 1\"}]\n"
+	"    roles: {delegants: [medecin], delegues: [infirmier, pharmacien], structure_types: [MSP]}\n"
+	"    patient: {age_min: {value: 6, unit: years}, age_max: {value: 45, unit: years}, source: \"s\", confidence: confirmed}\n"
+	"  - version: \"v2\"\n"
+	"    effective_from: 2023-08-24\n"
+	"    legal_references: [{text: \"Texte 2\"}]\n"
+	"    roles: {delegants: [medecin], delegues: [infirmier], structure_types: [MSP, CPTS]}\n"
+	"    patient: {age_min: {value: 6, unit: years}, age_max: {value: 50, unit: years}, source: \"s\", confidence: confirmed}\n"
+	"questions:\n"
+	"  - {id: odynophagie, label: \"Douleur à la déglutition\", type: boolean, asked_by: orientation}\n"
+	"  - {id: fievre, label: \"Fièvre > 38 °C\", type: boolean, asked_by: examination}\n"
+	"  - {id: toux, label: \"Toux\", type: boolean, asked_by: examination}\n"
+	"  - {id: trismus, label: \"Trismus\", type: boolean, asked_by: examination}\n"
+	"  - {id: mcisaac_ok, label: \"Score ≥ 2 ?\", type: boolean, asked_by: examination}\n"
+	"  - {id: trod, label: \"TROD\", type: choice, choices: [{code: positif, label: \"Positif\"}, {code: negatif, label: \"Négatif\"}], enable_when: \"age_years < 15 or mcisaac_ok\", asked_by: examination}\n"
+	"  - {id: poids, label: \"Poids\", type: decimal, unit: kg, min: 2, max: 200, enable_when: \"age_years < 15\", asked_by: examination}\n"
+	"computed:\n"
+	"  - {id: score, label: \"Score\", type: integer, expression: \"iif(fievre, 1, 0) + iif(toux, 0, 1)\"}\n"
+	"criteria:\n"
+	"  - {id: inc_odyno, kind: inclusion, expression: \"odynophagie\", label: \"Odynophagie\", urgency: physician_later, source: \"s\", confidence: confirmed}\n"
+	"  - {id: exc_score, kind: exclusion, expression: \"score > 1 and fievre\", label: \"Score élevé avec fièvre\", urgency: physician_same_day, source: \"s\", confidence: inferred}\n"
+	"  - {id: rf_trismus, kind: red_flag, expression: \"trismus\", label: \"Trismus\", urgency: emergency, source: \"s\", confidence: inferred}\n"
+	"outcomes:\n"
+	"  - {id: antibio, kind: prescription, when: \"trod = 'positif'\", label: \"Antibiotique\", prescriptions: [amox], advice: [\"Repos\"], source: \"s\", confidence: inferred}\n"
+	"  - {id: symptomatique, kind: advice, when: \"trod = 'negatif' or trod.empty()\", label: \"Traitement symptomatique\", advice: [\"Boire\"], source: \"s\", confidence: inferred}\n"
+	"prescriptions:\n"
+	"  - id: amox\n"
+	"    label: \"Amoxicilline\"\n"
+	"    lines:\n"
+	"      - {kind: medicine, when: \"age_years >= 15\", substance: \"amoxicilline\", dose: {amount: 1, unit: g}, doses_per_day: 2, duration_days: 6, source: \"s\", confidence: inferred}\n"
+	"      - {kind: medicine, when: \"age_years < 15\", substance: \"amoxicilline enfant\", dose_per_kg: {amount: 50, unit: mg, per: day, max: 2000, weight: poids}, doses_per_day: 2, duration_days: 6, source: \"s\", confidence: inferred}\n"
+	"training: {hours: null, content: \"c\", validation: \"v\", source: \"s\", confidence: to_verify}\n";
+
+static struct protocol *proto;
+static struct engine_input in;
+static struct engine_result res;
+static struct arena arena;
+
+static int setup(void **state)
+{
+	(void)state;
+	struct protocol_diags d = {.count = 0};
+	enum coop_err rc = protocol_load_buffer("inline.yaml", yaml, strlen(yaml), &proto, &d);
+	for (size_t i = 0; i < d.count; i++)
+		fprintf(stderr, "inline.yaml:%u:%u: %s\n", d.items[i].line, d.items[i].column,
+			d.items[i].message);
+	arena_init(&arena, 0);
+	return rc == COOP_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	protocol_free(proto);
+	arena_free(&arena);
+	return 0;
+}
+
+/* Decodes a document, evaluates, returns the engine's status. */
+static enum coop_err eval_doc(const char *doc)
+{
+	char msg[320];
+	enum coop_err rc = answers_parse(proto, doc, strlen(doc), &arena, &in, msg, sizeof(msg));
+	if (rc != COOP_OK)
+		fail_msg("answers refused: %s", msg);
+	return engine_evaluate(proto, &in, &res);
+}
+
+static const char *next_id(size_t i)
+{
+	return i < res.n_next ? proto->questions[res.next[i]].id : "(none)";
+}
+
+static void test_scope_age_boundaries(void **state)
+{
+	(void)state;
+	/* exactly 6 years old on the visit date: in scope (incomplete, nothing answered) */
+	assert_int_equal(eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"2020-11-25\",\"sex\":\"male\"}}"), COOP_OK);
+	assert_int_equal(res.scope, SCOPE_OK);
+	assert_int_equal(res.decision, DECISION_INCOMPLETE);
+	/* one day short of 6: out of scope, excluded, physician later */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"2020-11-26\",\"sex\":\"male\"}}");
+	assert_int_equal(res.decision, DECISION_EXCLUDED);
+	assert_int_equal(res.scope, SCOPE_AGE);
+	assert_int_equal(res.urgency, URG_PHYSICIAN_LATER);
+	/* 50 and 364 days: still 50, in scope under v2 */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1975-11-26\",\"sex\":\"female\"}}");
+	assert_int_equal(res.scope, SCOPE_OK);
+	assert_string_equal(res.version->version, "v2");
+	/* 51 on the day: out */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1975-11-25\",\"sex\":\"female\"}}");
+	assert_int_equal(res.scope, SCOPE_AGE);
+	/* the same 48-year-old is out under v1 (max 45) and in under v2 */
+	eval_doc("{\"visit_date\":\"2023-08-23\",\"patient\":{\"birth_date\":\"1975-01-01\",\"sex\":\"female\"}}");
+	assert_string_equal(res.version->version, "v1");
+	assert_int_equal(res.scope, SCOPE_AGE);
+	eval_doc("{\"visit_date\":\"2023-08-24\",\"patient\":{\"birth_date\":\"1975-01-01\",\"sex\":\"female\"}}");
+	assert_string_equal(res.version->version, "v2");
+	assert_int_equal(res.scope, SCOPE_OK);
+	/* before the first version: no protocol in force */
+	assert_int_equal(eval_doc("{\"visit_date\":\"2020-03-07\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"}}"), ERR_NOT_FOUND);
+}
+
+static void test_incomplete_then_next_questions(void **state)
+{
+	(void)state;
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
+		 "\"answers\":{\"odynophagie\":true}}");
+	assert_int_equal(res.decision, DECISION_INCOMPLETE);
+	/* the undecided criteria need fievre, toux (through the score) and trismus, in file order */
+	assert_string_equal(next_id(0), "fievre");
+	assert_string_equal(next_id(1), "toux");
+	assert_string_equal(next_id(2), "trismus");
+	assert_int_equal(res.n_next, 3);
+	/* the computed score stays unknown while toux is unanswered */
+	assert_true(res.slots[proto->n_questions].missing);
+
+	/* criteria settled: the outcome needs trod, whose applicability needs mcisaac_ok */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
+		 "\"answers\":{\"odynophagie\":true,\"fievre\":false,\"toux\":true,\"trismus\":false}}");
+	assert_int_equal(res.decision, DECISION_INCOMPLETE);
+	assert_string_equal(next_id(0), "mcisaac_ok");
+	assert_int_equal(res.n_next, 1);
+	assert_int_equal(res.questions[5], QS_PENDING);
+	assert_int_equal(res.questions[6], QS_NOT_APPLICABLE);
+}
+
+static void test_exclusion_and_strongest_urgency(void **state)
+{
+	(void)state;
+	/* a red flag excludes at once, even with answers missing */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
+		 "\"answers\":{\"trismus\":true}}");
+	assert_int_equal(res.decision, DECISION_EXCLUDED);
+	assert_int_equal(res.urgency, URG_EMERGENCY);
+	assert_true(res.criteria[2].fired);
+	/* exclusion (same day) + red flag (emergency): the strongest wins */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
+		 "\"answers\":{\"odynophagie\":true,\"fievre\":true,\"toux\":false,\"trismus\":true}}");
+	assert_true(res.criteria[1].fired);
+	assert_true(res.criteria[2].fired);
+	assert_int_equal(res.urgency, URG_EMERGENCY);
+	/* inclusion not met */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
+		 "\"answers\":{\"odynophagie\":false}}");
+	assert_int_equal(res.decision, DECISION_EXCLUDED);
+	assert_true(res.criteria[0].fired);
+	assert_int_equal(res.urgency, URG_PHYSICIAN_LATER);
+}
+
+static void test_outcomes_and_doses(void **state)
+{
+	(void)state;
+	/* adult, TROD positive: adult line only */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
+		 "\"answers\":{\"odynophagie\":true,\"fievre\":false,\"toux\":true,\"trismus\":false,\"mcisaac_ok\":true,\"trod\":\"positif\"}}");
+	assert_int_equal(res.decision, DECISION_INCLUDED);
+	assert_string_equal(proto->outcomes[res.outcome].id, "antibio");
+	assert_int_equal(res.n_lines, 1);
+	assert_false(res.lines[0].has_computed_dose);
+	/* adult with score < 2: trod not applicable → symptomatic */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
+		 "\"answers\":{\"odynophagie\":true,\"fievre\":false,\"toux\":true,\"trismus\":false,\"mcisaac_ok\":false,\"trod\":\"positif\"}}");
+	assert_int_equal(res.decision, DECISION_INCLUDED);
+	assert_string_equal(proto->outcomes[res.outcome].id, "symptomatique");
+	/* child: needs the weight before the prescription is complete */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"2018-01-01\",\"sex\":\"male\"},"
+		 "\"answers\":{\"odynophagie\":true,\"fievre\":false,\"toux\":true,\"trismus\":false,\"trod\":\"positif\"}}");
+	assert_int_equal(res.decision, DECISION_INCOMPLETE);
+	assert_string_equal(next_id(0), "poids");
+	/* 23 kg: 50 mg/kg/day = 1150 mg/day, 575 mg per dose */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"2018-01-01\",\"sex\":\"male\"},"
+		 "\"answers\":{\"odynophagie\":true,\"fievre\":false,\"toux\":true,\"trismus\":false,\"trod\":\"positif\",\"poids\":23}}");
+	assert_int_equal(res.decision, DECISION_INCLUDED);
+	assert_int_equal(res.n_lines, 1);
+	assert_true(res.lines[0].has_computed_dose);
+	assert_true(res.lines[0].daily_amount == 1150);
+	assert_true(res.lines[0].per_dose_amount == 575);
+	assert_false(res.lines[0].capped);
+	/* 55 kg child: capped at 2000 mg/day */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"2013-01-01\",\"sex\":\"male\"},"
+		 "\"answers\":{\"odynophagie\":true,\"fievre\":false,\"toux\":true,\"trismus\":false,\"trod\":\"positif\",\"poids\":55.5}}");
+	assert_true(res.lines[0].capped);
+	assert_true(res.lines[0].daily_amount == 2000);
+	assert_true(res.lines[0].per_dose_amount == 1000);
+
+	/* the explanation names the decision, the outcome and the computed dose, in French */
+	struct strbuf sb = STRBUF_INIT;
+	explain_text(proto, &in, &res, &sb);
+	assert_non_null(strstr(strbuf_str(&sb), "Patient inclus dans le protocole"));
+	assert_non_null(strstr(strbuf_str(&sb), "Antibiotique"));
+	assert_non_null(strstr(strbuf_str(&sb), "55,5 kg : 1000 mg par prise"));
+	assert_non_null(strstr(strbuf_str(&sb), "dose plafonnée"));
+	strbuf_free(&sb);
+	json_t *j = explain_json(proto, &in, &res);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "decision")), "included");
+	assert_int_equal(json_array_size(json_object_get(j, "criteria")), 3);
+	json_decref(j);
+}
+
+static void test_answers_refused(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *doc;
+		const char *part;
+	} bad[] = {
+		{"[]", "objet JSON"},
+		{"{\"visit_date\":\"2026-11-25\"", "JSON invalide"},
+		{"{\"visit_date\":\"2026-11-31\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"}}", "visit_date"},
+		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"2027-01-01\",\"sex\":\"female\"}}", "après la date de visite"},
+		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"F\"}}", "patient.sex"},
+		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\",\"nir\":1}}", "champ inconnu « nir »"},
+		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},\"extra\":1}", "champ inconnu « extra »"},
+		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},\"answers\":{\"fivre\":true}}", "question inconnue « fivre »"},
+		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},\"answers\":{\"fievre\":\"oui\"}}", "« fievre » : true ou false"},
+		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},\"answers\":{\"poids\":500}}", "hors des bornes"},
+		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},\"answers\":{\"trod\":\"douteux\"}}", "choix inconnu « douteux »"},
+		{"{\"visit_date\":\"2026-11-25\",\"visit_date\":\"2026-11-25\"}", "JSON invalide"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char msg[320] = "";
+		enum coop_err rc = answers_parse(proto, bad[i].doc, strlen(bad[i].doc), &arena, &in, msg, sizeof(msg));
+		if (rc == COOP_OK || !strstr(msg, bad[i].part))
+			fail_msg("doc %zu: rc %d, message « %s », expected « %s »", i, rc, msg, bad[i].part);
+	}
+}
+
+static void test_deterministic(void **state)
+{
+	(void)state;
+	const char *doc = "{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"2018-01-01\",\"sex\":\"male\"},"
+			  "\"answers\":{\"odynophagie\":true,\"fievre\":false,\"toux\":true,\"trismus\":false,\"trod\":\"positif\",\"poids\":23}}";
+	eval_doc(doc);
+	json_t *a = explain_json(proto, &in, &res);
+	for (int k = 0; k < 50; k++)
+		engine_evaluate(proto, &in, &res);
+	json_t *b = explain_json(proto, &in, &res);
+	assert_true(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scope_age_boundaries),
+		cmocka_unit_test(test_incomplete_then_next_questions),
+		cmocka_unit_test(test_exclusion_and_strongest_urgency),
+		cmocka_unit_test(test_outcomes_and_doses),
+		cmocka_unit_test(test_answers_refused),
+		cmocka_unit_test(test_deterministic),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
