@@ -1,8 +1,8 @@
 /*
  * bench/engine.c — evaluations per second of the protocol engine on each national protocol,
  * side by side in one run with a hand-written C function deciding the cystitis protocol (the
- * limit: what a programmer would write for that one protocol, with the same three-valued
- * handling of unanswered questions).
+ * limit: what a programmer would write for that one protocol, from the same inputs — birth and
+ * visit dates, the answers — with the same three-valued handling of unanswered questions).
  *
  * Inputs are the clinical cases of tests/cases/ (decoded once, before timing). Before timing,
  * the hand-written function is checked to agree with the engine on every cystitis case; a
@@ -39,7 +39,7 @@ enum { UNK = -1, NO = 0, YES = 1 };
 
 /* The answers of the cystitis protocol as plain fields; -1 / NAN-like sentinels = unanswered. */
 struct cystitis_answers {
-	int age_years;
+	coop_date birth_date, visit_date;
 	int female;
 	signed char consentement, symptomes, grossesse, fievre_frissons, digestifs, recueil_fiable,
 		fosse_lombaire, anomalie, immunodepression, insuffisance_renale, iu_15_jours,
@@ -93,7 +93,8 @@ static struct cystitis_decision cystitis_by_hand(const struct cystitis_answers *
 	struct cystitis_decision d = {DECISION_INCOMPLETE, URG_NONE, -1};
 	bool fired = false, unknown = false;
 	enum urgency u = URG_NONE;
-	bool in_scope = a->female && a->age_years >= 16 && a->age_years <= 65;
+	int age_years = date_age_years(a->birth_date, a->visit_date);
+	bool in_scope = a->female && age_years >= 16 && age_years <= 65;
 
 	fire(a->consentement, true, URG_PHYSICIAN_SAME_DAY, &fired, &unknown, &u);
 	fire(a->symptomes, true, URG_PHYSICIAN_LATER, &fired, &unknown, &u);
@@ -153,7 +154,8 @@ static signed char tri_answer(const struct protocol *p, const struct engine_inpu
 static void to_cystitis(const struct protocol *p, const struct engine_input *in,
 			struct cystitis_answers *a)
 {
-	a->age_years = date_age_years(in->birth_date, in->visit_date);
+	a->birth_date = in->birth_date;
+	a->visit_date = in->visit_date;
 	a->female = in->sex == SEX_FEMALE;
 	a->consentement = tri_answer(p, in, "consentement");
 	a->symptomes = tri_answer(p, in, "symptomes_urinaires");

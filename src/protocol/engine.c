@@ -21,13 +21,6 @@ void engine_input_init(struct engine_input *in, coop_date visit, coop_date birth
 		in->answers[i] = expr_value_missing();
 }
 
-static enum tri tri_of(const struct expr_value *v)
-{
-	if (v->count == 0)
-		return v->missing ? TRI_UNKNOWN : TRI_EMPTY;
-	return v->one.u.b ? TRI_TRUE : TRI_FALSE;
-}
-
 static bool age_within(const struct age_bound *b, int years, int months, bool is_min)
 {
 	if (!b->set)
@@ -110,9 +103,7 @@ static bool decide_outcome(const struct protocol *p, struct engine_result *r,
 	bool unknown = false;
 	r->outcome = -1;
 	for (size_t i = 0; i < p->n_outcomes; i++) {
-		struct expr_value v;
-		expr_eval(p->outcomes[i].when, r->slots, r->scratch, &v);
-		r->outcome_when[i] = tri_of(&v);
+		r->outcome_when[i] = (enum tri)expr_eval_bool(p->outcomes[i].when, r->slots, r->scratch);
 		if (r->outcome_when[i] == TRI_TRUE && r->outcome < 0)
 			r->outcome = (int)i;
 		if (r->outcome_when[i] == TRI_UNKNOWN) {
@@ -131,9 +122,7 @@ static bool decide_outcome(const struct protocol *p, struct engine_result *r,
 		for (size_t li = 0; li < tpl->n_lines; li++) {
 			const struct prescription_line *l = &tpl->lines[li];
 			if (l->when) {
-				struct expr_value v;
-				expr_eval(l->when, r->slots, r->scratch, &v);
-				enum tri w = tri_of(&v);
+				enum tri w = (enum tri)expr_eval_bool(l->when, r->slots, r->scratch);
 				if (w == TRI_UNKNOWN) {
 					complete = false;
 					add_needs(p, expr_reads(l->when), need);
@@ -193,20 +182,18 @@ enum coop_err engine_prepare(const struct protocol *p, const struct engine_input
 	for (size_t i = 0; i < nq; i++) {
 		const struct question *q = &p->questions[i];
 		enum tri enabled = TRI_TRUE;
-		if (q->enable_when) {
-			struct expr_value e;
-			expr_eval(q->enable_when, r->slots, r->scratch, &e);
-			enabled = tri_of(&e);
-		}
+		if (q->enable_when)
+			enabled = (enum tri)expr_eval_bool(q->enable_when, r->slots, r->scratch);
+		struct expr_value *slot = &r->slots[i];
 		if (enabled == TRI_TRUE) {
-			r->slots[i] = in->answers[i];
-			r->questions[i] = in->answers[i].missing ? QS_UNANSWERED : QS_ANSWERED;
-		} else if (enabled == TRI_UNKNOWN) {
-			r->slots[i] = expr_value_missing();
-			r->questions[i] = QS_PENDING;
+			memcpy(slot, &in->answers[i], sizeof(*slot));
+			r->questions[i] = slot->missing ? QS_UNANSWERED : QS_ANSWERED;
 		} else {
-			r->slots[i] = expr_value_empty();
-			r->questions[i] = QS_NOT_APPLICABLE;
+			/* set in place: building a temporary struct costs store-forwarding stalls */
+			slot->count = 0;
+			slot->items = NULL;
+			slot->missing = enabled == TRI_UNKNOWN;
+			r->questions[i] = enabled == TRI_UNKNOWN ? QS_PENDING : QS_NOT_APPLICABLE;
 		}
 	}
 
@@ -223,10 +210,13 @@ enum coop_err engine_prepare(const struct protocol *p, const struct engine_input
 					ready = false;
 			}
 		}
-		if (ready)
+		if (ready) {
 			expr_eval(c->expression, r->slots, r->scratch, &r->slots[nq + k]);
-		else
-			r->slots[nq + k] = expr_value_missing();
+		} else {
+			r->slots[nq + k].count = 0;
+			r->slots[nq + k].items = NULL;
+			r->slots[nq + k].missing = true;
+		}
 	}
 	return COOP_OK;
 }
@@ -242,10 +232,8 @@ enum coop_err engine_evaluate(const struct protocol *p, const struct engine_inpu
 	bool any_unknown = false, any_fired = false;
 	for (size_t i = 0; i < p->n_criteria; i++) {
 		const struct criterion *c = &p->criteria[i];
-		struct expr_value val;
-		expr_eval(c->expression, r->slots, r->scratch, &val);
 		struct criterion_result *cr = &r->criteria[i];
-		cr->value = tri_of(&val);
+		cr->value = (enum tri)expr_eval_bool(c->expression, r->slots, r->scratch);
 		cr->fired = c->kind == CRIT_INCLUSION ? cr->value == TRI_FALSE
 						      : cr->value == TRI_TRUE;
 		if (cr->fired) {

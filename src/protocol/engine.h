@@ -32,7 +32,9 @@ struct engine_input {
 enum decision { DECISION_INCOMPLETE, DECISION_EXCLUDED, DECISION_INCLUDED };
 
 /* What a criterion, condition or question came to. */
-enum tri { TRI_FALSE, TRI_TRUE, TRI_UNKNOWN, TRI_EMPTY /* not applicable */ };
+/* Same codes as enum expr_tri. */
+enum tri { TRI_FALSE = EXPR_FALSE, TRI_TRUE = EXPR_TRUE, TRI_EMPTY = EXPR_EMPTY /* not applicable */,
+	   TRI_UNKNOWN = EXPR_MISSING };
 
 enum question_state {
 	QS_ANSWERED,

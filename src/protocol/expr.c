@@ -99,9 +99,22 @@ struct node {
 	struct node *a, *b, *c;
 	unsigned slot;
 	struct expr_item lit;
+	struct expr_value litval; /* lit as a value, so operands can be read in place */
+};
+
+/* Shapes of Boolean expressions that expr_eval_bool() decides without walking the tree. */
+enum fast_kind {
+	FAST_NONE,
+	FAST_FIELD,       /* b */
+	FAST_NOT_FIELD,   /* b.not() */
+	FAST_CMP_LIT,     /* field <op> literal, both scalar */
 };
 
 struct expr {
+	enum fast_kind fast;
+	enum node_op fast_op;
+	unsigned fast_slot;
+	const struct node *fast_lit;
 	struct node *root;
 	struct expr_type type;
 	struct expr_slotset reads;
@@ -1001,6 +1014,43 @@ static struct node *parse_expr(struct parser *p)
 	return n;
 }
 
+/* Recognises the shapes expr_eval_bool() handles directly (see enum fast_kind). */
+static void classify_fast(struct expr *e)
+{
+	const struct node *n = e->root;
+	e->fast = FAST_NONE;
+	if (n->type.base != EXPR_BOOLEAN || n->type.collection)
+		return;
+	if (n->op == N_FIELD) {
+		e->fast = FAST_FIELD;
+		e->fast_slot = n->slot;
+	} else if (n->op == N_NOT && n->a->op == N_FIELD) {
+		e->fast = FAST_NOT_FIELD;
+		e->fast_slot = n->a->slot;
+	} else if ((n->op == N_EQ || n->op == N_NE || n->op == N_LT || n->op == N_LE ||
+		    n->op == N_GT || n->op == N_GE) &&
+		   n->a->op == N_FIELD && !n->a->type.collection && n->b->op == N_LIT) {
+		e->fast = FAST_CMP_LIT;
+		e->fast_op = n->op;
+		e->fast_slot = n->a->slot;
+		e->fast_lit = n->b;
+	}
+}
+
+/* Gives every literal node its value form (after unary minus folding). */
+static void finish_literals(struct node *n)
+{
+	if (!n)
+		return;
+	if (n->op == N_LIT) {
+		n->litval.count = 1;
+		n->litval.one = n->lit;
+	}
+	finish_literals(n->a);
+	finish_literals(n->b);
+	finish_literals(n->c);
+}
+
 enum coop_err expr_compile(struct arena *a, const char *src, size_t len,
 			   const struct expr_symbols *syms, const struct expr_type *expected,
 			   struct expr **out, struct expr_error *err)
@@ -1046,6 +1096,7 @@ enum coop_err expr_compile(struct arena *a, const char *src, size_t len,
 			return ERR_INVALID;
 		}
 	}
+	finish_literals(root);
 	struct expr *e = arena_alloc(a, sizeof(*e));
 	char *copy = arena_strndup(a, src, len);
 	if (!e || !copy) {
@@ -1055,6 +1106,7 @@ enum coop_err expr_compile(struct arena *a, const char *src, size_t len,
 	}
 	e->root = root;
 	e->type = root->type;
+	classify_fast(e);
 	e->reads = p.reads;
 	e->source = copy;
 	*out = e;
@@ -1095,52 +1147,6 @@ void expr_each_literal(const struct expr *e, void (*fn)(void *ctx, const struct 
 }
 
 /* ---------------------------------------------------------------- values */
-
-struct expr_value expr_value_bool(bool b)
-{
-	struct expr_value v = {0};
-	v.count = 1;
-	v.one.base = EXPR_BOOLEAN;
-	v.one.u.b = b;
-	return v;
-}
-
-struct expr_value expr_value_int(int64_t i)
-{
-	struct expr_value v = {0};
-	v.count = 1;
-	v.one.base = EXPR_INTEGER;
-	v.one.u.i = i;
-	return v;
-}
-
-struct expr_value expr_value_dec(double d)
-{
-	struct expr_value v = {0};
-	v.count = 1;
-	v.one.base = EXPR_DECIMAL;
-	v.one.u.d = d;
-	return v;
-}
-
-struct expr_value expr_value_str(const char *s, size_t len)
-{
-	struct expr_value v = {0};
-	v.count = 1;
-	v.one.base = EXPR_STRING;
-	v.one.u.str.s = s;
-	v.one.u.str.len = (uint32_t)len;
-	return v;
-}
-
-struct expr_value expr_value_date(coop_date d)
-{
-	struct expr_value v = {0};
-	v.count = 1;
-	v.one.base = EXPR_DATE;
-	v.one.u.date = d;
-	return v;
-}
 
 /* ---------------------------------------------------------------- evaluation */
 
@@ -1217,74 +1223,6 @@ static int item_compare(const struct expr_item *x, const struct expr_item *y)
 static const struct expr_item *item_at(const struct expr_value *v, size_t i)
 {
 	return v->items ? &v->items[i] : &v->one;
-}
-
-static struct expr_value eval_logic(struct evalctx *c, const struct node *n)
-{
-	struct expr_value a = eval(c, n->a);
-	/* Short-circuits are only taken where FHIRPath's value is decided by a alone. */
-	if (n->op == N_AND && a.count && !a.one.u.b)
-		return expr_value_bool(false);
-	if (n->op == N_OR && a.count && a.one.u.b)
-		return expr_value_bool(true);
-	if (n->op == N_IMPLIES && a.count && !a.one.u.b)
-		return expr_value_bool(true);
-	struct expr_value b = eval(c, n->b);
-	switch (n->op) {
-	case N_AND:
-		if (b.count && !b.one.u.b)
-			return expr_value_bool(false);
-		if (a.count && b.count)
-			return expr_value_bool(true);
-		return (a.missing || b.missing) ? MISSING : EMPTY;
-	case N_OR:
-		if (b.count && b.one.u.b)
-			return expr_value_bool(true);
-		if (a.count && b.count)
-			return expr_value_bool(false);
-		return (a.missing || b.missing) ? MISSING : EMPTY;
-	case N_XOR:
-		if (!a.count || !b.count)
-			return strict_empty(&a, &b);
-		return expr_value_bool(a.one.u.b != b.one.u.b);
-	case N_IMPLIES:
-		if (a.count) /* a is true */
-			return b;
-		if (b.count && b.one.u.b)
-			return expr_value_bool(true);
-		return (a.missing || b.missing) ? MISSING : EMPTY;
-	default:
-		assert(0);
-		return EMPTY;
-	}
-}
-
-static struct expr_value eval_equality(struct evalctx *c, const struct node *n)
-{
-	struct expr_value a = eval(c, n->a);
-	struct expr_value b = eval(c, n->b);
-	if (!a.count || !b.count)
-		return strict_empty(&a, &b);
-	bool eq = a.count == b.count;
-	for (size_t i = 0; eq && i < a.count; i++)
-		eq = item_equal(item_at(&a, i), item_at(&b, i));
-	return expr_value_bool(n->op == N_EQ ? eq : !eq);
-}
-
-static struct expr_value eval_compare(struct evalctx *c, const struct node *n)
-{
-	struct expr_value a = eval(c, n->a);
-	struct expr_value b = eval(c, n->b);
-	if (!a.count || !b.count)
-		return strict_empty(&a, &b);
-	int r = item_compare(&a.one, &b.one);
-	switch (n->op) {
-	case N_LT: return expr_value_bool(r < 0);
-	case N_LE: return expr_value_bool(r <= 0);
-	case N_GT: return expr_value_bool(r > 0);
-	case N_GE: return expr_value_bool(r >= 0);
-	default: assert(0); return EMPTY;
-	}
 }
 
 static struct expr_value dec_result(double d)
@@ -1377,6 +1315,142 @@ static struct expr_value eval_membership(struct evalctx *c, const struct node *n
 	return expr_value_bool(false);
 }
 
+/* ---------------------------------------------------------------- three-valued fast path
+ *
+ * Boolean-typed nodes are evaluated to one of four small codes instead of a value struct, and
+ * fields and literals are read in place: criteria are mostly fields, comparisons of a field with
+ * a literal, and logic over those. Semantics are exactly those of eval() (same tables).
+ */
+enum { T3_FALSE = EXPR_FALSE, T3_TRUE = EXPR_TRUE, T3_EMPTY = EXPR_EMPTY, T3_MISSING = EXPR_MISSING };
+
+static int eval_tri(struct evalctx *c, const struct node *n);
+
+static inline int tri_of_value(const struct expr_value *v)
+{
+	if (v->count)
+		return v->one.u.b ? T3_TRUE : T3_FALSE;
+	return v->missing ? T3_MISSING : T3_EMPTY;
+}
+
+static inline struct expr_value value_of_tri(int t)
+{
+	switch (t) {
+	case T3_FALSE: return expr_value_bool(false);
+	case T3_TRUE: return expr_value_bool(true);
+	case T3_EMPTY: return EMPTY;
+	default: return MISSING;
+	}
+}
+
+/* A pointer to the operand's value: in place for fields and literals, else evaluated in tmp. */
+static inline const struct expr_value *operand(struct evalctx *c, const struct node *n,
+					       struct expr_value *tmp)
+{
+	if (n->op == N_FIELD)
+		return &c->fields[n->slot];
+	if (n->op == N_LIT)
+		return &n->litval;
+	*tmp = eval(c, n);
+	return tmp;
+}
+
+/* Strict-operator emptiness in tri codes: definitely empty wins over missing. */
+static inline int strict_tri(const struct expr_value *a, const struct expr_value *b)
+{
+	if ((a->count == 0 && !a->missing) || (b->count == 0 && !b->missing))
+		return T3_EMPTY;
+	return T3_MISSING;
+}
+
+static int compare_tri(struct evalctx *c, const struct node *n)
+{
+	struct expr_value ta, tb;
+	const struct expr_value *a = operand(c, n->a, &ta);
+	const struct expr_value *b = operand(c, n->b, &tb);
+	if (!a->count || !b->count)
+		return strict_tri(a, b);
+	if (n->op == N_EQ || n->op == N_NE) {
+		bool eq = a->count == b->count;
+		for (size_t i = 0; eq && i < a->count; i++)
+			eq = item_equal(item_at(a, i), item_at(b, i));
+		return (n->op == N_EQ) == eq ? T3_TRUE : T3_FALSE;
+	}
+	int r = item_compare(&a->one, &b->one);
+	bool res = n->op == N_LT ? r < 0 : n->op == N_LE ? r <= 0 : n->op == N_GT ? r > 0 : r >= 0;
+	return res ? T3_TRUE : T3_FALSE;
+}
+
+static int eval_tri(struct evalctx *c, const struct node *n)
+{
+	int a, b;
+	switch (n->op) {
+	case N_FIELD:
+		return tri_of_value(&c->fields[n->slot]);
+	case N_LIT:
+		return n->lit.u.b ? T3_TRUE : T3_FALSE;
+	case N_AND:
+		a = eval_tri(c, n->a);
+		if (a == T3_FALSE)
+			return T3_FALSE;
+		b = eval_tri(c, n->b);
+		if (b == T3_FALSE)
+			return T3_FALSE;
+		if (a == T3_TRUE && b == T3_TRUE)
+			return T3_TRUE;
+		return (a == T3_MISSING || b == T3_MISSING) ? T3_MISSING : T3_EMPTY;
+	case N_OR:
+		a = eval_tri(c, n->a);
+		if (a == T3_TRUE)
+			return T3_TRUE;
+		b = eval_tri(c, n->b);
+		if (b == T3_TRUE)
+			return T3_TRUE;
+		if (a == T3_FALSE && b == T3_FALSE)
+			return T3_FALSE;
+		return (a == T3_MISSING || b == T3_MISSING) ? T3_MISSING : T3_EMPTY;
+	case N_XOR:
+		a = eval_tri(c, n->a);
+		b = eval_tri(c, n->b);
+		if (a <= T3_TRUE && b <= T3_TRUE)
+			return a != b ? T3_TRUE : T3_FALSE;
+		if (a == T3_EMPTY || b == T3_EMPTY)
+			return T3_EMPTY;
+		return T3_MISSING;
+	case N_IMPLIES:
+		a = eval_tri(c, n->a);
+		if (a == T3_FALSE)
+			return T3_TRUE;
+		b = eval_tri(c, n->b);
+		if (a == T3_TRUE)
+			return b;
+		if (b == T3_TRUE)
+			return T3_TRUE;
+		return (a == T3_MISSING || b == T3_MISSING) ? T3_MISSING : T3_EMPTY;
+	case N_NOT:
+		a = eval_tri(c, n->a);
+		return a <= T3_TRUE ? !a : a;
+	case N_EQ:
+	case N_NE:
+	case N_LT:
+	case N_LE:
+	case N_GT:
+	case N_GE:
+		return compare_tri(c, n);
+	case N_EXISTS:
+	case N_ISEMPTY: {
+		struct expr_value t;
+		const struct expr_value *v = operand(c, n->a, &t);
+		if (v->missing)
+			return T3_MISSING;
+		return ((n->op == N_EXISTS) == (v->count > 0)) ? T3_TRUE : T3_FALSE;
+	}
+	default: {
+		struct expr_value v = eval(c, n);
+		return tri_of_value(&v);
+	}
+	}
+}
+
 static struct expr_value eval(struct evalctx *c, const struct node *n)
 {
 	switch (n->op) {
@@ -1394,21 +1468,14 @@ static struct expr_value eval(struct evalctx *c, const struct node *n)
 	case N_OR:
 	case N_XOR:
 	case N_IMPLIES:
-		return eval_logic(c, n);
-	case N_NOT: {
-		struct expr_value a = eval(c, n->a);
-		if (!a.count)
-			return a;
-		return expr_value_bool(!a.one.u.b);
-	}
+	case N_NOT:
 	case N_EQ:
 	case N_NE:
-		return eval_equality(c, n);
 	case N_LT:
 	case N_LE:
 	case N_GT:
 	case N_GE:
-		return eval_compare(c, n);
+		return value_of_tri(eval_tri(c, n));
 	case N_ADD:
 	case N_SUB:
 	case N_MUL:
@@ -1440,10 +1507,10 @@ static struct expr_value eval(struct evalctx *c, const struct node *n)
 		return expr_value_dec(fabs(a.one.u.d));
 	}
 	case N_IIF: {
-		struct expr_value cond = eval(c, n->a);
-		if (cond.missing)
+		int cond = eval_tri(c, n->a);
+		if (cond == T3_MISSING)
 			return MISSING;
-		if (cond.count && cond.one.u.b)
+		if (cond == T3_TRUE)
 			return eval(c, n->b);
 		return n->c ? eval(c, n->c) : EMPTY;
 	}
@@ -1456,7 +1523,45 @@ void expr_eval(const struct expr *e, const struct expr_value *fields, struct exp
 	       struct expr_value *out)
 {
 	struct evalctx c = {.fields = fields, .scratch = scratch, .scratch_used = 0};
-	*out = eval(&c, e->root);
+	if (e->type.base == EXPR_BOOLEAN && !e->type.collection)
+		*out = value_of_tri(eval_tri(&c, e->root));
+	else
+		*out = eval(&c, e->root);
+}
+
+enum expr_tri expr_eval_bool(const struct expr *e, const struct expr_value *fields,
+			     struct expr_item *scratch)
+{
+	const struct expr_value *v;
+	switch (e->fast) {
+	case FAST_FIELD:
+		v = &fields[e->fast_slot];
+		return (enum expr_tri)tri_of_value(v);
+	case FAST_NOT_FIELD: {
+		v = &fields[e->fast_slot];
+		int t = tri_of_value(v);
+		return (enum expr_tri)(t <= T3_TRUE ? !t : t);
+	}
+	case FAST_CMP_LIT: {
+		v = &fields[e->fast_slot];
+		if (!v->count)
+			return v->missing ? EXPR_MISSING : EXPR_EMPTY;
+		const struct expr_item *lit = &e->fast_lit->lit;
+		if (e->fast_op == N_EQ || e->fast_op == N_NE)
+			return (enum expr_tri)((e->fast_op == N_EQ) == item_equal(&v->one, lit));
+		int r = item_compare(&v->one, lit);
+		bool res = e->fast_op == N_LT   ? r < 0
+			   : e->fast_op == N_LE ? r <= 0
+			   : e->fast_op == N_GT ? r > 0
+						: r >= 0;
+		return (enum expr_tri)res;
+	}
+	case FAST_NONE:
+		break;
+	}
+	struct evalctx c = {.fields = fields, .scratch = scratch, .scratch_used = 0};
+	assert(e->type.base == EXPR_BOOLEAN || e->type.base == EXPR_NONE);
+	return (enum expr_tri)eval_tri(&c, e->root);
 }
 
 /* ---------------------------------------------------------------- formatting */

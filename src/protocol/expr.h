@@ -110,6 +110,14 @@ void expr_eval(const struct expr *e, const struct expr_value *fields, struct exp
 void expr_each_literal(const struct expr *e, void (*fn)(void *ctx, const struct expr_item *lit),
 		       void *ctx);
 
+/* Three-valued result of a Boolean expression. */
+enum expr_tri { EXPR_FALSE = 0, EXPR_TRUE = 1, EXPR_EMPTY = 2, EXPR_MISSING = 3 };
+
+/* Evaluates a Boolean singleton expression (checked at compile time: pass expected Boolean)
+ * straight to its three-valued code, without building a value: the engine's fast path. */
+enum expr_tri expr_eval_bool(const struct expr *e, const struct expr_value *fields,
+			     struct expr_item *scratch);
+
 /* Value helpers. */
 static inline struct expr_value expr_value_empty(void)
 {
@@ -122,11 +130,31 @@ static inline struct expr_value expr_value_missing(void)
 	v.missing = true;
 	return v;
 }
-struct expr_value expr_value_bool(bool b);
-struct expr_value expr_value_int(int64_t i);
-struct expr_value expr_value_dec(double d);
-struct expr_value expr_value_str(const char *s, size_t len);
-struct expr_value expr_value_date(coop_date d);
+static inline struct expr_value expr_value_bool(bool b)
+{
+	struct expr_value v = {.count = 1, .one = {.base = EXPR_BOOLEAN, .u.b = b}};
+	return v;
+}
+static inline struct expr_value expr_value_int(int64_t i)
+{
+	struct expr_value v = {.count = 1, .one = {.base = EXPR_INTEGER, .u.i = i}};
+	return v;
+}
+static inline struct expr_value expr_value_dec(double d)
+{
+	struct expr_value v = {.count = 1, .one = {.base = EXPR_DECIMAL, .u.d = d}};
+	return v;
+}
+static inline struct expr_value expr_value_str(const char *s, size_t len)
+{
+	struct expr_value v = {.count = 1, .one = {.base = EXPR_STRING, .u.str = {s, (uint32_t)len}}};
+	return v;
+}
+static inline struct expr_value expr_value_date(coop_date d)
+{
+	struct expr_value v = {.count = 1, .one = {.base = EXPR_DATE, .u.date = d}};
+	return v;
+}
 
 /* The i-th item of a non-empty value. */
 static inline const struct expr_item *expr_value_item(const struct expr_value *v, size_t i)

@@ -66,6 +66,15 @@ static struct expr_value run(const char *src)
 	set_fields();
 	struct expr_value v;
 	expr_eval(e, fields, scratch, &v);
+	/* the engine's fast path must agree with the general evaluator */
+	struct expr_type t = expr_result_type(e);
+	if ((t.base == EXPR_BOOLEAN || t.base == EXPR_NONE) && !t.collection) {
+		enum expr_tri want = v.count ? (v.one.u.b ? EXPR_TRUE : EXPR_FALSE)
+					     : (v.missing ? EXPR_MISSING : EXPR_EMPTY);
+		enum expr_tri got = expr_eval_bool(e, fields, scratch);
+		if (got != want)
+			fail_msg("« %s » : expr_eval_bool %d, expr_eval %d", src, got, want);
+	}
 	arena_free(&a); /* literals only point into the arena for strings: don't keep them */
 	return v;
 }
@@ -164,6 +173,33 @@ static void test_comparisons_and_membership(void **state)
 	assert_true_expr("iif(b, 'oui', 'non') = 'oui'");
 	assert_true_expr("iif(f, 1, 2) = 2");
 	assert_empty_expr("iif(f, 1)");
+}
+
+static void test_fast_shapes(void **state)
+{
+	(void)state;
+	/* shapes the engine decides without walking the tree, in every state */
+	assert_true_expr("b");
+	assert_false_expr("f");
+	assert_missing_expr("u_b");
+	assert_empty_expr("na_b");
+	assert_false_expr("b.not()");
+	assert_missing_expr("u_b.not()");
+	assert_empty_expr("na_b.not()");
+	assert_true_expr("i = 3");
+	assert_true_expr("i = 3.0");
+	assert_false_expr("i != 3");
+	assert_true_expr("d > 38");
+	assert_true_expr("d <= 38.5");
+	assert_false_expr("d < 38.5");
+	assert_true_expr("i >= 3");
+	assert_true_expr("s = 'brulure'");
+	assert_false_expr("s = 'brulures'");
+	assert_true_expr("s > 'a'");
+	assert_true_expr("dt = @2024-06-18");
+	assert_missing_expr("u_i = 3");
+	assert_empty_expr("na_i < 3");
+	assert_missing_expr("u_s != 'x'");
 }
 
 static void test_three_valued_logic(void **state)
@@ -320,6 +356,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_literals_and_arithmetic),
 		cmocka_unit_test(test_comparisons_and_membership),
+		cmocka_unit_test(test_fast_shapes),
 		cmocka_unit_test(test_three_valued_logic),
 		cmocka_unit_test(test_parse_errors_positioned),
 		cmocka_unit_test(test_type_errors),
