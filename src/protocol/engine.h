@@ -77,7 +77,7 @@ struct engine_result {
 	size_t n_lines;
 	size_t next[PROTOCOL_MAX_QUESTIONS]; /* question indexes to ask next, in order */
 	size_t n_next;
-	struct expr_item scratch[EXPR_MAX_ITEMS];
+	struct expr_item scratch[EXPR_SCRATCH_ITEMS];
 };
 
 /* Fills *in with "no answer" for every question, visit and birth dates, and the sex. */

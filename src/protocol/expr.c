@@ -95,6 +95,8 @@ enum node_op {
 struct node {
 	enum node_op op;
 	struct expr_type type;
+	unsigned height;     /* of the subtree: bounds evaluation recursion */
+	unsigned max_items;  /* most items a union can produce (0 = not a literal-built list) */
 	size_t offset;
 	struct node *a, *b, *c;
 	unsigned slot;
@@ -321,11 +323,17 @@ static void lex_number(struct parser *p, struct token *t)
 	}
 	t->len = p->pos - start;
 	if (dot) {
-		double d = (double)mant;
-		for (int i = 0; i < frac; i++)
-			d /= 10.0;
+		/* one correctly rounded division of two exact doubles (mantissa < 2^53, 10^frac
+		 * exact up to 10^22), so 0.07 is the double nearest to 0.07 */
+		static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+					       1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+					       1e14, 1e15, 1e16, 1e17, 1e18};
+		if (mant >= ((int64_t)1 << 53)) {
+			fail(p, start, "nombre décimal trop précis (15 chiffres significatifs au plus)");
+			return;
+		}
 		t->kind = T_DEC;
-		t->dval = d;
+		t->dval = (double)mant / pow10[frac];
 	} else {
 		if (mant > INT32_MAX) {
 			fail(p, start, "entier trop grand (2147483647 au plus)");
@@ -521,7 +529,27 @@ static struct node *new_node(struct parser *p, enum node_op op, size_t offset)
 	}
 	n->op = op;
 	n->offset = offset;
+	n->height = 1;
 	return n;
+}
+
+/* Sets n's height from its children; false (with an error) past EXPR_MAX_HEIGHT. */
+static bool set_height(struct parser *p, struct node *n)
+{
+	unsigned h = 0;
+	if (n->a && n->a->height > h)
+		h = n->a->height;
+	if (n->b && n->b->height > h)
+		h = n->b->height;
+	if (n->c && n->c->height > h)
+		h = n->c->height;
+	n->height = h + 1;
+	if (n->height > EXPR_MAX_HEIGHT) {
+		fail(p, n->offset, "expression trop longue : plus de %d opérations enchaînées",
+		     EXPR_MAX_HEIGHT);
+		return false;
+	}
+	return true;
 }
 
 static struct node *parse_expr(struct parser *p);
@@ -665,6 +693,19 @@ static struct node *binary(struct parser *p, enum node_op op, const char *name, 
 	default:
 		assert(0);
 	}
+	if (op == N_UNION) {
+		/* a list written with single values, e.g. ('a' | 'b'), is bounded now; one that
+		 * includes a collection is bounded at run time (the result is then unknown) */
+		unsigned ia = a->op == N_UNION ? a->max_items : (a->type.collection ? 0 : 1);
+		unsigned ib = b->op == N_UNION ? b->max_items : (b->type.collection ? 0 : 1);
+		n->max_items = (ia && ib) ? ia + ib : 0;
+		if (n->max_items > EXPR_MAX_ITEMS) {
+			fail(p, offset, "liste trop longue (%d éléments au plus)", EXPR_MAX_ITEMS);
+			return NULL;
+		}
+	}
+	if (!set_height(p, n))
+		return NULL;
 	return n;
 }
 
@@ -738,7 +779,7 @@ static struct node *parse_function(struct parser *p, const struct token *name, s
 					  : args[1]->type.base;
 		n->type.collection =
 			args[1]->type.collection || (nargs == 3 && args[2]->type.collection);
-		return n;
+		return set_height(p, n) ? n : NULL;
 	}
 	enum node_op op;
 	if (IS("not"))
@@ -791,7 +832,7 @@ static struct node *parse_function(struct parser *p, const struct token *name, s
 	default:
 		assert(0);
 	}
-	return n;
+	return set_height(p, n) ? n : NULL;
 }
 
 static struct node *parse_primary(struct parser *p)
@@ -986,8 +1027,6 @@ static struct node *parse_level(struct parser *p, int level)
 {
 	if (level == N_LEVELS)
 		return parse_unary(p);
-	if (!enter(p))
-		return NULL;
 	struct node *left = parse_level(p, level + 1);
 	const struct binop *o;
 	while (left && p->status == COOP_OK && (o = match_op(p, level))) {
@@ -1001,7 +1040,6 @@ static struct node *parse_level(struct parser *p, int level)
 		left = binary(p, o->op, o->word, off, left, right);
 		/* comparisons do not chain: "1 < x < 3" is a type error in FHIRPath */
 	}
-	p->depth--;
 	return p->status == COOP_OK ? left : NULL;
 }
 
@@ -1177,10 +1215,23 @@ static double num(const struct expr_item *it)
 	return it->base == EXPR_INTEGER ? (double)it->u.i : it->u.d;
 }
 
-/* FHIRPath decimal equality: both rounded to multiples of 1e-8 (as the reference does). */
+/* Rounds to the nearest integer, halves upwards, as JavaScript's Math.round does. */
+static double round_half_up(double x)
+{
+	double r = floor(x);
+	return x - r >= 0.5 ? r + 1 : r;
+}
+
+/* FHIRPath decimals have 8 decimal places in the reference implementation: values are compared
+ * after rounding both to multiples of 1e-8, for equality and for order alike. */
+static double dec_key(double x)
+{
+	return round_half_up(x / 1e-8);
+}
+
 static bool dec_equal(double x, double y)
 {
-	return round(x / 1e-8) == round(y / 1e-8);
+	return dec_key(x) == dec_key(y);
 }
 
 static bool item_equal(const struct expr_item *x, const struct expr_item *y)
@@ -1208,7 +1259,7 @@ static int item_compare(const struct expr_item *x, const struct expr_item *y)
 	if (is_numeric(x->base)) {
 		if (x->base == EXPR_INTEGER && y->base == EXPR_INTEGER)
 			return (x->u.i > y->u.i) - (x->u.i < y->u.i);
-		double a = num(x), b = num(y);
+		double a = dec_key(num(x)), b = dec_key(num(y));
 		return (a > b) - (a < b);
 	}
 	if (x->base == EXPR_DATE)
@@ -1272,29 +1323,39 @@ static struct expr_value eval_arith(struct evalctx *c, const struct node *n)
 
 static struct expr_value eval_union(struct evalctx *c, const struct node *n)
 {
+	/* a and b may build their own collections in scratch from `mark` on; the union is built
+	 * above them, then moved down to `mark`, so nested unions reuse the space. */
+	size_t mark = c->scratch_used;
 	struct expr_value a = eval(c, n->a);
 	struct expr_value b = eval(c, n->b);
-	if (a.missing || b.missing)
+	if (a.missing || b.missing) {
+		c->scratch_used = mark;
 		return MISSING;
-	size_t start = c->scratch_used;
+	}
+	size_t out = c->scratch_used, count = 0;
 	const struct expr_value *parts[2] = {&a, &b};
 	for (int k = 0; k < 2; k++) {
 		for (size_t i = 0; i < parts[k]->count; i++) {
 			const struct expr_item *it = item_at(parts[k], i);
 			bool dup = false;
-			for (size_t j = start; j < c->scratch_used && !dup; j++)
-				dup = item_equal(&c->scratch[j], it);
+			for (size_t j = 0; j < count && !dup; j++)
+				dup = item_equal(&c->scratch[out + j], it);
 			if (dup)
 				continue;
-			if (c->scratch_used >= EXPR_MAX_ITEMS)
-				return EMPTY; /* bounded: too many items */
-			c->scratch[c->scratch_used++] = *it;
+			if (count >= EXPR_MAX_ITEMS || out + count >= EXPR_SCRATCH_ITEMS) {
+				/* bounded: report unknown rather than a wrong definite result */
+				c->scratch_used = mark;
+				return MISSING;
+			}
+			c->scratch[out + count++] = *it;
 		}
 	}
+	memmove(&c->scratch[mark], &c->scratch[out], count * sizeof(c->scratch[0]));
+	c->scratch_used = mark + count;
 	struct expr_value v = {0};
-	v.count = (uint16_t)(c->scratch_used - start);
-	if (v.count)
-		v.items = &c->scratch[start];
+	v.count = (uint16_t)count;
+	if (count)
+		v.items = &c->scratch[mark];
 	return v;
 }
 

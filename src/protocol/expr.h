@@ -22,6 +22,8 @@
 #define EXPR_MAX_DEPTH 64      /* nesting depth of the syntax tree */
 #define EXPR_MAX_SLOTS 256     /* fields one symbol table may hold */
 #define EXPR_MAX_ITEMS 64      /* items of one collection value */
+#define EXPR_SCRATCH_ITEMS (4 * EXPR_MAX_ITEMS) /* the evaluation scratch area */
+#define EXPR_MAX_HEIGHT 512    /* height of the syntax tree (operations chained) */
 
 /* Scalar types of the language. */
 enum expr_base {
@@ -101,7 +103,7 @@ const struct expr_slotset *expr_reads(const struct expr *e);
 const char *expr_source(const struct expr *e);
 
 /* Evaluates e with slot values `fields` (indexed like the symbol table). Collections built at
- * run time (unions) use `scratch`, which must hold EXPR_MAX_ITEMS items and outlive *out.
+ * run time (unions) use `scratch`, which must hold EXPR_SCRATCH_ITEMS items and outlive *out.
  * Never fails: type errors were excluded at compile time; arithmetic faults give empty. */
 void expr_eval(const struct expr *e, const struct expr_value *fields, struct expr_item *scratch,
 	       struct expr_value *out);

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct expr_item m_items[2] = {{.base = EXPR_STRING, .u.str = {"x", 1}},
 					      {.base = EXPR_STRING, .u.str = {"y", 1}}};
 	struct expr_value fields[13];
-	struct expr_item scratch[EXPR_MAX_ITEMS];
+	struct expr_item scratch[EXPR_SCRATCH_ITEMS];
 	fields[0] = expr_value_bool(true);
 	fields[1] = expr_value_int(size % 7 == 0 ? INT64_MAX : 3);
 	fields[2] = expr_value_dec(38.5);

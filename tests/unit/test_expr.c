@@ -26,7 +26,7 @@ static const struct expr_type types[] = {
 static const struct expr_symbols syms = {sizeof(names) / sizeof(names[0]), names, types};
 static struct expr_value fields[14];
 static struct expr_item m_items[2];
-static struct expr_item scratch[EXPR_MAX_ITEMS];
+static struct expr_item scratch[EXPR_SCRATCH_ITEMS];
 
 static void set_fields(void)
 {
@@ -147,6 +147,19 @@ static void test_literals_and_arithmetic(void **state)
 	assert_empty_expr("5 mod 0");
 	assert_empty_expr("2147483647 * 2147483647 * 2147483647");
 	assert_true_expr("0.1 + 0.2 = 0.3");
+	/* decimals order and compare at 1e-8, halves rounded upwards, literals exact */
+	assert_false_expr("0.1 + 0.2 > 0.3");
+	assert_false_expr("0.000000004 > 0");
+	assert_true_expr("-0.000000005 = 0");
+	assert_false_expr("0.000000015 = 0.00000002");
+	assert_false_expr("0.07 > 0.07");
+	/* nesting counts parentheses and calls, not precedence levels */
+	assert_true_expr("((((((((((1)))))))))) = 1");
+	assert_true_expr("iif(b, iif(b, iif(b, iif(b, iif(b, iif(b, iif(b, 1, 0), 0), 0), 0), 0), 0), 0) = 1");
+	/* unions reuse their scratch space: long lists work */
+	assert_true_expr("'c10' in ('c0' | 'c1' | 'c2' | 'c3' | 'c4' | 'c5' | 'c6' | 'c7' | 'c8' | 'c9' | 'c10')");
+	assert_true_expr("(0|1|2|3|4|5|6|7|8|9|10|11).count() = 12");
+	assert_true_expr("((1 | 2) | (3 | 4)).count() = (1 | 2 | 3 | 4).count()");
 	assert_true_expr("1.0 = 1");
 	assert_true_expr("'\\u00e9t\\u00e9' = 'été'");
 }
@@ -265,6 +278,9 @@ static void test_parse_errors_positioned(void **state)
 	compile_error("{1}", 1, "« } »");
 	compile_error("b.not(1)", 2, "ne prend pas d'argument");
 	compile_error("iif(b)", 0, "2 ou 3 arguments");
+	compile_error("'a' + 'b'", 0, "s'applique à un nombre");
+	compile_error("(0|1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16|17|18|19|20|21|22|23|24|25|26|27|28|29|30|31|32|33|34|35|36|37|38|39|40|41|42|43|44|45|46|47|48|49|50|51|52|53|54|55|56|57|58|59|60|61|62|63|64).count()",
+		      182, "liste trop longue");
 }
 
 static void test_type_errors(void **state)
