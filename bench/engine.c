@@ -8,7 +8,8 @@
  * the hand-written function is checked to agree with the engine on every cystitis case; a
  * disagreement aborts the benchmark (the comparison would be meaningless).
  *
- * Usage: bench_engine [--seconds S] [--protocols DIR] [--cases DIR]   (from the project root)
+ * Usage: bench_engine [--seconds S] [--protocols DIR] [--cases DIR] [--only ID]
+ * (from the project root; --only times one protocol, for profiling)
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -263,7 +264,7 @@ static double time_by_hand(const struct cystitis_answers *a, size_t n, double se
 int main(int argc, char **argv)
 {
 	double seconds = 1.0;
-	const char *pdir = "protocols", *cdir = "tests/cases";
+	const char *pdir = "protocols", *cdir = "tests/cases", *only = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
 			seconds = strtod(argv[++i], NULL);
@@ -271,8 +272,10 @@ int main(int argc, char **argv)
 			pdir = argv[++i];
 		else if (strcmp(argv[i], "--cases") == 0 && i + 1 < argc)
 			cdir = argv[++i];
+		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+			only = argv[++i];
 		else {
-			fprintf(stderr, "usage : bench_engine [--seconds S] [--protocols DIR] [--cases DIR]\n");
+			fprintf(stderr, "usage : bench_engine [--seconds S] [--protocols DIR] [--cases DIR] [--only ID]\n");
 			return 2;
 		}
 	}
@@ -308,18 +311,23 @@ int main(int argc, char **argv)
 	printf("Moteur de protocoles : évaluations par seconde (1 cœur, %.1f s par mesure)\n", seconds);
 	printf("Entrées : les cas cliniques de tests/cases (décodés avant la mesure)\n\n");
 	printf("%-28s %6s %16s %12s\n", "protocole", "cas", "évaluations/s", "ns/éval.");
-	double hand = time_by_hand(ca, cy->n, seconds);
-	double engine_cy = 0;
+	double hand = only ? 1 : time_by_hand(ca, cy->n, seconds);
+	double engine_cy = 1;
 	for (size_t k = 0; k < N_PROTOCOLS; k++) {
+		if (only && strcmp(only, protocol_ids[k]) != 0)
+			continue;
 		double rate = time_engine(&w[k], r, seconds);
 		if (k == 2)
 			engine_cy = rate;
 		printf("%-28s %6zu %16.0f %12.1f\n", protocol_ids[k], w[k].n, rate, 1e9 / rate);
 	}
+	if (only)
+		goto done;
 	printf("%-28s %6zu %16.0f %12.1f\n", "cystite écrite à la main", cy->n, hand, 1e9 / hand);
 	printf("\nRapport cystite : moteur / fonction écrite à la main = 1 / %.2f "
 	       "(objectif : au plus 3)\n", hand / engine_cy);
 
+done:
 	for (size_t k = 0; k < N_PROTOCOLS; k++) {
 		protocol_free(w[k].p);
 		arena_free(&w[k].arena);

@@ -21,6 +21,9 @@ void engine_input_init(struct engine_input *in, coop_date visit, coop_date birth
 		in->answers[i] = expr_value_missing();
 }
 
+static const struct expr_value value_empty = {.count = 0, .missing = false};
+static const struct expr_value value_missing = {.count = 0, .missing = true};
+
 static bool age_within(const struct age_bound *b, int years, int months, bool is_min)
 {
 	if (!b->set)
@@ -74,7 +77,7 @@ static bool compute_line(const struct protocol *p, const struct prescription_lin
 {
 	if (!l->has_dose_per_kg || l->weight_slot < 0)
 		return true;
-	const struct expr_value *w = &r->slots[l->weight_slot];
+	const struct expr_value *w = r->slots[l->weight_slot];
 	if (w->count == 0)
 		return !w->missing;
 	(void)p;
@@ -103,7 +106,7 @@ static bool decide_outcome(const struct protocol *p, struct engine_result *r,
 	bool unknown = false;
 	r->outcome = -1;
 	for (size_t i = 0; i < p->n_outcomes; i++) {
-		r->outcome_when[i] = (enum tri)expr_eval_bool(p->outcomes[i].when, r->slots, r->scratch);
+		r->outcome_when[i] = (enum tri)expr_eval_bool_ptr(p->outcomes[i].when, r->slots, r->scratch);
 		if (r->outcome_when[i] == TRI_TRUE && r->outcome < 0)
 			r->outcome = (int)i;
 		if (r->outcome_when[i] == TRI_UNKNOWN) {
@@ -122,7 +125,7 @@ static bool decide_outcome(const struct protocol *p, struct engine_result *r,
 		for (size_t li = 0; li < tpl->n_lines; li++) {
 			const struct prescription_line *l = &tpl->lines[li];
 			if (l->when) {
-				enum tri w = (enum tri)expr_eval_bool(l->when, r->slots, r->scratch);
+				enum tri w = (enum tri)expr_eval_bool_ptr(l->when, r->slots, r->scratch);
 				if (w == TRI_UNKNOWN) {
 					complete = false;
 					add_needs(p, expr_reads(l->when), need);
@@ -167,10 +170,24 @@ enum coop_err engine_prepare(const struct protocol *p, const struct engine_input
 	/* reserved names and scope */
 	r->age_months = date_age_months(in->birth_date, in->visit_date);
 	r->age_years = r->age_months / 12;
-	r->slots[protocol_slot_age_years(p)] = expr_value_int(r->age_years);
-	r->slots[protocol_slot_age_months(p)] = expr_value_int(r->age_months);
-	const char *sex = patient_sex_code(in->sex);
-	r->slots[protocol_slot_sex(p)] = expr_value_str(sex, strlen(sex));
+	/* written field by field: a struct built on the stack and copied stalls the store buffer */
+	static const uint32_t sex_code_len[SEX_COUNT] = {6, 4, 5, 7}; /* female male other unknown */
+	struct expr_value *own_reserved = &r->own[nc];
+	for (int k = 0; k < 3; k++) {
+		own_reserved[k].count = 1;
+		own_reserved[k].missing = false;
+		own_reserved[k].items = NULL;
+	}
+	own_reserved[0].one.base = EXPR_INTEGER;
+	own_reserved[0].one.u.i = r->age_years;
+	own_reserved[1].one.base = EXPR_INTEGER;
+	own_reserved[1].one.u.i = r->age_months;
+	own_reserved[2].one.base = EXPR_STRING;
+	own_reserved[2].one.u.str.s = patient_sex_code(in->sex);
+	own_reserved[2].one.u.str.len = sex_code_len[in->sex];
+	r->slots[protocol_slot_age_years(p)] = &own_reserved[0];
+	r->slots[protocol_slot_age_months(p)] = &own_reserved[1];
+	r->slots[protocol_slot_sex(p)] = &own_reserved[2];
 	const struct protocol_version *v = r->version;
 	if (!age_within(&v->age_min, r->age_years, r->age_months, true) ||
 	    !age_within(&v->age_max, r->age_years, r->age_months, false))
@@ -183,17 +200,16 @@ enum coop_err engine_prepare(const struct protocol *p, const struct engine_input
 		const struct question *q = &p->questions[i];
 		enum tri enabled = TRI_TRUE;
 		if (q->enable_when)
-			enabled = (enum tri)expr_eval_bool(q->enable_when, r->slots, r->scratch);
-		struct expr_value *slot = &r->slots[i];
+			enabled = (enum tri)expr_eval_bool_ptr(q->enable_when, r->slots, r->scratch);
 		if (enabled == TRI_TRUE) {
-			memcpy(slot, &in->answers[i], sizeof(*slot));
-			r->questions[i] = slot->missing ? QS_UNANSWERED : QS_ANSWERED;
+			r->slots[i] = &in->answers[i];
+			r->questions[i] = in->answers[i].missing ? QS_UNANSWERED : QS_ANSWERED;
+		} else if (enabled == TRI_UNKNOWN) {
+			r->slots[i] = &value_missing;
+			r->questions[i] = QS_PENDING;
 		} else {
-			/* set in place: building a temporary struct costs store-forwarding stalls */
-			slot->count = 0;
-			slot->items = NULL;
-			slot->missing = enabled == TRI_UNKNOWN;
-			r->questions[i] = enabled == TRI_UNKNOWN ? QS_PENDING : QS_NOT_APPLICABLE;
+			r->slots[i] = &value_empty;
+			r->questions[i] = QS_NOT_APPLICABLE;
 		}
 	}
 
@@ -206,17 +222,15 @@ enum coop_err engine_prepare(const struct protocol *p, const struct engine_input
 			while (bits && ready) {
 				unsigned slot = (unsigned)(w * 64 + (unsigned)__builtin_ctzll(bits));
 				bits &= bits - 1;
-				if (r->slots[slot].missing)
+				if (r->slots[slot]->missing)
 					ready = false;
 			}
 		}
-		if (ready) {
-			expr_eval(c->expression, r->slots, r->scratch, &r->slots[nq + k]);
-		} else {
-			r->slots[nq + k].count = 0;
-			r->slots[nq + k].items = NULL;
-			r->slots[nq + k].missing = true;
-		}
+		r->slots[nq + k] = &r->own[k];
+		if (ready)
+			expr_eval_ptr(c->expression, r->slots, r->scratch, &r->own[k]);
+		else
+			r->own[k] = value_missing;
 	}
 	return COOP_OK;
 }
@@ -233,7 +247,7 @@ enum coop_err engine_evaluate(const struct protocol *p, const struct engine_inpu
 	for (size_t i = 0; i < p->n_criteria; i++) {
 		const struct criterion *c = &p->criteria[i];
 		struct criterion_result *cr = &r->criteria[i];
-		cr->value = (enum tri)expr_eval_bool(c->expression, r->slots, r->scratch);
+		cr->value = (enum tri)expr_eval_bool_ptr(c->expression, r->slots, r->scratch);
 		cr->fired = c->kind == CRIT_INCLUSION ? cr->value == TRI_FALSE
 						      : cr->value == TRI_TRUE;
 		if (cr->fired) {

@@ -4,7 +4,8 @@
  *
  * Pure: no I/O, no allocation, deterministic. The caller owns the input (answer strings and
  * collections must stay alive while the result is used) and the result struct, which is large
- * (a few tens of KiB): reuse one per thread. Semantics: docs/internals/protocol-format-spec.md §8.
+ * (a few tens of KiB): reuse one per thread. The result points into the input: keep the input
+ * unchanged while the result is used. Semantics: docs/internals/protocol-format-spec.md §8.
  */
 #ifndef COOP_PROTOCOL_ENGINE_H
 #define COOP_PROTOCOL_ENGINE_H
@@ -70,7 +71,10 @@ struct engine_result {
 	enum urgency urgency;      /* strongest urgency of what fired (excluded only) */
 	struct criterion_result criteria[PROTOCOL_MAX_CRITERIA];
 	enum question_state questions[PROTOCOL_MAX_QUESTIONS];
-	struct expr_value slots[ENGINE_MAX_SLOTS]; /* every field's value, as used */
+	/* every field's value as used: slots[i] points into the input (answered questions),
+	 * into `own` (computed values, reserved names) or at a shared empty/unknown value */
+	const struct expr_value *slots[ENGINE_MAX_SLOTS];
+	struct expr_value own[PROTOCOL_MAX_COMPUTED + PROTOCOL_RESERVED_SLOTS];
 	enum tri outcome_when[PROTOCOL_MAX_OUTCOMES];
 	int outcome;               /* index of the chosen outcome, -1 if none */
 	struct line_result lines[ENGINE_MAX_LINES];

@@ -118,9 +118,9 @@ static void inputs_text(const struct protocol *p, const struct engine_result *r,
 		if (!expr_slotset_has(reads, (unsigned)s))
 			continue;
 		char val[160];
-		expr_value_format_fr(&r->slots[s], val, sizeof(val));
+		expr_value_format_fr(r->slots[s], val, sizeof(val));
 		strbuf_printf(out, "%s%s = %s", first ? "" : " ; ", p->slot_names[s], val);
-		if (s < p->n_questions && p->questions[s].unit && r->slots[s].count)
+		if (s < p->n_questions && p->questions[s].unit && r->slots[s]->count)
 			strbuf_printf(out, " %s", p->questions[s].unit);
 		if (s < p->n_questions && r->questions[s] == QS_NOT_APPLICABLE)
 			strbuf_puts(out, " (sans objet)");
@@ -281,9 +281,9 @@ static json_t *inputs_json(const struct protocol *p, const struct engine_result 
 	for (size_t s = 0; arr && s < p->n_slots; s++) {
 		if (!expr_slotset_has(reads, (unsigned)s))
 			continue;
-		const char *state = r->slots[s].count ? "known" : (r->slots[s].missing ? "unknown" : "not_applicable");
+		const char *state = r->slots[s]->count ? "known" : (r->slots[s]->missing ? "unknown" : "not_applicable");
 		json_array_append_new(arr, json_pack("{s:s, s:o, s:s}", "id", p->slot_names[s], "value",
-						     value_json(&r->slots[s], p->slot_types[s].collection),
+						     value_json(r->slots[s], p->slot_types[s].collection),
 						     "state", state));
 	}
 	return arr;

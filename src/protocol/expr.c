@@ -119,6 +119,7 @@ struct expr {
 	const struct node *fast_lit;
 	struct node *root;
 	struct expr_type type;
+	size_t n_syms; /* size of the symbol table it was compiled against */
 	struct expr_slotset reads;
 	const char *source;
 };
@@ -1144,6 +1145,7 @@ enum coop_err expr_compile(struct arena *a, const char *src, size_t len,
 	}
 	e->root = root;
 	e->type = root->type;
+	e->n_syms = syms->count;
 	classify_fast(e);
 	e->reads = p.reads;
 	e->source = copy;
@@ -1189,7 +1191,7 @@ void expr_each_literal(const struct expr *e, void (*fn)(void *ctx, const struct 
 /* ---------------------------------------------------------------- evaluation */
 
 struct evalctx {
-	const struct expr_value *fields;
+	const struct expr_value *const *fields;
 	struct expr_item *scratch; /* EXPR_MAX_ITEMS items */
 	size_t scratch_used;
 };
@@ -1245,9 +1247,16 @@ static bool item_equal(const struct expr_item *x, const struct expr_item *y)
 		return false;
 	switch (x->base) {
 	case EXPR_BOOLEAN: return x->u.b == y->u.b;
-	case EXPR_STRING:
-		return x->u.str.len == y->u.str.len &&
-		       memcmp(x->u.str.s, y->u.str.s, x->u.str.len) == 0;
+	case EXPR_STRING: {
+		/* short codes mostly: compare inline rather than through a library call */
+		if (x->u.str.len != y->u.str.len)
+			return false;
+		const char *a = x->u.str.s, *b = y->u.str.s;
+		for (uint32_t i = 0; i < x->u.str.len; i++)
+			if (a[i] != b[i])
+				return false;
+		return true;
+	}
 	case EXPR_DATE: return x->u.date == y->u.date;
 	default: return false;
 	}
@@ -1259,7 +1268,14 @@ static int item_compare(const struct expr_item *x, const struct expr_item *y)
 	if (is_numeric(x->base)) {
 		if (x->base == EXPR_INTEGER && y->base == EXPR_INTEGER)
 			return (x->u.i > y->u.i) - (x->u.i < y->u.i);
-		double a = dec_key(num(x)), b = dec_key(num(y));
+		double a = num(x), b = num(y);
+		/* rounding to 1e-8 can only change the order of values closer than that */
+		if (a - b > 1e-7)
+			return 1;
+		if (b - a > 1e-7)
+			return -1;
+		a = dec_key(a);
+		b = dec_key(b);
 		return (a > b) - (a < b);
 	}
 	if (x->base == EXPR_DATE)
@@ -1408,7 +1424,7 @@ static inline const struct expr_value *operand(struct evalctx *c, const struct n
 					       struct expr_value *tmp)
 {
 	if (n->op == N_FIELD)
-		return &c->fields[n->slot];
+		return c->fields[n->slot];
 	if (n->op == N_LIT)
 		return &n->litval;
 	*tmp = eval(c, n);
@@ -1446,7 +1462,7 @@ static int eval_tri(struct evalctx *c, const struct node *n)
 	int a, b;
 	switch (n->op) {
 	case N_FIELD:
-		return tri_of_value(&c->fields[n->slot]);
+		return tri_of_value(c->fields[n->slot]);
 	case N_LIT:
 		return n->lit.u.b ? T3_TRUE : T3_FALSE;
 	case N_AND:
@@ -1522,7 +1538,7 @@ static struct expr_value eval(struct evalctx *c, const struct node *n)
 		return v;
 	}
 	case N_FIELD:
-		return c->fields[n->slot];
+		return *c->fields[n->slot];
 	case N_EMPTY:
 		return EMPTY;
 	case N_AND:
@@ -1580,8 +1596,8 @@ static struct expr_value eval(struct evalctx *c, const struct node *n)
 	return EMPTY;
 }
 
-void expr_eval(const struct expr *e, const struct expr_value *fields, struct expr_item *scratch,
-	       struct expr_value *out)
+void expr_eval_ptr(const struct expr *e, const struct expr_value *const *fields,
+		   struct expr_item *scratch, struct expr_value *out)
 {
 	struct evalctx c = {.fields = fields, .scratch = scratch, .scratch_used = 0};
 	if (e->type.base == EXPR_BOOLEAN && !e->type.collection)
@@ -1590,21 +1606,37 @@ void expr_eval(const struct expr *e, const struct expr_value *fields, struct exp
 		*out = eval(&c, e->root);
 }
 
-enum expr_tri expr_eval_bool(const struct expr *e, const struct expr_value *fields,
-			     struct expr_item *scratch)
+/* Points ptrs[i] at values[i] for every slot of e's symbol table. */
+static void point_at(const struct expr *e, const struct expr_value *values,
+		     const struct expr_value **ptrs)
+{
+	for (size_t i = 0; i < e->n_syms; i++)
+		ptrs[i] = &values[i];
+}
+
+void expr_eval(const struct expr *e, const struct expr_value *fields, struct expr_item *scratch,
+	       struct expr_value *out)
+{
+	const struct expr_value *ptrs[EXPR_MAX_SLOTS];
+	point_at(e, fields, ptrs);
+	expr_eval_ptr(e, ptrs, scratch, out);
+}
+
+enum expr_tri expr_eval_bool_ptr(const struct expr *e, const struct expr_value *const *fields,
+				 struct expr_item *scratch)
 {
 	const struct expr_value *v;
 	switch (e->fast) {
 	case FAST_FIELD:
-		v = &fields[e->fast_slot];
+		v = fields[e->fast_slot];
 		return (enum expr_tri)tri_of_value(v);
 	case FAST_NOT_FIELD: {
-		v = &fields[e->fast_slot];
+		v = fields[e->fast_slot];
 		int t = tri_of_value(v);
 		return (enum expr_tri)(t <= T3_TRUE ? !t : t);
 	}
 	case FAST_CMP_LIT: {
-		v = &fields[e->fast_slot];
+		v = fields[e->fast_slot];
 		if (!v->count)
 			return v->missing ? EXPR_MISSING : EXPR_EMPTY;
 		const struct expr_item *lit = &e->fast_lit->lit;
@@ -1623,6 +1655,14 @@ enum expr_tri expr_eval_bool(const struct expr *e, const struct expr_value *fiel
 	struct evalctx c = {.fields = fields, .scratch = scratch, .scratch_used = 0};
 	assert(e->type.base == EXPR_BOOLEAN || e->type.base == EXPR_NONE);
 	return (enum expr_tri)eval_tri(&c, e->root);
+}
+
+enum expr_tri expr_eval_bool(const struct expr *e, const struct expr_value *fields,
+			     struct expr_item *scratch)
+{
+	const struct expr_value *ptrs[EXPR_MAX_SLOTS];
+	point_at(e, fields, ptrs);
+	return expr_eval_bool_ptr(e, ptrs, scratch);
 }
 
 /* ---------------------------------------------------------------- formatting */

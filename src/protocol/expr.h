@@ -112,6 +112,11 @@ void expr_eval(const struct expr *e, const struct expr_value *fields, struct exp
 void expr_each_literal(const struct expr *e, void (*fn)(void *ctx, const struct expr_item *lit),
 		       void *ctx);
 
+/* Same as expr_eval() with the fields given as pointers (fields[i] points at slot i's value):
+ * the engine's form, which avoids copying answers. */
+void expr_eval_ptr(const struct expr *e, const struct expr_value *const *fields,
+		   struct expr_item *scratch, struct expr_value *out);
+
 /* Three-valued result of a Boolean expression. */
 enum expr_tri { EXPR_FALSE = 0, EXPR_TRUE = 1, EXPR_EMPTY = 2, EXPR_MISSING = 3 };
 
@@ -119,6 +124,8 @@ enum expr_tri { EXPR_FALSE = 0, EXPR_TRUE = 1, EXPR_EMPTY = 2, EXPR_MISSING = 3 
  * straight to its three-valued code, without building a value: the engine's fast path. */
 enum expr_tri expr_eval_bool(const struct expr *e, const struct expr_value *fields,
 			     struct expr_item *scratch);
+enum expr_tri expr_eval_bool_ptr(const struct expr *e, const struct expr_value *const *fields,
+				 struct expr_item *scratch);
 
 /* Value helpers. */
 static inline struct expr_value expr_value_empty(void)

@@ -343,7 +343,7 @@ enum coop_err outcome_check(struct protocol *p, struct protocol_diags *d)
 					bool excluded = false;
 					for (size_t c = 0; c < p->n_criteria && !excluded; c++) {
 						struct expr_value val;
-						expr_eval(p->criteria[c].expression, r->slots, r->scratch, &val);
+						expr_eval_ptr(p->criteria[c].expression, r->slots, r->scratch, &val);
 						if (val.count == 1)
 							excluded = p->criteria[c].kind == CRIT_INCLUSION ? !val.one.u.b
 													 : val.one.u.b;
@@ -352,7 +352,7 @@ enum coop_err outcome_check(struct protocol *p, struct protocol_diags *d)
 					bool unknown = false;
 					for (size_t o = 0; o < p->n_outcomes && !excluded; o++) {
 						struct expr_value val;
-						expr_eval(p->outcomes[o].when, r->slots, r->scratch, &val);
+						expr_eval_ptr(p->outcomes[o].when, r->slots, r->scratch, &val);
 						if (val.missing)
 							unknown = true;
 						if (val.count == 1 && val.one.u.b) {

@@ -426,11 +426,14 @@ static bool oracle_emit(const struct protocol *p, const struct engine_result *r,
 	for (size_t slot = 0; slot < p->n_slots; slot++) {
 		if (!expr_slotset_has(reads, (unsigned)slot))
 			continue;
-		json_t *f = oracle_field_json(p->slot_types[slot], &r->slots[slot]);
+		json_t *f = oracle_field_json(p->slot_types[slot], r->slots[slot]);
 		if (f == NULL || json_object_set_new(fields, p->slot_names[slot], f) != 0)
 			goto out;
 	}
-	resp = oracle_eval_json(e, r->slots);
+	static struct expr_value values[ENGINE_MAX_SLOTS];
+	for (size_t slot = 0; slot < p->n_slots; slot++)
+		values[slot] = *r->slots[slot];
+	resp = oracle_eval_json(e, values);
 	if (resp == NULL || json_object_set_new(resp, "case", json_string(case_name)) != 0 ||
 	    json_object_set_new(resp, "where", json_string(where)) != 0 ||
 	    json_object_set_new(resp, "expr", json_string(expr_source(e))) != 0 ||

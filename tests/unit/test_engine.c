@@ -142,7 +142,7 @@ static void test_incomplete_then_next_questions(void **state)
 	assert_string_equal(next_id(2), "trismus");
 	assert_int_equal(res.n_next, 3);
 	/* the computed score stays unknown while toux is unanswered */
-	assert_true(res.slots[proto->n_questions].missing);
+	assert_true(res.slots[proto->n_questions]->missing);
 
 	/* criteria settled: the outcome needs trod, whose applicability needs mcisaac_ok */
 	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
