@@ -168,6 +168,9 @@ static int protocol_eval(int argc, char **argv)
 	}
 	if (load(file, &p) != 0)
 		goto out;
+	if (p->status != PROTOCOL_ACTIVE)
+		fprintf(stderr, "%s : attention, protocole %s : à ne pas utiliser pour des patients.\n",
+			file, p->status == PROTOCOL_DRAFT ? "en brouillon" : "abrogé");
 	if (cli_read_file(answers_path, ANSWERS_MAX_BYTES, &text, &len) != 0)
 		goto out;
 	char msg[320];
