@@ -14,8 +14,8 @@
 #define OUTCOME_CHECK_MAX_COMBINATIONS 65536
 
 /* Checks the outcomes of the fully built protocol p, appending errors and warnings to d.
- * p is not modified in any way visible to its users. Returns COOP_OK when it could run (d may
- * then hold new errors or warnings), ERR_NOMEM when memory ran out. */
+ * p is not modified in any way visible to its users. Returns COOP_OK (d may hold new warnings),
+ * ERR_INVALID when it reported errors in d, ERR_NOMEM when memory ran out. */
 enum coop_err outcome_check(struct protocol *p, struct protocol_diags *d);
 
 #endif
