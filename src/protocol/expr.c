@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/utf8.h"
+
 /* ---------------------------------------------------------------- tokens */
 
 enum tok_kind {
@@ -182,26 +184,6 @@ static bool is_ident_char(unsigned char c)
 static bool is_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-/* Appends the UTF-8 encoding of code point cp to out; returns bytes written (0 if invalid). */
-static size_t utf8_encode(uint32_t cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp >= 0xD800 && cp <= 0xDFFF)
-		return 0;
-	out[0] = (char)(0xE0 | (cp >> 12));
-	out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[2] = (char)(0x80 | (cp & 0x3F));
-	return 3;
 }
 
 static int hex_value(char c)

@@ -20,6 +20,7 @@
  * bounded walk of the fixed schema, so hostile input costs at most O(file size) memory and time.
  */
 #include "protocol/protocol.h"
+#include "core/utf8.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -478,30 +479,11 @@ static size_t copy_blanks(const char *s, size_t n, size_t *i, char *out)
 	return o;
 }
 
+/* Encodes cp, writing U+FFFD in place of what UTF-8 cannot carry. */
 static size_t utf8_put(unsigned long cp, char *out)
 {
-	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
+	size_t n = cp <= 0x10FFFF ? utf8_encode((uint32_t)cp, out) : 0;
+	return n ? n : utf8_encode(0xFFFD, out);
 }
 
 /* Decodes a quoted scalar from its raw content s[0..n) (between the quotes; the parser has
