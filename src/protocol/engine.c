@@ -173,7 +173,7 @@ enum coop_err engine_prepare(const struct protocol *p, const struct engine_input
 	/* written field by field: a struct built on the stack and copied stalls the store buffer */
 	static const uint32_t sex_code_len[SEX_COUNT] = {6, 4, 5, 7}; /* female male other unknown */
 	struct expr_value *own_reserved = &r->own[nc];
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < PROTOCOL_RESERVED_SLOTS; k++) {
 		own_reserved[k].count = 1;
 		own_reserved[k].missing = false;
 		own_reserved[k].items = NULL;
@@ -185,9 +185,12 @@ enum coop_err engine_prepare(const struct protocol *p, const struct engine_input
 	own_reserved[2].one.base = EXPR_STRING;
 	own_reserved[2].one.u.str.s = patient_sex_code(in->sex);
 	own_reserved[2].one.u.str.len = sex_code_len[in->sex];
+	own_reserved[3].one.base = EXPR_DATE;
+	own_reserved[3].one.u.date = in->visit_date;
 	r->slots[protocol_slot_age_years(p)] = &own_reserved[0];
 	r->slots[protocol_slot_age_months(p)] = &own_reserved[1];
 	r->slots[protocol_slot_sex(p)] = &own_reserved[2];
+	r->slots[protocol_slot_visit_date(p)] = &own_reserved[3];
 	const struct protocol_version *v = r->version;
 	if (!age_within(&v->age_min, r->age_years, r->age_months, true) ||
 	    !age_within(&v->age_max, r->age_years, r->age_months, false))

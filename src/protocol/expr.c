@@ -915,7 +915,7 @@ static struct node *parse_primary(struct parser *p)
 			return n;
 		}
 	}
-	fail(p, t.offset, "nom inconnu « %.*s » : ce n'est ni une question, ni une valeur calculée, ni age_years, age_months ou sex",
+	fail(p, t.offset, "nom inconnu « %.*s » : ce n'est ni une question, ni une valeur calculée, ni age_years, age_months, sex ou visit_date",
 	     (int)(t.text_len > 48 ? 48 : t.text_len), t.text);
 	return NULL;
 }

@@ -8,7 +8,7 @@
  *
  * Slot numbering (the expression symbol table): questions first (slot = question index), then
  * computed values (slot = n_questions + computed index), then the reserved names age_years,
- * age_months and sex.
+ * age_months, sex and visit_date.
  */
 #ifndef COOP_PROTOCOL_PROTOCOL_H
 #define COOP_PROTOCOL_PROTOCOL_H
@@ -33,7 +33,7 @@
 #define PROTOCOL_MAX_CHOICES 32
 #define PROTOCOL_MAX_VERSIONS 16
 #define PROTOCOL_MAX_LIST 64       /* advice items, references, review items... */
-#define PROTOCOL_RESERVED_SLOTS 3
+#define PROTOCOL_RESERVED_SLOTS 4
 #define PROTOCOL_HASH_HEX 65       /* SHA-256 hex + NUL */
 
 enum confidence { CONF_CONFIRMED, CONF_INFERRED, CONF_TO_VERIFY };
@@ -295,6 +295,10 @@ static inline size_t protocol_slot_age_months(const struct protocol *p)
 static inline size_t protocol_slot_sex(const struct protocol *p)
 {
 	return p->n_questions + p->n_computed + 2;
+}
+static inline size_t protocol_slot_visit_date(const struct protocol *p)
+{
+	return p->n_questions + p->n_computed + 3;
 }
 
 /* Names for messages and JSON. */

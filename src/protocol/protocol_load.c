@@ -1245,7 +1245,7 @@ static bool get_id(struct ctx *c, const struct ynode *v, const char *key, enum i
 /* Names the expression language reserves: engine-supplied fields and keywords. */
 static bool reserved_name(const char *s)
 {
-	static const char *const words[] = {"age_years", "age_months", "sex",   "and", "or",
+	static const char *const words[] = {"age_years", "age_months", "sex",   "visit_date", "and", "or",
 					    "xor",       "implies",    "div",   "mod", "in",
 					    "contains",  "true",       "false", "is",  "as"};
 	for (size_t i = 0; i < ARRAY_LEN(words); i++)
@@ -1672,7 +1672,7 @@ static void load_question(struct ctx *c, size_t i, const struct ynode *n)
 	c->q_id[i] = id;
 	if (get_id(c, id, "id", ID_NAME, &q->id) && reserved_name(q->id))
 		err_at(c, id,
-		       "« %s » est un nom réservé (age_years, age_months, sex et les mots du "
+		       "« %s » est un nom réservé (age_years, age_months, sex, visit_date et les mots du "
 		       "langage d'expressions) : choisissez un autre id",
 		       q->id);
 	get_str(c, mv_get(&mv, "label"), "label", &q->label);
@@ -1820,6 +1820,8 @@ static bool build_symbols(struct ctx *c)
 	types[s++] = (struct expr_type){EXPR_INTEGER, false};
 	names[s] = "sex";
 	types[s++] = (struct expr_type){EXPR_STRING, false};
+	names[s] = "visit_date";
+	types[s++] = (struct expr_type){EXPR_DATE, false};
 	p->n_slots = n;
 	p->slot_names = names;
 	p->slot_types = types;

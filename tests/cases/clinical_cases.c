@@ -1,7 +1,8 @@
 /*
  * clinical_cases.c — runs a protocol's table of clinical cases (tests/cases/<id>.json, format in
  * docs/internals/protocol-format-spec.md §10) and checks each expected decision, urgency,
- * outcome, fired criteria, next questions and computed doses. It also checks the table itself:
+ * outcome, fired criteria, next questions, prescription lines present (with their computed
+ * doses) or absent. It also checks the table itself:
  * at least 15 cases, every criterion fired by some case, every outcome chosen by some case.
  * Usage: clinical_cases CASES.json (paths inside are relative to the working directory).
  */
@@ -136,6 +137,12 @@ static void run_case(const struct protocol *p, const json_t *c, struct engine_in
 	}
 	if (json_object_get(expect, "lines"))
 		check_lines(p, r, name, json_object_get(expect, "lines"));
+	json_array_foreach(json_object_get(expect, "no_lines"), i, v) {
+		const char *sub = json_string_value(v);
+		for (size_t k = 0; sub && k < r->n_lines; k++)
+			if (strstr(line_substance(p, &r->lines[k]), sub))
+				failf(name, "la ligne « %s » n'aurait pas dû être proposée%s", sub, "");
+	}
 out:
 	printf("  %s %s\n", failures == before ? "ok   " : "ÉCHEC", name);
 	free(text);

@@ -222,13 +222,15 @@ static void test_valid_base(void **state)
 	assert_true(p->training.hours == 4.0);
 	assert_int_equal(p->n_review, 0);
 
-	/* symbol table: questions, computed, then age_years, age_months, sex */
-	assert_int_equal(p->n_slots, 5);
+	/* symbol table: questions, computed, then age_years, age_months, sex, visit_date */
+	assert_int_equal(p->n_slots, 6);
 	assert_string_equal(p->slot_names[0], "brulure");
 	assert_string_equal(p->slot_names[1], "bandelette");
 	assert_string_equal(p->slot_names[2], "age_years");
 	assert_string_equal(p->slot_names[3], "age_months");
 	assert_string_equal(p->slot_names[4], "sex");
+	assert_string_equal(p->slot_names[5], "visit_date");
+	assert_int_equal(p->slot_types[5].base, EXPR_DATE);
 	assert_int_equal(p->slot_types[0].base, EXPR_BOOLEAN);
 	assert_int_equal(p->slot_types[1].base, EXPR_STRING);
 	assert_false(p->slot_types[1].collection);
@@ -488,7 +490,7 @@ static void test_computed_and_weight(void **state)
 	assert_int_equal(rc, COOP_OK);
 	assert_int_equal(p->n_questions, 3);
 	assert_int_equal(p->n_computed, 3);
-	assert_int_equal(p->n_slots, 9);
+	assert_int_equal(p->n_slots, 10);
 	assert_string_equal(p->slot_names[3], "un");
 	assert_int_equal(p->slot_types[4].base, EXPR_DECIMAL);
 	assert_string_equal(p->slot_names[6], "age_years");
