@@ -70,52 +70,67 @@ static void list_next(const struct protocol *p, struct engine_result *r,
 				r->next[r->n_next++] = i;
 }
 
-/* Computes a prescription line's dose for the patient. Returns false when its weight is still
- * unknown. */
-static bool compute_line(const struct protocol *p, const struct prescription_line *l,
-			 struct engine_result *r, struct line_result *out)
+enum line_status { LINE_READY, LINE_NEEDS_WEIGHT, LINE_NO_WEIGHT };
+
+/* Computes a prescription line's dose for the patient. Amounts are rounded to the nearest whole
+ * unit, except that a dose is rounded down when rounding up would exceed the maximum. A weight
+ * still unanswered → LINE_NEEDS_WEIGHT; a weight question that does not apply → LINE_NO_WEIGHT
+ * (the dose cannot be computed: the protocol must not be applied). */
+static enum line_status compute_line(const struct prescription_line *l, struct engine_result *r,
+				     struct line_result *out)
 {
 	if (!l->has_dose_per_kg || l->weight_slot < 0)
-		return true;
+		return LINE_READY;
 	const struct expr_value *w = r->slots[l->weight_slot];
 	if (w->count == 0)
-		return !w->missing;
-	(void)p;
+		return w->missing ? LINE_NEEDS_WEIGHT : LINE_NO_WEIGHT;
 	double weight = w->one.base == EXPR_INTEGER ? (double)w->one.u.i : w->one.u.d;
+	if (!(weight > 0))
+		return LINE_NO_WEIGHT;
 	double amount = l->per_kg_amount * weight;
-	out->capped = l->per_kg_max > 0 && amount > l->per_kg_max;
+	double max = l->per_kg_max;
+	out->capped = max > 0 && amount > max;
 	if (out->capped)
-		amount = l->per_kg_max;
+		amount = max;
 	out->has_computed_dose = true;
 	out->weight_kg = weight;
+	int doses = l->doses_per_day;
 	if (l->per_kg_per == DOSE_PER_DAY) {
-		out->daily_amount = round(amount);
-		out->per_dose_amount =
-			l->doses_per_day > 0 ? round(amount / l->doses_per_day) : round(amount);
+		double per_dose = doses > 0 ? amount / doses : amount;
+		double rounded = round(per_dose);
+		if (max > 0 && rounded * (doses > 0 ? doses : 1) > max)
+			rounded = floor(per_dose);
+		out->per_dose_amount = rounded;
+		out->daily_amount = out->capped ? rounded * (doses > 0 ? doses : 1) : round(amount);
 	} else {
-		out->per_dose_amount = round(amount);
-		out->daily_amount = l->doses_per_day > 0 ? round(amount * l->doses_per_day) : 0;
+		double rounded = round(amount);
+		if (max > 0 && rounded > max)
+			rounded = floor(amount);
+		out->per_dose_amount = rounded;
+		out->daily_amount = doses > 0 ? rounded * doses : 0;
 	}
-	return true;
+	return LINE_READY;
 }
 
-/* Chooses the outcome and its lines; returns false (and fills `need`) when still unknown. */
+/* Chooses the outcome and its lines; returns false (and fills `need`) when still unknown, and
+ * sets *no_weight when a chosen line's dose cannot be computed. An outcome is chosen only when
+ * every outcome before it is settled false: an earlier one still unknown could win later. */
 static bool decide_outcome(const struct protocol *p, struct engine_result *r,
-			   struct expr_slotset *need)
+			   struct expr_slotset *need, bool *no_weight)
 {
-	bool unknown = false;
+	bool unknown_before = false;
 	r->outcome = -1;
 	for (size_t i = 0; i < p->n_outcomes; i++) {
 		r->outcome_when[i] = (enum tri)expr_eval_bool_ptr(p->outcomes[i].when, r->slots, r->scratch);
-		if (r->outcome_when[i] == TRI_TRUE && r->outcome < 0)
+		if (r->outcome_when[i] == TRI_TRUE && r->outcome < 0 && !unknown_before)
 			r->outcome = (int)i;
-		if (r->outcome_when[i] == TRI_UNKNOWN) {
-			unknown = true;
+		if (r->outcome_when[i] == TRI_UNKNOWN && r->outcome < 0) {
+			unknown_before = true;
 			add_needs(p, expr_reads(p->outcomes[i].when), need);
 		}
 	}
 	if (r->outcome < 0)
-		return !unknown;
+		return !unknown_before;
 
 	const struct outcome *o = &p->outcomes[r->outcome];
 	bool complete = true;
@@ -140,15 +155,34 @@ static bool decide_outcome(const struct protocol *p, struct engine_result *r,
 			memset(lr, 0, sizeof(*lr));
 			lr->template_index = o->templates[t];
 			lr->line_index = li;
-			if (!compute_line(p, l, r, lr)) {
+			enum line_status st = compute_line(l, r, lr);
+			if (st == LINE_NEEDS_WEIGHT) {
 				complete = false;
 				expr_slotset_add(need, (unsigned)l->weight_slot);
 				continue;
 			}
+			if (st == LINE_NO_WEIGHT)
+				*no_weight = true;
 			r->n_lines++;
 		}
 	}
 	return complete;
+}
+
+/* Ends an evaluation that needs more answers. When nothing is left to ask and the result is
+ * still unknown (a protocol the answers cannot settle), the patient goes to the physician. */
+static enum coop_err incomplete_or_undecidable(const struct protocol *p, struct engine_result *r,
+					       struct expr_slotset *need)
+{
+	list_next(p, r, need);
+	if (r->n_next == 0) {
+		r->scope = SCOPE_UNDECIDABLE;
+		r->urgency = URG_PHYSICIAN_SAME_DAY;
+		r->decision = DECISION_EXCLUDED;
+		return COOP_OK;
+	}
+	r->decision = DECISION_INCOMPLETE;
+	return COOP_OK;
 }
 
 enum coop_err engine_prepare(const struct protocol *p, const struct engine_input *in,
@@ -281,22 +315,26 @@ enum coop_err engine_evaluate(const struct protocol *p, const struct engine_inpu
 		for (size_t i = 0; i < p->n_criteria; i++)
 			if (r->criteria[i].value == TRI_UNKNOWN)
 				add_needs(p, expr_reads(p->criteria[i].expression), &need);
-		list_next(p, r, &need);
-		r->decision = DECISION_INCOMPLETE;
-		return COOP_OK;
+		return incomplete_or_undecidable(p, r, &need);
 	}
 
-	if (!decide_outcome(p, r, &need)) {
+	bool no_weight = false;
+	if (!decide_outcome(p, r, &need, &no_weight)) {
 		r->outcome = -1;
 		r->n_lines = 0;
-		list_next(p, r, &need);
-		r->decision = DECISION_INCOMPLETE;
-		return COOP_OK;
+		return incomplete_or_undecidable(p, r, &need);
 	}
 	if (r->outcome < 0) {
 		/* no outcome applies (the load-time check normally prevents this) */
 		r->scope = SCOPE_NO_OUTCOME;
 		r->urgency = URG_PHYSICIAN_LATER;
+		r->decision = DECISION_EXCLUDED;
+		return COOP_OK;
+	}
+	if (no_weight) {
+		/* a weight-based dose whose weight question does not apply: never prescribe blind */
+		r->scope = SCOPE_UNDECIDABLE;
+		r->urgency = URG_PHYSICIAN_SAME_DAY;
 		r->decision = DECISION_EXCLUDED;
 		return COOP_OK;
 	}

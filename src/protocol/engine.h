@@ -45,7 +45,13 @@ enum question_state {
 };
 
 /* Why the patient is out of the protocol's scope, if they are. */
-enum scope_failure { SCOPE_OK, SCOPE_AGE, SCOPE_SEX, SCOPE_NO_OUTCOME };
+enum scope_failure {
+	SCOPE_OK,
+	SCOPE_AGE,
+	SCOPE_SEX,
+	SCOPE_NO_OUTCOME,   /* no outcome applies */
+	SCOPE_UNDECIDABLE,  /* the answers cannot settle the protocol, or a dose cannot be computed */
+};
 
 struct criterion_result {
 	enum tri value;

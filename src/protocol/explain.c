@@ -174,6 +174,9 @@ static void scope_text(const struct protocol_version *v, enum scope_failure s, s
 		strbuf_puts(out, "Hors du périmètre du protocole : le protocole ne concerne pas ce sexe.");
 	} else if (s == SCOPE_NO_OUTCOME) {
 		strbuf_puts(out, "Aucune issue du protocole ne correspond à ces réponses : avis médical.");
+	} else if (s == SCOPE_UNDECIDABLE) {
+		strbuf_puts(out, "Le protocole ne permet pas de conclure avec ces réponses (ou une dose au "
+				 "poids ne peut pas être calculée) : avis médical le jour même.");
 	}
 }
 
@@ -349,6 +352,7 @@ static const char *scope_code(enum scope_failure s)
 	case SCOPE_AGE: return "age";
 	case SCOPE_SEX: return "sex";
 	case SCOPE_NO_OUTCOME: return "no_outcome";
+	case SCOPE_UNDECIDABLE: return "undecidable";
 	}
 	return NULL;
 }

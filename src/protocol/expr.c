@@ -122,6 +122,7 @@ struct expr {
 	struct node *root;
 	struct expr_type type;
 	size_t n_syms; /* size of the symbol table it was compiled against */
+	size_t n_nodes;
 	struct expr_slotset reads;
 	const char *source;
 };
@@ -1058,18 +1059,21 @@ static void classify_fast(struct expr *e)
 	}
 }
 
-/* Gives every literal node its value form (after unary minus folding). */
-static void finish_literals(struct node *n)
+/* Gives every literal node its value form (after unary minus folding); returns the node count. */
+static size_t finish_literals(struct node *n)
 {
 	if (!n)
-		return;
+		return 0;
 	if (n->op == N_LIT) {
 		n->litval.count = 1;
 		n->litval.one = n->lit;
 	}
-	finish_literals(n->a);
-	finish_literals(n->b);
-	finish_literals(n->c);
+	return 1 + finish_literals(n->a) + finish_literals(n->b) + finish_literals(n->c);
+}
+
+size_t expr_node_count(const struct expr *e)
+{
+	return e->n_nodes;
 }
 
 enum coop_err expr_compile(struct arena *a, const char *src, size_t len,
@@ -1117,7 +1121,7 @@ enum coop_err expr_compile(struct arena *a, const char *src, size_t len,
 			return ERR_INVALID;
 		}
 	}
-	finish_literals(root);
+	size_t n_nodes = finish_literals(root);
 	struct expr *e = arena_alloc(a, sizeof(*e));
 	char *copy = arena_strndup(a, src, len);
 	if (!e || !copy) {
@@ -1128,6 +1132,7 @@ enum coop_err expr_compile(struct arena *a, const char *src, size_t len,
 	e->root = root;
 	e->type = root->type;
 	e->n_syms = syms->count;
+	e->n_nodes = n_nodes;
 	classify_fast(e);
 	e->reads = p.reads;
 	e->source = copy;
@@ -1340,7 +1345,7 @@ static struct expr_value eval_union(struct evalctx *c, const struct node *n)
 				dup = item_equal(&c->scratch[out + j], it);
 			if (dup)
 				continue;
-			if (count >= EXPR_MAX_ITEMS || out + count >= EXPR_SCRATCH_ITEMS) {
+			if (count >= EXPR_MAX_UNION_ITEMS || out + count >= EXPR_SCRATCH_ITEMS) {
 				/* bounded: report unknown rather than a wrong definite result */
 				c->scratch_used = mark;
 				return MISSING;
@@ -1359,8 +1364,11 @@ static struct expr_value eval_union(struct evalctx *c, const struct node *n)
 
 static struct expr_value eval_membership(struct evalctx *c, const struct node *n)
 {
+	/* the result is a scalar: whatever the operands built in scratch is released */
+	size_t mark = c->scratch_used;
 	struct expr_value a = eval(c, n->a);
 	struct expr_value b = eval(c, n->b);
+	c->scratch_used = mark; /* a and b stay readable: nothing writes scratch below */
 	/* in: a is the item, b the collection; contains: the reverse */
 	const struct expr_value *item = n->op == N_IN ? &a : &b;
 	const struct expr_value *coll = n->op == N_IN ? &b : &a;
@@ -1424,8 +1432,10 @@ static inline int strict_tri(const struct expr_value *a, const struct expr_value
 static int compare_tri(struct evalctx *c, const struct node *n)
 {
 	struct expr_value ta, tb;
+	size_t mark = c->scratch_used;
 	const struct expr_value *a = operand(c, n->a, &ta);
 	const struct expr_value *b = operand(c, n->b, &tb);
+	c->scratch_used = mark; /* scalar result: release what the operands built */
 	if (!a->count || !b->count)
 		return strict_tri(a, b);
 	if (n->op == N_EQ || n->op == N_NE) {
@@ -1498,7 +1508,9 @@ static int eval_tri(struct evalctx *c, const struct node *n)
 	case N_EXISTS:
 	case N_ISEMPTY: {
 		struct expr_value t;
+		size_t mark = c->scratch_used;
 		const struct expr_value *v = operand(c, n->a, &t);
+		c->scratch_used = mark;
 		if (v->missing)
 			return T3_MISSING;
 		return ((n->op == N_EXISTS) == (v->count > 0)) ? T3_TRUE : T3_FALSE;
@@ -1550,7 +1562,9 @@ static struct expr_value eval(struct evalctx *c, const struct node *n)
 	case N_EXISTS:
 	case N_ISEMPTY:
 	case N_COUNT: {
+		size_t mark = c->scratch_used;
 		struct expr_value a = eval(c, n->a);
+		c->scratch_used = mark;
 		if (a.missing)
 			return MISSING;
 		if (n->op == N_COUNT)

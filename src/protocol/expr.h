@@ -21,8 +21,9 @@
 #define EXPR_MAX_SOURCE 4096   /* bytes of one expression */
 #define EXPR_MAX_DEPTH 64      /* nesting depth of the syntax tree */
 #define EXPR_MAX_SLOTS 256     /* fields one symbol table may hold */
-#define EXPR_MAX_ITEMS 64      /* items of one collection value */
-#define EXPR_SCRATCH_ITEMS (4 * EXPR_MAX_ITEMS) /* the evaluation scratch area */
+#define EXPR_MAX_ITEMS 64      /* items of a list written in an expression */
+#define EXPR_MAX_UNION_ITEMS 256 /* items of a collection built at run time */
+#define EXPR_SCRATCH_ITEMS (4 * EXPR_MAX_UNION_ITEMS) /* the evaluation scratch area */
 #define EXPR_MAX_HEIGHT 512    /* height of the syntax tree (operations chained) */
 
 /* Scalar types of the language. */
@@ -107,6 +108,9 @@ const char *expr_source(const struct expr *e);
  * Never fails: type errors were excluded at compile time; arithmetic faults give empty. */
 void expr_eval(const struct expr *e, const struct expr_value *fields, struct expr_item *scratch,
 	       struct expr_value *out);
+
+/* Number of nodes of e's syntax tree: a measure of its evaluation cost. */
+size_t expr_node_count(const struct expr *e);
 
 /* Calls fn(ctx, lit) for every literal of e, in source order. */
 void expr_each_literal(const struct expr *e, void (*fn)(void *ctx, const struct expr_item *lit),

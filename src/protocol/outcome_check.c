@@ -18,7 +18,9 @@
 
 #include "protocol/engine.h"
 
-#define DOMAIN_MAX 24
+#define DOMAIN_MAX (PROTOCOL_MAX_CHOICES + 2)
+/* Work bound: combinations × expression nodes evaluated, over all versions (about a second). */
+#define OUTCOME_CHECK_MAX_WORK 100000000.0
 
 struct domain {
 	size_t slot; /* question slot, or the age_months slot */
@@ -30,12 +32,19 @@ struct domain {
 struct literal_pool {
 	double v[64];
 	size_t n;
+	coop_date dates[16];
+	size_t n_dates;
 };
 
 static void add_literal(void *ctx, const struct expr_item *lit)
 {
 	struct literal_pool *pool = ctx;
 	double x;
+	if (lit->base == EXPR_DATE) {
+		if (pool->n_dates < sizeof(pool->dates) / sizeof(pool->dates[0]))
+			pool->dates[pool->n_dates++] = lit->u.date;
+		return;
+	}
 	if (lit->base == EXPR_INTEGER)
 		x = (double)lit->u.i;
 	else if (lit->base == EXPR_DECIMAL)
@@ -65,6 +74,9 @@ static void collect_literals(const struct protocol *p, size_t slot, struct liter
 		VISIT(p->criteria[i].expression);
 	for (size_t i = 0; i < p->n_outcomes; i++)
 		VISIT(p->outcomes[i].when);
+	for (size_t t = 0; t < p->n_templates; t++)
+		for (size_t l = 0; l < p->templates[t].n_lines; l++)
+			VISIT(p->templates[t].lines[l].when);
 #undef VISIT
 }
 
@@ -153,9 +165,13 @@ static void question_domain(const struct protocol *p, size_t qi, struct domain *
 		numeric_domain(p, q, d);
 		break;
 	case Q_DATE: {
+		/* a date far in the past, and each date literal it is compared with, ±1 day */
 		struct literal_pool pool = {.n = 0};
 		collect_literals(p, qi, &pool);
-		domain_add(d, expr_value_date(date_from_ymd(2000, 1, 1)));
+		domain_add(d, expr_value_date(date_from_ymd(1950, 1, 1)));
+		for (size_t i = 0; i < pool.n_dates; i++)
+			for (int k = -1; k <= 1; k++)
+				domain_add(d, expr_value_date(pool.dates[i] + k));
 		break;
 	}
 	}
@@ -228,10 +244,11 @@ static void diag(struct protocol_diags *d, unsigned line, unsigned col, bool war
 
 /* Describes the enumerated answers of one combination, for messages. */
 static void describe(const struct protocol *p, const struct domain *doms, size_t nd,
-		     const size_t *idx, int age_months, char *buf, size_t n)
+		     const size_t *idx, int age_months, enum patient_sex sex, char *buf, size_t n)
 {
+	const char *sex_fr = sex == SEX_FEMALE ? "féminin" : sex == SEX_MALE ? "masculin" : "autre";
 	size_t used = 0;
-	int w = snprintf(buf, n, "âge %d an(s)", age_months / 12);
+	int w = snprintf(buf, n, "âge %d ans, sexe %s", age_months / 12, sex_fr);
 	used = w > 0 ? (size_t)w : 0;
 	for (size_t i = 0; i < nd && used + 1 < n; i++) {
 		char val[64];
@@ -251,11 +268,24 @@ enum coop_err outcome_check(struct protocol *p, struct protocol_diags *d)
 	struct domain *doms = NULL;
 	if (p->n_outcomes == 0)
 		return COOP_OK;
+	for (size_t o = 0; o < p->n_outcomes; o++) {
+		size_t lines = 0;
+		for (size_t t = 0; t < p->outcomes[o].n_templates; t++)
+			lines += p->templates[p->outcomes[o].templates[t]].n_lines;
+		if (lines > ENGINE_MAX_LINES) {
+			char msg[200];
+			snprintf(msg, sizeof(msg), "l'issue « %s » a %zu lignes d'ordonnance (%d au plus)",
+				 p->outcomes[o].id, lines, ENGINE_MAX_LINES);
+			diag(d, p->outcomes[o].line, p->outcomes[o].column, false, msg);
+			rc = ERR_INVALID;
+		}
+	}
+	if (rc != COOP_OK)
+		return rc;
 
 	/* variables: questions read by the whens, through computed values, closed over enable_when */
 	struct expr_slotset need;
 	memset(&need, 0, sizeof(need));
-	bool age_read = false, months_read = false;
 	for (size_t i = 0; i < p->n_outcomes; i++) {
 		const struct expr_slotset *reads = expr_reads(p->outcomes[i].when);
 		for (size_t s = 0; s < p->n_slots; s++) {
@@ -270,21 +300,46 @@ enum coop_err outcome_check(struct protocol *p, struct protocol_diags *d)
 	for (size_t i = p->n_questions; i-- > 0;)
 		if (expr_slotset_has(&need, (unsigned)i) && p->questions[i].enable_when)
 			expr_slotset_union(&need, expr_reads(p->questions[i].enable_when));
-	/* the age may be read by the whens, by computed values they use, or by enable_when */
-	age_read = expr_slotset_has(&need, (unsigned)protocol_slot_age_years(p));
-	months_read = expr_slotset_has(&need, (unsigned)protocol_slot_age_months(p));
-	for (size_t i = 0; i < p->n_outcomes; i++) {
-		const struct expr_slotset *reads = expr_reads(p->outcomes[i].when);
-		age_read |= expr_slotset_has(reads, (unsigned)protocol_slot_age_years(p));
-		months_read |= expr_slotset_has(reads, (unsigned)protocol_slot_age_months(p));
+	/* the age and the sex: enumerated whenever any expression of the protocol reads them
+	 * (a criterion on the age decides which combinations reach the outcomes) */
+	bool age_read = false, months_read = false, sex_read = false;
+	for (size_t s = 0; s < 3; s++) {
+		size_t slot = s == 0 ? protocol_slot_age_years(p)
+			      : s == 1 ? protocol_slot_age_months(p) : protocol_slot_sex(p);
+		bool read = false;
+#define READS(e) ((e) && expr_slotset_has(expr_reads(e), (unsigned)slot))
+		for (size_t i = 0; i < p->n_questions && !read; i++)
+			read = READS(p->questions[i].enable_when);
+		for (size_t i = 0; i < p->n_computed && !read; i++)
+			read = READS(p->computed[i].expression);
+		for (size_t i = 0; i < p->n_criteria && !read; i++)
+			read = READS(p->criteria[i].expression);
+		for (size_t i = 0; i < p->n_outcomes && !read; i++)
+			read = READS(p->outcomes[i].when);
+		for (size_t t = 0; t < p->n_templates && !read; t++)
+			for (size_t l = 0; l < p->templates[t].n_lines && !read; l++)
+				read = READS(p->templates[t].lines[l].when);
+#undef READS
+		if (s == 0)
+			age_read = read;
+		else if (s == 1)
+			months_read = read;
+		else
+			sex_read = read;
 	}
-	for (size_t k = 0; k < p->n_computed; k++) {
-		age_read |= expr_slotset_has(&p->computed[k].needs, (unsigned)protocol_slot_age_years(p)) ||
-			    expr_slotset_has(expr_reads(p->computed[k].expression),
-					     (unsigned)protocol_slot_age_years(p));
-	}
-	/* computed needs only hold question slots: check computed expressions for the age */
 	age_read = age_read || months_read;
+
+	/* what one combination costs to evaluate */
+	double cost = 1;
+	for (size_t i = 0; i < p->n_questions; i++)
+		if (p->questions[i].enable_when)
+			cost += (double)expr_node_count(p->questions[i].enable_when);
+	for (size_t i = 0; i < p->n_computed; i++)
+		cost += (double)expr_node_count(p->computed[i].expression);
+	for (size_t i = 0; i < p->n_criteria; i++)
+		cost += (double)expr_node_count(p->criteria[i].expression);
+	for (size_t i = 0; i < p->n_outcomes; i++)
+		cost += (double)expr_node_count(p->outcomes[i].when);
 
 	size_t nd = 0;
 	for (size_t i = 0; i < p->n_questions; i++)
@@ -307,6 +362,41 @@ enum coop_err outcome_check(struct protocol *p, struct protocol_diags *d)
 		nd++;
 	}
 
+	/* the sexes to try for a version: those it allows, when anything reads the sex */
+#define SEXES_OF(v, list, n)                                                              \
+	do {                                                                              \
+		n = 0;                                                                    \
+		for (int sx = SEX_FEMALE; sx <= SEX_MALE; sx++)                           \
+			if (!(v)->sexes || ((v)->sexes & (1u << sx)))                     \
+				list[n++] = (enum patient_sex)sx;                         \
+		if (n == 0)                                                               \
+			list[n++] = SEX_OTHER;                                            \
+		if (!sex_read)                                                            \
+			n = 1;                                                            \
+	} while (0)
+
+	/* bound the work before doing it: per version and in all */
+	double total = 0;
+	for (size_t vi = 0; vi < p->n_versions; vi++) {
+		int ages[64];
+		enum patient_sex sexes[3];
+		size_t n_sexes;
+		size_t n_ages = age_read ? age_domain(p, &p->versions[vi], months_read, ages, 64) : 1;
+		SEXES_OF(&p->versions[vi], sexes, n_sexes);
+		(void)sexes;
+		double here = combos * (double)(n_ages ? n_ages : 1) * (double)n_sexes;
+		total += here;
+		if (here > OUTCOME_CHECK_MAX_COMBINATIONS || total * cost > OUTCOME_CHECK_MAX_WORK) {
+			char msg[200];
+			snprintf(msg, sizeof(msg),
+				 "vérification des issues non faite : trop de combinaisons de réponses "
+				 "à essayer (%.0f) ; relisez les issues avec soin",
+				 here);
+			diag(d, p->outcomes[0].line, p->outcomes[0].column, true, msg);
+			goto out;
+		}
+	}
+
 	bool reached[PROTOCOL_MAX_OUTCOMES] = {false};
 	bool gap_reported = false, overlap_reported = false;
 	for (size_t vi = 0; vi < p->n_versions; vi++) {
@@ -319,23 +409,16 @@ enum coop_err outcome_check(struct protocol *p, struct protocol_diags *d)
 			ages[0] = v->age_min.set ? (v->age_min.unit == AGE_MONTHS ? v->age_min.value
 										  : v->age_min.value * 12)
 						 : 30 * 12;
-		if (combos * (double)n_ages > OUTCOME_CHECK_MAX_COMBINATIONS) {
-			char msg[200];
-			snprintf(msg, sizeof(msg),
-				 "vérification des issues non faite : trop de combinaisons de réponses (%.0f)",
-				 combos * (double)n_ages);
-			diag(d, p->outcomes[0].line, p->outcomes[0].column, true, msg);
-			goto out;
-		}
-		enum patient_sex sex = SEX_FEMALE;
-		if (v->sexes && !(v->sexes & (1u << SEX_FEMALE)))
-			sex = SEX_MALE;
+		enum patient_sex sexes[3];
+		size_t n_sexes;
+		SEXES_OF(v, sexes, n_sexes);
 		size_t idx[PROTOCOL_MAX_QUESTIONS] = {0};
-		for (size_t ai = 0; ai < n_ages; ai++) {
+		for (size_t ai = 0; ai < n_ages * n_sexes; ai++) {
+			enum patient_sex sex = sexes[ai % n_sexes];
 			memset(idx, 0, sizeof(idx));
 			for (;;) {
 				coop_date visit = v->effective_from;
-				engine_input_init(in, visit, birth_for_age(visit, ages[ai]), sex);
+				engine_input_init(in, visit, birth_for_age(visit, ages[ai / n_sexes]), sex);
 				for (size_t k = 0; k < nd; k++)
 					if (doms[k].n)
 						in->answers[doms[k].slot] = doms[k].values[idx[k]];
@@ -365,14 +448,14 @@ enum coop_err outcome_check(struct protocol *p, struct protocol_diags *d)
 					}
 					char what[240], msg[320];
 					if (!excluded && !unknown && first < 0 && !gap_reported) {
-						describe(p, doms, nd, idx, ages[ai], what, sizeof(what));
+						describe(p, doms, nd, idx, ages[ai / n_sexes], sex, what, sizeof(what));
 						snprintf(msg, sizeof(msg), "aucune issue ne s'applique pour : %s", what);
 						diag(d, p->outcomes[0].line, p->outcomes[0].column, false, msg);
 						gap_reported = true;
 						rc = ERR_INVALID;
 					}
 					if (!excluded && second >= 0 && !overlap_reported) {
-						describe(p, doms, nd, idx, ages[ai], what, sizeof(what));
+						describe(p, doms, nd, idx, ages[ai / n_sexes], sex, what, sizeof(what));
 						snprintf(msg, sizeof(msg),
 							 "les issues « %s » et « %s » s'appliquent toutes deux pour : %s",
 							 p->outcomes[first].id, p->outcomes[second].id, what);
@@ -404,6 +487,7 @@ enum coop_err outcome_check(struct protocol *p, struct protocol_diags *d)
 			rc = ERR_INVALID;
 		}
 	}
+#undef SEXES_OF
 out:
 	free(doms);
 	free(in);

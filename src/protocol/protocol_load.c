@@ -1021,6 +1021,9 @@ static bool parse_number_text(const char *s, size_t len, double *out)
 	for (long k = 0; k < (exp10 < 0 ? -exp10 : exp10); k++)
 		scale *= 10.0;
 	double v = exp10 < 0 ? (double)mant / scale : (double)mant * scale;
+	/* no protocol quantity comes near this: refuse rather than carry huge or infinite values */
+	if (!(v <= 1e12))
+		return false;
 	*out = neg ? -v : v;
 	return true;
 }
@@ -1695,6 +1698,11 @@ static void load_question(struct ctx *c, size_t i, const struct ynode *n)
 	load_bound(c, &mv, "max", type_ok, t, &q->has_max, &q->max);
 	if (q->has_min && q->has_max && q->min > q->max)
 		err_at(c, mv_get(&mv, "max"), "« max » doit être supérieur ou égal à « min »");
+	if (type_ok && numeric_type(t) && (!q->has_min || !q->has_max) &&
+	    absent(mv_get(&mv, "min")) + absent(mv_get(&mv, "max")) > 0)
+		err_at(c, n,
+		       "une question numérique doit avoir « min » et « max » : ils bornent les "
+		       "réponses acceptées (une valeur aberrante serait sinon prise au sérieux)");
 	const struct ynode *choices = mv_get(&mv, "choices");
 	if (type_ok && (t == Q_CHOICE || t == Q_MULTICHOICE)) {
 		if (absent(choices))
@@ -2216,6 +2224,13 @@ static void load_dose_per_kg(struct ctx *c, const struct ynode *v, struct prescr
 		       "est de type %s",
 		       name,
 		       c->q_type_ok[qi] ? question_type_names[p->questions[qi].type] : "invalide");
+		return;
+	}
+	if (!p->questions[qi].has_min || !(p->questions[qi].min > 0)) {
+		err_at(c, w,
+		       "« weight » : la question « %s » doit avoir un « min » strictement positif "
+		       "(un poids nul ou négatif donnerait une dose absurde)",
+		       name);
 		return;
 	}
 	l->weight_slot = qi;

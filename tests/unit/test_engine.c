@@ -256,6 +256,113 @@ static void test_answers_refused(void **state)
 	}
 }
 
+
+/* A small protocol around the given questions/outcomes/prescriptions text, one criterion. */
+static struct protocol *load_small(const char *questions, const char *criteria, const char *rest)
+{
+	char buf[8192];
+	snprintf(buf, sizeof(buf),
+		 "format: 1\nid: petit\ntitle: \"Petit\"\nkind: local\nstatus: draft\n"
+		 "versions:\n  - version: \"1\"\n    effective_from: 2020-01-01\n"
+		 "    legal_references: [{text: \"T\"}]\n"
+		 "    roles: {delegants: [medecin], delegues: [infirmier], structure_types: [MSP]}\n"
+		 "    patient: {age_min: {value: 1, unit: years}, age_max: {value: 90, unit: years}, source: \"s\", confidence: confirmed}\n"
+		 "questions:\n%scriteria:\n%s%s"
+		 "training: {hours: null, content: \"c\", source: \"s\", confidence: to_verify}\n",
+		 questions, criteria, rest);
+	struct protocol *p = NULL;
+	struct protocol_diags d = {.count = 0};
+	if (protocol_load_buffer("petit.yaml", buf, strlen(buf), &p, &d) != COOP_OK) {
+		for (size_t i = 0; i < d.count; i++)
+			fprintf(stderr, "petit.yaml:%u:%u: %s\n", d.items[i].line, d.items[i].column, d.items[i].message);
+		fail_msg("small protocol refused");
+	}
+	return p;
+}
+
+static enum coop_err eval_small(struct protocol *p, const char *answers)
+{
+	char doc[1024], msg[320];
+	snprintf(doc, sizeof(doc), "{\"visit_date\":\"2026-01-10\",\"patient\":{\"birth_date\":\"2016-01-01\",\"sex\":\"male\"},\"answers\":%s}", answers);
+	if (answers_parse(p, doc, strlen(doc), &arena, &in, msg, sizeof(msg)) != COOP_OK)
+		fail_msg("answers refused: %s", msg);
+	return engine_evaluate(p, &in, &res);
+}
+
+static const char *const crit_true =
+	"  - {id: ok, kind: inclusion, expression: \"true\", label: \"Toujours\", urgency: physician_later, source: \"s\", confidence: confirmed}\n";
+
+static void test_outcome_waits_for_earlier_unknown(void **state)
+{
+	(void)state;
+	/* the second outcome is true at once, but the first may still win once b is answered */
+	struct protocol *p = load_small(
+		"  - {id: x, label: \"X\", type: integer, min: 0, max: 100, asked_by: examination}\n"
+		"  - {id: b, label: \"B\", type: boolean, asked_by: examination}\n",
+		crit_true,
+		"outcomes:\n"
+		"  - {id: a, kind: advice, when: \"(x * 3 = 15 or x = 50) and b\", label: \"A\", source: \"s\", confidence: inferred}\n"
+		"  - {id: bb, kind: advice, when: \"x < 50\", label: \"B\", source: \"s\", confidence: inferred}\n"
+		"  - {id: c, kind: advice, when: \"x > 50 or (x = 50 and b.not())\", label: \"C\", source: \"s\", confidence: inferred}\n");
+	eval_small(p, "{\"x\":5}");
+	assert_int_equal(res.decision, DECISION_INCOMPLETE);
+	assert_string_equal(p->questions[res.next[0]].id, "b");
+	eval_small(p, "{\"x\":5,\"b\":true}");
+	assert_int_equal(res.decision, DECISION_INCLUDED);
+	assert_string_equal(p->outcomes[res.outcome].id, "a");
+	protocol_free(p);
+}
+
+static void test_weight_not_applicable_is_never_prescribed_blind(void **state)
+{
+	(void)state;
+	struct protocol *p = load_small(
+		"  - {id: enfant, label: \"Enfant\", type: boolean, asked_by: examination}\n"
+		"  - {id: poids, label: \"Poids\", type: decimal, min: 2, max: 150, enable_when: \"enfant\", asked_by: examination}\n",
+		crit_true,
+		"outcomes:\n"
+		"  - {id: o, kind: prescription, when: \"true\", label: \"O\", prescriptions: [t], source: \"s\", confidence: inferred}\n"
+		"prescriptions:\n"
+		"  - {id: t, label: \"T\", lines: [{kind: medicine, substance: \"amoxicilline\", dose_per_kg: {amount: 50, unit: mg, per: day, max: 2000, weight: poids}, doses_per_day: 3, source: \"s\", confidence: inferred}]}\n");
+	eval_small(p, "{\"enfant\":false}");
+	assert_int_equal(res.decision, DECISION_EXCLUDED);
+	assert_int_equal(res.scope, SCOPE_UNDECIDABLE);
+	assert_int_equal(res.urgency, URG_PHYSICIAN_SAME_DAY);
+	/* capped at 2000 mg/day in 3 doses: 666 mg per dose, never 667 (3 × 667 > 2000) */
+	eval_small(p, "{\"enfant\":true,\"poids\":45}");
+	assert_int_equal(res.decision, DECISION_INCLUDED);
+	assert_true(res.lines[0].capped);
+	assert_true(res.lines[0].per_dose_amount == 666);
+	assert_true(res.lines[0].daily_amount <= 2000);
+	/* not capped: 20 kg → 1000 mg/day, 333 mg per dose */
+	eval_small(p, "{\"enfant\":true,\"poids\":20}");
+	assert_true(res.lines[0].daily_amount == 1000);
+	assert_true(res.lines[0].per_dose_amount == 333);
+	protocol_free(p);
+}
+
+static void test_long_lists_release_scratch(void **state)
+{
+	(void)state;
+	/* five memberships in 60-value lists: scratch is released after each one */
+	char list[600];
+	size_t n = 0;
+	for (int i = 0; i < 60; i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%d", i ? " | " : "", i * 2 + 1);
+	char crit[4096];
+	snprintf(crit, sizeof(crit),
+		 "  - {id: k, kind: exclusion, expression: \"x in (%s) or x in (%s) or x in (%s) or x in (%s) or x in (%s)\", label: \"K\", urgency: physician_later, source: \"s\", confidence: inferred}\n",
+		 list, list, list, list, list);
+	struct protocol *p = load_small(
+		"  - {id: x, label: \"X\", type: integer, min: 0, max: 200, asked_by: examination}\n", crit,
+		"outcomes:\n  - {id: o, kind: advice, when: \"true\", label: \"O\", source: \"s\", confidence: inferred}\n");
+	eval_small(p, "{\"x\":8}");
+	assert_int_equal(res.decision, DECISION_INCLUDED);
+	eval_small(p, "{\"x\":119}");
+	assert_int_equal(res.decision, DECISION_EXCLUDED);
+	protocol_free(p);
+}
+
 static void test_deterministic(void **state)
 {
 	(void)state;
@@ -280,6 +387,9 @@ int main(void)
 		cmocka_unit_test(test_outcomes_and_doses),
 		cmocka_unit_test(test_answers_refused),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_outcome_waits_for_earlier_unknown),
+		cmocka_unit_test(test_weight_not_applicable_is_never_prescribed_blind),
+		cmocka_unit_test(test_long_lists_release_scratch),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

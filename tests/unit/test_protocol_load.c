@@ -517,7 +517,7 @@ static void test_computed_and_weight(void **state)
 	assert_int_equal(rc, ERR_INVALID);
 	rc = load_variant(
 		"  - id: bandelette\n",
-		"  - id: poids\n    label: \"Poids\"\n    type: integer\n    asked_by: examination\n"
+		"  - id: poids\n    label: \"Poids\"\n    type: integer\n    min: 1\n    max: 150\n    asked_by: examination\n"
 		"  - id: bandelette\n",
 		&p, &d);
 	assert_int_equal(rc, COOP_OK);
@@ -536,7 +536,7 @@ static void test_weight_slot_tariffs_follow_up(void **state)
 		"        dose_per_kg: {amount: 50, unit: mg, per: day, max: 3000, weight: poids}\n";
 	const char *qfrom = "  - id: bandelette\n";
 	const char *qto =
-		"  - id: poids\n    label: \"Poids\"\n    type: decimal\n    asked_by: examination\n"
+		"  - id: poids\n    label: \"Poids\"\n    type: decimal\n    min: 1\n    max: 150\n    asked_by: examination\n"
 		"  - id: bandelette\n";
 	const char *tfrom = "training:\n  hours: 4\n";
 	const char *tto =
