@@ -98,8 +98,10 @@ static int protocol_check(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		struct protocol *p = NULL;
 		if (load(argv[i], &p) == 0) {
-			printf("%s : valide (%s, %zu questions, %zu critères, %zu issues, empreinte %.12s)\n",
-			       argv[i], p->id, p->n_questions, p->n_criteria, p->n_outcomes, p->hash);
+			printf("%s : valide (%s, %zu question%s, %zu critère%s, %zu issue%s, empreinte %.12s)\n",
+			       argv[i], p->id, p->n_questions, p->n_questions > 1 ? "s" : "",
+			       p->n_criteria, p->n_criteria > 1 ? "s" : "", p->n_outcomes,
+			       p->n_outcomes > 1 ? "s" : "", p->hash);
 			protocol_free(p);
 		} else {
 			failures++;

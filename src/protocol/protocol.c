@@ -69,7 +69,7 @@ const char *urgency_label_fr(enum urgency u)
 {
 	switch (u) {
 	case URG_NONE: return "Aucune";
-	case URG_PHYSICIAN_LATER: return "Médecin à distance (consultation habituelle)";
+	case URG_PHYSICIAN_LATER: return "Médecin, consultation programmée (sans urgence)";
 	case URG_PHYSICIAN_SAME_DAY: return "Médecin le jour même";
 	case URG_EMERGENCY: return "Urgences (centre 15 / SAMU)";
 	}

@@ -1199,10 +1199,13 @@ static bool get_urgency(struct ctx *c, const struct ynode *v, enum urgency *out)
 enum id_form { ID_PROTOCOL, ID_NAME, ID_ITEM, ID_CODE };
 
 static const char *const id_form_text[] = {
-	"[a-z0-9-]{1,64}",
-	"[a-z][a-z0-9_]{0,47}",
-	"[a-z][a-z0-9_-]{0,47}",
-	"[A-Za-z0-9][A-Za-z0-9_.-]{0,47}",
+	"lettres minuscules sans accent, chiffres et tirets, 64 caractères au plus",
+	"une lettre minuscule sans accent, puis lettres minuscules, chiffres ou « _ », "
+	"48 caractères au plus",
+	"une lettre minuscule sans accent, puis lettres minuscules, chiffres, « _ » ou « - », "
+	"48 caractères au plus",
+	"une lettre ou un chiffre, puis lettres, chiffres, « _ », « . » ou « - », "
+	"48 caractères au plus",
 };
 
 static bool id_valid(const char *s, size_t len, enum id_form f)

@@ -62,7 +62,8 @@ static void structures_fr(uint32_t set, struct strbuf *out)
 
 static void age_fr(const struct age_bound *b, struct strbuf *out)
 {
-	strbuf_printf(out, "%d %s", b->value, b->unit == AGE_MONTHS ? "mois" : "ans");
+	strbuf_printf(out, "%d %s", b->value,
+		      b->unit == AGE_MONTHS ? "mois" : (b->value > 1 ? "ans" : "an"));
 }
 
 static void prov_fr(const struct provenance *pv, struct strbuf *out)
@@ -227,7 +228,7 @@ void summary_text(const struct protocol *p, struct strbuf *out)
 	if (p->second_contact.present || p->revoyure.present) {
 		strbuf_puts(out, "\n== Suivi ==\n");
 		if (p->second_contact.present) {
-			strbuf_printf(out, "- Second contact : %s", p->second_contact.label);
+			strbuf_printf(out, "- Deuxième contact : %s", p->second_contact.label);
 			if (p->second_contact.has_window)
 				strbuf_printf(out, ", entre le jour %d et le jour %d après la première visite",
 					      p->second_contact.from_day, p->second_contact.to_day);
@@ -263,7 +264,7 @@ void summary_text(const struct protocol *p, struct strbuf *out)
 	if (p->training.hours_known) {
 		strbuf_puts(out, "Durée : ");
 		explain_number_fr(p->training.hours, out);
-		strbuf_puts(out, " heures\n");
+		strbuf_puts(out, p->training.hours >= 2 ? " heures\n" : " heure\n");
 	} else {
 		strbuf_puts(out, "Durée : non connue\n");
 	}

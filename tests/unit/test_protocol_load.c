@@ -648,7 +648,7 @@ static void test_helpers(void **state)
 	assert_string_equal(urgency_label_fr(URG_EMERGENCY), "Urgences (centre 15 / SAMU)");
 	assert_string_equal(urgency_label_fr(URG_PHYSICIAN_SAME_DAY), "Médecin le jour même");
 	assert_string_equal(urgency_label_fr(URG_PHYSICIAN_LATER),
-			    "Médecin à distance (consultation habituelle)");
+			    "Médecin, consultation programmée (sans urgence)");
 	assert_string_equal(confidence_code(CONF_TO_VERIFY), "to_verify");
 	assert_string_equal(confidence_label_fr(CONF_CONFIRMED), "confirmé");
 	assert_string_equal(confidence_label_fr(CONF_INFERRED), "déduit");
