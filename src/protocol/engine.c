@@ -195,6 +195,7 @@ enum coop_err engine_prepare(const struct protocol *p, const struct engine_input
 	r->outcome = -1;
 	r->n_lines = 0;
 	r->n_next = 0;
+	r->outcomes_evaluated = false;
 	r->version = protocol_version_at(p, in->visit_date);
 	if (!r->version)
 		return ERR_NOT_FOUND;
@@ -319,6 +320,7 @@ enum coop_err engine_evaluate(const struct protocol *p, const struct engine_inpu
 	}
 
 	bool no_weight = false;
+	r->outcomes_evaluated = true;
 	if (!decide_outcome(p, r, &need, &no_weight)) {
 		r->outcome = -1;
 		r->n_lines = 0;

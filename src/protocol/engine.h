@@ -81,6 +81,7 @@ struct engine_result {
 	 * into `own` (computed values, reserved names) or at a shared empty/unknown value */
 	const struct expr_value *slots[ENGINE_MAX_SLOTS];
 	struct expr_value own[PROTOCOL_MAX_COMPUTED + PROTOCOL_RESERVED_SLOTS];
+	bool outcomes_evaluated;   /* false when the criteria already decided (or are unknown) */
 	enum tri outcome_when[PROTOCOL_MAX_OUTCOMES];
 	int outcome;               /* index of the chosen outcome, -1 if none */
 	struct line_result lines[ENGINE_MAX_LINES];

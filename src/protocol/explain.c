@@ -108,6 +108,20 @@ void explain_line_fr(const struct protocol *p, const struct line_result *lr, str
 		strbuf_printf(out, " — %s", l->instructions);
 }
 
+/* The label of a single-choice answer, or NULL (other types, unanswered). */
+static const char *choice_label(const struct protocol *p, size_t slot, const struct expr_value *v)
+{
+	if (slot >= p->n_questions || p->questions[slot].type != Q_CHOICE || v->count != 1)
+		return NULL;
+	const struct question *q = &p->questions[slot];
+	const struct expr_item *it = expr_value_item(v, 0);
+	for (size_t i = 0; i < q->n_choices; i++)
+		if (strlen(q->choices[i].code) == it->u.str.len &&
+		    memcmp(q->choices[i].code, it->u.str.s, it->u.str.len) == 0)
+			return q->choices[i].label;
+	return NULL;
+}
+
 /* "temperature = 38,5 °C ; frissons = non" for the fields an expression reads. */
 static void inputs_text(const struct protocol *p, const struct engine_result *r,
 			const struct expr *e, struct strbuf *out)
@@ -118,7 +132,11 @@ static void inputs_text(const struct protocol *p, const struct engine_result *r,
 		if (!expr_slotset_has(reads, (unsigned)s))
 			continue;
 		char val[160];
-		expr_value_format_fr(r->slots[s], val, sizeof(val));
+		const char *label = choice_label(p, s, r->slots[s]);
+		if (label)
+			snprintf(val, sizeof(val), "%s", label);
+		else
+			expr_value_format_fr(r->slots[s], val, sizeof(val));
 		strbuf_printf(out, "%s%s = %s", first ? "" : " ; ", p->slot_names[s], val);
 		if (s < p->n_questions && p->questions[s].unit && r->slots[s]->count)
 			strbuf_printf(out, " %s", p->questions[s].unit);
@@ -421,6 +439,33 @@ json_t *explain_json(const struct protocol *p, const struct engine_input *in,
 	for (size_t i = 0; lines && i < r->n_lines; i++)
 		json_array_append_new(lines, line_json(p, &r->lines[i]));
 	json_object_set_new(root, "prescription", lines);
+
+	static const char *const qstate[] = {"answered", "unanswered", "not_applicable", "pending"};
+	json_t *questions = json_array();
+	for (size_t i = 0; questions && i < p->n_questions; i++) {
+		const struct question *q = &p->questions[i];
+		/* the answer as given, even when the question turned out not to apply */
+		json_t *answer = in->answers[i].missing
+					 ? json_null()
+					 : value_json(&in->answers[i], q->type == Q_MULTICHOICE);
+		json_array_append_new(questions,
+				      json_pack("{s:s, s:s, s:s, s:o}", "id", q->id, "label", q->label,
+						"state", qstate[r->questions[i]], "answer", answer));
+	}
+	json_object_set_new(root, "questions", questions);
+
+	json_t *outcomes = json_array();
+	for (size_t i = 0; outcomes && i < p->n_outcomes; i++) {
+		const struct outcome *o = &p->outcomes[i];
+		json_array_append_new(outcomes,
+				      json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", o->id, "label", o->label,
+						"when", expr_source(o->when), "value",
+						r->outcomes_evaluated ? tri_code(r->outcome_when[i])
+								      : "not_evaluated",
+						"inputs",
+						inputs_json(p, r, o->when)));
+	}
+	json_object_set_new(root, "outcomes", outcomes);
 
 	json_t *next = json_array();
 	for (size_t i = 0; next && i < r->n_next; i++) {

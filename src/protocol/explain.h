@@ -20,7 +20,8 @@ void explain_text(const struct protocol *p, const struct engine_input *in,
 
 /* Returns a new JSON object describing r (caller owns it), or NULL when out of memory.
  * Top-level keys: protocol, visit_date, age, decision, decision_label, urgency, scope,
- * criteria, outcome, prescription, next_questions, explanation. */
+ * criteria, questions (state and answer of each), outcomes (value of each condition), outcome,
+ * prescription, next_questions, explanation. */
 json_t *explain_json(const struct protocol *p, const struct engine_input *in,
 		     const struct engine_result *r);
 

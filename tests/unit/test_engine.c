@@ -225,6 +225,14 @@ static void test_outcomes_and_doses(void **state)
 	assert_non_null(j);
 	assert_string_equal(json_string_value(json_object_get(j, "decision")), "included");
 	assert_int_equal(json_array_size(json_object_get(j, "criteria")), 3);
+	/* the trace has every question with its state, and every outcome's condition */
+	assert_int_equal(json_array_size(json_object_get(j, "questions")), proto->n_questions);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(j, "questions"), 0), "state")),
+			    "answered");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(j, "outcomes"), 0), "value")),
+			    "true");
 	json_decref(j);
 }
 
