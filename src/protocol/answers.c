@@ -133,8 +133,9 @@ enum coop_err answers_parse(const struct protocol *p, const char *text, size_t l
 	}
 	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
-		rc = refuse(msg, n, "JSON invalide, ligne %d, colonne %d : %s", jerr.line, jerr.column,
-			    jerr.text);
+		rc = refuse(msg, n,
+			    "JSON invalide, ligne %d, colonne %d (détail de l'analyseur, en anglais : %s)",
+			    jerr.line, jerr.column, jerr.text);
 		goto out;
 	}
 	if (!json_is_object(doc)) {

@@ -738,7 +738,9 @@ static struct ynode *parse_yaml(struct ctx *c)
 				continue;
 			err_pos(c, e->line > 0 ? (unsigned)e->line : 0,
 				e->column > 0 ? (unsigned)e->column : 0,
-				"erreur de syntaxe YAML : %s", e->msg ? e->msg : "texte inattendu");
+				"erreur de syntaxe YAML (indentation, deux-points, guillemets ou "
+				"crochets) ; détail de l'analyseur, en anglais : %s",
+				e->msg ? e->msg : "texte inattendu");
 			reported = true;
 		}
 		if (!reported)
