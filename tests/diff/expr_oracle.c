@@ -260,6 +260,13 @@ static json_t *oracle_eval_json(const struct expr *e, const struct expr_value *v
 	struct expr_value out;
 	expr_eval(e, values, scratch, &out);
 	struct expr_type rtype = expr_result_type(e);
+	/* the engine decides Boolean expressions through its own fast path: it must agree */
+	if ((rtype.base == EXPR_BOOLEAN || rtype.base == EXPR_NONE) && !rtype.collection) {
+		enum expr_tri want = out.count ? (expr_value_item(&out, 0)->u.b ? EXPR_TRUE : EXPR_FALSE)
+					       : (out.missing ? EXPR_MISSING : EXPR_EMPTY);
+		if (expr_eval_bool(e, values, scratch) != want)
+			return oracle_bad_request("expr_eval_bool disagrees with expr_eval");
+	}
 
 	json_t *items = oracle_items_json(&out);
 	if (items == NULL)
