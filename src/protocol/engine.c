@@ -280,22 +280,21 @@ enum coop_err engine_evaluate(const struct protocol *p, const struct engine_inpu
 	if (rc != COOP_OK)
 		return rc;
 
-	/* criteria */
+	/* criteria (kept branch-light: this loop is the engine's hot path) */
 	bool any_unknown = false, any_fired = false;
+	enum urgency urgency = URG_NONE;
 	for (size_t i = 0; i < p->n_criteria; i++) {
 		const struct criterion *c = &p->criteria[i];
-		struct criterion_result *cr = &r->criteria[i];
-		cr->value = (enum tri)expr_eval_bool_ptr(c->expression, r->slots, r->scratch);
-		cr->fired = c->kind == CRIT_INCLUSION ? cr->value == TRI_FALSE
-						      : cr->value == TRI_TRUE;
-		if (cr->fired) {
-			any_fired = true;
-			if (c->urgency > r->urgency)
-				r->urgency = c->urgency;
-		}
-		if (cr->value == TRI_UNKNOWN)
-			any_unknown = true;
+		enum tri v = (enum tri)expr_eval_bool_ptr(c->expression, r->slots, r->scratch);
+		bool fired = v == (c->kind == CRIT_INCLUSION ? TRI_FALSE : TRI_TRUE);
+		r->criteria[i].value = v;
+		r->criteria[i].fired = fired;
+		enum urgency u = fired ? c->urgency : URG_NONE;
+		urgency = u > urgency ? u : urgency;
+		any_fired |= fired;
+		any_unknown |= v == TRI_UNKNOWN;
 	}
+	r->urgency = urgency;
 	for (size_t i = 0; i < p->n_outcomes; i++)
 		r->outcome_when[i] = TRI_UNKNOWN;
 

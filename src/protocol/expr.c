@@ -112,13 +112,31 @@ enum fast_kind {
 	FAST_FIELD,       /* b */
 	FAST_NOT_FIELD,   /* b.not() */
 	FAST_CMP_LIT,     /* field <op> literal, both scalar */
+	FAST_PROG,        /* and / or / xor / implies / not() over fields and comparisons of a
+			   * field with a literal: a flat program */
+};
+
+/* One instruction of a flat Boolean program (postfix; see compile_prog()). */
+enum prog_kind {
+	P_FIELD, P_NOT_FIELD, P_CMP, P_CMP_STR, P_CMP_NUM, P_CONST, /* leaves */
+	P_AND, P_OR, P_XOR, P_IMPLIES, P_NOT
+};
+#define PROG_MAX 24
+
+struct prog_op {
+	uint8_t kind;  /* enum prog_kind */
+	uint8_t cmp;   /* enum node_op of a comparison, or the constant's tri code */
+	uint16_t slot;
+	const struct expr_item *lit;
 };
 
 struct expr {
 	enum fast_kind fast;
 	enum node_op fast_op;
-	unsigned fast_slot;
 	const struct node *fast_lit;
+	uint8_t prog_len;
+	struct prog_op prog[PROG_MAX];
+	unsigned fast_slot;
 	struct node *root;
 	struct expr_type type;
 	size_t n_syms; /* size of the symbol table it was compiled against */
@@ -1036,6 +1054,8 @@ static struct node *parse_expr(struct parser *p)
 	return n;
 }
 
+static bool compile_prog(struct expr *e, const struct node *n);
+
 /* Recognises the shapes expr_eval_bool() handles directly (see enum fast_kind). */
 static void classify_fast(struct expr *e)
 {
@@ -1056,7 +1076,78 @@ static void classify_fast(struct expr *e)
 		e->fast_op = n->op;
 		e->fast_slot = n->a->slot;
 		e->fast_lit = n->b;
+	} else if (n->op == N_AND || n->op == N_OR || n->op == N_XOR || n->op == N_IMPLIES ||
+		   n->op == N_NOT) {
+		e->prog_len = 0;
+		if (compile_prog(e, n))
+			e->fast = FAST_PROG;
+		else
+			e->prog_len = 0;
 	}
+}
+
+static bool is_cmp(enum node_op op)
+{
+	return op == N_EQ || op == N_NE || op == N_LT || op == N_LE || op == N_GT || op == N_GE;
+}
+
+/* Emits n as postfix instructions into e->prog; false when a node is not a supported shape or
+ * the program would be too long (the expression then keeps the tree walk). */
+static bool compile_prog(struct expr *e, const struct node *n)
+{
+	if (e->prog_len >= PROG_MAX)
+		return false;
+	struct prog_op op = {0};
+	switch (n->op) {
+	case N_FIELD:
+		if (n->type.base != EXPR_BOOLEAN || n->type.collection)
+			return false;
+		op.kind = P_FIELD;
+		op.slot = (uint16_t)n->slot;
+		break;
+	case N_LIT:
+		if (n->lit.base != EXPR_BOOLEAN)
+			return false;
+		op.kind = P_CONST;
+		op.cmp = n->lit.u.b ? EXPR_TRUE : EXPR_FALSE;
+		break;
+	case N_NOT:
+		if (n->a->op == N_FIELD && !n->a->type.collection) {
+			op.kind = P_NOT_FIELD;
+			op.slot = (uint16_t)n->a->slot;
+			break;
+		}
+		if (!compile_prog(e, n->a))
+			return false;
+		op.kind = P_NOT;
+		break;
+	case N_AND:
+	case N_OR:
+	case N_XOR:
+	case N_IMPLIES:
+		if (!compile_prog(e, n->a) || !compile_prog(e, n->b))
+			return false;
+		op.kind = n->op == N_AND ? P_AND : n->op == N_OR ? P_OR : n->op == N_XOR ? P_XOR : P_IMPLIES;
+		break;
+	default:
+		if (!is_cmp(n->op) || n->a->op != N_FIELD || n->a->type.collection || n->b->op != N_LIT)
+			return false;
+		op.kind = P_CMP;
+		op.cmp = (uint8_t)n->op;
+		op.slot = (uint16_t)n->a->slot;
+		op.lit = &n->b->lit;
+		/* specialised forms, chosen from the static types */
+		if (n->a->type.base == EXPR_STRING && n->b->lit.base == EXPR_STRING &&
+		    (n->op == N_EQ || n->op == N_NE))
+			op.kind = P_CMP_STR;
+		else if (is_numeric(n->a->type.base) && is_numeric(n->b->lit.base))
+			op.kind = P_CMP_NUM;
+		break;
+	}
+	if (e->prog_len >= PROG_MAX)
+		return false;
+	e->prog[e->prog_len++] = op;
+	return true;
 }
 
 /* Gives every literal node its value form (after unary minus folding); returns the node count. */
@@ -1618,6 +1709,121 @@ void expr_eval(const struct expr *e, const struct expr_value *fields, struct exp
 	expr_eval_ptr(e, ptrs, scratch, out);
 }
 
+/* FHIRPath's three-valued tables over codes F, T, E (empty), M (missing), as eval_tri() has them. */
+static const uint8_t tri_and[4][4] = {
+	{0, 0, 0, 0}, {0, 1, 2, 3}, {0, 2, 2, 3}, {0, 3, 3, 3}};
+static const uint8_t tri_or[4][4] = {
+	{0, 1, 2, 3}, {1, 1, 1, 1}, {2, 1, 2, 3}, {3, 1, 3, 3}};
+static const uint8_t tri_xor[4][4] = {
+	{0, 1, 2, 3}, {1, 0, 2, 3}, {2, 2, 2, 2}, {3, 3, 2, 3}};
+static const uint8_t tri_implies[4][4] = {
+	{1, 1, 1, 1}, {0, 1, 2, 3}, {2, 1, 2, 3}, {3, 1, 3, 3}};
+
+/* Evaluates one leaf instruction (field, negated field, comparison with a literal, constant). */
+static inline uint8_t prog_leaf(const struct prog_op *op, const struct expr_value *const *fields)
+{
+	const struct expr_value *v;
+	uint8_t t;
+	switch ((enum prog_kind)op->kind) {
+	case P_FIELD:
+		return (uint8_t)tri_of_value(fields[op->slot]);
+	case P_NOT_FIELD:
+		t = (uint8_t)tri_of_value(fields[op->slot]);
+		return t <= T3_TRUE ? (uint8_t)!t : t;
+	case P_CONST:
+		return op->cmp;
+	case P_CMP_STR: {
+		v = fields[op->slot];
+		if (!v->count)
+			return v->missing ? T3_MISSING : T3_EMPTY;
+		bool eq = v->one.u.str.len == op->lit->u.str.len;
+		for (uint32_t i = 0; eq && i < op->lit->u.str.len; i++)
+			eq = v->one.u.str.s[i] == op->lit->u.str.s[i];
+		return (uint8_t)(eq == (op->cmp == N_EQ));
+	}
+	case P_CMP_NUM: {
+		v = fields[op->slot];
+		if (!v->count)
+			return v->missing ? T3_MISSING : T3_EMPTY;
+		double a = v->one.base == EXPR_INTEGER ? (double)v->one.u.i : v->one.u.d;
+		double b = op->lit->base == EXPR_INTEGER ? (double)op->lit->u.i : op->lit->u.d;
+		int r;
+		if (a - b > 1e-7)
+			r = 1;
+		else if (b - a > 1e-7)
+			r = -1;
+		else /* close: the exact rules (integers, rounding to 1e-8) decide */
+			r = item_equal(&v->one, op->lit) ? 0 : item_compare(&v->one, op->lit);
+		enum node_op c = (enum node_op)op->cmp;
+		return (uint8_t)(c == N_EQ   ? r == 0
+				 : c == N_NE ? r != 0
+				 : c == N_LT ? r < 0
+				 : c == N_LE ? r <= 0
+				 : c == N_GT ? r > 0
+					     : r >= 0);
+	}
+	case P_CMP: {
+		v = fields[op->slot];
+		if (!v->count)
+			return v->missing ? T3_MISSING : T3_EMPTY;
+		enum node_op c = (enum node_op)op->cmp;
+		if (c == N_EQ || c == N_NE)
+			return (uint8_t)((c == N_EQ) == item_equal(&v->one, op->lit));
+		int r = item_compare(&v->one, op->lit);
+		return (uint8_t)(c == N_LT ? r < 0 : c == N_LE ? r <= 0 : c == N_GT ? r > 0 : r >= 0);
+	}
+	default:
+		return T3_MISSING; /* not a leaf: never emitted as one */
+	}
+}
+
+static inline uint8_t prog_combine(uint8_t kind, uint8_t a, uint8_t b)
+{
+	return kind == P_AND ? tri_and[a][b]
+	       : kind == P_OR ? tri_or[a][b]
+	       : kind == P_XOR ? tri_xor[a][b] : tri_implies[a][b];
+}
+
+/* Runs a flat Boolean program (all operands are evaluated: no side effects, same result).
+ * Not inlined: the callers' common paths (a single field) then stay cheap to enter. */
+__attribute__((noinline)) static enum expr_tri run_prog(const struct expr *e,
+							const struct expr_value *const *fields)
+{
+	/* the most frequent shape: one operation between two leaves */
+	if (e->prog_len == 3 && e->prog[2].kind >= P_AND && e->prog[2].kind <= P_IMPLIES &&
+	    e->prog[0].kind < P_AND && e->prog[1].kind < P_AND)
+		return (enum expr_tri)prog_combine(e->prog[2].kind, prog_leaf(&e->prog[0], fields),
+						   prog_leaf(&e->prog[1], fields));
+	uint8_t stack[PROG_MAX];
+	int sp = 0;
+	for (unsigned i = 0; i < e->prog_len; i++) {
+		const struct prog_op *op = &e->prog[i];
+		uint8_t t;
+		if (op->kind < P_AND) {
+			t = prog_leaf(op, fields);
+		} else if (op->kind == P_NOT) {
+			t = stack[--sp];
+			if (t <= T3_TRUE)
+				t = (uint8_t)!t;
+		} else {
+			uint8_t b = stack[--sp], a = stack[--sp];
+			t = prog_combine(op->kind, a, b);
+		}
+		stack[sp++] = t;
+	}
+	return (enum expr_tri)stack[0];
+}
+
+/* The general tree walk for Boolean expressions; not inlined, like run_prog(). */
+__attribute__((noinline)) static enum expr_tri walk_bool(const struct expr *e,
+							 const struct expr_value *const *fields,
+							 struct expr_item *scratch)
+{
+	struct evalctx c = {.fields = fields, .scratch = scratch, .scratch_used = 0};
+	assert(e->type.base == EXPR_BOOLEAN || e->type.base == EXPR_NONE);
+	return (enum expr_tri)eval_tri(&c, e->root);
+}
+
 enum expr_tri expr_eval_bool_ptr(const struct expr *e, const struct expr_value *const *fields,
 				 struct expr_item *scratch)
 {
@@ -1645,12 +1851,12 @@ enum expr_tri expr_eval_bool_ptr(const struct expr *e, const struct expr_value *
 						: r >= 0;
 		return (enum expr_tri)res;
 	}
+	case FAST_PROG:
+		return run_prog(e, fields);
 	case FAST_NONE:
 		break;
 	}
-	struct evalctx c = {.fields = fields, .scratch = scratch, .scratch_used = 0};
-	assert(e->type.base == EXPR_BOOLEAN || e->type.base == EXPR_NONE);
-	return (enum expr_tri)eval_tri(&c, e->root);
+	return walk_bool(e, fields, scratch);
 }
 
 enum expr_tri expr_eval_bool(const struct expr *e, const struct expr_value *fields,
