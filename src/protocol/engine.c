@@ -169,6 +169,16 @@ static bool decide_outcome(const struct protocol *p, struct engine_result *r,
 	return complete;
 }
 
+/* The protocol cannot conclude (answers that settle nothing, a dose that cannot be computed):
+ * the patient leaves the protocol and sees the physician the same day. */
+static enum coop_err refer_undecidable(struct engine_result *r)
+{
+	r->scope = SCOPE_UNDECIDABLE;
+	r->urgency = URG_PHYSICIAN_SAME_DAY;
+	r->decision = DECISION_EXCLUDED;
+	return COOP_OK;
+}
+
 /* Ends an evaluation that needs more answers. When nothing is left to ask and the result is
  * still unknown (a protocol the answers cannot settle), the patient goes to the physician. */
 static enum coop_err incomplete_or_undecidable(const struct protocol *p, struct engine_result *r,
@@ -176,10 +186,7 @@ static enum coop_err incomplete_or_undecidable(const struct protocol *p, struct 
 {
 	list_next(p, r, need);
 	if (r->n_next == 0) {
-		r->scope = SCOPE_UNDECIDABLE;
-		r->urgency = URG_PHYSICIAN_SAME_DAY;
-		r->decision = DECISION_EXCLUDED;
-		return COOP_OK;
+		return refer_undecidable(r);
 	}
 	r->decision = DECISION_INCOMPLETE;
 	return COOP_OK;
@@ -334,10 +341,7 @@ enum coop_err engine_evaluate(const struct protocol *p, const struct engine_inpu
 	}
 	if (no_weight) {
 		/* a weight-based dose whose weight question does not apply: never prescribe blind */
-		r->scope = SCOPE_UNDECIDABLE;
-		r->urgency = URG_PHYSICIAN_SAME_DAY;
-		r->decision = DECISION_EXCLUDED;
-		return COOP_OK;
+		return refer_undecidable(r);
 	}
 	r->decision = DECISION_INCLUDED;
 	return COOP_OK;
