@@ -8,8 +8,9 @@
  * the hand-written function is checked to agree with the engine on every cystitis case; a
  * disagreement aborts the benchmark (the comparison would be meaningless).
  *
- * Usage: bench_engine [--seconds S] [--protocols DIR] [--cases DIR] [--only ID]
- * (from the project root; --only times one protocol, for profiling)
+ * Usage: bench_engine [--seconds S] [--protocols DIR] [--cases DIR] [--only ID] [--count N]
+ * (from the project root; --only times one protocol, for profiling; --count runs exactly N
+ * evaluations per function instead of timing, for instruction counts under callgrind)
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -228,11 +229,21 @@ static int load_workload(const char *pdir, const char *cdir, const char *id, str
 
 static volatile int sink;
 
-/* Runs the engine over the workload for about `seconds`; returns evaluations per second. */
-static double time_engine(const struct workload *w, struct engine_result *r, double seconds)
+/* Runs the engine over the workload for about `seconds` (or exactly `count` times when count is
+ * not 0, for instruction counting); returns evaluations per second. */
+__attribute__((noinline)) static double time_engine(const struct workload *w, struct engine_result *r, double seconds,
+			  size_t count)
 {
 	size_t evals = 0;
 	double start = now_seconds(), elapsed;
+	if (count) {
+		for (size_t i = 0; i < count; i++) {
+			engine_evaluate(w->p, &w->inputs[i % w->n], r);
+			sink += (int)r->decision;
+		}
+		elapsed = now_seconds() - start;
+		return (double)count / (elapsed > 0 ? elapsed : 1e-9);
+	}
 	do {
 		for (int rep = 0; rep < 64; rep++)
 			for (size_t i = 0; i < w->n; i++) {
@@ -245,10 +256,19 @@ static double time_engine(const struct workload *w, struct engine_result *r, dou
 	return (double)evals / elapsed;
 }
 
-static double time_by_hand(const struct cystitis_answers *a, size_t n, double seconds)
+__attribute__((noinline)) static double time_by_hand(const struct cystitis_answers *a, size_t n, double seconds,
+			   size_t count)
 {
 	size_t evals = 0;
 	double start = now_seconds(), elapsed;
+	if (count) {
+		for (size_t i = 0; i < count; i++) {
+			struct cystitis_decision d = cystitis_by_hand(&a[i % n]);
+			sink += (int)d.decision + d.outcome;
+		}
+		elapsed = now_seconds() - start;
+		return (double)count / (elapsed > 0 ? elapsed : 1e-9);
+	}
 	do {
 		for (int rep = 0; rep < 64; rep++)
 			for (size_t i = 0; i < n; i++) {
@@ -264,6 +284,7 @@ static double time_by_hand(const struct cystitis_answers *a, size_t n, double se
 int main(int argc, char **argv)
 {
 	double seconds = 1.0;
+	size_t count = 0;
 	const char *pdir = "protocols", *cdir = "tests/cases", *only = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
@@ -274,8 +295,10 @@ int main(int argc, char **argv)
 			cdir = argv[++i];
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
 			only = argv[++i];
+		else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc)
+			count = (size_t)strtoull(argv[++i], NULL, 10);
 		else {
-			fprintf(stderr, "usage : bench_engine [--seconds S] [--protocols DIR] [--cases DIR] [--only ID]\n");
+			fprintf(stderr, "usage : bench_engine [--seconds S] [--protocols DIR] [--cases DIR] [--only ID] [--count N]\n");
 			return 2;
 		}
 	}
@@ -311,12 +334,12 @@ int main(int argc, char **argv)
 	printf("Moteur de protocoles : évaluations par seconde (1 cœur, %.1f s par mesure)\n", seconds);
 	printf("Entrées : les cas cliniques de tests/cases (décodés avant la mesure)\n\n");
 	printf("%-28s %6s %16s %12s\n", "protocole", "cas", "évaluations/s", "ns/éval.");
-	double hand = only ? 1 : time_by_hand(ca, cy->n, seconds);
+	double hand = only ? 1 : time_by_hand(ca, cy->n, seconds, count);
 	double engine_cy = 1;
 	for (size_t k = 0; k < N_PROTOCOLS; k++) {
 		if (only && strcmp(only, protocol_ids[k]) != 0)
 			continue;
-		double rate = time_engine(&w[k], r, seconds);
+		double rate = time_engine(&w[k], r, seconds, count);
 		if (k == 2)
 			engine_cy = rate;
 		printf("%-28s %6zu %16.0f %12.1f\n", protocol_ids[k], w[k].n, rate, 1e9 / rate);

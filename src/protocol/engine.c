@@ -240,16 +240,20 @@ enum coop_err engine_prepare(const struct protocol *p, const struct engine_input
 	else if (v->sexes && !(v->sexes & (1u << in->sex)))
 		r->scope = SCOPE_SEX;
 
-	/* questions, in file order (enable_when reads only earlier questions) */
+	/* questions: every one applies, except conditional ones whose enable_when is not true;
+	 * those are settled in file order (an enable_when reads only earlier questions, whose
+	 * slots are final by then) */
 	for (size_t i = 0; i < nq; i++) {
-		const struct question *q = &p->questions[i];
-		enum tri enabled = TRI_TRUE;
-		if (q->enable_when)
-			enabled = (enum tri)expr_eval_bool_ptr(q->enable_when, r->slots, r->scratch);
-		if (enabled == TRI_TRUE) {
-			r->slots[i] = &in->answers[i];
-			r->questions[i] = in->answers[i].missing ? QS_UNANSWERED : QS_ANSWERED;
-		} else if (enabled == TRI_UNKNOWN) {
+		r->slots[i] = &in->answers[i];
+		r->questions[i] = in->answers[i].missing ? QS_UNANSWERED : QS_ANSWERED;
+	}
+	for (size_t j = 0; j < p->n_conditional_questions; j++) {
+		size_t i = p->conditional_questions[j];
+		enum tri enabled = (enum tri)expr_eval_bool_ptr(p->questions[i].enable_when, r->slots,
+								r->scratch);
+		if (enabled == TRI_TRUE)
+			continue;
+		if (enabled == TRI_UNKNOWN) {
 			r->slots[i] = &value_missing;
 			r->questions[i] = QS_PENDING;
 		} else {
@@ -292,7 +296,13 @@ enum coop_err engine_evaluate(const struct protocol *p, const struct engine_inpu
 	enum urgency urgency = URG_NONE;
 	for (size_t i = 0; i < p->n_criteria; i++) {
 		const struct criterion *c = &p->criteria[i];
-		enum tri v = (enum tri)expr_eval_bool_ptr(c->expression, r->slots, r->scratch);
+		enum tri v;
+		if (c->plain_slot >= 0) {
+			v = (enum tri)expr_tri_of_value(r->slots[c->plain_slot]);
+			v = c->plain_negated ? (enum tri)expr_tri_not((enum expr_tri)v) : v;
+		} else {
+			v = (enum tri)expr_eval_bool_ptr(c->expression, r->slots, r->scratch);
+		}
 		bool fired = v == (c->kind == CRIT_INCLUSION ? TRI_FALSE : TRI_TRUE);
 		r->criteria[i].value = v;
 		r->criteria[i].fired = fired;

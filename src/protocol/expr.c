@@ -118,7 +118,7 @@ enum fast_kind {
 
 /* One instruction of a flat Boolean program (postfix; see compile_prog()). */
 enum prog_kind {
-	P_FIELD, P_NOT_FIELD, P_CMP, P_CMP_STR, P_CMP_NUM, P_CONST, /* leaves */
+	P_FIELD, P_NOT_FIELD, P_CMP, P_CMP_STR, P_CMP_NUM, P_CMP_INT, P_CONST, /* leaves */
 	P_AND, P_OR, P_XOR, P_IMPLIES, P_NOT
 };
 #define PROG_MAX 24
@@ -126,17 +126,27 @@ enum prog_kind {
 struct prog_op {
 	uint8_t kind;  /* enum prog_kind */
 	uint8_t cmp;   /* enum node_op of a comparison, or the constant's tri code */
+	uint8_t cmp_mask; /* a comparison's result when the field is below (bit 0), equal (bit 1),
+			   * above (bit 2) the literal */
 	uint16_t slot;
 	const struct expr_item *lit;
+	double lit_num; /* the literal as a decimal (P_CMP_NUM), or as an integer (P_CMP_INT) */
+	int64_t lit_int;
 };
 
+struct expr;
+/* An evaluator specialised for one shape of Boolean expression, chosen when compiling. */
+typedef enum expr_tri (*bool_evaluator)(const struct expr *e,
+					const struct expr_value *const *fields,
+					struct expr_item *scratch);
+
 struct expr {
+	/* what expr_eval_bool_ptr() reads first, together */
+	bool_evaluator eval_bool;
+	unsigned fast_slot;
 	enum fast_kind fast;
-	enum node_op fast_op;
-	const struct node *fast_lit;
 	uint8_t prog_len;
 	struct prog_op prog[PROG_MAX];
-	unsigned fast_slot;
 	struct node *root;
 	struct expr_type type;
 	size_t n_syms; /* size of the symbol table it was compiled against */
@@ -1055,35 +1065,88 @@ static struct node *parse_expr(struct parser *p)
 }
 
 static bool compile_prog(struct expr *e, const struct node *n);
+static enum expr_tri bool_field(const struct expr *e, const struct expr_value *const *fields,
+				struct expr_item *scratch);
+static enum expr_tri bool_not_field(const struct expr *e, const struct expr_value *const *fields,
+				    struct expr_item *scratch);
+static enum expr_tri bool_cmp_str(const struct expr *e, const struct expr_value *const *fields,
+				  struct expr_item *scratch);
+static enum expr_tri bool_cmp_int(const struct expr *e, const struct expr_value *const *fields,
+				  struct expr_item *scratch);
+static enum expr_tri bool_cmp_num(const struct expr *e, const struct expr_value *const *fields,
+				  struct expr_item *scratch);
+static enum expr_tri bool_leaf(const struct expr *e, const struct expr_value *const *fields,
+			       struct expr_item *scratch);
+static enum expr_tri bool_field_pair(const struct expr *e, const struct expr_value *const *fields,
+				     struct expr_item *scratch);
+static enum expr_tri bool_binary(const struct expr *e, const struct expr_value *const *fields,
+				 struct expr_item *scratch);
+static enum expr_tri bool_program(const struct expr *e, const struct expr_value *const *fields,
+				  struct expr_item *scratch);
+static enum expr_tri bool_walk(const struct expr *e, const struct expr_value *const *fields,
+			       struct expr_item *scratch);
 
-/* Recognises the shapes expr_eval_bool() handles directly (see enum fast_kind). */
+static bool is_field_leaf(uint8_t kind)
+{
+	return kind == P_FIELD || kind == P_NOT_FIELD;
+}
+
+/* Recognises the shapes expr_eval_bool() handles without the tree walk (see enum fast_kind)
+ * and chooses the evaluator specialised for each. */
 static void classify_fast(struct expr *e)
 {
 	const struct node *n = e->root;
 	e->fast = FAST_NONE;
+	e->eval_bool = bool_walk;
 	if (n->type.base != EXPR_BOOLEAN || n->type.collection)
 		return;
 	if (n->op == N_FIELD) {
 		e->fast = FAST_FIELD;
 		e->fast_slot = n->slot;
+		e->eval_bool = bool_field;
 	} else if (n->op == N_NOT && n->a->op == N_FIELD) {
 		e->fast = FAST_NOT_FIELD;
 		e->fast_slot = n->a->slot;
+		e->eval_bool = bool_not_field;
 	} else if ((n->op == N_EQ || n->op == N_NE || n->op == N_LT || n->op == N_LE ||
 		    n->op == N_GT || n->op == N_GE) &&
 		   n->a->op == N_FIELD && !n->a->type.collection && n->b->op == N_LIT) {
-		e->fast = FAST_CMP_LIT;
-		e->fast_op = n->op;
-		e->fast_slot = n->a->slot;
-		e->fast_lit = n->b;
+		e->prog_len = 0;
+		if (compile_prog(e, n)) {
+			e->fast = FAST_CMP_LIT;
+			e->fast_slot = n->a->slot;
+			e->eval_bool = e->prog[0].kind == P_CMP_STR   ? bool_cmp_str
+				       : e->prog[0].kind == P_CMP_INT ? bool_cmp_int
+				       : e->prog[0].kind == P_CMP_NUM ? bool_cmp_num
+								      : bool_leaf;
+		} else {
+			e->prog_len = 0;
+		}
 	} else if (n->op == N_AND || n->op == N_OR || n->op == N_XOR || n->op == N_IMPLIES ||
 		   n->op == N_NOT) {
 		e->prog_len = 0;
-		if (compile_prog(e, n))
+		if (compile_prog(e, n)) {
 			e->fast = FAST_PROG;
-		else
+			bool binary = e->prog_len == 3 && e->prog[0].kind < P_AND &&
+				      e->prog[1].kind < P_AND && e->prog[2].kind >= P_AND &&
+				      e->prog[2].kind <= P_IMPLIES;
+			e->eval_bool = !binary ? bool_program
+				       : is_field_leaf(e->prog[0].kind) && is_field_leaf(e->prog[1].kind)
+					       ? bool_field_pair
+					       : bool_binary;
+		} else {
 			e->prog_len = 0;
+		}
 	}
+}
+
+bool expr_plain_field(const struct expr *e, unsigned *slot, bool *negated)
+{
+	if (e->fast != FAST_FIELD && e->fast != FAST_NOT_FIELD)
+		return false;
+	*slot = e->fast_slot;
+	*negated = e->fast == FAST_NOT_FIELD;
+	return true;
 }
 
 static bool is_cmp(enum node_op op)
@@ -1134,14 +1197,26 @@ static bool compile_prog(struct expr *e, const struct node *n)
 			return false;
 		op.kind = P_CMP;
 		op.cmp = (uint8_t)n->op;
+		op.cmp_mask = n->op == N_EQ   ? 2
+			      : n->op == N_NE ? 5
+			      : n->op == N_LT ? 1
+			      : n->op == N_LE ? 3
+			      : n->op == N_GT ? 4
+					      : 6;
 		op.slot = (uint16_t)n->a->slot;
 		op.lit = &n->b->lit;
 		/* specialised forms, chosen from the static types */
 		if (n->a->type.base == EXPR_STRING && n->b->lit.base == EXPR_STRING &&
-		    (n->op == N_EQ || n->op == N_NE))
+		    (n->op == N_EQ || n->op == N_NE)) {
 			op.kind = P_CMP_STR;
-		else if (is_numeric(n->a->type.base) && is_numeric(n->b->lit.base))
+		} else if (n->a->type.base == EXPR_INTEGER && n->b->lit.base == EXPR_INTEGER) {
+			op.kind = P_CMP_INT;
+			op.lit_int = n->b->lit.u.i;
+		} else if (is_numeric(n->a->type.base) && is_numeric(n->b->lit.base)) {
 			op.kind = P_CMP_NUM;
+			op.lit_num = n->b->lit.base == EXPR_INTEGER ? (double)n->b->lit.u.i
+								     : n->b->lit.u.d;
+		}
 		break;
 	}
 	if (e->prog_len >= PROG_MAX)
@@ -1485,9 +1560,7 @@ static int eval_tri(struct evalctx *c, const struct node *n);
 
 static inline int tri_of_value(const struct expr_value *v)
 {
-	if (v->count)
-		return v->one.u.b ? T3_TRUE : T3_FALSE;
-	return v->missing ? T3_MISSING : T3_EMPTY;
+	return (int)expr_tri_of_value(v);
 }
 
 static inline struct expr_value value_of_tri(int t)
@@ -1709,91 +1782,174 @@ void expr_eval(const struct expr *e, const struct expr_value *fields, struct exp
 	expr_eval_ptr(e, ptrs, scratch, out);
 }
 
-/* FHIRPath's three-valued tables over codes F, T, E (empty), M (missing), as eval_tri() has them. */
-static const uint8_t tri_and[4][4] = {
-	{0, 0, 0, 0}, {0, 1, 2, 3}, {0, 2, 2, 3}, {0, 3, 3, 3}};
-static const uint8_t tri_or[4][4] = {
-	{0, 1, 2, 3}, {1, 1, 1, 1}, {2, 1, 2, 3}, {3, 1, 3, 3}};
-static const uint8_t tri_xor[4][4] = {
-	{0, 1, 2, 3}, {1, 0, 2, 3}, {2, 2, 2, 2}, {3, 3, 2, 3}};
-static const uint8_t tri_implies[4][4] = {
-	{1, 1, 1, 1}, {0, 1, 2, 3}, {2, 1, 2, 3}, {3, 1, 3, 3}};
+/* FHIRPath's three-valued tables over codes F, T, E (empty), M (missing), as eval_tri() has them,
+ * indexed by [kind - P_AND][a][b] for and, or, xor, implies. */
+static const uint8_t tri_binary[4][4][4] = {
+	{{0, 0, 0, 0}, {0, 1, 2, 3}, {0, 2, 2, 3}, {0, 3, 3, 3}},   /* and */
+	{{0, 1, 2, 3}, {1, 1, 1, 1}, {2, 1, 2, 3}, {3, 1, 3, 3}},   /* or */
+	{{0, 1, 2, 3}, {1, 0, 2, 3}, {2, 2, 2, 2}, {3, 3, 2, 3}},   /* xor */
+	{{1, 1, 1, 1}, {0, 1, 2, 3}, {2, 1, 2, 3}, {3, 1, 3, 3}},   /* implies */
+};
+
+/* A comparison's result from the order of its operands: r < 0, 0 or > 0. */
+static inline uint8_t cmp_result(const struct prog_op *op, int r)
+{
+	int order = (r > 0) - (r < 0); /* -1, 0, 1 */
+	return (uint8_t)((op->cmp_mask >> (order + 1)) & 1u);
+}
+
+/* The code of an empty field in a comparison: empty, or missing when it waits for an answer. */
+static inline uint8_t empty_code(const struct expr_value *v)
+{
+	return v->missing ? T3_MISSING : T3_EMPTY;
+}
+
+/* The general comparison of a field's item with a literal (any scalar types). */
+static uint8_t cmp_items(const struct prog_op *op, const struct expr_item *x)
+{
+	if (op->cmp == N_EQ || op->cmp == N_NE)
+		return (uint8_t)((op->cmp == N_EQ) == item_equal(x, op->lit));
+	return cmp_result(op, item_compare(x, op->lit));
+}
+
+/* Leaves, one per kind (see enum prog_kind). */
+static inline uint8_t leaf_field(const struct prog_op *op, const struct expr_value *const *fields)
+{
+	enum expr_tri t = expr_tri_of_value(fields[op->slot]);
+	return (uint8_t)(op->kind == P_NOT_FIELD ? expr_tri_not(t) : t);
+}
+
+static inline uint8_t leaf_cmp_str(const struct prog_op *op, const struct expr_value *const *fields)
+{
+	const struct expr_value *v = fields[op->slot];
+	if (!v->count)
+		return empty_code(v);
+	uint32_t len = op->lit->u.str.len;
+	bool eq = v->one.u.str.len == len &&
+		  (len == 0 || (v->one.u.str.s[0] == op->lit->u.str.s[0] &&
+				memcmp(v->one.u.str.s, op->lit->u.str.s, len) == 0));
+	return (uint8_t)(eq == (op->cmp == N_EQ));
+}
+
+static inline uint8_t leaf_cmp_int(const struct prog_op *op, const struct expr_value *const *fields)
+{
+	const struct expr_value *v = fields[op->slot];
+	if (!v->count)
+		return empty_code(v);
+	if (v->one.base != EXPR_INTEGER) /* never, by the static types; kept exact anyway */
+		return cmp_items(op, &v->one);
+	int64_t a = v->one.u.i, b = op->lit_int;
+	return cmp_result(op, (a > b) - (a < b));
+}
+
+static inline uint8_t leaf_cmp_num(const struct prog_op *op, const struct expr_value *const *fields)
+{
+	const struct expr_value *v = fields[op->slot];
+	if (!v->count)
+		return empty_code(v);
+	double a = v->one.base == EXPR_INTEGER ? (double)v->one.u.i : v->one.u.d;
+	double b = op->lit_num;
+	if (a - b > 1e-7)
+		return cmp_result(op, 1);
+	if (b - a > 1e-7)
+		return cmp_result(op, -1);
+	/* close: the exact rules (integers, rounding to 1e-8) decide */
+	return cmp_items(op, &v->one);
+}
 
 /* Evaluates one leaf instruction (field, negated field, comparison with a literal, constant). */
 static inline uint8_t prog_leaf(const struct prog_op *op, const struct expr_value *const *fields)
 {
 	const struct expr_value *v;
-	uint8_t t;
 	switch ((enum prog_kind)op->kind) {
 	case P_FIELD:
-		return (uint8_t)tri_of_value(fields[op->slot]);
 	case P_NOT_FIELD:
-		t = (uint8_t)tri_of_value(fields[op->slot]);
-		return t <= T3_TRUE ? (uint8_t)!t : t;
+		return leaf_field(op, fields);
 	case P_CONST:
 		return op->cmp;
-	case P_CMP_STR: {
+	case P_CMP_STR:
+		return leaf_cmp_str(op, fields);
+	case P_CMP_INT:
+		return leaf_cmp_int(op, fields);
+	case P_CMP_NUM:
+		return leaf_cmp_num(op, fields);
+	case P_CMP:
 		v = fields[op->slot];
 		if (!v->count)
-			return v->missing ? T3_MISSING : T3_EMPTY;
-		bool eq = v->one.u.str.len == op->lit->u.str.len;
-		for (uint32_t i = 0; eq && i < op->lit->u.str.len; i++)
-			eq = v->one.u.str.s[i] == op->lit->u.str.s[i];
-		return (uint8_t)(eq == (op->cmp == N_EQ));
-	}
-	case P_CMP_NUM: {
-		v = fields[op->slot];
-		if (!v->count)
-			return v->missing ? T3_MISSING : T3_EMPTY;
-		double a = v->one.base == EXPR_INTEGER ? (double)v->one.u.i : v->one.u.d;
-		double b = op->lit->base == EXPR_INTEGER ? (double)op->lit->u.i : op->lit->u.d;
-		int r;
-		if (a - b > 1e-7)
-			r = 1;
-		else if (b - a > 1e-7)
-			r = -1;
-		else /* close: the exact rules (integers, rounding to 1e-8) decide */
-			r = item_equal(&v->one, op->lit) ? 0 : item_compare(&v->one, op->lit);
-		enum node_op c = (enum node_op)op->cmp;
-		return (uint8_t)(c == N_EQ   ? r == 0
-				 : c == N_NE ? r != 0
-				 : c == N_LT ? r < 0
-				 : c == N_LE ? r <= 0
-				 : c == N_GT ? r > 0
-					     : r >= 0);
-	}
-	case P_CMP: {
-		v = fields[op->slot];
-		if (!v->count)
-			return v->missing ? T3_MISSING : T3_EMPTY;
-		enum node_op c = (enum node_op)op->cmp;
-		if (c == N_EQ || c == N_NE)
-			return (uint8_t)((c == N_EQ) == item_equal(&v->one, op->lit));
-		int r = item_compare(&v->one, op->lit);
-		return (uint8_t)(c == N_LT ? r < 0 : c == N_LE ? r <= 0 : c == N_GT ? r > 0 : r >= 0);
-	}
+			return empty_code(v);
+		return cmp_items(op, &v->one);
 	default:
 		return T3_MISSING; /* not a leaf: never emitted as one */
 	}
 }
 
-static inline uint8_t prog_combine(uint8_t kind, uint8_t a, uint8_t b)
+/* The specialised evaluators (chosen by classify_fast()). */
+static enum expr_tri bool_field(const struct expr *e, const struct expr_value *const *fields,
+				struct expr_item *scratch)
 {
-	return kind == P_AND ? tri_and[a][b]
-	       : kind == P_OR ? tri_or[a][b]
-	       : kind == P_XOR ? tri_xor[a][b] : tri_implies[a][b];
+	(void)scratch;
+	return expr_tri_of_value(fields[e->fast_slot]);
 }
 
-/* Runs a flat Boolean program (all operands are evaluated: no side effects, same result).
- * Not inlined: the callers' common paths (a single field) then stay cheap to enter. */
-__attribute__((noinline)) static enum expr_tri run_prog(const struct expr *e,
-							const struct expr_value *const *fields)
+static enum expr_tri bool_not_field(const struct expr *e, const struct expr_value *const *fields,
+				    struct expr_item *scratch)
 {
-	/* the most frequent shape: one operation between two leaves */
-	if (e->prog_len == 3 && e->prog[2].kind >= P_AND && e->prog[2].kind <= P_IMPLIES &&
-	    e->prog[0].kind < P_AND && e->prog[1].kind < P_AND)
-		return (enum expr_tri)prog_combine(e->prog[2].kind, prog_leaf(&e->prog[0], fields),
-						   prog_leaf(&e->prog[1], fields));
+	(void)scratch;
+	return expr_tri_not(expr_tri_of_value(fields[e->fast_slot]));
+}
+
+static enum expr_tri bool_cmp_str(const struct expr *e, const struct expr_value *const *fields,
+				  struct expr_item *scratch)
+{
+	(void)scratch;
+	return (enum expr_tri)leaf_cmp_str(&e->prog[0], fields);
+}
+
+static enum expr_tri bool_cmp_int(const struct expr *e, const struct expr_value *const *fields,
+				  struct expr_item *scratch)
+{
+	(void)scratch;
+	return (enum expr_tri)leaf_cmp_int(&e->prog[0], fields);
+}
+
+static enum expr_tri bool_cmp_num(const struct expr *e, const struct expr_value *const *fields,
+				  struct expr_item *scratch)
+{
+	(void)scratch;
+	return (enum expr_tri)leaf_cmp_num(&e->prog[0], fields);
+}
+
+static enum expr_tri bool_leaf(const struct expr *e, const struct expr_value *const *fields,
+			       struct expr_item *scratch)
+{
+	(void)scratch;
+	return (enum expr_tri)prog_leaf(&e->prog[0], fields);
+}
+
+/* Two fields (possibly negated) joined by and / or / xor / implies. */
+static enum expr_tri bool_field_pair(const struct expr *e, const struct expr_value *const *fields,
+				     struct expr_item *scratch)
+{
+	(void)scratch;
+	uint8_t a = leaf_field(&e->prog[0], fields), b = leaf_field(&e->prog[1], fields);
+	return (enum expr_tri)tri_binary[e->prog[2].kind - P_AND][a][b];
+}
+
+/* Two leaves of any kind joined by and / or / xor / implies. */
+static enum expr_tri bool_binary(const struct expr *e, const struct expr_value *const *fields,
+				 struct expr_item *scratch)
+{
+	(void)scratch;
+	uint8_t a = prog_leaf(&e->prog[0], fields), b = prog_leaf(&e->prog[1], fields);
+	return (enum expr_tri)tri_binary[e->prog[2].kind - P_AND][a][b];
+}
+
+/* Any flat program, run with a stack (all operands are evaluated: no side effects, same
+ * result). */
+static enum expr_tri bool_program(const struct expr *e, const struct expr_value *const *fields,
+				  struct expr_item *scratch)
+{
+	(void)scratch;
 	uint8_t stack[PROG_MAX];
 	int sp = 0;
 	for (unsigned i = 0; i < e->prog_len; i++) {
@@ -1802,22 +1958,19 @@ __attribute__((noinline)) static enum expr_tri run_prog(const struct expr *e,
 		if (op->kind < P_AND) {
 			t = prog_leaf(op, fields);
 		} else if (op->kind == P_NOT) {
-			t = stack[--sp];
-			if (t <= T3_TRUE)
-				t = (uint8_t)!t;
+			t = (uint8_t)expr_tri_not((enum expr_tri)stack[--sp]);
 		} else {
 			uint8_t b = stack[--sp], a = stack[--sp];
-			t = prog_combine(op->kind, a, b);
+			t = tri_binary[op->kind - P_AND][a][b];
 		}
 		stack[sp++] = t;
 	}
 	return (enum expr_tri)stack[0];
 }
 
-/* The general tree walk for Boolean expressions; not inlined, like run_prog(). */
-__attribute__((noinline)) static enum expr_tri walk_bool(const struct expr *e,
-							 const struct expr_value *const *fields,
-							 struct expr_item *scratch)
+/* The general tree walk, for Boolean expressions of any other shape. */
+static enum expr_tri bool_walk(const struct expr *e, const struct expr_value *const *fields,
+			       struct expr_item *scratch)
 {
 	struct evalctx c = {.fields = fields, .scratch = scratch, .scratch_used = 0};
 	assert(e->type.base == EXPR_BOOLEAN || e->type.base == EXPR_NONE);
@@ -1827,36 +1980,7 @@ __attribute__((noinline)) static enum expr_tri walk_bool(const struct expr *e,
 enum expr_tri expr_eval_bool_ptr(const struct expr *e, const struct expr_value *const *fields,
 				 struct expr_item *scratch)
 {
-	const struct expr_value *v;
-	switch (e->fast) {
-	case FAST_FIELD:
-		v = fields[e->fast_slot];
-		return (enum expr_tri)tri_of_value(v);
-	case FAST_NOT_FIELD: {
-		v = fields[e->fast_slot];
-		int t = tri_of_value(v);
-		return (enum expr_tri)(t <= T3_TRUE ? !t : t);
-	}
-	case FAST_CMP_LIT: {
-		v = fields[e->fast_slot];
-		if (!v->count)
-			return v->missing ? EXPR_MISSING : EXPR_EMPTY;
-		const struct expr_item *lit = &e->fast_lit->lit;
-		if (e->fast_op == N_EQ || e->fast_op == N_NE)
-			return (enum expr_tri)((e->fast_op == N_EQ) == item_equal(&v->one, lit));
-		int r = item_compare(&v->one, lit);
-		bool res = e->fast_op == N_LT   ? r < 0
-			   : e->fast_op == N_LE ? r <= 0
-			   : e->fast_op == N_GT ? r > 0
-						: r >= 0;
-		return (enum expr_tri)res;
-	}
-	case FAST_PROG:
-		return run_prog(e, fields);
-	case FAST_NONE:
-		break;
-	}
-	return walk_bool(e, fields, scratch);
+	return e->eval_bool(e, fields, scratch);
 }
 
 enum expr_tri expr_eval_bool(const struct expr *e, const struct expr_value *fields,

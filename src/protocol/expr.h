@@ -124,6 +124,25 @@ void expr_eval_ptr(const struct expr *e, const struct expr_value *const *fields,
 /* Three-valued result of a Boolean expression. */
 enum expr_tri { EXPR_FALSE = 0, EXPR_TRUE = 1, EXPR_EMPTY = 2, EXPR_MISSING = 3 };
 
+/* The three-valued code of a Boolean value (an empty value is EXPR_EMPTY, or EXPR_MISSING when
+ * it waits for an answer). Branch-free: the engine's hottest read. */
+static inline enum expr_tri expr_tri_of_value(const struct expr_value *v)
+{
+	int when_one = v->one.u.b ? EXPR_TRUE : EXPR_FALSE;
+	int when_empty = v->missing ? EXPR_MISSING : EXPR_EMPTY;
+	return (enum expr_tri)(v->count ? when_one : when_empty);
+}
+
+/* True when e is a Boolean field alone (`b`) or negated (`b.not()`); then *slot is the field's
+ * slot and *negated tells which. Lets a caller evaluate such expressions in its own loop. */
+bool expr_plain_field(const struct expr *e, unsigned *slot, bool *negated);
+
+/* The code of `not()` applied to a three-valued code (empty and missing stay as they are). */
+static inline enum expr_tri expr_tri_not(enum expr_tri t)
+{
+	return t <= EXPR_TRUE ? (enum expr_tri)(t ^ 1) : t;
+}
+
 /* Evaluates a Boolean singleton expression (checked at compile time: pass expected Boolean)
  * straight to its three-valued code, without building a value: the engine's fast path. */
 enum expr_tri expr_eval_bool(const struct expr *e, const struct expr_value *fields,

@@ -13,12 +13,13 @@ const struct protocol_version *protocol_version_at(const struct protocol *p, coo
 {
 	if (!p)
 		return NULL;
-	for (size_t i = 0; i < p->n_versions; i++) {
+	for (size_t i = p->n_versions; i-- > 0;) {
 		const struct protocol_version *v = &p->versions[i];
 		if (date < v->effective_from)
 			continue;
+		/* the latest version begun by `date`; earlier ones ended before it began */
 		if (v->has_effective_to && date >= v->effective_to)
-			continue;
+			return NULL;
 		return v;
 	}
 	return NULL;

@@ -123,6 +123,10 @@ struct criterion {
 	enum urgency urgency;
 	struct provenance prov;
 	unsigned line, column;
+	/* derived at load for the engine's hot loop: when the expression is a Boolean field alone
+	 * or negated (most criteria), its slot (else -1) and whether it is negated */
+	int plain_slot;
+	bool plain_negated;
 };
 
 enum line_kind { LINE_MEDICINE, LINE_DEVICE, LINE_ACT, LINE_CERTIFICATE, LINE_SICK_LEAVE };
@@ -224,6 +228,9 @@ struct protocol {
 
 	struct question *questions;
 	size_t n_questions;
+	/* derived at load: indexes of the questions that have an enable_when, in file order */
+	size_t *conditional_questions;
+	size_t n_conditional_questions;
 	struct computed *computed;
 	size_t n_computed;
 	struct criterion *criteria;
@@ -275,7 +282,8 @@ enum coop_err protocol_load_buffer(const char *name, const char *data, size_t le
 /* Frees a protocol; NULL-safe. */
 void protocol_free(struct protocol *p);
 
-/* The version in force on `date`, or NULL. */
+/* The version in force on `date`, or NULL. Versions are sorted and do not overlap (the loader
+ * checks it): the search starts from the most recent. */
 const struct protocol_version *protocol_version_at(const struct protocol *p, coop_date date);
 
 /* Index of a question / computed / criterion / outcome / template by id, or -1. */

@@ -2620,6 +2620,37 @@ static void load_training(struct ctx *c, const struct ynode *v)
 static const char *const protocol_kind_names[] = {"national", "local"};
 static const char *const status_names[] = {"draft", "active", "repealed"};
 
+/* Derives what the engine's hot loops read instead of re-deriving it at each evaluation: the
+ * list of conditional questions and, for each criterion, whether it is a plain field. */
+static void derive_engine_data(struct ctx *c)
+{
+	struct protocol *p = c->p;
+	size_t n = 0;
+	for (size_t i = 0; i < p->n_questions; i++)
+		n += p->questions[i].enable_when != NULL;
+	if (n) {
+		p->conditional_questions = arena_alloc(&p->arena, n * sizeof(size_t));
+		if (!p->conditional_questions) {
+			c->nomem = true;
+			return;
+		}
+		for (size_t i = 0; i < p->n_questions; i++)
+			if (p->questions[i].enable_when)
+				p->conditional_questions[p->n_conditional_questions++] = i;
+	}
+	for (size_t i = 0; i < p->n_criteria; i++) {
+		struct criterion *cr = &p->criteria[i];
+		unsigned slot;
+		bool negated;
+		cr->plain_slot = -1;
+		cr->plain_negated = false;
+		if (cr->expression && expr_plain_field(cr->expression, &slot, &negated)) {
+			cr->plain_slot = (int)slot;
+			cr->plain_negated = negated;
+		}
+	}
+}
+
 static void load_root(struct ctx *c, const struct ynode *root)
 {
 	struct protocol *p = c->p;
@@ -2666,6 +2697,8 @@ static void load_root(struct ctx *c, const struct ynode *root)
 	load_tariffs(c, mv_get(&mv, "tariffs"));
 	load_training(c, mv_get(&mv, "training"));
 	get_str_list(c, mv_get(&mv, "review"), "review", 0, &p->review, &p->n_review);
+	if (!c->nomem)
+		derive_engine_data(c);
 }
 
 /* Reports the first invalid UTF-8 byte of the file; true when it is all valid. */
