@@ -49,24 +49,39 @@ static void add_needs(const struct protocol *p, const struct expr_slotset *reads
 	}
 }
 
+enum question_state engine_question_state(const struct engine_result *r, size_t i)
+{
+	if (r->slots[i] == &value_missing)
+		return QS_PENDING;
+	if (r->slots[i] == &value_empty)
+		return QS_NOT_APPLICABLE;
+	return r->slots[i]->missing ? QS_UNANSWERED : QS_ANSWERED;
+}
+
 /* Lists the questions to ask next: those in `need` that are applicable and unanswered, after
- * pulling in what decides pending questions' applicability. Falls back to every applicable
- * unanswered question. */
+ * pulling in what decides pending questions' applicability (latest first: an enable_when reads
+ * only earlier questions). Falls back to every applicable unanswered question. */
 static void list_next(const struct protocol *p, struct engine_result *r,
 		      struct expr_slotset *need)
 {
-	for (size_t i = p->n_questions; i-- > 0;) {
-		if (expr_slotset_has(need, (unsigned)i) && r->questions[i] == QS_PENDING &&
-		    p->questions[i].enable_when)
+	for (size_t j = p->n_conditional_questions; j-- > 0;) {
+		size_t i = p->conditional_questions[j];
+		if (expr_slotset_has(need, (unsigned)i) && r->slots[i] == &value_missing)
 			add_needs(p, expr_reads(p->questions[i].enable_when), need);
 	}
 	r->n_next = 0;
-	for (size_t i = 0; i < p->n_questions; i++)
-		if (expr_slotset_has(need, (unsigned)i) && r->questions[i] == QS_UNANSWERED)
-			r->next[r->n_next++] = i;
+	for (size_t w = 0; w * 64 < p->n_questions; w++) {
+		uint64_t bits = need->bits[w];
+		while (bits) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			if (i < p->n_questions && engine_question_state(r, i) == QS_UNANSWERED)
+				r->next[r->n_next++] = i;
+		}
+	}
 	if (r->n_next == 0)
 		for (size_t i = 0; i < p->n_questions; i++)
-			if (r->questions[i] == QS_UNANSWERED)
+			if (engine_question_state(r, i) == QS_UNANSWERED)
 				r->next[r->n_next++] = i;
 }
 
@@ -243,23 +258,15 @@ enum coop_err engine_prepare(const struct protocol *p, const struct engine_input
 	/* questions: every one applies, except conditional ones whose enable_when is not true;
 	 * those are settled in file order (an enable_when reads only earlier questions, whose
 	 * slots are final by then) */
-	for (size_t i = 0; i < nq; i++) {
+	for (size_t i = 0; i < nq; i++)
 		r->slots[i] = &in->answers[i];
-		r->questions[i] = in->answers[i].missing ? QS_UNANSWERED : QS_ANSWERED;
-	}
 	for (size_t j = 0; j < p->n_conditional_questions; j++) {
 		size_t i = p->conditional_questions[j];
 		enum tri enabled = (enum tri)expr_eval_bool_ptr(p->questions[i].enable_when, r->slots,
 								r->scratch);
 		if (enabled == TRI_TRUE)
 			continue;
-		if (enabled == TRI_UNKNOWN) {
-			r->slots[i] = &value_missing;
-			r->questions[i] = QS_PENDING;
-		} else {
-			r->slots[i] = &value_empty;
-			r->questions[i] = QS_NOT_APPLICABLE;
-		}
+		r->slots[i] = enabled == TRI_UNKNOWN ? &value_missing : &value_empty;
 	}
 
 	/* computed values: only when every question they need is settled */

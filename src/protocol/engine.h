@@ -76,9 +76,10 @@ struct engine_result {
 	enum scope_failure scope;
 	enum urgency urgency;      /* strongest urgency of what fired (excluded only) */
 	struct criterion_result criteria[PROTOCOL_MAX_CRITERIA];
-	enum question_state questions[PROTOCOL_MAX_QUESTIONS];
-	/* every field's value as used: slots[i] points into the input (answered questions),
-	 * into `own` (computed values, reserved names) or at a shared empty/unknown value */
+	/* every field's value as used: slots[i] points into the input (applicable questions),
+	 * into `own` (computed values, reserved names) or at a shared empty/unknown value (questions
+	 * that do not apply, or whose applicability is unknown): engine_question_state() reads
+	 * each question's state from it */
 	const struct expr_value *slots[ENGINE_MAX_SLOTS];
 	struct expr_value own[PROTOCOL_MAX_COMPUTED + PROTOCOL_RESERVED_SLOTS];
 	bool outcomes_evaluated;   /* false when the criteria already decided (or are unknown) */
@@ -101,8 +102,11 @@ void engine_input_init(struct engine_input *in, coop_date visit, coop_date birth
 enum coop_err engine_evaluate(const struct protocol *p, const struct engine_input *in,
 			      struct engine_result *r);
 
+/* The state of question i after an evaluation (or engine_prepare()). */
+enum question_state engine_question_state(const struct engine_result *r, size_t i);
+
 /* The first steps of engine_evaluate(): version in force, age, scope, question applicability and
- * computed values, leaving r->version, r->age_*, r->scope, r->questions and r->slots filled.
+ * computed values, leaving r->version, r->age_*, r->scope and r->slots filled.
  * For tools that need the field values as the engine sees them (load-time checks, differential
  * tests). Same errors as engine_evaluate(). */
 enum coop_err engine_prepare(const struct protocol *p, const struct engine_input *in,

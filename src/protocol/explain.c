@@ -140,7 +140,7 @@ static void inputs_text(const struct protocol *p, const struct engine_result *r,
 		strbuf_printf(out, "%s%s = %s", first ? "" : " ; ", p->slot_names[s], val);
 		if (s < p->n_questions && p->questions[s].unit && r->slots[s]->count)
 			strbuf_printf(out, " %s", p->questions[s].unit);
-		if (s < p->n_questions && r->questions[s] == QS_NOT_APPLICABLE)
+		if (s < p->n_questions && engine_question_state(r, s) == QS_NOT_APPLICABLE)
 			strbuf_puts(out, " (sans objet)");
 		first = false;
 	}
@@ -450,7 +450,7 @@ json_t *explain_json(const struct protocol *p, const struct engine_input *in,
 					 : value_json(&in->answers[i], q->type == Q_MULTICHOICE);
 		json_array_append_new(questions,
 				      json_pack("{s:s, s:s, s:s, s:o}", "id", q->id, "label", q->label,
-						"state", qstate[r->questions[i]], "answer", answer));
+						"state", qstate[engine_question_state(r, i)], "answer", answer));
 	}
 	json_object_set_new(root, "questions", questions);
 

@@ -150,8 +150,10 @@ static void test_incomplete_then_next_questions(void **state)
 	assert_int_equal(res.decision, DECISION_INCOMPLETE);
 	assert_string_equal(next_id(0), "mcisaac_ok");
 	assert_int_equal(res.n_next, 1);
-	assert_int_equal(res.questions[5], QS_PENDING);
-	assert_int_equal(res.questions[6], QS_NOT_APPLICABLE);
+	assert_int_equal(engine_question_state(&res, 5), QS_PENDING);
+	assert_int_equal(engine_question_state(&res, 6), QS_NOT_APPLICABLE);
+	assert_int_equal(engine_question_state(&res, 0), QS_ANSWERED);
+	assert_int_equal(engine_question_state(&res, 4), QS_UNANSWERED);
 }
 
 static void test_exclusion_and_strongest_urgency(void **state)
