@@ -36,7 +36,7 @@ static bool age_within(const struct age_bound *b, int years, int months, bool is
 static void add_needs(const struct protocol *p, const struct expr_slotset *reads,
 		      struct expr_slotset *need)
 {
-	for (size_t w = 0; w < EXPR_MAX_SLOTS / 64; w++) {
+	for (size_t w = 0; w * 64 < p->n_slots; w++) {
 		uint64_t bits = reads->bits[w];
 		while (bits) {
 			unsigned slot = (unsigned)(w * 64 + (unsigned)__builtin_ctzll(bits));
@@ -207,8 +207,10 @@ static enum coop_err incomplete_or_undecidable(const struct protocol *p, struct 
 	return COOP_OK;
 }
 
-enum coop_err engine_prepare(const struct protocol *p, const struct engine_input *in,
-			     struct engine_result *r)
+/* engine_prepare()'s body, inlined into engine_evaluate() (a call there costs register saves
+ * on the hot path). */
+static inline __attribute__((always_inline)) enum coop_err
+prepare(const struct protocol *p, const struct engine_input *in, struct engine_result *r)
 {
 	const size_t nq = p->n_questions, nc = p->n_computed;
 	r->decision = DECISION_INCOMPLETE;
@@ -258,6 +260,7 @@ enum coop_err engine_prepare(const struct protocol *p, const struct engine_input
 	/* questions: every one applies, except conditional ones whose enable_when is not true;
 	 * those are settled in file order (an enable_when reads only earlier questions, whose
 	 * slots are final by then) */
+#pragma GCC unroll 4
 	for (size_t i = 0; i < nq; i++)
 		r->slots[i] = &in->answers[i];
 	for (size_t j = 0; j < p->n_conditional_questions; j++) {
@@ -291,28 +294,39 @@ enum coop_err engine_prepare(const struct protocol *p, const struct engine_input
 	return COOP_OK;
 }
 
+enum coop_err engine_prepare(const struct protocol *p, const struct engine_input *in,
+			     struct engine_result *r)
+{
+	return prepare(p, in, r);
+}
+
 enum coop_err engine_evaluate(const struct protocol *p, const struct engine_input *in,
 			      struct engine_result *r)
 {
-	enum coop_err rc = engine_prepare(p, in, r);
+	enum coop_err rc = prepare(p, in, r);
 	if (rc != COOP_OK)
 		return rc;
 
-	/* criteria (kept branch-light: this loop is the engine's hot path) */
+	/* criteria (kept branch-light: this loop is the engine's hot path; the tables are read
+	 * through locals, which the compiler then knows the result's stores cannot change) */
 	bool any_unknown = false, any_fired = false;
 	enum urgency urgency = URG_NONE;
-	for (size_t i = 0; i < p->n_criteria; i++) {
-		const struct criterion *c = &p->criteria[i];
+	const struct criterion *criteria = p->criteria;
+	const size_t n_criteria = p->n_criteria;
+	const struct expr_value *const *slots = r->slots;
+	struct criterion_result *results = r->criteria;
+	for (size_t i = 0; i < n_criteria; i++) {
+		const struct criterion *c = &criteria[i];
 		enum tri v;
 		if (c->plain_slot >= 0) {
-			v = (enum tri)expr_tri_of_value(r->slots[c->plain_slot]);
+			v = (enum tri)expr_tri_of_value(slots[c->plain_slot]);
 			v = c->plain_negated ? (enum tri)expr_tri_not((enum expr_tri)v) : v;
 		} else {
-			v = (enum tri)expr_eval_bool_ptr(c->expression, r->slots, r->scratch);
+			v = (enum tri)expr_eval_bool_ptr(c->expression, slots, r->scratch);
 		}
-		bool fired = v == (c->kind == CRIT_INCLUSION ? TRI_FALSE : TRI_TRUE);
-		r->criteria[i].value = v;
-		r->criteria[i].fired = fired;
+		bool fired = v == (enum tri)c->fires_on;
+		results[i].value = v;
+		results[i].fired = fired;
 		enum urgency u = fired ? c->urgency : URG_NONE;
 		urgency = u > urgency ? u : urgency;
 		any_fired |= fired;

@@ -127,6 +127,7 @@ struct criterion {
 	 * or negated (most criteria), its slot (else -1) and whether it is negated */
 	int plain_slot;
 	bool plain_negated;
+	uint8_t fires_on; /* the expression's value (enum expr_tri) that makes it fire */
 };
 
 enum line_kind { LINE_MEDICINE, LINE_DEVICE, LINE_ACT, LINE_CERTIFICATE, LINE_SICK_LEAVE };

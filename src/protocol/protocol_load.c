@@ -2644,6 +2644,8 @@ static void derive_engine_data(struct ctx *c)
 		bool negated;
 		cr->plain_slot = -1;
 		cr->plain_negated = false;
+		/* an inclusion criterion fires when false, the others when true */
+		cr->fires_on = cr->kind == CRIT_INCLUSION ? EXPR_FALSE : EXPR_TRUE;
 		if (cr->expression && expr_plain_field(cr->expression, &slot, &negated)) {
 			cr->plain_slot = (int)slot;
 			cr->plain_negated = negated;
