@@ -331,7 +331,12 @@ int main(int argc, char **argv)
 		}
 	}
 
-	printf("Moteur de protocoles : évaluations par seconde (1 cœur, %.1f s par mesure)\n", seconds);
+	if (count)
+		printf("Moteur de protocoles : %zu évaluations par fonction, pour compter les "
+		       "instructions (les débits ci-dessous ne sont pas des mesures)\n", count);
+	else
+		printf("Moteur de protocoles : évaluations par seconde (1 cœur, %.1f s par mesure)\n",
+		       seconds);
 	printf("Entrées : les cas cliniques de tests/cases (décodés avant la mesure)\n\n");
 	printf("%-28s %6s %16s %12s\n", "protocole", "cas", "évaluations/s", "ns/éval.");
 	double hand = only ? 1 : time_by_hand(ca, cy->n, seconds, count);

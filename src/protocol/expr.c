@@ -1081,6 +1081,8 @@ static enum expr_tri bool_field_pair(const struct expr *e, const struct expr_val
 				     struct expr_item *scratch);
 static enum expr_tri bool_binary(const struct expr *e, const struct expr_value *const *fields,
 				 struct expr_item *scratch);
+static enum expr_tri bool_num_pair(const struct expr *e, const struct expr_value *const *fields,
+				   struct expr_item *scratch);
 static enum expr_tri bool_program(const struct expr *e, const struct expr_value *const *fields,
 				  struct expr_item *scratch);
 static enum expr_tri bool_walk(const struct expr *e, const struct expr_value *const *fields,
@@ -1133,6 +1135,8 @@ static void classify_fast(struct expr *e)
 			e->eval_bool = !binary ? bool_program
 				       : is_field_leaf(e->prog[0].kind) && is_field_leaf(e->prog[1].kind)
 					       ? bool_field_pair
+				       : e->prog[0].kind == P_CMP_NUM && e->prog[1].kind == P_CMP_NUM
+					       ? bool_num_pair
 					       : bool_binary;
 		} else {
 			e->prog_len = 0;
@@ -1932,6 +1936,15 @@ static enum expr_tri bool_field_pair(const struct expr *e, const struct expr_val
 {
 	(void)scratch;
 	uint8_t a = leaf_field(&e->prog[0], fields), b = leaf_field(&e->prog[1], fields);
+	return (enum expr_tri)tri_binary[e->prog[2].kind - P_AND][a][b];
+}
+
+/* Two numeric comparisons joined by and / or / xor / implies (a range: `t > 38 or t < 36`). */
+static enum expr_tri bool_num_pair(const struct expr *e, const struct expr_value *const *fields,
+				   struct expr_item *scratch)
+{
+	(void)scratch;
+	uint8_t a = leaf_cmp_num(&e->prog[0], fields), b = leaf_cmp_num(&e->prog[1], fields);
 	return (enum expr_tri)tri_binary[e->prog[2].kind - P_AND][a][b];
 }
 

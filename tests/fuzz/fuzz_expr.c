@@ -1,10 +1,12 @@
 /*
  * fuzz_expr.c — libFuzzer target for the expression compiler and evaluator: any bytes are
  * compiled against a fixed symbol table; what compiles is evaluated with answered, missing and
- * not-applicable fields. Must never crash, leak or trip a sanitizer.
+ * not-applicable fields. Must never crash, leak or trip a sanitizer; and the engine's specialised
+ * Boolean evaluators (expr_eval_bool) must agree with the general evaluator (else abort).
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "protocol/expr.h"
 
@@ -49,7 +51,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		expr_eval(e, fields, scratch, &v);
 		char buf[128];
 		expr_value_format_fr(&v, buf, sizeof(buf));
-		(void)expr_result_type(e);
+		struct expr_type t = expr_result_type(e);
+		if ((t.base == EXPR_BOOLEAN || t.base == EXPR_NONE) && !t.collection) {
+			enum expr_tri want = v.count ? (v.one.u.b ? EXPR_TRUE : EXPR_FALSE)
+						     : (v.missing ? EXPR_MISSING : EXPR_EMPTY);
+			if (expr_eval_bool(e, fields, scratch) != want)
+				abort();
+		}
 	}
 	arena_free(&a);
 	return 0;

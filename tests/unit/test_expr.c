@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "protocol/expr.h"
@@ -213,6 +214,42 @@ static void test_fast_shapes(void **state)
 	assert_missing_expr("u_i = 3");
 	assert_empty_expr("na_i < 3");
 	assert_missing_expr("u_s != 'x'");
+	/* integer comparisons with an integer literal: every operator below, at and above i = 3 */
+	const char *const int_ops[] = {"<", "<=", ">", ">=", "=", "!="};
+	const bool int_want[6][3] = {/* literal 2, 3, 4 */
+				     {false, false, true}, {false, true, true}, {true, false, false},
+				     {true, true, false},  {false, true, false}, {true, false, true}};
+	for (int op = 0; op < 6; op++)
+		for (int lit = 2; lit <= 4; lit++) {
+			char src[32];
+			snprintf(src, sizeof(src), "i %s %d", int_ops[op], lit);
+			struct expr_value v = run(src);
+			if (v.count != 1 || v.one.u.b != int_want[op][lit - 2])
+				fail_msg("« %s » : résultat inattendu", src);
+		}
+	/* decimals: the exact rule near equality (38.5 and 38.50000000001 are equal at 1e-8) */
+	assert_true_expr("d = 38.50000000001");
+	assert_false_expr("d > 38.50000000001");
+	assert_true_expr("d >= 38.50000000001");
+	assert_false_expr("d < 38.49999999999");
+	/* two numeric comparisons (a range), two fields, a comparison with a field */
+	assert_true_expr("d > 38 or d < 36");
+	assert_false_expr("d > 39 or d < 36");
+	assert_true_expr("i > 2 and d < 39");
+	assert_missing_expr("u_i > 2 or d < 38");
+	assert_true_expr("u_i > 2 or d > 38");
+	assert_empty_expr("na_i > 2 and i > 2");
+	assert_false_expr("b and f");
+	assert_true_expr("b and f.not()");
+	assert_missing_expr("u_b.not() and b");
+	assert_false_expr("u_b.not() and f");
+	assert_true_expr("b implies b");
+	assert_false_expr("b xor b.not().not()");
+	assert_true_expr("s = 'brulure' and f.not()");
+	assert_missing_expr("s = 'brulure' and u_b");
+	assert_true_expr("s = 'brulure' and b and f.not()");
+	assert_false_expr("s != 'brulure' or f");
+	assert_true_expr("s != '' and s != 'b'");
 }
 
 static void test_three_valued_logic(void **state)
