@@ -15,8 +15,13 @@ $(BUILD)/build.ninja:
 build: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
+DEMO_DB ?= coop-demo.db
+LISTEN ?= 127.0.0.1:8080
+
+# Creates the demonstration database once (idempotent), then serves it.
 run: deps build
-	./$(BUILD)/coop demo
+	./$(BUILD)/coop init --db $(DEMO_DB) --demo
+	./$(BUILD)/coop serve --db $(DEMO_DB) --listen $(LISTEN)
 
 test: deps
 	@scripts/run-tests

@@ -10,6 +10,9 @@
 
 int cmd_protocol(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Prints the diagnostics of a load as "file:line:col: message" lines on stderr. */
 void cli_print_diags(const char *path, const struct protocol_diags *d);

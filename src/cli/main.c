@@ -22,6 +22,11 @@ static void usage(FILE *f)
 	      "                              applique le protocole aux réponses d'un patient\n"
 	      "  demo [--protocols DOSSIER] [--cases DOSSIER]\n"
 	      "                              démonstration : quelques patients sur chaque protocole\n"
+	      "  init --db FICHIER [--demo]  crée la base (avec --demo : une maison de santé de\n"
+	      "                              démonstration)\n"
+	      "  audit verify --db FICHIER   vérifie que le journal d'audit n'a pas été altéré\n"
+	      "  serve --db FICHIER [--listen HÔTE:PORT]\n"
+	      "                              sert l'API (127.0.0.1:8080 par défaut)\n"
 	      "\n"
 	      "Options :\n"
 	      "  -h, --help      affiche cette aide (aussi : coop COMMANDE --help)\n"
@@ -48,6 +53,12 @@ int main(int argc, char **argv)
 		return cmd_protocol(argc - 1, argv + 1);
 	if (strcmp(cmd, "demo") == 0)
 		return cmd_demo(argc - 1, argv + 1);
+	if (strcmp(cmd, "init") == 0)
+		return cmd_init(argc - 1, argv + 1);
+	if (strcmp(cmd, "audit") == 0)
+		return cmd_audit(argc - 1, argv + 1);
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
 	fprintf(stderr, "coop : commande inconnue « %s ». Voir « coop --help ».\n", cmd);
 	return 2;
 }

@@ -1,0 +1,894 @@
+/*
+ * api_episodes.c — episodes of care: the patient pathway over HTTP.
+ *
+ *   POST /api/v1/episodes                       {patient_id, protocol_id}: orientation starts
+ *   GET  /api/v1/episodes[?state=]              what the caller's role may see
+ *   GET  /api/v1/episodes/{id}
+ *   PUT  /api/v1/episodes/{id}/answers          {version, answers}: saved, then the engine runs
+ *   POST /api/v1/episodes/{id}/actions/{action} {version, ...}: one pathway transition
+ *
+ * Every transition is decided by the core (pathway_step() over facts gathered here: the
+ * protocol as adopted and signed, the délégué's adhesion checked by team_check_adhesion(), the
+ * délégants' availability, the consent, the médecin traitant) and refused with its stable code
+ * and French message. Each write carries the episode's version: a stale one is a 409. The
+ * episode's details live in one JSON document (data); the engine's decision is stored with the
+ * protocol file's hash, so it can be replayed. Roles: the secretariat orients and records
+ * consent and never sees clinical answers; délégués assess; délégants record revoyures; the
+ * coordinator sees states only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/app.h"
+#include "core/pathway.h"
+#include "core/strbuf.h"
+#include "core/team.h"
+#include "protocol/answers.h"
+#include "protocol/engine.h"
+#include "protocol/explain.h"
+
+#define EPISODE_ROLES API_ANY_ROLE
+#define CLINICAL_ROLES (DB_ROLE_DELEGUE | DB_ROLE_DELEGANT)
+#define LIST_LIMIT 200
+#define HISTORY_MAX 200
+
+json_t *patient_json(const struct db_patient *p);
+
+/* Everything loaded for one episode request. */
+struct episode_view {
+	struct db_episode ep;
+	json_t *data;              /* parsed ep.data (owned) */
+	struct db_patient patient;
+	struct db_adoption adoption;
+	const struct protocol *protocol;
+	enum pathway_state state;
+};
+
+static void view_free(struct episode_view *v)
+{
+	json_decref(v->data);
+	v->data = NULL;
+}
+
+/* Loads episode `id` of the caller's structure; false (error answered) on failure. */
+static bool load_episode(struct api_ctx *c, int64_t id, struct episode_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	enum coop_err e = db_episode_get(c->db, c->account.structure_id, id, c->a, &v->ep);
+	if (e == COOP_OK)
+		e = db_patient_get(c->db, c->account.structure_id, v->ep.patient_id, c->a,
+				   &v->patient);
+	if (e == COOP_OK)
+		e = db_adoption_get(c->db, v->ep.adoption_id, c->a, &v->adoption);
+	if (e != COOP_OK) {
+		api_store_error(c, e, "Épisode");
+		return false;
+	}
+	v->protocol = app_protocol(c->app, v->adoption.protocol_id);
+	json_error_t jerr;
+	v->data = json_loads(v->ep.data, 0, &jerr);
+	if (!v->protocol || !json_is_object(v->data) || !pathway_state_parse(v->ep.state, &v->state)) {
+		view_free(v);
+		api_error(c, 500, "internal",
+			  "Cet épisode fait référence à un protocole que ce serveur ne connaît pas.",
+			  NULL);
+		return false;
+	}
+	return true;
+}
+
+/* The answers recorded so far (orientation and assessment), as one object (borrowed). */
+static json_t *recorded_answers(json_t *data)
+{
+	json_t *a = json_object_get(data, "answers");
+	return json_is_object(a) ? a : NULL;
+}
+
+/* ------------------------------------------------------------------ engine */
+
+struct engine_run {
+	struct engine_input in;
+	struct engine_result r;
+};
+
+/* Runs the protocol on the patient and `answers` at today's date; false with the message in msg
+ * (French, naming the answer) when the answers do not fit the protocol. */
+static bool run_engine(struct api_ctx *c, const struct episode_view *v, json_t *answers,
+		       struct engine_run *run, char *msg, size_t msg_size)
+{
+	char day[16], born[16];
+	date_format_iso(c->today, day, sizeof(day));
+	date_format_iso(v->patient.birth_date, born, sizeof(born));
+	json_t *doc = json_pack("{s:s, s:{s:s, s:s}, s:O}", "visit_date", day, "patient",
+				"birth_date", born, "sex", v->patient.sex, "answers",
+				answers ? answers : json_object());
+	char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	if (!text) {
+		snprintf(msg, msg_size, "mémoire insuffisante");
+		return false;
+	}
+	enum coop_err e = answers_parse(v->protocol, text, strlen(text), c->a, &run->in, msg,
+					msg_size);
+	free(text);
+	if (e != COOP_OK)
+		return false;
+	e = engine_evaluate(v->protocol, &run->in, &run->r);
+	if (e == ERR_NOT_FOUND) {
+		snprintf(msg, msg_size, "aucune version du protocole n'est en vigueur aujourd'hui");
+		return false;
+	}
+	if (e != COOP_OK) {
+		snprintf(msg, msg_size, "la date de naissance du patient est postérieure à aujourd'hui");
+		return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ facts for the core */
+
+/* The acting professional's adhesion for this adoption in `role`, as the core wants it; false
+ * when there is none in that role. */
+static bool find_adhesion(struct api_ctx *c, int64_t professional, int64_t adoption,
+			  enum team_role role, struct team_adhesion *out, enum team_role *found_role)
+{
+	struct db_adhesion *list = NULL;
+	size_t n = 0;
+	if (!professional ||
+	    db_adhesion_list(c->db, professional, adoption, c->a, &list, &n) != COOP_OK || n == 0)
+		return false;
+	struct db_professional pro;
+	enum profession prof = PROF_MEDECIN;
+	if (db_professional_get(c->db, professional, c->a, &pro) == COOP_OK)
+		profession_parse(pro.profession, &prof);
+	/* prefer the adhesion in that role that is active today, then any in that role */
+	const struct db_adhesion *best = NULL;
+	for (size_t i = 0; i < n; i++) {
+		enum team_role r;
+		if (!team_role_parse(list[i].role, &r) || r != role)
+			continue;
+		bool active = list[i].effective_from <= c->today &&
+			      (!list[i].has_effective_to || c->today < list[i].effective_to);
+		if (!best || active)
+			best = &list[i];
+		if (active)
+			break;
+	}
+	if (!best) {
+		team_role_parse(list[0].role, found_role);
+		best = &list[0];
+	} else {
+		*found_role = role;
+	}
+	memset(out, 0, sizeof(*out));
+	out->professional_id = professional;
+	out->profession = prof;
+	out->role = *found_role;
+	out->effective_from = best->effective_from;
+	out->has_effective_to = best->has_effective_to;
+	out->effective_to = best->effective_to;
+	out->training_validated = best->training_validated_by != 0 && best->has_training_date;
+	out->training_validated_by = best->training_validated_by;
+	out->training_date = best->training_date;
+	out->training_hours = best->training_hours;
+	out->insurance_declared = best->insurer != NULL && best->has_insurance_date;
+	out->insurer = best->insurer;
+	out->insurance_date = best->insurance_date;
+	out->engagement_signed = best->has_engagement_date;
+	out->engagement_date = best->engagement_date;
+	return true;
+}
+
+static void team_check_for(struct api_ctx *c, const struct episode_view *v, enum team_role role,
+			   struct team_check *out)
+{
+	const struct protocol_version *ver = protocol_version_at(v->protocol, c->today);
+	uint64_t allowed = 0;
+	if (ver)
+		allowed = role == TEAM_ROLE_DELEGUE ? ver->delegues : ver->delegants;
+	struct team_adhesion ad;
+	enum team_role found = role;
+	bool has = find_adhesion(c, c->account.professional_id, v->adoption.id, role, &ad, &found);
+	team_check_adhesion(has ? &ad : NULL, role, c->today, allowed, out);
+}
+
+/* Fills reachability: whether a délégant of the adoption can be reached now, and the French
+ * sentence naming who to call or when someone will be. */
+static void reachability(struct api_ctx *c, const struct episode_view *v, bool *reachable,
+			 const char **message)
+{
+	struct db_availability *av = NULL;
+	size_t n = 0;
+	*reachable = false;
+	*message = "Aucun délégant de ce protocole n'a indiqué ses disponibilités.";
+	if (db_availability_for_adoption(c->db, v->adoption.id, c->today, c->a, &av, &n) !=
+		    COOP_OK ||
+	    n == 0)
+		return;
+	struct team_slot *slots = arena_alloc(c->a, n * sizeof(*slots));
+	char *buf = arena_alloc(c->a, 512);
+	if (!slots || !buf)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct db_professional pro;
+		char *name = NULL;
+		if (db_professional_get(c->db, av[i].professional_id, c->a, &pro) == COOP_OK) {
+			name = arena_alloc(c->a, 256);
+			if (name)
+				snprintf(name, 256, "%s%s %s",
+					 strcmp(pro.profession, "medecin") == 0 ? "Dr " : "",
+					 pro.first_names, pro.last_name);
+		}
+		slots[i] = (struct team_slot){.professional_id = av[i].professional_id,
+					      .weekday = (uint8_t)av[i].weekday,
+					      .start_minute = (uint16_t)av[i].start_minute,
+					      .end_minute = (uint16_t)av[i].end_minute,
+					      .name = name,
+					      .contact = av[i].how};
+	}
+	struct team_availability ta = {.slots = slots, .n_slots = n};
+	*reachable = team_reach_message(&ta, c->today, c->minute, 0, buf, 512);
+	*message = buf;
+}
+
+static bool data_has(json_t *data, const char *key)
+{
+	json_t *x = json_object_get(data, key);
+	return x && !json_is_null(x);
+}
+
+static void gather_facts(struct api_ctx *c, const struct episode_view *v, bool engine_in_scope,
+			 struct pathway_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	const struct protocol *p = v->protocol;
+	f->state = v->state;
+	f->today = c->today;
+	f->protocol_adopted = true;
+	f->protocol_suspended = strcmp(v->adoption.status, "active") != 0;
+	f->protocol_in_force = protocol_version_at(p, c->today) != NULL;
+	f->protocol_signed = v->adoption.signed_by != 0 && v->adoption.signed_hash &&
+			     strcmp(v->adoption.signed_hash, p->hash) == 0;
+	f->protocol_long_term = false; /* the national unscheduled-care protocols are not */
+	f->has_second_contact = p->second_contact.present;
+	f->second_contact_has_window = p->second_contact.has_window;
+	f->second_contact_from_day = p->second_contact.from_day;
+	f->second_contact_to_day = p->second_contact.to_day;
+	f->patient_in_scope = engine_in_scope;
+	json_t *consent = json_object_get(v->data, "consent");
+	f->consent_given = json_is_true(json_object_get(consent, "given"));
+	f->gp = v->patient.gp_professional_id                ? PATHWAY_GP_IN_TEAM
+		: (v->patient.gp_name || v->patient.gp_rpps) ? PATHWAY_GP_OUTSIDE
+							     : PATHWAY_GP_NONE;
+	f->gp_informed = data_has(v->data, "gp_informed");
+	f->delegant_is_gp = false;
+	json_t *decision = json_object_get(v->data, "decision");
+	const char *ddate = json_string_value(json_object_get(decision, "date"));
+	if (ddate)
+		date_parse(ddate, strlen(ddate), &f->decision_date);
+	f->revoyure_done = data_has(v->data, "revoyure");
+	f->second_contact_done = data_has(v->data, "second_contact");
+}
+
+/* ------------------------------------------------------------------ rendering */
+
+/* The episode as the caller may see it: the secretariat and the coordinator get no clinical
+ * answer or decision detail. */
+static json_t *episode_json(const struct api_ctx *c, const struct episode_view *v)
+{
+	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I}", "id", (json_int_t)v->ep.id,
+			      "patient_id", (json_int_t)v->ep.patient_id, "protocol_id",
+			      v->protocol->id, "state", v->ep.state, "state_label",
+			      pathway_state_label_fr(v->state), "version", (json_int_t)v->ep.version,
+			      "created_at", (json_int_t)v->ep.created_at, "updated_at",
+			      (json_int_t)v->ep.updated_at);
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "protocol_title", json_string(v->protocol->title));
+	json_object_set_new(o, "patient", patient_json(&v->patient));
+	json_object_set_new(o, "delegue_id",
+			    v->ep.delegue_id ? json_integer(v->ep.delegue_id) : json_null());
+	bool clinical = api_has_role(c, CLINICAL_ROLES);
+	json_t *shown = json_object();
+	const char *key;
+	json_t *value;
+	json_object_foreach(v->data, key, value) {
+		bool clinical_key = strcmp(key, "answers") == 0 || strcmp(key, "decision") == 0 ||
+				    strcmp(key, "revoyure") == 0 || strcmp(key, "second_contact") == 0;
+		if (clinical || !clinical_key)
+			json_object_set(shown, key, value);
+	}
+	if (!clinical) {
+		/* the secretariat still needs the orientation answers and the outcome's kind */
+		json_t *answers = recorded_answers(v->data);
+		json_t *orient = json_object();
+		for (size_t i = 0; answers && i < v->protocol->n_questions; i++) {
+			const struct question *q = &v->protocol->questions[i];
+			json_t *a = json_object_get(answers, q->id);
+			if (a && q->asked_by == ASKED_ORIENTATION)
+				json_object_set(orient, q->id, a);
+		}
+		json_object_set_new(shown, "orientation_answers", orient);
+		json_t *decision = json_object_get(v->data, "decision");
+		if (decision)
+			json_object_set_new(shown, "decision",
+					    json_pack("{s:O?, s:O?}", "decision",
+						      json_object_get(decision, "decision"),
+						      "urgency",
+						      json_object_get(decision, "urgency")));
+	}
+	json_object_set_new(o, "data", shown);
+	return o;
+}
+
+static void append_history(struct api_ctx *c, json_t *data, const char *action,
+			   const char *state)
+{
+	json_t *h = json_object_get(data, "history");
+	if (!json_is_array(h)) {
+		h = json_array();
+		json_object_set_new(data, "history", h);
+	}
+	if (json_array_size(h) >= HISTORY_MAX)
+		json_array_remove(h, 0);
+	json_array_append_new(h, json_pack("{s:I, s:I, s:s, s:s, s:s}", "at", (json_int_t)c->now,
+					   "account_id", (json_int_t)c->account.id, "by",
+					   c->account.display_name, "action", action, "state",
+					   state));
+}
+
+/* Writes the episode (version-checked) and its audit record in one transaction, then answers
+ * it. before is the data as it was (borrowed). */
+static void save_and_answer(struct api_ctx *c, struct episode_view *v, json_t *before,
+			    const char *action, int status, json_t *extra)
+{
+	char *text = json_dumps(v->data, JSON_COMPACT);
+	if (!text) {
+		json_decref(extra);
+		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		return;
+	}
+	v->ep.data = arena_strdup(c->a, text);
+	free(text);
+	v->ep.updated_at = c->now;
+	json_t *b = json_pack("{s:s, s:O}", "state", pathway_state_code(v->state), "data", before);
+	v->ep.state = pathway_state_code(v->state);
+	json_t *after = json_pack("{s:s, s:O}", "state", v->ep.state, "data", v->data);
+	enum coop_err e = v->ep.data && b && after ? db_begin(c->db) : ERR_NOMEM;
+	if (e == COOP_OK)
+		e = db_episode_update(c->db, &v->ep);
+	if (e == COOP_OK)
+		e = api_audit(c, action, "episode", v->ep.id, b, after);
+	if (e == COOP_OK)
+		e = db_commit(c->db);
+	json_decref(b);
+	json_decref(after);
+	if (e != COOP_OK) {
+		db_rollback(c->db);
+		json_decref(extra);
+		api_store_error(c, e, "Épisode");
+		return;
+	}
+	v->ep.version++;
+	json_t *out = episode_json(c, v);
+	if (out && extra)
+		json_object_set_new(out, "engine", extra);
+	else
+		json_decref(extra);
+	http_respond_json(c->res, status, out);
+}
+
+/* ------------------------------------------------------------------ create, list, get */
+
+void api_episodes_create(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"patient_id", "protocol_id", NULL};
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE))
+		return;
+	json_t *body = api_body(&c, fields);
+	int64_t patient_id;
+	const char *protocol_id;
+	if (!body || !api_id(&c, body, "patient_id", true, &patient_id) ||
+	    !api_str(&c, body, "protocol_id", 64, true, &protocol_id))
+		return;
+	struct db_patient patient;
+	enum coop_err e = db_patient_get(c.db, c.account.structure_id, patient_id, c.a, &patient);
+	if (e != COOP_OK) {
+		if (e == ERR_NOT_FOUND)
+			api_error(&c, 400, "invalid", "Ce patient n'existe pas dans votre structure.",
+				  "patient_id");
+		else
+			api_store_error(&c, e, "Patient");
+		return;
+	}
+	struct db_adoption ad;
+	e = db_adoption_find(c.db, c.account.structure_id, protocol_id, c.a, &ad);
+	if (e == ERR_NOT_FOUND || !app_protocol(c.app, protocol_id)) {
+		api_error(&c, 422, "protocol_not_adopted",
+			  "Votre structure n'a pas adopté ce protocole : il ne peut pas être proposé.",
+			  "protocol_id");
+		return;
+	}
+	if (e != COOP_OK) {
+		api_store_error(&c, e, "Protocole");
+		return;
+	}
+	struct db_episode ep = {.structure_id = c.account.structure_id,
+				.patient_id = patient_id,
+				.adoption_id = ad.id,
+				.state = pathway_state_code(PATHWAY_ORIENTATION),
+				.created_by = c.account.id,
+				.created_at = c.now};
+	struct episode_view v = {.patient = patient, .adoption = ad,
+				 .protocol = app_protocol(c.app, protocol_id),
+				 .state = PATHWAY_ORIENTATION};
+	v.data = json_pack("{s:s, s:{}}", "protocol_id", protocol_id, "answers");
+	append_history(&c, v.data, "create", ep.state);
+	char *text = json_dumps(v.data, JSON_COMPACT);
+	ep.data = text ? arena_strdup(c.a, text) : NULL;
+	free(text);
+	int64_t id = 0;
+	e = ep.data ? db_begin(c.db) : ERR_NOMEM;
+	if (e == COOP_OK)
+		e = db_episode_insert(c.db, &ep, &id);
+	json_t *after = json_pack("{s:s, s:I, s:s}", "state", ep.state, "patient_id",
+				  (json_int_t)patient_id, "protocol_id", protocol_id);
+	if (e == COOP_OK)
+		e = api_audit(&c, "create", "episode", id, NULL, after);
+	json_decref(after);
+	if (e == COOP_OK)
+		e = db_commit(c.db);
+	if (e != COOP_OK) {
+		db_rollback(c.db);
+		view_free(&v);
+		api_store_error(&c, e, "Épisode");
+		return;
+	}
+	ep.id = id;
+	ep.version = 1;
+	ep.updated_at = c.now;
+	v.ep = ep;
+	json_t *out = episode_json(&c, &v);
+	view_free(&v);
+	http_respond_json(res, 201, out);
+}
+
+/* May the caller see this episode? Délégués: the ones they run, and those waiting for an
+ * assessment; délégants: those of the protocols they are délégant of; the others: all of
+ * their structure (without clinical detail). */
+static bool may_see(struct api_ctx *c, const struct episode_view *v)
+{
+	if (api_has_role(c, DB_ROLE_SECRETARY | DB_ROLE_COORDINATOR))
+		return true;
+	if (api_has_role(c, DB_ROLE_DELEGUE) &&
+	    (v->ep.delegue_id == c->account.professional_id || v->state == PATHWAY_CONSENTED ||
+	     v->state == PATHWAY_PROPOSED || v->state == PATHWAY_ORIENTATION))
+		return true;
+	if (api_has_role(c, DB_ROLE_DELEGANT)) {
+		struct team_adhesion ad;
+		enum team_role found;
+		if (find_adhesion(c, c->account.professional_id, v->adoption.id, TEAM_ROLE_DELEGANT,
+				  &ad, &found) &&
+		    found == TEAM_ROLE_DELEGANT)
+			return true;
+	}
+	return false;
+}
+
+void api_episodes_get(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	int64_t id;
+	struct episode_view v;
+	if (!api_begin(&c, req, res, app, EPISODE_ROLES) || !api_param_id(&c, "id", &id) ||
+	    !load_episode(&c, id, &v))
+		return;
+	if (!may_see(&c, &v)) {
+		view_free(&v);
+		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
+		return;
+	}
+	json_t *out = episode_json(&c, &v);
+	view_free(&v);
+	if (api_trace_read(&c, "read", "episode", id, NULL))
+		http_respond_json(res, 200, out);
+	else
+		json_decref(out);
+}
+
+void api_episodes_list(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, EPISODE_ROLES))
+		return;
+	const char *state = NULL;
+	enum coop_err e = http_request_query(req, "state", &state, NULL);
+	enum pathway_state parsed;
+	if (e == ERR_NOT_FOUND) {
+		state = NULL;
+	} else if (e != COOP_OK || !pathway_state_parse(state, &parsed)) {
+		api_error(&c, 400, "invalid", "État inconnu.", "state");
+		return;
+	}
+	struct db_episode *eps = NULL;
+	size_t n = 0;
+	e = db_episode_list(c.db, c.account.structure_id, state, LIST_LIMIT, c.a, &eps, &n);
+	if (e != COOP_OK) {
+		api_store_error(&c, e, "Épisode");
+		return;
+	}
+	json_t *items = json_array(), *ids = json_array();
+	for (size_t i = 0; i < n; i++) {
+		struct episode_view v;
+		memset(&v, 0, sizeof(v));
+		v.ep = eps[i];
+		if (db_patient_get(c.db, c.account.structure_id, v.ep.patient_id, c.a, &v.patient) !=
+			    COOP_OK ||
+		    db_adoption_get(c.db, v.ep.adoption_id, c.a, &v.adoption) != COOP_OK)
+			continue;
+		v.protocol = app_protocol(c.app, v.adoption.protocol_id);
+		v.data = json_loads(v.ep.data, 0, NULL);
+		if (!v.protocol || !json_is_object(v.data) ||
+		    !pathway_state_parse(v.ep.state, &v.state) || !may_see(&c, &v)) {
+			view_free(&v);
+			continue;
+		}
+		/* a list shows who and where, not the details */
+		json_t *full = episode_json(&c, &v);
+		if (full)
+			json_object_del(full, "data");
+		json_array_append_new(items, full);
+		json_array_append_new(ids, json_integer(v.ep.id));
+		view_free(&v);
+	}
+	json_t *what = json_pack("{s:o}", "ids", ids);
+	bool traced = what && api_trace_read(&c, "list", "episode", 0, what);
+	json_decref(what);
+	if (!traced) {
+		if (!c.res->status)
+			api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		json_decref(items);
+		return;
+	}
+	http_respond_json(res, 200, json_pack("{s:o}", "items", items));
+}
+
+/* ------------------------------------------------------------------ refusal and checks */
+
+static void refuse(struct api_ctx *c, const struct pathway_result *pr)
+{
+	int status = pr->refusal == PATHWAY_REFUSAL_WRONG_STATE ||
+				     pr->refusal == PATHWAY_REFUSAL_EPISODE_FINAL
+			     ? 409
+			     : 422;
+	api_error(c, status, pathway_refusal_code(pr->refusal), pr->message, NULL);
+}
+
+/* The version the client edited must be the stored one. */
+static bool check_version(struct api_ctx *c, json_t *body, const struct episode_view *v)
+{
+	int64_t version;
+	if (!api_id(c, body, "version", true, &version))
+		return false;
+	if (version != v->ep.version) {
+		api_error(c, 409, "conflict",
+			  "Cet épisode a été modifié par quelqu'un d'autre entre-temps : rechargez-le "
+			  "avant de continuer (vos saisies sont conservées à l'écran).",
+			  "version");
+		return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ answers */
+
+void api_episodes_answers(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"version", "answers", NULL};
+	struct api_ctx c;
+	int64_t id;
+	struct episode_view v;
+	if (!api_begin(&c, req, res, app, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE) ||
+	    !api_param_id(&c, "id", &id) || !load_episode(&c, id, &v))
+		return;
+	json_t *body = api_body(&c, fields);
+	json_t *before = NULL;
+	if (!body)
+		goto out;
+	if (!may_see(&c, &v)) {
+		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
+		goto out;
+	}
+	if (!check_version(&c, body, &v))
+		goto out;
+	json_t *given = json_object_get(body, "answers");
+	if (!json_is_object(given)) {
+		api_error(&c, 400, "required", "Le champ « answers » doit être un objet.", "answers");
+		goto out;
+	}
+	/* who answers what, when */
+	bool orienting = v.state == PATHWAY_ORIENTATION;
+	if (orienting) {
+		const char *key;
+		json_t *value;
+		json_object_foreach(given, key, value) {
+			int q = protocol_find_question(v.protocol, key);
+			if (q >= 0 && v.protocol->questions[q].asked_by != ASKED_ORIENTATION) {
+				char m[240];
+				snprintf(m, sizeof(m),
+					 "« %s » se renseigne pendant l'examen par le délégué, pas à "
+					 "l'orientation.",
+					 v.protocol->questions[q].label);
+				api_error(&c, 422, "not_an_orientation_question", m, key);
+				goto out;
+			}
+		}
+	} else {
+		if (!api_has_role(&c, DB_ROLE_DELEGUE) ||
+		    (v.state == PATHWAY_ASSESSING && v.ep.delegue_id != c.account.professional_id)) {
+			api_error(&c, 403, "forbidden",
+				  "Seul le délégué qui mène l'évaluation peut saisir ces réponses.",
+				  NULL);
+			goto out;
+		}
+		struct pathway_facts f;
+		struct pathway_result pr;
+		gather_facts(&c, &v, true, &f);
+		team_check_for(&c, &v, TEAM_ROLE_DELEGUE, &f.delegue);
+		if (!pathway_step(&f, PATHWAY_SAVE_ANSWERS, PATHWAY_OUTCOME_INCOMPLETE, &pr)) {
+			refuse(&c, &pr);
+			goto out;
+		}
+	}
+	/* merge: a null removes an answer */
+	before = json_deep_copy(v.data);
+	json_t *answers = recorded_answers(v.data);
+	if (!answers) {
+		answers = json_object();
+		json_object_set_new(v.data, "answers", answers);
+	}
+	const char *key;
+	json_t *value;
+	json_object_foreach(given, key, value) {
+		if (json_is_null(value))
+			json_object_del(answers, key);
+		else
+			json_object_set(answers, key, value);
+	}
+	struct engine_run *run = arena_alloc(c.a, sizeof(*run));
+	char msg[320];
+	if (!run) {
+		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		goto out;
+	}
+	if (!run_engine(&c, &v, answers, run, msg, sizeof(msg))) {
+		char m[400];
+		snprintf(m, sizeof(m), "Réponses refusées : %s.", msg);
+		api_error(&c, 400, "invalid_answers", m, "answers");
+		goto out;
+	}
+	json_t *engine = explain_json(v.protocol, &run->in, &run->r);
+	if (!api_has_role(&c, CLINICAL_ROLES) && engine) {
+		/* the secretariat sees where orientation leads, not the clinical trace */
+		json_t *light = json_pack("{s:O?, s:O?, s:O?}", "decision",
+					  json_object_get(engine, "decision"), "decision_label",
+					  json_object_get(engine, "decision_label"), "next_questions",
+					  json_object_get(engine, "next_questions"));
+		json_decref(engine);
+		engine = light;
+	}
+	append_history(&c, v.data, orienting ? "orientation_answers" : "save_answers",
+		       pathway_state_code(v.state));
+	save_and_answer(&c, &v, before, "answers", 200, engine);
+out:
+	json_decref(before);
+	view_free(&v);
+}
+
+/* ------------------------------------------------------------------ actions */
+
+struct action_rule {
+	const char *code;
+	enum pathway_action action;
+	unsigned roles;
+	const char *const *fields; /* besides "version" */
+};
+
+static const char *const f_none[] = {"version", NULL};
+static const char *const f_how[] = {"version", "how", NULL};
+static const char *const f_note[] = {"version", "note", NULL};
+static const char *const f_decision[] = {"version", "delegant_called_id", "note", NULL};
+
+static const struct action_rule action_rules[] = {
+	{"propose", PATHWAY_PROPOSE, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE, f_none},
+	{"orient_to_usual_care", PATHWAY_ORIENT_TO_USUAL_CARE,
+	 DB_ROLE_SECRETARY | DB_ROLE_DELEGUE, f_note},
+	{"record_consent_given", PATHWAY_RECORD_CONSENT_GIVEN, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE,
+	 f_how},
+	{"record_consent_refused", PATHWAY_RECORD_CONSENT_REFUSED,
+	 DB_ROLE_SECRETARY | DB_ROLE_DELEGUE, f_how},
+	{"start_assessment", PATHWAY_START_ASSESSMENT, DB_ROLE_DELEGUE, f_none},
+	{"record_decision", PATHWAY_RECORD_DECISION, DB_ROLE_DELEGUE, f_decision},
+	{"record_revoyure", PATHWAY_RECORD_REVOYURE, DB_ROLE_DELEGANT, f_note},
+	{"record_second_contact", PATHWAY_RECORD_SECOND_CONTACT, DB_ROLE_DELEGUE, f_note},
+	{"record_gp_informed", PATHWAY_RECORD_GP_INFORMED, DB_ROLE_DELEGUE | DB_ROLE_DELEGANT,
+	 f_how},
+	{"close", PATHWAY_CLOSE, DB_ROLE_DELEGUE | DB_ROLE_DELEGANT, f_none},
+};
+
+/* The decision as stored: engine result, lines as text, explanation, protocol hash. */
+static json_t *decision_json(struct api_ctx *c, const struct episode_view *v,
+			     const struct engine_run *run)
+{
+	const struct protocol *p = v->protocol;
+	const struct engine_result *r = &run->r;
+	json_t *lines = json_array();
+	for (size_t i = 0; i < r->n_lines; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		explain_line_fr(p, &r->lines[i], &sb);
+		json_array_append_new(lines, json_string(strbuf_str(&sb)));
+		strbuf_free(&sb);
+	}
+	struct strbuf why = STRBUF_INIT;
+	explain_text(p, &run->in, r, &why);
+	json_t *advice = json_array();
+	const struct outcome *o = r->outcome >= 0 ? &p->outcomes[r->outcome] : NULL;
+	for (size_t i = 0; o && i < o->n_advice; i++)
+		json_array_append_new(advice, json_string(o->advice[i]));
+	json_t *d = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:I}", "decision",
+			      decision_code(r->decision), "urgency", urgency_code(r->urgency),
+			      "outcome", o ? json_string(o->id) : json_null(), "outcome_label",
+			      o ? json_string(o->label) : json_null(), "lines", lines,
+			      "explanation", strbuf_str(&why), "protocol_hash", p->hash, "date",
+			      api_date_json(c->today), "at", (json_int_t)c->now);
+	json_object_set_new(d, "advice", advice);
+	json_object_set_new(d, "version", json_string(r->version->version));
+	strbuf_free(&why);
+	return d;
+}
+
+void api_episodes_action(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	int64_t id;
+	struct episode_view v;
+	json_t *before = NULL;
+	if (!api_begin(&c, req, res, app, EPISODE_ROLES) || !api_param_id(&c, "id", &id))
+		return;
+	size_t alen = 0;
+	const char *aname = http_request_param(req, "action", &alen);
+	const struct action_rule *rule = NULL;
+	for (size_t i = 0; aname && i < sizeof(action_rules) / sizeof(action_rules[0]); i++)
+		if (strlen(action_rules[i].code) == alen &&
+		    memcmp(action_rules[i].code, aname, alen) == 0)
+			rule = &action_rules[i];
+	if (!rule) {
+		api_error(&c, 404, "unknown_action", "Action inconnue sur un épisode.", "action");
+		return;
+	}
+	if (!api_has_role(&c, rule->roles)) {
+		api_error(&c, 403, "forbidden", "Votre rôle ne permet pas cette action.", NULL);
+		return;
+	}
+	if (!load_episode(&c, id, &v))
+		return;
+	json_t *body = api_body(&c, rule->fields);
+	if (!body || !check_version(&c, body, &v))
+		goto out;
+	if (!may_see(&c, &v)) {
+		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
+		goto out;
+	}
+	const char *how = NULL, *note = NULL;
+	int64_t delegant_called = 0;
+	if (!api_str(&c, body, "how", 200, false, &how) ||
+	    !api_str(&c, body, "note", 2000, false, &note) ||
+	    !api_id(&c, body, "delegant_called_id", false, &delegant_called))
+		goto out;
+
+	/* the engine on what is recorded: scope, and the decision */
+	struct engine_run *run = arena_alloc(c.a, sizeof(*run));
+	char msg[320];
+	if (!run) {
+		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		goto out;
+	}
+	bool engine_ok = run_engine(&c, &v, recorded_answers(v.data), run, msg, sizeof(msg));
+	bool in_scope = engine_ok && run->r.scope != SCOPE_AGE && run->r.scope != SCOPE_SEX;
+	if (rule->action == PATHWAY_PROPOSE)
+		/* orientation: what the secretariat's answers already exclude is usual care */
+		in_scope = in_scope && run->r.decision != DECISION_EXCLUDED;
+	enum pathway_outcome outcome = PATHWAY_OUTCOME_INCOMPLETE;
+	if (engine_ok && run->r.decision == DECISION_INCLUDED)
+		outcome = PATHWAY_OUTCOME_INCLUDED;
+	else if (engine_ok && run->r.decision == DECISION_EXCLUDED)
+		outcome = PATHWAY_OUTCOME_EXCLUDED;
+
+	struct pathway_facts f;
+	struct pathway_result pr;
+	gather_facts(&c, &v, in_scope, &f);
+	if (rule->roles & DB_ROLE_DELEGUE && api_has_role(&c, DB_ROLE_DELEGUE))
+		team_check_for(&c, &v, TEAM_ROLE_DELEGUE, &f.delegue);
+	if (rule->action == PATHWAY_RECORD_REVOYURE)
+		team_check_for(&c, &v, TEAM_ROLE_DELEGANT, &f.revoyure_delegant);
+	const char *reach_msg = NULL;
+	if (rule->action == PATHWAY_START_ASSESSMENT) {
+		reachability(&c, &v, &f.delegant_reachable, &reach_msg);
+		f.reachability_message = reach_msg;
+	}
+	if (rule->action == PATHWAY_RECORD_DECISION && !engine_ok) {
+		char m[400];
+		snprintf(m, sizeof(m), "Décision impossible : %s.", msg);
+		api_error(&c, 422, "decision_incomplete", m, NULL);
+		goto out;
+	}
+	if (!pathway_step(&f, rule->action, outcome, &pr)) {
+		refuse(&c, &pr);
+		goto out;
+	}
+	if (rule->action == PATHWAY_RECORD_DECISION && v.ep.delegue_id != c.account.professional_id) {
+		api_error(&c, 403, "forbidden",
+			  "Seul le délégué qui mène l'évaluation peut enregistrer la décision.", NULL);
+		goto out;
+	}
+
+	before = json_deep_copy(v.data);
+	json_t *who = json_pack("{s:I, s:s, s:I}", "account_id", (json_int_t)c.account.id, "by",
+				c.account.display_name, "at", (json_int_t)c.now);
+	if (how)
+		json_object_set_new(who, "how", json_string(how));
+	if (note)
+		json_object_set_new(who, "note", json_string(note));
+	switch (rule->action) {
+	case PATHWAY_RECORD_CONSENT_GIVEN:
+	case PATHWAY_RECORD_CONSENT_REFUSED:
+		json_object_set_new(who, "given",
+				    json_boolean(rule->action == PATHWAY_RECORD_CONSENT_GIVEN));
+		json_object_set(v.data, "consent", who);
+		break;
+	case PATHWAY_ORIENT_TO_USUAL_CARE:
+		json_object_set(v.data, "usual_care", who);
+		break;
+	case PATHWAY_START_ASSESSMENT:
+		json_object_set_new(who, "reachability",
+				    json_string(reach_msg ? reach_msg : ""));
+		json_object_set(v.data, "assessment", who);
+		v.ep.delegue_id = c.account.professional_id;
+		break;
+	case PATHWAY_RECORD_DECISION: {
+		json_t *d = decision_json(&c, &v, run);
+		if (delegant_called)
+			json_object_set_new(d, "delegant_called_id", json_integer(delegant_called));
+		if (note)
+			json_object_set_new(d, "note", json_string(note));
+		json_object_set_new(v.data, "decision", d);
+		v.ep.protocol_hash = v.protocol->hash;
+		break;
+	}
+	case PATHWAY_RECORD_REVOYURE:
+		json_object_set_new(who, "professional_id", json_integer(c.account.professional_id));
+		json_object_set(v.data, "revoyure", who);
+		break;
+	case PATHWAY_RECORD_SECOND_CONTACT:
+		json_object_set(v.data, "second_contact", who);
+		break;
+	case PATHWAY_RECORD_GP_INFORMED:
+		json_object_set(v.data, "gp_informed", who);
+		break;
+	case PATHWAY_CLOSE:
+		if (pr.next == PATHWAY_CLOSED)
+			json_object_set(v.data, "closed", who);
+		break;
+	default:
+		break;
+	}
+	json_decref(who);
+	v.state = pr.next;
+	append_history(&c, v.data, rule->code, pathway_state_code(v.state));
+	save_and_answer(&c, &v, before, rule->code, 200, NULL);
+out:
+	json_decref(before);
+	view_free(&v);
+}

@@ -1,0 +1,197 @@
+/*
+ * api_session.c — signing in and out, and who is signed in.
+ *
+ * POST /api/v1/session {login, password} checks the password (Argon2id), refuses a locked
+ * account, counts failures (five lock the account for a minute, then doubling, see auth.h) and
+ * limits attempts per client address (20 a minute); on success it creates a session and sets
+ * the cookie (HttpOnly, SameSite=Strict, Path=/, Max-Age of the idle expiry). The answer carries
+ * the CSRF token the client must echo in X-CSRF-Token on every state-changing request.
+ * The same French message answers an unknown login and a wrong password.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/app.h"
+#include "api/auth.h"
+
+/* ------------------------------------------------------------------ per-address rate limit */
+
+#define RATE_SLOTS 256
+#define RATE_WINDOW 60
+#define RATE_MAX 20
+
+static struct {
+	char addr[48];
+	int64_t window_start;
+	int count;
+} rate[RATE_SLOTS];
+static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Counts an attempt from addr at now; false when over the limit. A full table evicts the
+ * oldest window (an attacker rotating addresses gains nothing the account lock-out leaves). */
+static bool rate_allow(const char *addr, int64_t now)
+{
+	bool allow = true;
+	pthread_mutex_lock(&rate_lock);
+	int slot = -1, oldest = 0;
+	for (int i = 0; i < RATE_SLOTS; i++) {
+		if (strcmp(rate[i].addr, addr) == 0) {
+			slot = i;
+			break;
+		}
+		if (rate[i].window_start < rate[oldest].window_start)
+			oldest = i;
+	}
+	if (slot < 0) {
+		slot = oldest;
+		snprintf(rate[slot].addr, sizeof(rate[slot].addr), "%s", addr);
+		rate[slot].window_start = now;
+		rate[slot].count = 0;
+	}
+	if (now - rate[slot].window_start >= RATE_WINDOW) {
+		rate[slot].window_start = now;
+		rate[slot].count = 0;
+	}
+	if (++rate[slot].count > RATE_MAX)
+		allow = false;
+	pthread_mutex_unlock(&rate_lock);
+	return allow;
+}
+
+static json_t *roles_json(unsigned roles)
+{
+	json_t *a = json_array();
+	if (roles & DB_ROLE_COORDINATOR)
+		json_array_append_new(a, json_string("coordinator"));
+	if (roles & DB_ROLE_SECRETARY)
+		json_array_append_new(a, json_string("secretary"));
+	if (roles & DB_ROLE_DELEGUE)
+		json_array_append_new(a, json_string("delegue"));
+	if (roles & DB_ROLE_DELEGANT)
+		json_array_append_new(a, json_string("delegant"));
+	return a;
+}
+
+static json_t *session_json(const struct db_account *acc, const char *csrf, int64_t expires_at)
+{
+	return json_pack("{s:I, s:s, s:s, s:o, s:I, s:s, s:I}", "account_id", (json_int_t)acc->id,
+			 "login", acc->login, "display_name", acc->display_name, "roles",
+			 roles_json(acc->roles), "structure_id", (json_int_t)acc->structure_id,
+			 "csrf_token", csrf, "expires_at", (json_int_t)expires_at);
+}
+
+void api_session_create(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"login", "password", NULL};
+	static const char bad_credentials[] = "Identifiant ou mot de passe incorrect.";
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, API_PUBLIC))
+		return;
+	if (!rate_allow(req->client_addr, c.now)) {
+		http_response_header(res, "Retry-After", "60");
+		api_error(&c, 429, "rate_limited",
+			  "Trop de tentatives de connexion depuis ce poste : attendez une minute.",
+			  NULL);
+		return;
+	}
+	json_t *body = api_body(&c, fields);
+	const char *login = NULL, *password = NULL;
+	if (!body || !api_str(&c, body, "login", 64, true, &login) ||
+	    !api_str(&c, body, "password", AUTH_PASSWORD_MAX, true, &password))
+		return;
+	struct db_account acc;
+	enum coop_err e = db_account_by_login(c.db, login, c.a, &acc);
+	if (e == ERR_NOT_FOUND) {
+		/* same work and message as a wrong password: logins cannot be probed */
+		auth_password_dummy_verify(password, strlen(password));
+		api_error(&c, 401, "bad_credentials", bad_credentials, NULL);
+		return;
+	}
+	if (e != COOP_OK) {
+		api_store_error(&c, e, "Compte");
+		return;
+	}
+	if (acc.locked_until > c.now) {
+		char m[200];
+		long minutes = (long)((acc.locked_until - c.now + 59) / 60);
+		snprintf(m, sizeof(m),
+			 "Compte verrouillé après plusieurs échecs : réessayez dans %ld minute%s, ou "
+			 "demandez au coordinateur de le débloquer.",
+			 minutes, minutes > 1 ? "s" : "");
+		api_error(&c, 423, "account_locked", m, NULL);
+		return;
+	}
+	if (!auth_password_verify(acc.password_hash, password, strlen(password))) {
+		db_account_login_result(c.db, acc.id, false,
+					auth_lock_until(acc.failed_logins + 1, c.now));
+		api_error(&c, 401, "bad_credentials", bad_credentials, NULL);
+		return;
+	}
+	char token[AUTH_TOKEN_CHARS], token_hash[AUTH_TOKEN_HASH_HEX];
+	char csrf[AUTH_TOKEN_CHARS], csrf_hash[AUTH_TOKEN_HASH_HEX];
+	auth_new_token(token, token_hash);
+	auth_new_token(csrf, csrf_hash);
+	struct db_session s = {.token_hash = token_hash,
+			       .account_id = acc.id,
+			       .csrf_token = csrf,
+			       .created_at = c.now,
+			       .expires_at = c.now + AUTH_SESSION_IDLE,
+			       .last_seen = c.now};
+	c.authed = true;
+	c.account = acc;
+	e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_account_login_result(c.db, acc.id, true, 0);
+	if (e == COOP_OK)
+		e = db_session_insert(c.db, &s);
+	if (e == COOP_OK)
+		e = api_audit(&c, "login", "account", acc.id, NULL, NULL);
+	if (e == COOP_OK)
+		e = db_commit(c.db);
+	if (e != COOP_OK) {
+		db_rollback(c.db);
+		api_store_error(&c, e, "Session");
+		return;
+	}
+	char *cookie = arena_alloc(c.a, 256);
+	if (!cookie) {
+		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		return;
+	}
+	snprintf(cookie, 256, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", API_COOKIE,
+		 token, AUTH_SESSION_IDLE, c.app->secure_cookies ? "; Secure" : "");
+	http_response_header(res, "Set-Cookie", cookie);
+	http_respond_json(res, 201, session_json(&acc, csrf, s.expires_at));
+}
+
+void api_session_get(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, API_ANY_ROLE))
+		return;
+	http_respond_json(res, 200,
+			  session_json(&c.account, c.session.csrf_token, c.session.expires_at));
+}
+
+void api_session_delete(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, API_ANY_ROLE))
+		return;
+	enum coop_err e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_session_delete(c.db, c.session.token_hash);
+	if (e == COOP_OK)
+		e = api_audit(&c, "logout", "account", c.account.id, NULL, NULL);
+	if (e == COOP_OK)
+		e = db_commit(c.db);
+	if (e != COOP_OK) {
+		db_rollback(c.db);
+		api_store_error(&c, e, "Session");
+		return;
+	}
+	http_response_header(res, "Set-Cookie",
+			     API_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	http_respond_empty(res, 204);
+}

@@ -1,0 +1,454 @@
+/*
+ * app.c — the application's shared machinery: protocols loaded at start, the route table, the
+ * per-thread database connection, authentication of each request (session cookie, CSRF header,
+ * roles), body decoding with unknown-field refusal, audit records, and the few resources that
+ * are not data (health, OpenAPI document, home page).
+ */
+#include "api/app.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/auth.h"
+
+/* ------------------------------------------------------------------ routes */
+
+static const struct http_route routes[] = {
+	{"GET", "/", api_home, "home"},
+	{"GET", "/api/v1/health", api_health, "health"},
+	{"GET", "/api/v1/openapi.json", api_openapi, "openapi"},
+	{"POST", "/api/v1/session", api_session_create, "session.create"},
+	{"GET", "/api/v1/session", api_session_get, "session.get"},
+	{"DELETE", "/api/v1/session", api_session_delete, "session.delete"},
+	{"GET", "/api/v1/protocols", api_protocols_list, "protocols.list"},
+	{"GET", "/api/v1/patients", api_patients_list, "patients.list"},
+	{"POST", "/api/v1/patients", api_patients_create, "patients.create"},
+	{"GET", "/api/v1/patients/{id}", api_patients_get, "patients.get"},
+	{"GET", "/api/v1/episodes", api_episodes_list, "episodes.list"},
+	{"POST", "/api/v1/episodes", api_episodes_create, "episodes.create"},
+	{"GET", "/api/v1/episodes/{id}", api_episodes_get, "episodes.get"},
+	{"PUT", "/api/v1/episodes/{id}/answers", api_episodes_answers, "episodes.answers"},
+	{"POST", "/api/v1/episodes/{id}/actions/{action}", api_episodes_action, "episodes.action"},
+};
+
+const struct http_route *app_routes(size_t *count)
+{
+	*count = sizeof(routes) / sizeof(routes[0]);
+	return routes;
+}
+
+/* ------------------------------------------------------------------ start and stop */
+
+static int by_name(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+enum coop_err app_init(struct app *app, const char *db_path, const char *protocols_dir,
+		       char *msg, size_t msg_size)
+{
+	enum coop_err err = COOP_OK;
+	char *names[API_MAX_PROTOCOLS];
+	size_t n_names = 0;
+	memset(app, 0, sizeof(*app));
+	app->db_path = db_path;
+	DIR *dir = opendir(protocols_dir);
+	if (!dir) {
+		snprintf(msg, msg_size, "dossier des protocoles « %s » illisible", protocols_dir);
+		return ERR_IO;
+	}
+	struct dirent *de;
+	while ((de = readdir(dir)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0)
+			continue;
+		if (n_names == API_MAX_PROTOCOLS) {
+			snprintf(msg, msg_size, "plus de %d protocoles dans « %s »",
+				 API_MAX_PROTOCOLS, protocols_dir);
+			err = ERR_TOO_LARGE;
+			break;
+		}
+		names[n_names] = strdup(de->d_name);
+		if (!names[n_names]) {
+			err = ERR_NOMEM;
+			break;
+		}
+		n_names++;
+	}
+	closedir(dir);
+	qsort(names, n_names, sizeof(names[0]), by_name);
+	for (size_t i = 0; err == COOP_OK && i < n_names; i++) {
+		char path[1024];
+		struct protocol_diags *diags = calloc(1, sizeof(*diags));
+		if (!diags) {
+			err = ERR_NOMEM;
+			break;
+		}
+		snprintf(path, sizeof(path), "%s/%s", protocols_dir, names[i]);
+		err = protocol_load_file(path, &app->protocols[app->n_protocols], diags);
+		if (err != COOP_OK) {
+			const struct protocol_diag *d = diags->count ? &diags->items[0] : NULL;
+			snprintf(msg, msg_size, "%s:%u:%u: %s", path, d ? d->line : 0,
+				 d ? d->column : 0, d ? d->message : err_str(err));
+		} else {
+			app->n_protocols++;
+		}
+		free(diags);
+	}
+	for (size_t i = 0; i < n_names; i++)
+		free(names[i]);
+	if (err == COOP_OK) {
+		size_t n;
+		const struct http_route *r = app_routes(&n);
+		err = http_router_init(&app->router, r, n, msg, msg_size);
+	}
+	if (err != COOP_OK)
+		app_free(app);
+	return err;
+}
+
+void app_free(struct app *app)
+{
+	for (size_t i = 0; i < app->n_protocols; i++)
+		protocol_free(app->protocols[i]);
+	app->n_protocols = 0;
+}
+
+const struct protocol *app_protocol(const struct app *app, const char *id)
+{
+	for (size_t i = 0; id && i < app->n_protocols; i++)
+		if (strcmp(app->protocols[i]->id, id) == 0)
+			return app->protocols[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ per-thread database */
+
+static pthread_key_t db_key;
+static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
+
+static void close_thread_db(void *db)
+{
+	db_close(db);
+}
+
+static void make_db_key(void)
+{
+	pthread_key_create(&db_key, close_thread_db);
+}
+
+/* The calling thread's connection, opened on first use (closed when the thread ends). */
+static struct db *thread_db(const struct app *app)
+{
+	pthread_once(&db_key_once, make_db_key);
+	struct db *db = pthread_getspecific(db_key);
+	if (db)
+		return db;
+	struct db_options opts = {.create = false, .migrate = false};
+	char msg[256];
+	if (db_open(app->db_path, &opts, &db, msg, sizeof(msg)) != COOP_OK)
+		return NULL;
+	pthread_setspecific(db_key, db);
+	return db;
+}
+
+/* ------------------------------------------------------------------ helpers */
+
+void api_error(struct api_ctx *c, int status, const char *code, const char *message,
+	       const char *field)
+{
+	http_respond_error(c->res, status, code, message, field);
+}
+
+void api_store_error(struct api_ctx *c, enum coop_err e, const char *what)
+{
+	switch (e) {
+	case ERR_CONFLICT:
+		api_error(c, 409, "conflict",
+			  "Ces données ont été modifiées par quelqu'un d'autre entre-temps, ou "
+			  "existent déjà : rechargez-les avant de recommencer.",
+			  NULL);
+		return;
+	case ERR_NOT_FOUND: {
+		char m[160];
+		snprintf(m, sizeof(m), "%s introuvable.", what);
+		api_error(c, 404, "not_found", m, NULL);
+		return;
+	}
+	default:
+		api_error(c, 500, "internal",
+			  "La base de données n'a pas pu enregistrer l'opération : rien n'a été "
+			  "modifié. Réessayez ; si cela persiste, prévenez le coordinateur.",
+			  NULL);
+	}
+}
+
+bool api_has_role(const struct api_ctx *c, unsigned roles)
+{
+	return c->authed && (c->account.roles & roles) != 0;
+}
+
+static void set_clock(struct api_ctx *c)
+{
+	time_t t = c->app->fixed_now ? (time_t)c->app->fixed_now : time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	c->now = (int64_t)t;
+	c->today = date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	c->minute = tm.tm_hour * 60 + tm.tm_min;
+}
+
+static bool changes_state(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response *res,
+	       void *app, unsigned roles)
+{
+	memset(c, 0, sizeof(*c));
+	c->app = app;
+	c->req = req;
+	c->res = res;
+	c->a = req->arena;
+	set_clock(c);
+	c->db = thread_db(c->app);
+	if (!c->db) {
+		api_error(c, 503, "unavailable",
+			  "La base de données est indisponible pour le moment. Réessayez dans un "
+			  "instant.",
+			  NULL);
+		return false;
+	}
+	size_t token_len = 0;
+	const char *token = http_request_cookie(req, API_COOKIE, &token_len);
+	char token_hash[AUTH_TOKEN_HASH_HEX];
+	if (token && auth_token_hash(token, token_len, token_hash) == COOP_OK &&
+	    db_session_get(c->db, token_hash, c->a, &c->session) == COOP_OK &&
+	    c->session.expires_at > c->now &&
+	    db_account_get(c->db, c->session.account_id, c->a, &c->account) == COOP_OK)
+		c->authed = true;
+	if (roles == API_PUBLIC)
+		return true;
+	if (!c->authed) {
+		api_error(c, 401, "unauthenticated",
+			  "Vous n'êtes pas connecté, ou votre session a expiré : reconnectez-vous.",
+			  NULL);
+		return false;
+	}
+	if (changes_state(req->method)) {
+		const char *csrf = http_request_header(req, API_CSRF_HEADER);
+		if (!csrf || !auth_csrf_equal(c->session.csrf_token, csrf, strlen(csrf))) {
+			api_error(c, 403, "csrf",
+				  "Requête refusée : jeton anti-falsification absent ou faux. "
+				  "Rechargez la page.",
+				  NULL);
+			return false;
+		}
+	}
+	if (!api_has_role(c, roles)) {
+		api_error(c, 403, "forbidden",
+			  "Votre rôle ne permet pas cette action.", NULL);
+		return false;
+	}
+	/* sliding idle expiry, within the absolute maximum */
+	int64_t until = c->now + AUTH_SESSION_IDLE;
+	if (until > c->session.created_at + AUTH_SESSION_MAX)
+		until = c->session.created_at + AUTH_SESSION_MAX;
+	if (c->now - c->session.last_seen >= 60)
+		db_session_touch(c->db, c->session.token_hash, c->now, until);
+	return true;
+}
+
+json_t *api_body(struct api_ctx *c, const char *const *allowed)
+{
+	json_t *body = NULL;
+	const char *message = NULL;
+	enum coop_err e = http_request_json(c->req, API_JSON_DEPTH, &body, &message);
+	if (e != COOP_OK) {
+		api_error(c, e == ERR_NOMEM ? 500 : 400, e == ERR_NOMEM ? "internal" : "invalid_json",
+			  message ? message : "Le corps de la requête n'est pas un objet JSON valide.",
+			  NULL);
+		return NULL;
+	}
+	const char *key;
+	json_t *value;
+	json_object_foreach(body, key, value) {
+		bool known = false;
+		for (size_t i = 0; allowed && allowed[i]; i++)
+			known |= strcmp(allowed[i], key) == 0;
+		if (!known) {
+			char m[200];
+			snprintf(m, sizeof(m), "Champ inconnu : « %.60s ».", key);
+			api_error(c, 400, "unknown_field", m, key);
+			return NULL;
+		}
+	}
+	return body;
+}
+
+bool api_str(struct api_ctx *c, json_t *obj, const char *key, size_t max, bool required,
+	     const char **out)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = NULL;
+	if (!v || json_is_null(v)) {
+		if (required) {
+			char m[160];
+			snprintf(m, sizeof(m), "Le champ « %s » est obligatoire.", key);
+			api_error(c, 400, "required", m, key);
+			return false;
+		}
+		return true;
+	}
+	if (!json_is_string(v)) {
+		char m[160];
+		snprintf(m, sizeof(m), "Le champ « %s » doit être un texte.", key);
+		api_error(c, 400, "invalid", m, key);
+		return false;
+	}
+	size_t len = json_string_length(v);
+	const char *s = json_string_value(v);
+	/* jansson already refuses invalid UTF-8 and \u0000 */
+	if (len > max || memchr(s, '\0', len)) {
+		char m[200];
+		snprintf(m, sizeof(m), "Le champ « %s » doit compter au plus %zu caractères.", key,
+			 max);
+		api_error(c, 400, "invalid", m, key);
+		return false;
+	}
+	if (required && len == 0) {
+		char m[160];
+		snprintf(m, sizeof(m), "Le champ « %s » ne peut pas être vide.", key);
+		api_error(c, 400, "required", m, key);
+		return false;
+	}
+	*out = s;
+	return true;
+}
+
+bool api_id(struct api_ctx *c, json_t *obj, const char *key, bool required, int64_t *out)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = 0;
+	if (!v || json_is_null(v)) {
+		if (required) {
+			char m[160];
+			snprintf(m, sizeof(m), "Le champ « %s » est obligatoire.", key);
+			api_error(c, 400, "required", m, key);
+			return false;
+		}
+		return true;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < 1) {
+		char m[160];
+		snprintf(m, sizeof(m), "Le champ « %s » doit être un entier positif.", key);
+		api_error(c, 400, "invalid", m, key);
+		return false;
+	}
+	*out = (int64_t)json_integer_value(v);
+	return true;
+}
+
+bool api_param_id(struct api_ctx *c, const char *name, int64_t *out)
+{
+	size_t len = 0;
+	const char *v = http_request_param(c->req, name, &len);
+	int64_t id = 0;
+	bool ok = v && len > 0 && len <= 15;
+	for (size_t i = 0; ok && i < len; i++) {
+		ok = v[i] >= '0' && v[i] <= '9';
+		id = id * 10 + (v[i] - '0');
+	}
+	if (!ok || id < 1) {
+		api_error(c, 404, "not_found", "Identifiant inconnu.", name);
+		return false;
+	}
+	*out = id;
+	return true;
+}
+
+enum coop_err api_audit(struct api_ctx *c, const char *action, const char *entity, int64_t id,
+			json_t *before, json_t *after)
+{
+	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	enum coop_err e = COOP_OK;
+	if ((before && !b) || (after && !a))
+		e = ERR_NOMEM;
+	else
+		e = db_audit_append(c->db, c->now, c->authed ? c->account.id : 0, action, entity, id,
+				    b, a);
+	free(b);
+	free(a);
+	return e;
+}
+
+bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, int64_t id,
+		    json_t *what)
+{
+	enum coop_err e = db_begin(c->db);
+	if (e == COOP_OK)
+		e = api_audit(c, action, entity, id, NULL, what);
+	if (e == COOP_OK)
+		e = db_commit(c->db);
+	if (e != COOP_OK) {
+		db_rollback(c->db);
+		api_store_error(c, e, "Journal d'audit");
+		return false;
+	}
+	return true;
+}
+
+json_t *api_date_json(coop_date d)
+{
+	char buf[16];
+	date_format_iso(d, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+/* ------------------------------------------------------------------ non-data resources */
+
+void api_health(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, API_PUBLIC))
+		return;
+	http_respond_json(res, 200,
+			  json_pack("{s:s, s:i, s:I}", "status", "ok", "schema",
+				    db_schema_version(c.db), "protocols",
+				    (json_int_t)c.app->n_protocols));
+}
+
+void api_openapi(struct http_request *req, struct http_response *res, void *app)
+{
+	(void)app;
+	(void)req;
+	json_error_t jerr;
+	json_t *doc = json_load_file("docs/api/openapi.json", JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc) {
+		http_respond_error(res, 500, "internal",
+				   "Le document OpenAPI est introuvable sur ce serveur.", NULL);
+		return;
+	}
+	http_respond_json(res, 200, doc);
+}
+
+static const char home_page[] =
+	"<!doctype html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
+	"<title>Coop</title></head><body>"
+	"<h1>Coop</h1>"
+	"<p>Le serveur fonctionne. L'interface web arrive bientôt ; en attendant, l'API est "
+	"décrite par <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>.</p>"
+	"</body></html>\n";
+
+void api_home(struct http_request *req, struct http_response *res, void *app)
+{
+	(void)req;
+	(void)app;
+	http_respond_html(res, 200, home_page, sizeof(home_page) - 1);
+}

@@ -1,0 +1,124 @@
+/*
+ * app.h — the Coop application behind the HTTP server: its route table, shared state and the
+ * helpers every resource handler uses (authentication, roles, the store, the audit, JSON).
+ *
+ * A handler runs on one of the server's pool threads. It calls api_begin() first, which opens
+ * the thread's database connection (one per thread, kept for the thread's life), authenticates
+ * the session cookie, checks the CSRF header on state-changing methods and the caller's roles,
+ * and answers the error itself when something fails. Handlers then parse, ask the core, persist
+ * inside one transaction with its audit record, and render.
+ */
+#ifndef COOP_API_APP_H
+#define COOP_API_APP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/date.h"
+#include "http/server.h"
+#include "protocol/protocol.h"
+#include "store/db.h"
+
+#define API_COOKIE "coop_session"
+#define API_CSRF_HEADER "X-CSRF-Token"
+#define API_JSON_DEPTH 8
+#define API_MAX_PROTOCOLS 64
+
+struct app {
+	const char *db_path;
+	struct protocol *protocols[API_MAX_PROTOCOLS]; /* loaded at start, read-only after */
+	size_t n_protocols;
+	int64_t fixed_now;    /* 0: the real clock; else this unix time (tests) */
+	bool secure_cookies;  /* add "Secure" to the session cookie (behind HTTPS) */
+	struct http_router router;
+};
+
+/* Loads the protocols of protocols_dir and checks the route table. On failure a French message
+ * goes to msg. */
+enum coop_err app_init(struct app *app, const char *db_path, const char *protocols_dir,
+		       char *msg, size_t msg_size);
+void app_free(struct app *app);
+
+/* The route table (also used to check the OpenAPI document). */
+const struct http_route *app_routes(size_t *count);
+
+/* What a handler knows about the request once api_begin() accepted it. */
+struct api_ctx {
+	struct app *app;
+	struct http_request *req;
+	struct http_response *res;
+	struct db *db;
+	struct arena *a;
+	int64_t now;          /* unix seconds */
+	coop_date today;      /* local date */
+	int minute;           /* local minute of the day */
+	bool authed;
+	struct db_account account;
+	struct db_session session;
+};
+
+/* Who may call a handler: a set of enum db_role bits; API_PUBLIC for no session at all. */
+#define API_PUBLIC 0u
+#define API_ANY_ROLE (DB_ROLE_COORDINATOR | DB_ROLE_SECRETARY | DB_ROLE_DELEGUE | DB_ROLE_DELEGANT)
+
+/* Prepares c for a handler; false when it already answered an error (no session, expired,
+ * CSRF token missing, role not allowed, database unavailable). */
+bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response *res,
+	       void *app, unsigned roles);
+
+/* True when the caller holds one of the roles. */
+bool api_has_role(const struct api_ctx *c, unsigned roles);
+
+/* The protocol of that id, or NULL. */
+const struct protocol *app_protocol(const struct app *app, const char *id);
+
+/* Answers an error in the one format. */
+void api_error(struct api_ctx *c, int status, const char *code, const char *message,
+	       const char *field);
+/* Answers an error from a store failure (409 conflict, 404, 500...) with a French message. */
+void api_store_error(struct api_ctx *c, enum coop_err e, const char *what);
+
+/* The body as a JSON object checked against the allowed keys (NULL-terminated list): an unknown
+ * key is refused naming it. NULL (error answered) on failure. */
+json_t *api_body(struct api_ctx *c, const char *const *allowed);
+
+/* Reads an optional string field: NULL when absent or null; false (error answered) when of
+ * another type, longer than max bytes or not valid text. */
+bool api_str(struct api_ctx *c, json_t *obj, const char *key, size_t max, bool required,
+	     const char **out);
+/* Reads an integer field >= 1 (an id or a version). */
+bool api_id(struct api_ctx *c, json_t *obj, const char *key, bool required, int64_t *out);
+/* The route parameter {name} as an id; false (404 answered) when not a positive integer. */
+bool api_param_id(struct api_ctx *c, const char *name, int64_t *out);
+
+/* Appends an audit record in the current transaction; before and after are borrowed. */
+enum coop_err api_audit(struct api_ctx *c, const char *action, const char *entity, int64_t id,
+			json_t *before, json_t *after);
+
+/* Traces a read of patient data in its own transaction; false (error answered, and the data
+ * must not be served) when the trace cannot be written. what is borrowed (may be NULL). */
+bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, int64_t id,
+		    json_t *what);
+
+/* Dates as the API writes them (ISO) and reads them. */
+json_t *api_date_json(coop_date d);
+
+/* The resources (one file each). */
+void api_health(struct http_request *, struct http_response *, void *);
+void api_openapi(struct http_request *, struct http_response *, void *);
+void api_home(struct http_request *, struct http_response *, void *);
+void api_session_create(struct http_request *, struct http_response *, void *);
+void api_session_get(struct http_request *, struct http_response *, void *);
+void api_session_delete(struct http_request *, struct http_response *, void *);
+void api_protocols_list(struct http_request *, struct http_response *, void *);
+void api_patients_list(struct http_request *, struct http_response *, void *);
+void api_patients_create(struct http_request *, struct http_response *, void *);
+void api_patients_get(struct http_request *, struct http_response *, void *);
+void api_episodes_list(struct http_request *, struct http_response *, void *);
+void api_episodes_create(struct http_request *, struct http_response *, void *);
+void api_episodes_get(struct http_request *, struct http_response *, void *);
+void api_episodes_action(struct http_request *, struct http_response *, void *);
+void api_episodes_answers(struct http_request *, struct http_response *, void *);
+
+#endif

@@ -1,0 +1,347 @@
+/*
+ * cmd_init.c — `coop init --db PATH [--demo]` (create or migrate a database, optionally with a
+ * demonstration maison de santé) and `coop audit verify --db PATH` (check the audit chain).
+ *
+ * The demonstration structure has one account per role, the six national protocols adopted and
+ * their template prescriptions signed by the délégant, trained and insured délégués, one
+ * délégué whose training is not validated yet (to see a refusal), and the délégant's weekly
+ * availability. Its accounts and passwords are listed in the README; they are for a demo
+ * database only.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/auth.h"
+#include "cli/cli.h"
+#include "store/db.h"
+
+static const char *const demo_protocols[] = {"snp-cheville",    "snp-lombalgie",
+					     "snp-cystite",     "snp-odynophagie",
+					     "snp-rhinoconjonctivite", "snp-varicelle"};
+#define N_DEMO_PROTOCOLS (sizeof(demo_protocols) / sizeof(demo_protocols[0]))
+
+/* One demo person: a professional (profession != NULL) and/or an account (login != NULL). */
+struct demo_person {
+	const char *last_name, *first_names, *profession, *rpps, *phone;
+	const char *login, *password, *display_name;
+	unsigned roles;
+};
+
+/* The RPPS numbers are invented (valid check digit, not assigned to anyone we know of). */
+static const struct demo_person demo_people[] = {
+	{"Durand", "Anne", "medecin", "10000000017", "01 23 45 67 01", "medecin",
+	 "demo-medecin-2026", "Dr Anne Durand", DB_ROLE_DELEGANT},
+	{"Martin", "Claire", "infirmier", "10000000025", "01 23 45 67 02", "infirmiere",
+	 "demo-infirmiere-2026", "Claire Martin, infirmière", DB_ROLE_DELEGUE},
+	{"Bernard", "Paul", "masseur_kinesitherapeute", "10000000033", "01 23 45 67 03", "kine",
+	 "demo-kine-2026", "Paul Bernard, kinésithérapeute", DB_ROLE_DELEGUE},
+	{"Petit", "Lucie", "infirmier", "10000000041", "01 23 45 67 04", "infirmiere2",
+	 "demo-infirmiere2-2026", "Lucie Petit, infirmière (formation à valider)", DB_ROLE_DELEGUE},
+	{NULL, NULL, NULL, NULL, NULL, "accueil", "demo-accueil-2026", "Accueil (secrétariat)",
+	 DB_ROLE_SECRETARY},
+	{NULL, NULL, NULL, NULL, NULL, "coordination", "demo-coordination-2026",
+	 "Sophie Leroy, coordinatrice", DB_ROLE_COORDINATOR},
+};
+#define N_DEMO_PEOPLE (sizeof(demo_people) / sizeof(demo_people[0]))
+
+static void usage_init(FILE *f)
+{
+	fputs("Usage : coop init --db FICHIER [--demo] [--protocols DOSSIER]\n"
+	      "Crée la base de données (ou la met au dernier schéma).\n"
+	      "  --demo        ajoute une maison de santé de démonstration : un compte par rôle,\n"
+	      "                les six protocoles nationaux adoptés et signés (voir README)\n"
+	      "  --protocols   dossier des protocoles (protocols/ par défaut)\n",
+	      f);
+}
+
+static int64_t now_seconds(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static coop_date today(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* Appends an audit record of a demo creation; the JSON is built from a format. */
+static enum coop_err audit_created(struct db *db, const char *entity, int64_t id,
+				   const char *after_json)
+{
+	return db_audit_append(db, now_seconds(), 0, "create", entity, id, NULL, after_json);
+}
+
+static enum coop_err create_demo(struct db *db, const char *protocols_dir)
+{
+	enum coop_err err = COOP_OK;
+	char json[512];
+	int64_t structure = 0, people[N_DEMO_PEOPLE] = {0}, adoptions[N_DEMO_PROTOCOLS] = {0};
+	coop_date start = today() - 30;
+
+	struct db_structure st = {.type = "msp",
+				  .name = "Maison de santé pluriprofessionnelle des Tilleuls "
+					  "(démonstration)",
+				  .address = "1 place des Tilleuls, 00000 Démoville",
+				  .aci_signatory = true};
+	err = db_structure_insert(db, &st, &structure);
+	if (err == COOP_OK) {
+		snprintf(json, sizeof(json), "{\"type\":\"msp\",\"name\":\"démonstration\"}");
+		err = audit_created(db, "structure", structure, json);
+	}
+	for (size_t i = 0; err == COOP_OK && i < N_DEMO_PEOPLE; i++) {
+		const struct demo_person *d = &demo_people[i];
+		int64_t professional = 0;
+		if (d->profession) {
+			struct db_professional p = {.structure_id = structure,
+						    .last_name = d->last_name,
+						    .first_names = d->first_names,
+						    .profession = d->profession,
+						    .rpps = d->rpps,
+						    .phone = d->phone};
+			err = db_professional_insert(db, &p, &professional);
+			if (err == COOP_OK) {
+				snprintf(json, sizeof(json),
+					 "{\"last_name\":\"%s\",\"profession\":\"%s\"}", d->last_name,
+					 d->profession);
+				err = audit_created(db, "professional", professional, json);
+			}
+		}
+		people[i] = professional;
+		char hash[AUTH_HASH_MAX];
+		if (err == COOP_OK)
+			err = auth_password_hash(d->password, strlen(d->password), hash);
+		if (err == COOP_OK) {
+			struct db_account acc = {.structure_id = structure,
+						 .professional_id = professional,
+						 .login = d->login,
+						 .display_name = d->display_name,
+						 .password_hash = hash,
+						 .roles = d->roles};
+			int64_t acc_id = 0;
+			err = db_account_insert(db, &acc, &acc_id);
+			if (err == COOP_OK) {
+				snprintf(json, sizeof(json), "{\"login\":\"%s\",\"roles\":%u}",
+					 d->login, d->roles);
+				err = audit_created(db, "account", acc_id, json);
+			}
+		}
+	}
+	const int64_t gp = people[0], nurse = people[1], physio = people[2], untrained = people[3];
+
+	for (size_t k = 0; err == COOP_OK && k < N_DEMO_PROTOCOLS; k++) {
+		char path[1024];
+		struct protocol *p = NULL;
+		struct protocol_diags *diags = calloc(1, sizeof(*diags));
+		if (!diags)
+			return ERR_NOMEM;
+		snprintf(path, sizeof(path), "%s/%s.yaml", protocols_dir, demo_protocols[k]);
+		err = protocol_load_file(path, &p, diags);
+		if (err != COOP_OK) {
+			cli_print_diags(path, diags);
+			free(diags);
+			return err;
+		}
+		free(diags);
+		struct db_adoption ad = {.structure_id = structure,
+					 .protocol_id = demo_protocols[k],
+					 .status = "active",
+					 .adopted_on = start};
+		err = db_adoption_insert(db, &ad, &adoptions[k]);
+		if (err == COOP_OK)
+			err = db_adoption_sign(db, adoptions[k], gp, p->hash, now_seconds());
+		if (err == COOP_OK) {
+			snprintf(json, sizeof(json),
+				 "{\"protocol_id\":\"%s\",\"signed_by\":%lld,\"signed_hash\":\"%s\"}",
+				 demo_protocols[k], (long long)gp, p->hash);
+			err = audit_created(db, "adoption", adoptions[k], json);
+		}
+		protocol_free(p);
+		/* the délégant, and the délégué of the right profession */
+		struct db_adhesion delegant = {.professional_id = gp,
+					       .adoption_id = adoptions[k],
+					       .role = "delegant",
+					       .effective_from = start,
+					       .has_insurance_date = true,
+					       .insurance_date = start - 5,
+					       .insurer = "Assureur de démonstration",
+					       .has_engagement_date = true,
+					       .engagement_date = start - 5};
+		if (err == COOP_OK)
+			err = db_adhesion_insert(db, &delegant, NULL);
+		bool kine = strcmp(demo_protocols[k], "snp-cheville") == 0 ||
+			    strcmp(demo_protocols[k], "snp-lombalgie") == 0;
+		struct db_adhesion delegue = delegant;
+		delegue.professional_id = kine ? physio : nurse;
+		delegue.role = "delegue";
+		delegue.training_validated_by = gp;
+		delegue.has_training_date = true;
+		delegue.training_date = start - 2;
+		delegue.training_hours = 7;
+		if (err == COOP_OK)
+			err = db_adhesion_insert(db, &delegue, NULL);
+		if (err == COOP_OK && strcmp(demo_protocols[k], "snp-cystite") == 0) {
+			/* a délégué whose training the délégant has not validated yet */
+			struct db_adhesion pending = delegue;
+			pending.professional_id = untrained;
+			pending.training_validated_by = 0;
+			pending.has_training_date = false;
+			pending.training_hours = 0;
+			err = db_adhesion_insert(db, &pending, NULL);
+		}
+	}
+	/* the délégant can be reached on weekdays, 8:00 to 19:00 */
+	for (int wd = 0; err == COOP_OK && wd < 5; wd++) {
+		struct db_availability av = {.professional_id = gp,
+					     .weekday = wd,
+					     .start_minute = 8 * 60,
+					     .end_minute = 19 * 60,
+					     .how = "01 23 45 67 01 (ligne directe)"};
+		err = db_availability_insert(db, &av, NULL);
+	}
+	return err;
+}
+
+int cmd_init(int argc, char **argv)
+{
+	const char *path = NULL, *protocols_dir = "protocols";
+	bool demo = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			path = argv[++i];
+		} else if (strcmp(argv[i], "--protocols") == 0 && i + 1 < argc) {
+			protocols_dir = argv[++i];
+		} else if (strcmp(argv[i], "--demo") == 0) {
+			demo = true;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage_init(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "coop init : argument inattendu « %s ».\n", argv[i]);
+			usage_init(stderr);
+			return 2;
+		}
+	}
+	if (!path) {
+		fputs("coop init : précisez le fichier de la base avec --db FICHIER.\n", stderr);
+		usage_init(stderr);
+		return 2;
+	}
+	if (auth_init() != COOP_OK) {
+		fputs("coop init : initialisation de libsodium impossible.\n", stderr);
+		return 1;
+	}
+	struct db_options opts = {.create = true, .migrate = true};
+	struct db *db = NULL;
+	char msg[512];
+	enum coop_err err = db_open(path, &opts, &db, msg, sizeof(msg));
+	if (err != COOP_OK) {
+		fprintf(stderr, "coop init : %s\n", msg);
+		return 1;
+	}
+	int status = 0;
+	if (demo) {
+		struct arena a;
+		struct db_account existing;
+		arena_init(&a, 0);
+		bool already = db_account_by_login(db, "coordination", &a, &existing) == COOP_OK;
+		arena_free(&a);
+		if (already) {
+			printf("La base %s contient déjà la démonstration : rien à ajouter.\n", path);
+		} else {
+			err = db_begin(db);
+			if (err == COOP_OK)
+				err = create_demo(db, protocols_dir);
+			if (err == COOP_OK)
+				err = db_commit(db);
+			if (err != COOP_OK) {
+				db_rollback(db);
+				fprintf(stderr,
+					"coop init : la démonstration n'a pas pu être créée (%s) ; "
+					"la base est restée telle quelle.\n",
+					err_str(err));
+				status = 1;
+			} else {
+				printf("Démonstration créée : maison de santé des Tilleuls, six "
+				       "protocoles adoptés et signés.\n"
+				       "Comptes : coordination, accueil, infirmiere, infirmiere2, kine, "
+				       "medecin (mots de passe : voir README).\n");
+			}
+		}
+	}
+	if (status == 0)
+		printf("Base %s prête (schéma %d).\n", path, db_schema_version(db));
+	db_close(db);
+	return status;
+}
+
+static void usage_audit(FILE *f)
+{
+	fputs("Usage : coop audit verify --db FICHIER\n"
+	      "Vérifie la chaîne du journal d'audit : toute modification, suppression ou insertion\n"
+	      "d'un enregistrement est détectée. Code de sortie 0 si la chaîne est intacte, 1 sinon.\n"
+	      "Conservez hors de la base le dernier maillon affiché : il permet de détecter aussi\n"
+	      "la suppression des derniers enregistrements.\n",
+	      f);
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	const char *path = NULL;
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		usage_audit(stdout);
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], "verify") != 0) {
+		usage_audit(stderr);
+		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			path = argv[++i];
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage_audit(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "coop audit : argument inattendu « %s ».\n", argv[i]);
+			usage_audit(stderr);
+			return 2;
+		}
+	}
+	if (!path) {
+		usage_audit(stderr);
+		return 2;
+	}
+	struct db_options opts = {.create = false, .migrate = false};
+	struct db *db = NULL;
+	char msg[512];
+	if (db_open(path, &opts, &db, msg, sizeof(msg)) != COOP_OK) {
+		fprintf(stderr, "coop audit : %s\n", msg);
+		return 1;
+	}
+	int64_t count = 0, bad = 0;
+	char head[72];
+	enum coop_err err = db_audit_verify(db, &count, &bad, head, sizeof(head));
+	int status = 0;
+	if (err == COOP_OK) {
+		printf("Journal d'audit intact : %lld enregistrements vérifiés.\n"
+		       "Dernier maillon : %s\n",
+		       (long long)count, head);
+	} else if (err == ERR_CONFLICT) {
+		printf("Journal d'audit ALTÉRÉ : l'enregistrement n° %lld ne correspond pas à la "
+		       "chaîne (modifié, supprimé ou inséré) ; %lld enregistrements intacts avant "
+		       "lui.\n",
+		       (long long)bad, (long long)count);
+		status = 1;
+	} else {
+		fprintf(stderr, "coop audit : lecture du journal impossible (%s).\n", err_str(err));
+		status = 1;
+	}
+	db_close(db);
+	return status;
+}

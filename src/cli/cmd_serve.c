@@ -1,0 +1,144 @@
+/*
+ * cmd_serve.c — `coop serve --db PATH --listen HOST:PORT`: runs the HTTP server on a database
+ * made by `coop init` until SIGINT or SIGTERM.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/app.h"
+#include "api/auth.h"
+#include "cli/cli.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void usage_serve(FILE *f)
+{
+	fputs("Usage : coop serve --db FICHIER [--listen HÔTE:PORT] [--protocols DOSSIER]\n"
+	      "                   [--threads N] [--secure-cookies] [--fixed-time AAAA-MM-JJTHH:MM]\n"
+	      "Sert l'API et l'interface de Coop (127.0.0.1:8080 par défaut).\n"
+	      "  --secure-cookies  cookies de session réservés à HTTPS (derrière un proxy TLS)\n"
+	      "  --fixed-time      horloge arrêtée à cette heure locale (tests uniquement)\n",
+	      f);
+}
+
+/* Parses "2026-11-25T10:30" as local time. */
+static bool parse_fixed_time(const char *s, int64_t *out)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	int y, mo, d, h, mi;
+	char tail;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &y, &mo, &d, &h, &mi, &tail) != 5)
+		return false;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_isdst = -1;
+	time_t t = mktime(&tm);
+	if (t == (time_t)-1)
+		return false;
+	*out = (int64_t)t;
+	return true;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	const char *db_path = NULL, *listen = "127.0.0.1:8080", *protocols_dir = "protocols";
+	unsigned threads = 0;
+	bool secure = false;
+	int64_t fixed = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			db_path = argv[++i];
+		} else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
+			listen = argv[++i];
+		} else if (strcmp(argv[i], "--protocols") == 0 && i + 1 < argc) {
+			protocols_dir = argv[++i];
+		} else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 1 || n > 64) {
+				fputs("coop serve : --threads attend un nombre de 1 à 64.\n", stderr);
+				return 2;
+			}
+			threads = (unsigned)n;
+		} else if (strcmp(argv[i], "--secure-cookies") == 0) {
+			secure = true;
+		} else if (strcmp(argv[i], "--fixed-time") == 0 && i + 1 < argc) {
+			if (!parse_fixed_time(argv[++i], &fixed)) {
+				fputs("coop serve : --fixed-time attend AAAA-MM-JJTHH:MM.\n", stderr);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage_serve(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "coop serve : argument inattendu « %s ».\n", argv[i]);
+			usage_serve(stderr);
+			return 2;
+		}
+	}
+	if (!db_path) {
+		fputs("coop serve : précisez la base avec --db FICHIER (créée par coop init).\n",
+		      stderr);
+		return 2;
+	}
+	if (auth_init() != COOP_OK) {
+		fputs("coop serve : initialisation de libsodium impossible.\n", stderr);
+		return 1;
+	}
+	/* the database must exist and be at the current schema before serving */
+	struct db *db = NULL;
+	struct db_options opts = {.create = false, .migrate = true};
+	char msg[512];
+	if (db_open(db_path, &opts, &db, msg, sizeof(msg)) != COOP_OK) {
+		fprintf(stderr, "coop serve : %s\n", msg);
+		return 1;
+	}
+	db_close(db);
+	static struct app app;
+	if (app_init(&app, db_path, protocols_dir, msg, sizeof(msg)) != COOP_OK) {
+		fprintf(stderr, "coop serve : %s\n", msg);
+		return 1;
+	}
+	app.fixed_now = fixed;
+	app.secure_cookies = secure;
+	struct http_server_config cfg = {.listen = listen,
+					 .threads = threads,
+					 .router = &app.router,
+					 .app = &app};
+	struct http_server *server = NULL;
+	if (http_server_start(&cfg, &server, msg, sizeof(msg)) != COOP_OK) {
+		fprintf(stderr, "coop serve : %s\n", msg);
+		app_free(&app);
+		return 1;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	printf("Coop sert %s sur http://%s (port %u) ; Ctrl-C pour arrêter.\n", db_path, listen,
+	       (unsigned)http_server_port(server));
+	fflush(stdout);
+	while (!stop_requested)
+		pause();
+	http_server_stop(server);
+	app_free(&app);
+	puts("Coop arrêté.");
+	return 0;
+}

@@ -1,0 +1,421 @@
+/*
+ * team.c — team rules: adhesion checks and délégant reachability.
+ *
+ * The adhesion check gathers every blocker at once (so a coordinator can fix them all in one
+ * visit) and renders them as one French sentence. Reachability works on weekly slots in minutes
+ * of the day; the search for the next reachable moment only looks at the moments where
+ * coverage can begin (now, each midnight, each slot start), which is exact at minute resolution.
+ */
+#include "core/team.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MINUTES_PER_DAY 1440
+#define HORIZON_DAYS 7
+
+/* ---- Codes and labels ---------------------------------------------------------------------- */
+
+static const char *const role_codes[TEAM_ROLE_COUNT] = {"delegant", "delegue"};
+static const char *const role_labels[TEAM_ROLE_COUNT] = {"délégant", "délégué"};
+
+const char *team_role_code(enum team_role r)
+{
+	return (unsigned)r < TEAM_ROLE_COUNT ? role_codes[r] : "?";
+}
+
+const char *team_role_label_fr(enum team_role r)
+{
+	return (unsigned)r < TEAM_ROLE_COUNT ? role_labels[r] : "?";
+}
+
+bool team_role_parse(const char *code, enum team_role *out)
+{
+	if (!code)
+		return false;
+	for (int i = 0; i < TEAM_ROLE_COUNT; i++) {
+		if (strcmp(code, role_codes[i]) == 0) {
+			*out = (enum team_role)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+uint64_t team_profession_bit(enum profession p)
+{
+	return (unsigned)p < PROF_COUNT ? UINT64_C(1) << (unsigned)p : 0;
+}
+
+static const struct {
+	const char *code;
+	const char *label;
+} blockers[TEAM_BLOCKER_COUNT] = {
+	[TEAM_BLOCKER_NO_ADHESION] = {"not_member", "Pas d'adhésion à ce protocole"},
+	[TEAM_BLOCKER_WRONG_ROLE] = {"wrong_role", "Adhésion dans l'autre rôle"},
+	[TEAM_BLOCKER_NOT_YET_MEMBER] = {"not_yet_member", "Adhésion pas encore commencée"},
+	[TEAM_BLOCKER_MEMBERSHIP_ENDED] = {"membership_ended", "Adhésion terminée"},
+	[TEAM_BLOCKER_PROFESSION_NOT_ALLOWED] =
+		{"profession_not_allowed", "Profession non autorisée par la version en vigueur"},
+	[TEAM_BLOCKER_TRAINING_MISSING] = {"training_missing", "Formation non validée"},
+	[TEAM_BLOCKER_TRAINING_LATE] = {"training_late", "Formation validée après la date"},
+	[TEAM_BLOCKER_TRAINING_SELF_VALIDATED] = {"training_self_validated",
+						  "Formation validée par le délégué lui-même"},
+	[TEAM_BLOCKER_INSURANCE_MISSING] = {"insurance_missing", "Assurance non déclarée"},
+	[TEAM_BLOCKER_INSURANCE_LATE] = {"insurance_late", "Assurance déclarée après la date"},
+	[TEAM_BLOCKER_ENGAGEMENT_MISSING] = {"engagement_missing", "Engagement non signé"},
+	[TEAM_BLOCKER_ENGAGEMENT_LATE] = {"engagement_late", "Engagement signé après la date"},
+};
+
+const char *team_blocker_code(enum team_blocker b)
+{
+	return (unsigned)b < TEAM_BLOCKER_COUNT ? blockers[b].code : "?";
+}
+
+const char *team_blocker_label_fr(enum team_blocker b)
+{
+	return (unsigned)b < TEAM_BLOCKER_COUNT ? blockers[b].label : "?";
+}
+
+/* ---- Bounded French text ------------------------------------------------------------------- */
+
+/* Appends to a fixed buffer; on truncation the text is cut on a UTF-8 character boundary. */
+struct text {
+	char *buf;
+	size_t n; /* > 0 */
+	size_t len;
+};
+
+static void text_trim_utf8(struct text *t)
+{
+	/* Called after truncation: drop a trailing partial UTF-8 sequence, if any. */
+	size_t end = t->len;
+	size_t i = end;
+	while (i > 0 && ((unsigned char)t->buf[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	unsigned char lead = (unsigned char)t->buf[i - 1];
+	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	if (end - (i - 1) < want) {
+		t->len = i - 1;
+		t->buf[t->len] = '\0';
+	}
+}
+
+static void text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void text_add(struct text *t, const char *fmt, ...)
+{
+	if (t->len + 1 >= t->n)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int w = vsnprintf(t->buf + t->len, t->n - t->len, fmt, ap);
+	va_end(ap);
+	if (w < 0) {
+		t->buf[t->len] = '\0';
+		return;
+	}
+	if ((size_t)w >= t->n - t->len) {
+		t->len = t->n - 1;
+		text_trim_utf8(t);
+	} else {
+		t->len += (size_t)w;
+	}
+}
+
+/* ---- Adhesion check ------------------------------------------------------------------------ */
+
+bool team_adhesion_active(const struct team_adhesion *a, coop_date on)
+{
+	return on >= a->effective_from && (!a->has_effective_to || on < a->effective_to);
+}
+
+/* Writes the phrase of blocker b (lower case, with its date) for adhesion a checked as role. */
+static void blocker_phrase(struct text *t, enum team_blocker b, const struct team_adhesion *a,
+			   enum team_role role)
+{
+	char d[16];
+	switch (b) {
+	case TEAM_BLOCKER_NO_ADHESION: text_add(t, "pas d'adhésion à ce protocole"); break;
+	case TEAM_BLOCKER_WRONG_ROLE:
+		text_add(t, "adhère à ce protocole comme %s, pas comme %s",
+			 team_role_label_fr(a->role), team_role_label_fr(role));
+		break;
+	case TEAM_BLOCKER_NOT_YET_MEMBER:
+		date_format_fr(a->effective_from, d, sizeof(d));
+		text_add(t, "adhésion seulement à partir du %s", d);
+		break;
+	case TEAM_BLOCKER_MEMBERSHIP_ENDED:
+		date_format_fr(a->effective_to - 1, d, sizeof(d));
+		text_add(t, "adhésion terminée (dernier jour : %s)", d);
+		break;
+	case TEAM_BLOCKER_PROFESSION_NOT_ALLOWED:
+		text_add(t,
+			 "profession « %s » non autorisée comme %s par la version en vigueur du "
+			 "protocole",
+			 profession_label_fr(a->profession), team_role_label_fr(role));
+		break;
+	case TEAM_BLOCKER_TRAINING_MISSING: text_add(t, "formation non validée"); break;
+	case TEAM_BLOCKER_TRAINING_LATE:
+		date_format_fr(a->training_date, d, sizeof(d));
+		text_add(t, "formation validée seulement le %s", d);
+		break;
+	case TEAM_BLOCKER_TRAINING_SELF_VALIDATED:
+		text_add(t,
+			 "formation validée par le délégué lui-même (un délégant doit la valider)");
+		break;
+	case TEAM_BLOCKER_INSURANCE_MISSING: text_add(t, "assurance non déclarée"); break;
+	case TEAM_BLOCKER_INSURANCE_LATE:
+		date_format_fr(a->insurance_date, d, sizeof(d));
+		text_add(t, "assurance déclarée seulement le %s", d);
+		break;
+	case TEAM_BLOCKER_ENGAGEMENT_MISSING: text_add(t, "engagement non signé"); break;
+	case TEAM_BLOCKER_ENGAGEMENT_LATE:
+		date_format_fr(a->engagement_date, d, sizeof(d));
+		text_add(t, "engagement signé seulement le %s", d);
+		break;
+	case TEAM_BLOCKER_COUNT: break;
+	}
+}
+
+static uint32_t bit(enum team_blocker b)
+{
+	return UINT32_C(1) << (unsigned)b;
+}
+
+/* The blockers of a non-NULL adhesion in the requested role. */
+static uint32_t adhesion_blockers(const struct team_adhesion *a, enum team_role role, coop_date on,
+				  uint64_t allowed)
+{
+	uint32_t set = 0;
+	if (on < a->effective_from)
+		set |= bit(TEAM_BLOCKER_NOT_YET_MEMBER);
+	else if (a->has_effective_to && on >= a->effective_to)
+		set |= bit(TEAM_BLOCKER_MEMBERSHIP_ENDED);
+	if ((allowed & team_profession_bit(a->profession)) == 0)
+		set |= bit(TEAM_BLOCKER_PROFESSION_NOT_ALLOWED);
+	if (role == TEAM_ROLE_DELEGUE) {
+		if (!a->training_validated || a->training_validated_by == 0)
+			set |= bit(TEAM_BLOCKER_TRAINING_MISSING);
+		else {
+			if (a->training_date > on)
+				set |= bit(TEAM_BLOCKER_TRAINING_LATE);
+			if (a->training_validated_by == a->professional_id)
+				set |= bit(TEAM_BLOCKER_TRAINING_SELF_VALIDATED);
+		}
+	}
+	if (!a->insurance_declared || !a->insurer || a->insurer[0] == '\0')
+		set |= bit(TEAM_BLOCKER_INSURANCE_MISSING);
+	else if (a->insurance_date > on)
+		set |= bit(TEAM_BLOCKER_INSURANCE_LATE);
+	if (!a->engagement_signed)
+		set |= bit(TEAM_BLOCKER_ENGAGEMENT_MISSING);
+	else if (a->engagement_date > on)
+		set |= bit(TEAM_BLOCKER_ENGAGEMENT_LATE);
+	return set;
+}
+
+bool team_check_adhesion(const struct team_adhesion *a, enum team_role role, coop_date on,
+			 uint64_t allowed, struct team_check *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!a)
+		out->blockers = bit(TEAM_BLOCKER_NO_ADHESION);
+	else if (a->role != role)
+		out->blockers = bit(TEAM_BLOCKER_WRONG_ROLE);
+	else
+		out->blockers = adhesion_blockers(a, role, on, allowed);
+	out->ok = out->blockers == 0;
+
+	struct text t = {out->message, sizeof(out->message), 0};
+	for (int b = 0; b < TEAM_BLOCKER_COUNT; b++) {
+		if (!(out->blockers & bit((enum team_blocker)b)))
+			continue;
+		if (t.len > 0)
+			text_add(&t, " ; ");
+		blocker_phrase(&t, (enum team_blocker)b, a, role);
+	}
+	/* Every phrase starts with an ASCII lower-case letter. */
+	if (out->message[0] >= 'a' && out->message[0] <= 'z')
+		out->message[0] = (char)(out->message[0] - 'a' + 'A');
+	return out->ok;
+}
+
+bool team_check_has(const struct team_check *c, enum team_blocker b)
+{
+	return (unsigned)b < TEAM_BLOCKER_COUNT && (c->blockers & bit(b)) != 0;
+}
+
+bool team_check_first(const struct team_check *c, enum team_blocker *out)
+{
+	for (int b = 0; b < TEAM_BLOCKER_COUNT; b++) {
+		if (c->blockers & bit((enum team_blocker)b)) {
+			*out = (enum team_blocker)b;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- Reachability -------------------------------------------------------------------------- */
+
+int team_weekday(coop_date d)
+{
+	/* 1970-01-01 (day 0) was a Thursday, weekday 3. */
+	int w = (int)((d + 3) % 7);
+	return w < 0 ? w + 7 : w;
+}
+
+static bool slot_valid(const struct team_slot *s)
+{
+	return s->weekday <= 6 && s->start_minute < MINUTES_PER_DAY &&
+	       s->end_minute <= MINUTES_PER_DAY;
+}
+
+/* Does slot s (its weekly pattern only) cover minute m of a day whose weekday is wd? */
+static bool slot_covers(const struct team_slot *s, int wd, int m)
+{
+	if (!slot_valid(s))
+		return false;
+	if (s->end_minute > s->start_minute)
+		return wd == s->weekday && m >= s->start_minute && m < s->end_minute;
+	/* Overnight (or 24 h when start == end): the evening part, then the next morning. */
+	if (wd == s->weekday && m >= s->start_minute)
+		return true;
+	return wd == (s->weekday + 1) % 7 && m < s->end_minute;
+}
+
+static bool absent(const struct team_availability *av, int64_t who, coop_date on)
+{
+	for (size_t i = 0; i < av->n_absences; i++) {
+		const struct team_absence *x = &av->absences[i];
+		if (x->professional_id == who && on >= x->from && on <= x->to)
+			return true;
+	}
+	return false;
+}
+
+/* The slot reachable at (on, m), preferring usual; false when none. */
+static bool reachable_at(const struct team_availability *av, coop_date on, int m, int64_t usual,
+			 size_t *slot)
+{
+	const int wd = team_weekday(on);
+	bool found = false;
+	size_t first = 0;
+	for (size_t i = 0; i < av->n_slots; i++) {
+		const struct team_slot *s = &av->slots[i];
+		if (!slot_covers(s, wd, m) || absent(av, s->professional_id, on))
+			continue;
+		if (usual != 0 && s->professional_id == usual) {
+			*slot = i;
+			return true;
+		}
+		if (!found) {
+			found = true;
+			first = i;
+		}
+	}
+	if (found)
+		*slot = first;
+	return found;
+}
+
+bool team_reachable_now(const struct team_availability *av, coop_date on, int minute, int64_t usual,
+			size_t *slot)
+{
+	if (minute < 0 || minute >= MINUTES_PER_DAY)
+		return false;
+	return reachable_at(av, on, minute, usual, slot);
+}
+
+bool team_next_reachable(const struct team_availability *av, coop_date on, int minute,
+			 int64_t usual, struct team_moment *out)
+{
+	if (minute < 0 || minute >= MINUTES_PER_DAY)
+		return false;
+	const int64_t now = (int64_t)on * MINUTES_PER_DAY + minute;
+	const int64_t last = now + (int64_t)HORIZON_DAYS * MINUTES_PER_DAY;
+	bool found = false;
+	int64_t best = 0;
+	size_t best_slot = 0;
+
+	/* Candidates: now, then each midnight and each slot start over the horizon. Coverage
+	 * can only begin at one of these, so the earliest covered candidate is the answer. */
+	for (int k = 0; k <= HORIZON_DAYS; k++) {
+		const coop_date day = on + k;
+		for (size_t c = 0; c <= av->n_slots; c++) {
+			int m;
+			if (c == 0)
+				m = k == 0 ? minute : 0; /* now, then each midnight */
+			else if (slot_valid(&av->slots[c - 1]))
+				m = av->slots[c - 1].start_minute;
+			else
+				continue;
+			const int64_t at = (int64_t)day * MINUTES_PER_DAY + m;
+			if (at < now || at > last || (found && at >= best))
+				continue;
+			size_t s;
+			if (reachable_at(av, day, m, usual, &s)) {
+				found = true;
+				best = at;
+				best_slot = s;
+			}
+		}
+	}
+	if (!found)
+		return false;
+	out->slot = best_slot;
+	out->professional_id = av->slots[best_slot].professional_id;
+	out->date = (coop_date)(best / MINUTES_PER_DAY);
+	out->minute = (int)(best % MINUTES_PER_DAY);
+	return true;
+}
+
+static const char *const weekdays_fr[7] = {"lundi",    "mardi",  "mercredi", "jeudi",
+					   "vendredi", "samedi", "dimanche"};
+
+/* "Dr Martin", or "délégant n° 42" when the slot has no name. */
+static void add_name(struct text *t, const struct team_slot *s)
+{
+	if (s->name && s->name[0] != '\0')
+		text_add(t, "%s", s->name);
+	else
+		text_add(t, "délégant n° %lld", (long long)s->professional_id);
+}
+
+static void add_contact(struct text *t, const struct team_slot *s)
+{
+	if (s->contact && s->contact[0] != '\0')
+		text_add(t, " (%s)", s->contact);
+}
+
+bool team_reach_message(const struct team_availability *av, coop_date on, int minute, int64_t usual,
+			char *buf, size_t n)
+{
+	struct text t = {buf, n, 0};
+	buf[0] = '\0';
+	size_t slot;
+	if (team_reachable_now(av, on, minute, usual, &slot)) {
+		text_add(&t, "Délégant joignable maintenant : ");
+		add_name(&t, &av->slots[slot]);
+		add_contact(&t, &av->slots[slot]);
+		return true;
+	}
+	struct team_moment next;
+	if (!team_next_reachable(av, on, minute, usual, &next)) {
+		text_add(&t, "Aucun délégant joignable maintenant ni dans les %d prochains jours",
+			 HORIZON_DAYS);
+		return false;
+	}
+	char d[16];
+	date_format_fr(next.date, d, sizeof(d));
+	text_add(&t, "Aucun délégant joignable maintenant ; prochain : ");
+	add_name(&t, &av->slots[next.slot]);
+	text_add(&t, ", %s %s à %02d:%02d", weekdays_fr[team_weekday(next.date)], d,
+		 next.minute / 60, next.minute % 60);
+	add_contact(&t, &av->slots[next.slot]);
+	return false;
+}

@@ -1,0 +1,289 @@
+/*
+ * db.h — the storage interface: every read and write of Coop's data goes through these db_*
+ * functions, whatever the backend. The SQLite backend (db_sqlite.c) is the embedded default; a
+ * PostgreSQL backend can implement the same declarations (the SQL of each backend lives in its
+ * own file as named statements; nothing here exposes SQL or a backend type).
+ *
+ * Threading: a `struct db` is one connection; use one per thread (the server opens one per
+ * worker thread). Writes that belong together run between db_begin() and db_commit(); db_begin
+ * takes the write lock at once (no deadlock between two upgrading readers).
+ *
+ * Strings returned by reads are copied into the caller's arena; records are plain structs.
+ * Every function returns enum coop_err: ERR_NOT_FOUND for a missing row, ERR_CONFLICT for a
+ * stale version or a uniqueness clash, ERR_IO when the database fails (message kept for
+ * db_last_error(), never containing data values).
+ */
+#ifndef COOP_STORE_DB_H
+#define COOP_STORE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/date.h"
+#include "core/error.h"
+
+struct db;
+
+/* How a database is opened. */
+struct db_options {
+	bool create;          /* create the file if missing */
+	bool migrate;         /* apply pending migrations */
+	int busy_timeout_ms;  /* wait for the write lock up to this long (default 5000) */
+	bool synchronous_normal; /* false (default): synchronous=FULL, nothing acknowledged is lost */
+};
+
+/* Opens (and with opts->migrate, migrates) the database at path. On failure *out is NULL and msg
+ * (French) says why. */
+enum coop_err db_open(const char *path, const struct db_options *opts, struct db **out, char *msg,
+		      size_t msg_size);
+
+/* Closes a connection; NULL-safe. */
+void db_close(struct db *db);
+
+/* The schema version in the file, and the one this build knows. */
+int db_schema_version(struct db *db);
+int db_schema_latest(void);
+
+/* Transactions (not nested). db_begin takes the write lock immediately. */
+enum coop_err db_begin(struct db *db);
+enum coop_err db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* The backend's last error text (English, for logs; never includes bound values). */
+const char *db_last_error(struct db *db);
+
+/* ------------------------------------------------------------------ team and structure */
+
+struct db_structure {
+	int64_t id;
+	const char *type;    /* structure_type code: msp, cds, cpts, es, esms, esp */
+	const char *name;
+	const char *address;
+	const char *finess;  /* normalised, or NULL */
+	const char *siret;   /* normalised, or NULL */
+	bool aci_signatory;
+};
+
+struct db_professional {
+	int64_t id;
+	int64_t structure_id;
+	const char *last_name;
+	const char *first_names;
+	const char *profession; /* profession code */
+	const char *rpps;       /* or NULL */
+	const char *adeli;      /* or NULL */
+	const char *mssante;    /* or NULL */
+	const char *phone;      /* or NULL */
+};
+
+/* Role bits of an account. */
+enum db_role {
+	DB_ROLE_COORDINATOR = 1 << 0,
+	DB_ROLE_SECRETARY = 1 << 1,
+	DB_ROLE_DELEGUE = 1 << 2,
+	DB_ROLE_DELEGANT = 1 << 3,
+};
+
+struct db_account {
+	int64_t id;
+	int64_t structure_id;
+	int64_t professional_id; /* 0 when the account is not a health professional (secretary) */
+	const char *login;
+	const char *display_name;
+	const char *password_hash; /* libsodium Argon2id string */
+	unsigned roles;            /* enum db_role bits */
+	int failed_logins;
+	int64_t locked_until;      /* unix seconds; 0 = not locked */
+};
+
+/* The protocol a structure adopted, and whether it may run. */
+struct db_adoption {
+	int64_t id;
+	int64_t structure_id;
+	const char *protocol_id;
+	const char *status;           /* "active" or "suspended" */
+	const char *suspended_reason; /* or NULL */
+	coop_date adopted_on;
+	/* the délégant's signature of the template prescriptions, for one protocol content */
+	int64_t signed_by;            /* professional id, 0 = not signed */
+	const char *signed_hash;      /* the protocol file's hash that was signed, or NULL */
+	int64_t signed_at;            /* unix seconds */
+};
+
+struct db_adhesion {
+	int64_t id;
+	int64_t professional_id;
+	int64_t adoption_id;
+	const char *role;             /* "delegant" or "delegue" */
+	coop_date effective_from;
+	bool has_effective_to;
+	coop_date effective_to;
+	int64_t training_validated_by; /* délégant professional id, 0 = not validated */
+	bool has_training_date;
+	coop_date training_date;
+	double training_hours;
+	const char *insurer;          /* or NULL */
+	bool has_insurance_date;
+	coop_date insurance_date;
+	bool has_engagement_date;
+	coop_date engagement_date;
+};
+
+struct db_availability {
+	int64_t id;
+	int64_t professional_id;
+	int weekday;       /* 0 = Monday .. 6 = Sunday */
+	int start_minute;  /* minutes after midnight, start included */
+	int end_minute;    /* end excluded */
+	const char *how;   /* how to reach them, e.g. a phone number */
+};
+
+enum coop_err db_structure_insert(struct db *db, const struct db_structure *s, int64_t *id);
+enum coop_err db_structure_get(struct db *db, int64_t id, struct arena *a, struct db_structure *out);
+
+enum coop_err db_professional_insert(struct db *db, const struct db_professional *p, int64_t *id);
+enum coop_err db_professional_get(struct db *db, int64_t id, struct arena *a,
+				  struct db_professional *out);
+
+/* Inserts an account with its roles; ERR_CONFLICT when the login exists. */
+enum coop_err db_account_insert(struct db *db, const struct db_account *acc, int64_t *id);
+enum coop_err db_account_by_login(struct db *db, const char *login, struct arena *a,
+				  struct db_account *out);
+enum coop_err db_account_get(struct db *db, int64_t id, struct arena *a, struct db_account *out);
+/* Records a failed login (and a lock until `locked_until` when not 0) or a success (resets). */
+enum coop_err db_account_login_result(struct db *db, int64_t id, bool success,
+				      int64_t locked_until);
+
+enum coop_err db_adoption_insert(struct db *db, const struct db_adoption *ad, int64_t *id);
+enum coop_err db_adoption_get(struct db *db, int64_t id, struct arena *a, struct db_adoption *out);
+/* The adoption of protocol_id by a structure; ERR_NOT_FOUND when not adopted. */
+enum coop_err db_adoption_find(struct db *db, int64_t structure_id, const char *protocol_id,
+			       struct arena *a, struct db_adoption *out);
+enum coop_err db_adoption_sign(struct db *db, int64_t id, int64_t professional_id,
+			       const char *protocol_hash, int64_t at);
+enum coop_err db_adoption_set_status(struct db *db, int64_t id, const char *status,
+				     const char *reason);
+
+enum coop_err db_adhesion_insert(struct db *db, const struct db_adhesion *ad, int64_t *id);
+/* The adhesions of a professional to an adoption (all roles, all periods), oldest first. */
+enum coop_err db_adhesion_list(struct db *db, int64_t professional_id, int64_t adoption_id,
+			       struct arena *a, struct db_adhesion **out, size_t *n);
+
+enum coop_err db_availability_insert(struct db *db, const struct db_availability *av, int64_t *id);
+/* The availability slots of the délégants adhering to an adoption on `on`. */
+enum coop_err db_availability_for_adoption(struct db *db, int64_t adoption_id, coop_date on,
+					   struct arena *a, struct db_availability **out,
+					   size_t *n);
+
+/* ------------------------------------------------------------------ patients, episodes */
+
+/* A patient: the INS identity traits, the NIR when known, the médecin traitant. */
+struct db_patient {
+	int64_t id;
+	int64_t structure_id;
+	const char *birth_name;
+	const char *first_names;     /* birth first names, space-separated, the first one first */
+	const char *used_name;       /* or NULL */
+	coop_date birth_date;
+	const char *sex;             /* "female", "male", "other", "unknown" */
+	const char *birthplace_code; /* INSEE/COG code, or NULL */
+	const char *nir;             /* normalised, or NULL */
+	const char *gp_name;         /* or NULL */
+	const char *gp_rpps;         /* or NULL */
+	const char *gp_mssante;      /* or NULL */
+	int64_t gp_professional_id;  /* the GP when in the team, else 0 */
+	int64_t version;             /* bumped by each update */
+};
+
+/* An episode of care under a protocol. Its pathway details (orientation answers, consent,
+ * assessment answers, decision, prescription, revoyure, second contact...) are one JSON
+ * document, `data`, owned by the API layer; the columns are what lists filter on. */
+struct db_episode {
+	int64_t id;
+	int64_t structure_id;
+	int64_t patient_id;
+	int64_t adoption_id;
+	const char *protocol_hash; /* of the protocol file that ran, once assessed; or NULL */
+	const char *state;         /* pathway state code */
+	int64_t version;           /* bumped by each update: optimistic concurrency */
+	const char *data;          /* JSON object */
+	int64_t created_by;        /* account */
+	int64_t delegue_id;        /* professional, 0 until the assessment starts */
+	int64_t created_at, updated_at;
+};
+
+enum coop_err db_patient_insert(struct db *db, const struct db_patient *p, int64_t *id);
+/* The patient `id` of `structure_id` (another structure's patient is ERR_NOT_FOUND). */
+enum coop_err db_patient_get(struct db *db, int64_t structure_id, int64_t id, struct arena *a,
+			     struct db_patient *out);
+/* Replaces the patient's fields when its version is still p->version (then bumped);
+ * ERR_CONFLICT when someone else updated it first. */
+enum coop_err db_patient_update(struct db *db, const struct db_patient *p);
+/* Patients of a structure whose birth name starts with `name_prefix` (case as stored), and born
+ * on birth_date when has_birth_date; at most `limit`, by name. */
+enum coop_err db_patient_search(struct db *db, int64_t structure_id, const char *name_prefix,
+				bool has_birth_date, coop_date birth_date, size_t limit,
+				struct arena *a, struct db_patient **out, size_t *n);
+
+enum coop_err db_episode_insert(struct db *db, const struct db_episode *e, int64_t *id);
+enum coop_err db_episode_get(struct db *db, int64_t structure_id, int64_t id, struct arena *a,
+			     struct db_episode *out);
+/* Writes state, data, protocol_hash, delegue_id and updated_at when the stored version is still
+ * e->version (then bumped); ERR_CONFLICT otherwise. */
+enum coop_err db_episode_update(struct db *db, const struct db_episode *e);
+/* A structure's episodes, newest first, optionally in one state (NULL = all); at most limit. */
+enum coop_err db_episode_list(struct db *db, int64_t structure_id, const char *state,
+			      size_t limit, struct arena *a, struct db_episode **out, size_t *n);
+
+/* ------------------------------------------------------------------ sessions */
+
+struct db_session {
+	const char *token_hash; /* hex SHA-256 of the cookie token: the token itself is never stored */
+	int64_t account_id;
+	const char *csrf_token;
+	int64_t created_at, expires_at, last_seen; /* unix seconds */
+};
+
+enum coop_err db_session_insert(struct db *db, const struct db_session *s);
+enum coop_err db_session_get(struct db *db, const char *token_hash, struct arena *a,
+			     struct db_session *out);
+enum coop_err db_session_touch(struct db *db, const char *token_hash, int64_t last_seen,
+			       int64_t expires_at);
+enum coop_err db_session_delete(struct db *db, const char *token_hash);
+/* Deletes the sessions expired at `now`. */
+enum coop_err db_session_purge(struct db *db, int64_t now);
+
+/* ------------------------------------------------------------------ audit */
+
+/* One audit record: who did what to which record, with the JSON before and after. The chain
+ * hash covers every field and the previous record's hash (see audit_hash in audit.h). */
+struct db_audit {
+	int64_t id;
+	int64_t at;              /* unix seconds */
+	int64_t account_id;      /* 0 = Coop itself (init, migrations) */
+	const char *action;      /* "create", "update", "read", "login", ... */
+	const char *entity;      /* "patient", "episode", ... */
+	int64_t entity_id;
+	const char *before_json; /* or NULL */
+	const char *after_json;  /* or NULL */
+	const char *prev_hash;   /* hex */
+	const char *hash;        /* hex */
+};
+
+/* Appends a record after the last one, computing its chain hash; call inside the transaction of
+ * the write it records, so that both land or neither does. */
+enum coop_err db_audit_append(struct db *db, int64_t at, int64_t account_id, const char *action,
+			      const char *entity, int64_t entity_id, const char *before_json,
+			      const char *after_json);
+
+/* Walks the whole chain. Returns COOP_OK when every record's hash is right and links to the
+ * previous one; ERR_CONFLICT with *bad_id the first record that does not hold (tampered,
+ * removed or reordered); *count the records checked. head (optional, AUDIT_HASH_HEX = 65 bytes)
+ * receives the last good link's hash: kept outside the database, it also reveals a removal of
+ * the last records, which the chain alone cannot. */
+enum coop_err db_audit_verify(struct db *db, int64_t *count, int64_t *bad_id, char *head,
+			      size_t head_size);
+
+#endif

@@ -1,0 +1,1166 @@
+/*
+ * db_sqlite.c — the SQLite backend of the db_* interface (db.h).
+ *
+ * Every query is a named statement of the table below, prepared once per connection on first
+ * use and reset after each use; values are always bound, never spliced into SQL. The connection
+ * runs in WAL mode with foreign keys on and synchronous=FULL unless asked otherwise: an
+ * acknowledged commit survives a crash or a power cut. Dates are stored as ISO text, instants
+ * as unix seconds.
+ */
+#include "store/db.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/audit.h"
+#include "store/schema_sqlite.h"
+
+/* The named statements of this backend. */
+enum stmt_id {
+	S_STRUCTURE_INSERT,
+	S_STRUCTURE_GET,
+	S_PROFESSIONAL_INSERT,
+	S_PROFESSIONAL_GET,
+	S_ACCOUNT_INSERT,
+	S_ACCOUNT_BY_LOGIN,
+	S_ACCOUNT_GET,
+	S_ACCOUNT_LOGIN_OK,
+	S_ACCOUNT_LOGIN_FAILED,
+	S_ADOPTION_INSERT,
+	S_ADOPTION_GET,
+	S_ADOPTION_FIND,
+	S_ADOPTION_SIGN,
+	S_ADOPTION_SET_STATUS,
+	S_ADHESION_INSERT,
+	S_ADHESION_LIST,
+	S_AVAILABILITY_INSERT,
+	S_AVAILABILITY_FOR_ADOPTION,
+	S_PATIENT_INSERT,
+	S_PATIENT_GET,
+	S_PATIENT_UPDATE,
+	S_PATIENT_SEARCH,
+	S_PATIENT_SEARCH_BORN,
+	S_EPISODE_INSERT,
+	S_EPISODE_GET,
+	S_EPISODE_UPDATE,
+	S_EPISODE_LIST,
+	S_EPISODE_LIST_STATE,
+	S_SESSION_INSERT,
+	S_SESSION_GET,
+	S_SESSION_TOUCH,
+	S_SESSION_DELETE,
+	S_SESSION_PURGE,
+	S_AUDIT_LAST,
+	S_AUDIT_INSERT,
+	S_AUDIT_ALL,
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_COUNT
+};
+
+#define PATIENT_COLUMNS                                                                        \
+	"id, structure_id, birth_name, first_names, used_name, birth_date, sex, birthplace_code, " \
+	"nir, gp_name, gp_rpps, gp_mssante, gp_professional_id, version"
+#define EPISODE_COLUMNS                                                                     \
+	"id, structure_id, patient_id, adoption_id, protocol_hash, state, version, data, "   \
+	"created_by, delegue_id, created_at, updated_at"
+
+static const struct {
+	const char *name;
+	const char *sql;
+} statements[S_COUNT] = {
+	[S_STRUCTURE_INSERT] = {"structure_insert",
+				"INSERT INTO structures (type, name, address, finess, siret, "
+				"aci_signatory) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+	[S_STRUCTURE_GET] = {"structure_get",
+			     "SELECT id, type, name, address, finess, siret, aci_signatory "
+			     "FROM structures WHERE id = ?1"},
+	[S_PROFESSIONAL_INSERT] = {"professional_insert",
+				   "INSERT INTO professionals (structure_id, last_name, "
+				   "first_names, profession, rpps, adeli, mssante, phone) "
+				   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+	[S_PROFESSIONAL_GET] = {"professional_get",
+				"SELECT id, structure_id, last_name, first_names, profession, rpps, "
+				"adeli, mssante, phone FROM professionals WHERE id = ?1"},
+	[S_ACCOUNT_INSERT] = {"account_insert",
+			      "INSERT INTO accounts (structure_id, professional_id, login, "
+			      "display_name, password_hash, roles) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+	[S_ACCOUNT_BY_LOGIN] = {"account_by_login",
+				"SELECT id, structure_id, professional_id, login, display_name, "
+				"password_hash, roles, failed_logins, locked_until FROM accounts "
+				"WHERE login = ?1"},
+	[S_ACCOUNT_GET] = {"account_get",
+			   "SELECT id, structure_id, professional_id, login, display_name, "
+			   "password_hash, roles, failed_logins, locked_until FROM accounts "
+			   "WHERE id = ?1"},
+	[S_ACCOUNT_LOGIN_OK] = {"account_login_ok",
+				"UPDATE accounts SET failed_logins = 0, locked_until = 0 "
+				"WHERE id = ?1"},
+	[S_ACCOUNT_LOGIN_FAILED] = {"account_login_failed",
+				    "UPDATE accounts SET failed_logins = failed_logins + 1, "
+				    "locked_until = ?2 WHERE id = ?1"},
+	[S_ADOPTION_INSERT] = {"adoption_insert",
+			       "INSERT INTO adoptions (structure_id, protocol_id, status, "
+			       "suspended_reason, adopted_on) VALUES (?1, ?2, ?3, ?4, ?5)"},
+	[S_ADOPTION_GET] = {"adoption_get",
+			    "SELECT id, structure_id, protocol_id, status, suspended_reason, "
+			    "adopted_on, signed_by, signed_hash, signed_at FROM adoptions "
+			    "WHERE id = ?1"},
+	[S_ADOPTION_FIND] = {"adoption_find",
+			     "SELECT id, structure_id, protocol_id, status, suspended_reason, "
+			     "adopted_on, signed_by, signed_hash, signed_at FROM adoptions "
+			     "WHERE structure_id = ?1 AND protocol_id = ?2"},
+	[S_ADOPTION_SIGN] = {"adoption_sign",
+			     "UPDATE adoptions SET signed_by = ?2, signed_hash = ?3, signed_at = ?4 "
+			     "WHERE id = ?1"},
+	[S_ADOPTION_SET_STATUS] = {"adoption_set_status",
+				   "UPDATE adoptions SET status = ?2, suspended_reason = ?3 "
+				   "WHERE id = ?1"},
+	[S_ADHESION_INSERT] = {"adhesion_insert",
+			       "INSERT INTO adhesions (professional_id, adoption_id, role, "
+			       "effective_from, effective_to, training_validated_by, training_date, "
+			       "training_hours, insurer, insurance_date, engagement_date) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
+	[S_ADHESION_LIST] = {"adhesion_list",
+			     "SELECT id, professional_id, adoption_id, role, effective_from, "
+			     "effective_to, training_validated_by, training_date, training_hours, "
+			     "insurer, insurance_date, engagement_date FROM adhesions "
+			     "WHERE professional_id = ?1 AND adoption_id = ?2 ORDER BY id"},
+	[S_AVAILABILITY_INSERT] = {"availability_insert",
+				   "INSERT INTO availability (professional_id, weekday, "
+				   "start_minute, end_minute, how) VALUES (?1, ?2, ?3, ?4, ?5)"},
+	[S_AVAILABILITY_FOR_ADOPTION] = {
+		"availability_for_adoption",
+		"SELECT av.id, av.professional_id, av.weekday, av.start_minute, av.end_minute, "
+		"av.how FROM availability av WHERE av.professional_id IN ("
+		"  SELECT ad.professional_id FROM adhesions ad WHERE ad.adoption_id = ?1"
+		"  AND ad.role = 'delegant' AND ad.effective_from <= ?2"
+		"  AND (ad.effective_to IS NULL OR ad.effective_to > ?2))"
+		" ORDER BY av.weekday, av.start_minute, av.id"},
+	[S_PATIENT_INSERT] = {"patient_insert",
+			      "INSERT INTO patients (structure_id, birth_name, first_names, used_name, "
+			      "birth_date, sex, birthplace_code, nir, gp_name, gp_rpps, gp_mssante, "
+			      "gp_professional_id) "
+			      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
+	[S_PATIENT_GET] = {"patient_get",
+			   "SELECT " PATIENT_COLUMNS " FROM patients "
+			   "WHERE structure_id = ?1 AND id = ?2"},
+	[S_PATIENT_UPDATE] = {"patient_update",
+			      "UPDATE patients SET birth_name = ?3, first_names = ?4, used_name = ?5, "
+			      "birth_date = ?6, sex = ?7, birthplace_code = ?8, nir = ?9, "
+			      "gp_name = ?10, gp_rpps = ?11, gp_mssante = ?12, "
+			      "gp_professional_id = ?13, version = version + 1 "
+			      "WHERE id = ?1 AND structure_id = ?14 AND version = ?2"},
+	[S_PATIENT_SEARCH] = {"patient_search",
+			      "SELECT " PATIENT_COLUMNS " FROM patients WHERE structure_id = ?1 "
+			      "AND substr(birth_name, 1, length(?2)) = ?2 "
+			      "ORDER BY birth_name, first_names, id LIMIT ?3"},
+	[S_PATIENT_SEARCH_BORN] = {"patient_search_born",
+				   "SELECT " PATIENT_COLUMNS " FROM patients WHERE structure_id = ?1 "
+				   "AND substr(birth_name, 1, length(?2)) = ?2 AND birth_date = ?4 "
+				   "ORDER BY birth_name, first_names, id LIMIT ?3"},
+	[S_EPISODE_INSERT] = {"episode_insert",
+			      "INSERT INTO episodes (structure_id, patient_id, adoption_id, "
+			      "protocol_hash, state, data, created_by, delegue_id, created_at, "
+			      "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)"},
+	[S_EPISODE_GET] = {"episode_get",
+			   "SELECT " EPISODE_COLUMNS " FROM episodes "
+			   "WHERE structure_id = ?1 AND id = ?2"},
+	[S_EPISODE_UPDATE] = {"episode_update",
+			      "UPDATE episodes SET state = ?3, data = ?4, protocol_hash = ?5, "
+			      "delegue_id = ?6, updated_at = ?7, version = version + 1 "
+			      "WHERE id = ?1 AND structure_id = ?8 AND version = ?2"},
+	[S_EPISODE_LIST] = {"episode_list",
+			    "SELECT " EPISODE_COLUMNS " FROM episodes WHERE structure_id = ?1 "
+			    "ORDER BY id DESC LIMIT ?2"},
+	[S_EPISODE_LIST_STATE] = {"episode_list_state",
+				  "SELECT " EPISODE_COLUMNS " FROM episodes WHERE structure_id = ?1 "
+				  "AND state = ?3 ORDER BY id DESC LIMIT ?2"},
+	[S_SESSION_INSERT] = {"session_insert",
+			      "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, "
+			      "expires_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+	[S_SESSION_GET] = {"session_get",
+			   "SELECT token_hash, account_id, csrf_token, created_at, expires_at, "
+			   "last_seen FROM sessions WHERE token_hash = ?1"},
+	[S_SESSION_TOUCH] = {"session_touch",
+			     "UPDATE sessions SET last_seen = ?2, expires_at = ?3 "
+			     "WHERE token_hash = ?1"},
+	[S_SESSION_DELETE] = {"session_delete", "DELETE FROM sessions WHERE token_hash = ?1"},
+	[S_SESSION_PURGE] = {"session_purge", "DELETE FROM sessions WHERE expires_at <= ?1"},
+	[S_AUDIT_LAST] = {"audit_last", "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"},
+	[S_AUDIT_INSERT] = {"audit_insert",
+			    "INSERT INTO audit (id, at, account_id, action, entity, entity_id, "
+			    "before_json, after_json, prev_hash, hash) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
+	[S_AUDIT_ALL] = {"audit_all",
+			 "SELECT id, at, account_id, action, entity, entity_id, before_json, "
+			 "after_json, prev_hash, hash FROM audit ORDER BY id"},
+	[S_BEGIN] = {"begin", "BEGIN IMMEDIATE"},
+	[S_COMMIT] = {"commit", "COMMIT"},
+	[S_ROLLBACK] = {"rollback", "ROLLBACK"},
+};
+
+struct db {
+	sqlite3 *conn;
+	sqlite3_stmt *stmts[S_COUNT];
+	char error[256];
+};
+
+/* Keeps the backend's error text for db_last_error() (SQLite's messages name no values). */
+static enum coop_err fail(struct db *db, int rc, const char *what)
+{
+	snprintf(db->error, sizeof(db->error), "%s: %s", what, sqlite3_errmsg(db->conn));
+	if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT)
+		return ERR_CONFLICT;
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return ERR_CONFLICT;
+	if (rc == SQLITE_NOMEM)
+		return ERR_NOMEM;
+	if (rc == SQLITE_TOOBIG)
+		return ERR_TOO_LARGE;
+	return ERR_IO;
+}
+
+/* The prepared statement `id`, reset and with its bindings cleared; NULL on failure. */
+static sqlite3_stmt *stmt(struct db *db, enum stmt_id id)
+{
+	sqlite3_stmt *s = db->stmts[id];
+	if (!s) {
+		int rc = sqlite3_prepare_v3(db->conn, statements[id].sql, -1,
+					    SQLITE_PREPARE_PERSISTENT, &s, NULL);
+		if (rc != SQLITE_OK) {
+			fail(db, rc, statements[id].name);
+			return NULL;
+		}
+		db->stmts[id] = s;
+	}
+	return s;
+}
+
+static void done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static void bind_id(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* Binds a date as ISO text, or NULL when `present` is false. */
+static void bind_date(sqlite3_stmt *s, int i, bool present, coop_date d)
+{
+	char buf[16];
+	if (!present) {
+		sqlite3_bind_null(s, i);
+		return;
+	}
+	date_format_iso(d, buf, sizeof(buf));
+	sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
+}
+
+/* A column's text copied into the arena, or NULL for SQL NULL. *ok turns false when the arena
+ * is full. */
+static const char *col_text(sqlite3_stmt *s, int i, struct arena *a, bool *ok)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return NULL;
+	const unsigned char *t = sqlite3_column_text(s, i);
+	int n = sqlite3_column_bytes(s, i);
+	char *copy = arena_strndup(a, t ? (const char *)t : "", (size_t)n);
+	if (!copy)
+		*ok = false;
+	return copy;
+}
+
+/* A date column: false when NULL or not a date. */
+static bool col_date(sqlite3_stmt *s, int i, coop_date *out)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return false;
+	const unsigned char *t = sqlite3_column_text(s, i);
+	int n = sqlite3_column_bytes(s, i);
+	return t && date_parse((const char *)t, (size_t)n, out);
+}
+
+/* Runs a statement that returns no row; COOP_OK on SQLITE_DONE. */
+static enum coop_err exec_done(struct db *db, sqlite3_stmt *s, enum stmt_id id)
+{
+	int rc = sqlite3_step(s);
+	enum coop_err err = rc == SQLITE_DONE ? COOP_OK : fail(db, rc, statements[id].name);
+	done(s);
+	return err;
+}
+
+/* Runs an INSERT and gives the new row's id. */
+static enum coop_err exec_insert(struct db *db, sqlite3_stmt *s, enum stmt_id id, int64_t *out)
+{
+	enum coop_err err = exec_done(db, s, id);
+	if (err == COOP_OK && out)
+		*out = sqlite3_last_insert_rowid(db->conn);
+	return err;
+}
+
+/* Runs an UPDATE / DELETE of one row: ERR_NOT_FOUND when no row changed. */
+static enum coop_err exec_one(struct db *db, sqlite3_stmt *s, enum stmt_id id)
+{
+	enum coop_err err = exec_done(db, s, id);
+	if (err == COOP_OK && sqlite3_changes(db->conn) == 0)
+		return ERR_NOT_FOUND;
+	return err;
+}
+
+/* Reads a row into a record (copies text into the arena; *ok turns false when it is full). */
+typedef void (*row_reader)(sqlite3_stmt *s, struct arena *a, void *out, bool *ok);
+
+/* Steps s once: a row is read into out; no row is ERR_NOT_FOUND. Resets s. */
+static enum coop_err read_one(struct db *db, sqlite3_stmt *s, enum stmt_id id, row_reader read,
+			      struct arena *a, void *out)
+{
+	int rc = sqlite3_step(s);
+	enum coop_err err = COOP_OK;
+	bool ok = true;
+	if (rc == SQLITE_ROW) {
+		read(s, a, out, &ok);
+		if (!ok)
+			err = ERR_NOMEM;
+	} else {
+		err = rc == SQLITE_DONE ? ERR_NOT_FOUND : fail(db, rc, statements[id].name);
+	}
+	done(s);
+	return err;
+}
+
+/* Grows an arena-backed array by one element (copying the old ones); NULL when full. */
+static void *grow(struct arena *a, void *old, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return old;
+	size_t ncap = *cap ? *cap * 2 : 8;
+	void *fresh = arena_alloc(a, ncap * elem);
+	if (!fresh)
+		return NULL;
+	if (old)
+		memcpy(fresh, old, n * elem);
+	*cap = ncap;
+	return fresh;
+}
+
+/* Steps s to the end, reading every row into an arena array of elem-sized records. Resets s. */
+static enum coop_err read_all(struct db *db, sqlite3_stmt *s, enum stmt_id id, row_reader read,
+			      struct arena *a, size_t elem, void **out, size_t *n)
+{
+	char *items = NULL;
+	size_t count = 0, cap = 0;
+	enum coop_err err = COOP_OK;
+	bool ok = true;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		items = grow(a, items, count, &cap, elem);
+		if (!items) {
+			err = ERR_NOMEM;
+			break;
+		}
+		memset(items + count * elem, 0, elem);
+		read(s, a, items + count * elem, &ok);
+		count++;
+	}
+	if (err == COOP_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = fail(db, rc, statements[id].name);
+	if (err == COOP_OK && !ok)
+		err = ERR_NOMEM;
+	done(s);
+	*out = items;
+	*n = err == COOP_OK ? count : 0;
+	return err;
+}
+
+/* ------------------------------------------------------------------ opening, migrations */
+
+static enum coop_err pragma(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
+	sqlite3_free(msg);
+	return rc == SQLITE_OK ? COOP_OK : fail(db, rc, "pragma");
+}
+
+int db_schema_latest(void)
+{
+	return schema_sqlite_count();
+}
+
+int db_schema_version(struct db *db)
+{
+	sqlite3_stmt *s = NULL;
+	int v = -1;
+	/* a PRAGMA, not a stored query: not one of the named statements */
+	if (sqlite3_prepare_v2(db->conn, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Applies each missing migration in its own transaction. */
+static enum coop_err migrate(struct db *db, char *msg, size_t msg_size)
+{
+	int have = db_schema_version(db);
+	int want = schema_sqlite_count();
+	if (have < 0) {
+		snprintf(msg, msg_size, "version du schéma illisible");
+		return ERR_IO;
+	}
+	if (have > want) {
+		snprintf(msg, msg_size,
+			 "la base est au schéma %d, plus récent que celui de ce programme (%d) : "
+			 "mettez Coop à jour",
+			 have, want);
+		return ERR_CONFLICT;
+	}
+	for (int k = have + 1; k <= want; k++) {
+		char version_sql[64];
+		snprintf(version_sql, sizeof(version_sql), "PRAGMA user_version = %d", k);
+		char *err = NULL;
+		int rc = sqlite3_exec(db->conn, "BEGIN IMMEDIATE", NULL, NULL, &err);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db->conn, schema_sqlite_migration(k), NULL, NULL, &err);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db->conn, version_sql, NULL, NULL, &err);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db->conn, "COMMIT", NULL, NULL, &err);
+		if (rc != SQLITE_OK) {
+			snprintf(msg, msg_size, "la migration %d du schéma a échoué : %s", k,
+				 err ? err : sqlite3_errmsg(db->conn));
+			sqlite3_free(err);
+			sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+			return ERR_IO;
+		}
+	}
+	return COOP_OK;
+}
+
+enum coop_err db_open(const char *path, const struct db_options *opts, struct db **out, char *msg,
+		      size_t msg_size)
+{
+	struct db_options defaults = {.create = false, .migrate = true, .busy_timeout_ms = 5000};
+	enum coop_err err = COOP_OK;
+	struct db *db = NULL;
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	db = calloc(1, sizeof(*db));
+	if (!db) {
+		snprintf(msg, msg_size, "mémoire insuffisante");
+		return ERR_NOMEM;
+	}
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (opts->create ? SQLITE_OPEN_CREATE : 0);
+	int rc = sqlite3_open_v2(path, &db->conn, flags, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(msg, msg_size, "impossible d'ouvrir la base « %s » : %s", path,
+			 db->conn ? sqlite3_errmsg(db->conn) : "mémoire insuffisante");
+		err = rc == SQLITE_CANTOPEN ? ERR_NOT_FOUND : ERR_IO;
+		goto out;
+	}
+	sqlite3_extended_result_codes(db->conn, 0);
+	sqlite3_busy_timeout(db->conn, opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : 5000);
+	err = pragma(db, "PRAGMA journal_mode = WAL");
+	if (err == COOP_OK)
+		err = pragma(db, "PRAGMA foreign_keys = ON");
+	if (err == COOP_OK)
+		err = pragma(db, opts->synchronous_normal ? "PRAGMA synchronous = NORMAL"
+							  : "PRAGMA synchronous = FULL");
+	if (err != COOP_OK) {
+		snprintf(msg, msg_size, "réglage de la base impossible : %s", db->error);
+		goto out;
+	}
+	if (opts->migrate) {
+		err = migrate(db, msg, msg_size);
+		if (err != COOP_OK)
+			goto out;
+	} else if (db_schema_version(db) != schema_sqlite_count()) {
+		snprintf(msg, msg_size,
+			 "la base n'est pas au schéma attendu (%d au lieu de %d) : lancez « coop init »",
+			 db_schema_version(db), schema_sqlite_count());
+		err = ERR_CONFLICT;
+		goto out;
+	}
+out:
+	if (err != COOP_OK) {
+		db_close(db);
+		return err;
+	}
+	*out = db;
+	return COOP_OK;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(db->stmts[i]);
+	sqlite3_close(db->conn);
+	free(db);
+}
+
+const char *db_last_error(struct db *db)
+{
+	return db->error;
+}
+
+enum coop_err db_begin(struct db *db)
+{
+	sqlite3_stmt *s = stmt(db, S_BEGIN);
+	return s ? exec_done(db, s, S_BEGIN) : ERR_IO;
+}
+
+enum coop_err db_commit(struct db *db)
+{
+	sqlite3_stmt *s = stmt(db, S_COMMIT);
+	return s ? exec_done(db, s, S_COMMIT) : ERR_IO;
+}
+
+void db_rollback(struct db *db)
+{
+	sqlite3_stmt *s = stmt(db, S_ROLLBACK);
+	if (s && sqlite3_get_autocommit(db->conn) == 0)
+		exec_done(db, s, S_ROLLBACK);
+}
+
+/* ------------------------------------------------------------------ structures, team */
+
+enum coop_err db_structure_insert(struct db *db, const struct db_structure *st, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(db, S_STRUCTURE_INSERT);
+	if (!s)
+		return ERR_IO;
+	bind_text(s, 1, st->type);
+	bind_text(s, 2, st->name);
+	bind_text(s, 3, st->address ? st->address : "");
+	bind_text(s, 4, st->finess);
+	bind_text(s, 5, st->siret);
+	sqlite3_bind_int(s, 6, st->aci_signatory ? 1 : 0);
+	return exec_insert(db, s, S_STRUCTURE_INSERT, id);
+}
+
+static void read_structure(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+{
+	struct db_structure *out = record;
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(s, 0);
+	out->type = col_text(s, 1, a, ok);
+	out->name = col_text(s, 2, a, ok);
+	out->address = col_text(s, 3, a, ok);
+	out->finess = col_text(s, 4, a, ok);
+	out->siret = col_text(s, 5, a, ok);
+	out->aci_signatory = sqlite3_column_int(s, 6) != 0;
+}
+
+enum coop_err db_structure_get(struct db *db, int64_t id, struct arena *a, struct db_structure *out)
+{
+	sqlite3_stmt *s = stmt(db, S_STRUCTURE_GET);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	return read_one(db, s, S_STRUCTURE_GET, read_structure, a, out);
+}
+
+enum coop_err db_professional_insert(struct db *db, const struct db_professional *p, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(db, S_PROFESSIONAL_INSERT);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, p->structure_id);
+	bind_text(s, 2, p->last_name);
+	bind_text(s, 3, p->first_names);
+	bind_text(s, 4, p->profession);
+	bind_text(s, 5, p->rpps);
+	bind_text(s, 6, p->adeli);
+	bind_text(s, 7, p->mssante);
+	bind_text(s, 8, p->phone);
+	return exec_insert(db, s, S_PROFESSIONAL_INSERT, id);
+}
+
+static void read_professional(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+{
+	struct db_professional *out = record;
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(s, 0);
+	out->structure_id = sqlite3_column_int64(s, 1);
+	out->last_name = col_text(s, 2, a, ok);
+	out->first_names = col_text(s, 3, a, ok);
+	out->profession = col_text(s, 4, a, ok);
+	out->rpps = col_text(s, 5, a, ok);
+	out->adeli = col_text(s, 6, a, ok);
+	out->mssante = col_text(s, 7, a, ok);
+	out->phone = col_text(s, 8, a, ok);
+}
+
+enum coop_err db_professional_get(struct db *db, int64_t id, struct arena *a,
+				  struct db_professional *out)
+{
+	sqlite3_stmt *s = stmt(db, S_PROFESSIONAL_GET);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	return read_one(db, s, S_PROFESSIONAL_GET, read_professional, a, out);
+}
+
+enum coop_err db_account_insert(struct db *db, const struct db_account *acc, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(db, S_ACCOUNT_INSERT);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, acc->structure_id);
+	bind_id(s, 2, acc->professional_id);
+	bind_text(s, 3, acc->login);
+	bind_text(s, 4, acc->display_name);
+	bind_text(s, 5, acc->password_hash);
+	sqlite3_bind_int(s, 6, (int)acc->roles);
+	return exec_insert(db, s, S_ACCOUNT_INSERT, id);
+}
+
+static void read_account_row(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+{
+	struct db_account *out = record;
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(s, 0);
+	out->structure_id = sqlite3_column_int64(s, 1);
+	out->professional_id = sqlite3_column_int64(s, 2);
+	out->login = col_text(s, 3, a, ok);
+	out->display_name = col_text(s, 4, a, ok);
+	out->password_hash = col_text(s, 5, a, ok);
+	out->roles = (unsigned)sqlite3_column_int(s, 6);
+	out->failed_logins = sqlite3_column_int(s, 7);
+	out->locked_until = sqlite3_column_int64(s, 8);
+}
+
+enum coop_err db_account_by_login(struct db *db, const char *login, struct arena *a,
+				  struct db_account *out)
+{
+	sqlite3_stmt *s = stmt(db, S_ACCOUNT_BY_LOGIN);
+	if (!s)
+		return ERR_IO;
+	bind_text(s, 1, login);
+	return read_one(db, s, S_ACCOUNT_BY_LOGIN, read_account_row, a, out);
+}
+
+enum coop_err db_account_get(struct db *db, int64_t id, struct arena *a, struct db_account *out)
+{
+	sqlite3_stmt *s = stmt(db, S_ACCOUNT_GET);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	return read_one(db, s, S_ACCOUNT_GET, read_account_row, a, out);
+}
+
+enum coop_err db_account_login_result(struct db *db, int64_t id, bool success,
+				      int64_t locked_until)
+{
+	enum stmt_id which = success ? S_ACCOUNT_LOGIN_OK : S_ACCOUNT_LOGIN_FAILED;
+	sqlite3_stmt *s = stmt(db, which);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	if (!success)
+		sqlite3_bind_int64(s, 2, locked_until);
+	return exec_one(db, s, which);
+}
+
+enum coop_err db_adoption_insert(struct db *db, const struct db_adoption *ad, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(db, S_ADOPTION_INSERT);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, ad->structure_id);
+	bind_text(s, 2, ad->protocol_id);
+	bind_text(s, 3, ad->status ? ad->status : "active");
+	bind_text(s, 4, ad->suspended_reason);
+	bind_date(s, 5, true, ad->adopted_on);
+	return exec_insert(db, s, S_ADOPTION_INSERT, id);
+}
+
+static void read_adoption_row(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+{
+	struct db_adoption *out = record;
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(s, 0);
+	out->structure_id = sqlite3_column_int64(s, 1);
+	out->protocol_id = col_text(s, 2, a, ok);
+	out->status = col_text(s, 3, a, ok);
+	out->suspended_reason = col_text(s, 4, a, ok);
+	col_date(s, 5, &out->adopted_on);
+	out->signed_by = sqlite3_column_int64(s, 6);
+	out->signed_hash = col_text(s, 7, a, ok);
+	out->signed_at = sqlite3_column_int64(s, 8);
+}
+
+enum coop_err db_adoption_get(struct db *db, int64_t id, struct arena *a, struct db_adoption *out)
+{
+	sqlite3_stmt *s = stmt(db, S_ADOPTION_GET);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	return read_one(db, s, S_ADOPTION_GET, read_adoption_row, a, out);
+}
+
+enum coop_err db_adoption_find(struct db *db, int64_t structure_id, const char *protocol_id,
+			       struct arena *a, struct db_adoption *out)
+{
+	sqlite3_stmt *s = stmt(db, S_ADOPTION_FIND);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, structure_id);
+	bind_text(s, 2, protocol_id);
+	return read_one(db, s, S_ADOPTION_FIND, read_adoption_row, a, out);
+}
+
+enum coop_err db_adoption_sign(struct db *db, int64_t id, int64_t professional_id,
+			       const char *protocol_hash, int64_t at)
+{
+	sqlite3_stmt *s = stmt(db, S_ADOPTION_SIGN);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, professional_id);
+	bind_text(s, 3, protocol_hash);
+	sqlite3_bind_int64(s, 4, at);
+	return exec_one(db, s, S_ADOPTION_SIGN);
+}
+
+enum coop_err db_adoption_set_status(struct db *db, int64_t id, const char *status,
+				     const char *reason)
+{
+	sqlite3_stmt *s = stmt(db, S_ADOPTION_SET_STATUS);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, status);
+	bind_text(s, 3, reason);
+	return exec_one(db, s, S_ADOPTION_SET_STATUS);
+}
+
+enum coop_err db_adhesion_insert(struct db *db, const struct db_adhesion *ad, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(db, S_ADHESION_INSERT);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, ad->professional_id);
+	sqlite3_bind_int64(s, 2, ad->adoption_id);
+	bind_text(s, 3, ad->role);
+	bind_date(s, 4, true, ad->effective_from);
+	bind_date(s, 5, ad->has_effective_to, ad->effective_to);
+	bind_id(s, 6, ad->training_validated_by);
+	bind_date(s, 7, ad->has_training_date, ad->training_date);
+	if (ad->training_hours > 0)
+		sqlite3_bind_double(s, 8, ad->training_hours);
+	else
+		sqlite3_bind_null(s, 8);
+	bind_text(s, 9, ad->insurer);
+	bind_date(s, 10, ad->has_insurance_date, ad->insurance_date);
+	bind_date(s, 11, ad->has_engagement_date, ad->engagement_date);
+	return exec_insert(db, s, S_ADHESION_INSERT, id);
+}
+
+static void read_adhesion(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+{
+	struct db_adhesion *ad = record;
+	ad->id = sqlite3_column_int64(s, 0);
+	ad->professional_id = sqlite3_column_int64(s, 1);
+	ad->adoption_id = sqlite3_column_int64(s, 2);
+	ad->role = col_text(s, 3, a, ok);
+	col_date(s, 4, &ad->effective_from);
+	ad->has_effective_to = col_date(s, 5, &ad->effective_to);
+	ad->training_validated_by = sqlite3_column_int64(s, 6);
+	ad->has_training_date = col_date(s, 7, &ad->training_date);
+	ad->training_hours = sqlite3_column_double(s, 8);
+	ad->insurer = col_text(s, 9, a, ok);
+	ad->has_insurance_date = col_date(s, 10, &ad->insurance_date);
+	ad->has_engagement_date = col_date(s, 11, &ad->engagement_date);
+}
+
+enum coop_err db_adhesion_list(struct db *db, int64_t professional_id, int64_t adoption_id,
+			       struct arena *a, struct db_adhesion **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(db, S_ADHESION_LIST);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, professional_id);
+	sqlite3_bind_int64(s, 2, adoption_id);
+	return read_all(db, s, S_ADHESION_LIST, read_adhesion, a, sizeof(**out), (void **)out, n);
+}
+
+enum coop_err db_availability_insert(struct db *db, const struct db_availability *av, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(db, S_AVAILABILITY_INSERT);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, av->professional_id);
+	sqlite3_bind_int(s, 2, av->weekday);
+	sqlite3_bind_int(s, 3, av->start_minute);
+	sqlite3_bind_int(s, 4, av->end_minute);
+	bind_text(s, 5, av->how ? av->how : "");
+	return exec_insert(db, s, S_AVAILABILITY_INSERT, id);
+}
+
+static void read_availability(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+{
+	struct db_availability *av = record;
+	av->id = sqlite3_column_int64(s, 0);
+	av->professional_id = sqlite3_column_int64(s, 1);
+	av->weekday = sqlite3_column_int(s, 2);
+	av->start_minute = sqlite3_column_int(s, 3);
+	av->end_minute = sqlite3_column_int(s, 4);
+	av->how = col_text(s, 5, a, ok);
+}
+
+enum coop_err db_availability_for_adoption(struct db *db, int64_t adoption_id, coop_date on,
+					   struct arena *a, struct db_availability **out,
+					   size_t *n)
+{
+	sqlite3_stmt *s = stmt(db, S_AVAILABILITY_FOR_ADOPTION);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, adoption_id);
+	bind_date(s, 2, true, on);
+	return read_all(db, s, S_AVAILABILITY_FOR_ADOPTION, read_availability, a, sizeof(**out),
+			(void **)out, n);
+}
+
+/* ------------------------------------------------------------------ patients, episodes */
+
+static void bind_patient_fields(sqlite3_stmt *s, const struct db_patient *p, int first)
+{
+	bind_text(s, first, p->birth_name);
+	bind_text(s, first + 1, p->first_names);
+	bind_text(s, first + 2, p->used_name);
+	bind_date(s, first + 3, true, p->birth_date);
+	bind_text(s, first + 4, p->sex);
+	bind_text(s, first + 5, p->birthplace_code);
+	bind_text(s, first + 6, p->nir);
+	bind_text(s, first + 7, p->gp_name);
+	bind_text(s, first + 8, p->gp_rpps);
+	bind_text(s, first + 9, p->gp_mssante);
+	bind_id(s, first + 10, p->gp_professional_id);
+}
+
+static void read_patient(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+{
+	struct db_patient *out = record;
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(s, 0);
+	out->structure_id = sqlite3_column_int64(s, 1);
+	out->birth_name = col_text(s, 2, a, ok);
+	out->first_names = col_text(s, 3, a, ok);
+	out->used_name = col_text(s, 4, a, ok);
+	col_date(s, 5, &out->birth_date);
+	out->sex = col_text(s, 6, a, ok);
+	out->birthplace_code = col_text(s, 7, a, ok);
+	out->nir = col_text(s, 8, a, ok);
+	out->gp_name = col_text(s, 9, a, ok);
+	out->gp_rpps = col_text(s, 10, a, ok);
+	out->gp_mssante = col_text(s, 11, a, ok);
+	out->gp_professional_id = sqlite3_column_int64(s, 12);
+	out->version = sqlite3_column_int64(s, 13);
+}
+
+enum coop_err db_patient_insert(struct db *db, const struct db_patient *p, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(db, S_PATIENT_INSERT);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, p->structure_id);
+	bind_patient_fields(s, p, 2);
+	return exec_insert(db, s, S_PATIENT_INSERT, id);
+}
+
+enum coop_err db_patient_get(struct db *db, int64_t structure_id, int64_t id, struct arena *a,
+			     struct db_patient *out)
+{
+	sqlite3_stmt *s = stmt(db, S_PATIENT_GET);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, structure_id);
+	sqlite3_bind_int64(s, 2, id);
+	return read_one(db, s, S_PATIENT_GET, read_patient, a, out);
+}
+
+enum coop_err db_patient_update(struct db *db, const struct db_patient *p)
+{
+	sqlite3_stmt *s = stmt(db, S_PATIENT_UPDATE);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, p->id);
+	sqlite3_bind_int64(s, 2, p->version);
+	bind_patient_fields(s, p, 3);
+	sqlite3_bind_int64(s, 14, p->structure_id);
+	enum coop_err err = exec_one(db, s, S_PATIENT_UPDATE);
+	/* no row: either no such patient or a newer version; the caller read it, so: stale */
+	return err == ERR_NOT_FOUND ? ERR_CONFLICT : err;
+}
+
+enum coop_err db_patient_search(struct db *db, int64_t structure_id, const char *name_prefix,
+				bool has_birth_date, coop_date birth_date, size_t limit,
+				struct arena *a, struct db_patient **out, size_t *n)
+{
+	enum stmt_id which = has_birth_date ? S_PATIENT_SEARCH_BORN : S_PATIENT_SEARCH;
+	sqlite3_stmt *s = stmt(db, which);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, structure_id);
+	bind_text(s, 2, name_prefix ? name_prefix : "");
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
+	if (has_birth_date)
+		bind_date(s, 4, true, birth_date);
+	return read_all(db, s, which, read_patient, a, sizeof(**out), (void **)out, n);
+}
+
+static void read_episode(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+{
+	struct db_episode *out = record;
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(s, 0);
+	out->structure_id = sqlite3_column_int64(s, 1);
+	out->patient_id = sqlite3_column_int64(s, 2);
+	out->adoption_id = sqlite3_column_int64(s, 3);
+	out->protocol_hash = col_text(s, 4, a, ok);
+	out->state = col_text(s, 5, a, ok);
+	out->version = sqlite3_column_int64(s, 6);
+	out->data = col_text(s, 7, a, ok);
+	out->created_by = sqlite3_column_int64(s, 8);
+	out->delegue_id = sqlite3_column_int64(s, 9);
+	out->created_at = sqlite3_column_int64(s, 10);
+	out->updated_at = sqlite3_column_int64(s, 11);
+}
+
+enum coop_err db_episode_insert(struct db *db, const struct db_episode *e, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(db, S_EPISODE_INSERT);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, e->structure_id);
+	sqlite3_bind_int64(s, 2, e->patient_id);
+	sqlite3_bind_int64(s, 3, e->adoption_id);
+	bind_text(s, 4, e->protocol_hash);
+	bind_text(s, 5, e->state);
+	bind_text(s, 6, e->data ? e->data : "{}");
+	sqlite3_bind_int64(s, 7, e->created_by);
+	bind_id(s, 8, e->delegue_id);
+	sqlite3_bind_int64(s, 9, e->created_at);
+	return exec_insert(db, s, S_EPISODE_INSERT, id);
+}
+
+enum coop_err db_episode_get(struct db *db, int64_t structure_id, int64_t id, struct arena *a,
+			     struct db_episode *out)
+{
+	sqlite3_stmt *s = stmt(db, S_EPISODE_GET);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, structure_id);
+	sqlite3_bind_int64(s, 2, id);
+	return read_one(db, s, S_EPISODE_GET, read_episode, a, out);
+}
+
+enum coop_err db_episode_update(struct db *db, const struct db_episode *e)
+{
+	sqlite3_stmt *s = stmt(db, S_EPISODE_UPDATE);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, e->id);
+	sqlite3_bind_int64(s, 2, e->version);
+	bind_text(s, 3, e->state);
+	bind_text(s, 4, e->data ? e->data : "{}");
+	bind_text(s, 5, e->protocol_hash);
+	bind_id(s, 6, e->delegue_id);
+	sqlite3_bind_int64(s, 7, e->updated_at);
+	sqlite3_bind_int64(s, 8, e->structure_id);
+	enum coop_err err = exec_one(db, s, S_EPISODE_UPDATE);
+	return err == ERR_NOT_FOUND ? ERR_CONFLICT : err;
+}
+
+enum coop_err db_episode_list(struct db *db, int64_t structure_id, const char *state,
+			      size_t limit, struct arena *a, struct db_episode **out, size_t *n)
+{
+	enum stmt_id which = state ? S_EPISODE_LIST_STATE : S_EPISODE_LIST;
+	sqlite3_stmt *s = stmt(db, which);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, structure_id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	if (state)
+		bind_text(s, 3, state);
+	return read_all(db, s, which, read_episode, a, sizeof(**out), (void **)out, n);
+}
+
+/* ------------------------------------------------------------------ sessions */
+
+enum coop_err db_session_insert(struct db *db, const struct db_session *se)
+{
+	sqlite3_stmt *s = stmt(db, S_SESSION_INSERT);
+	if (!s)
+		return ERR_IO;
+	bind_text(s, 1, se->token_hash);
+	sqlite3_bind_int64(s, 2, se->account_id);
+	bind_text(s, 3, se->csrf_token);
+	sqlite3_bind_int64(s, 4, se->created_at);
+	sqlite3_bind_int64(s, 5, se->expires_at);
+	sqlite3_bind_int64(s, 6, se->last_seen);
+	return exec_insert(db, s, S_SESSION_INSERT, NULL);
+}
+
+static void read_session(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+{
+	struct db_session *out = record;
+	out->token_hash = col_text(s, 0, a, ok);
+	out->account_id = sqlite3_column_int64(s, 1);
+	out->csrf_token = col_text(s, 2, a, ok);
+	out->created_at = sqlite3_column_int64(s, 3);
+	out->expires_at = sqlite3_column_int64(s, 4);
+	out->last_seen = sqlite3_column_int64(s, 5);
+}
+
+enum coop_err db_session_get(struct db *db, const char *token_hash, struct arena *a,
+			     struct db_session *out)
+{
+	sqlite3_stmt *s = stmt(db, S_SESSION_GET);
+	if (!s)
+		return ERR_IO;
+	bind_text(s, 1, token_hash);
+	return read_one(db, s, S_SESSION_GET, read_session, a, out);
+}
+
+enum coop_err db_session_touch(struct db *db, const char *token_hash, int64_t last_seen,
+			       int64_t expires_at)
+{
+	sqlite3_stmt *s = stmt(db, S_SESSION_TOUCH);
+	if (!s)
+		return ERR_IO;
+	bind_text(s, 1, token_hash);
+	sqlite3_bind_int64(s, 2, last_seen);
+	sqlite3_bind_int64(s, 3, expires_at);
+	return exec_one(db, s, S_SESSION_TOUCH);
+}
+
+enum coop_err db_session_delete(struct db *db, const char *token_hash)
+{
+	sqlite3_stmt *s = stmt(db, S_SESSION_DELETE);
+	if (!s)
+		return ERR_IO;
+	bind_text(s, 1, token_hash);
+	return exec_done(db, s, S_SESSION_DELETE);
+}
+
+enum coop_err db_session_purge(struct db *db, int64_t now)
+{
+	sqlite3_stmt *s = stmt(db, S_SESSION_PURGE);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, now);
+	return exec_done(db, s, S_SESSION_PURGE);
+}
+
+/* ------------------------------------------------------------------ audit */
+
+enum coop_err db_audit_append(struct db *db, int64_t at, int64_t account_id, const char *action,
+			      const char *entity, int64_t entity_id, const char *before_json,
+			      const char *after_json)
+{
+	char prev[AUDIT_HASH_HEX], hash[AUDIT_HASH_HEX];
+	int64_t id = 1;
+	sqlite3_stmt *s = stmt(db, S_AUDIT_LAST);
+	if (!s)
+		return ERR_IO;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0) + 1;
+		const unsigned char *h = sqlite3_column_text(s, 1);
+		snprintf(prev, sizeof(prev), "%s", h ? (const char *)h : "");
+	} else if (rc == SQLITE_DONE) {
+		memcpy(prev, audit_genesis, sizeof(prev));
+	} else {
+		enum coop_err err = fail(db, rc, "audit_last");
+		done(s);
+		return err;
+	}
+	done(s);
+	audit_hash(prev, id, at, account_id, action, entity, entity_id, before_json, after_json,
+		   hash);
+	s = stmt(db, S_AUDIT_INSERT);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	sqlite3_bind_int64(s, 3, account_id);
+	bind_text(s, 4, action);
+	bind_text(s, 5, entity);
+	sqlite3_bind_int64(s, 6, entity_id);
+	bind_text(s, 7, before_json);
+	bind_text(s, 8, after_json);
+	bind_text(s, 9, prev);
+	bind_text(s, 10, hash);
+	return exec_insert(db, s, S_AUDIT_INSERT, NULL);
+}
+
+/* A column as a NUL-terminated string, NULL for SQL NULL (valid until the next step). */
+static const char *col_raw(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return NULL;
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+enum coop_err db_audit_verify(struct db *db, int64_t *count, int64_t *bad_id, char *head,
+			      size_t head_size)
+{
+	char prev[AUDIT_HASH_HEX], hash[AUDIT_HASH_HEX];
+	memcpy(prev, audit_genesis, sizeof(prev));
+	*count = 0;
+	*bad_id = 0;
+	sqlite3_stmt *s = stmt(db, S_AUDIT_ALL);
+	if (!s)
+		return ERR_IO;
+	enum coop_err err = COOP_OK;
+	int64_t expected_id = 1;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		const char *stored_prev = col_raw(s, 8);
+		const char *stored_hash = col_raw(s, 9);
+		audit_hash(prev, id, sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+			   col_raw(s, 3), col_raw(s, 4), sqlite3_column_int64(s, 5), col_raw(s, 6),
+			   col_raw(s, 7), hash);
+		/* ids run 1, 2, 3...: a removed record breaks the sequence even at the end of a
+		 * rewritten chain's prefix */
+		if (id != expected_id || !stored_prev || strcmp(stored_prev, prev) != 0 ||
+		    !stored_hash || strcmp(stored_hash, hash) != 0) {
+			*bad_id = id;
+			err = ERR_CONFLICT;
+			break;
+		}
+		memcpy(prev, hash, sizeof(prev));
+		expected_id++;
+		(*count)++;
+	}
+	if (err == COOP_OK && rc != SQLITE_DONE)
+		err = fail(db, rc, "audit_all");
+	done(s);
+	if (head && head_size)
+		snprintf(head, head_size, "%s", prev);
+	return err;
+}

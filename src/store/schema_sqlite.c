@@ -1,0 +1,149 @@
+/*
+ * schema_sqlite.c — the SQLite schema as numbered migrations.
+ *
+ * Migration k (1-based) takes the database from schema version k-1 to k; db_open() applies the
+ * missing ones in order, each in its own transaction with `PRAGMA user_version` set to k at the
+ * end, so a crash leaves the database at a whole version. Never edit a published migration:
+ * append a new one. The SQL keeps to what PostgreSQL also accepts, apart from the key columns
+ * (INTEGER PRIMARY KEY here, an identity column there) and the PRAGMAs.
+ *
+ * Dates are ISO text (YYYY-MM-DD) so that they read well and sort; instants are unix seconds.
+ */
+#include "store/schema_sqlite.h"
+
+#include <stddef.h>
+
+static const char *const migrations[] = {
+	/* 1: structures, team, protocols adopted, sessions, patients, episodes, audit */
+	"CREATE TABLE structures ("
+	"  id INTEGER PRIMARY KEY,"
+	"  type TEXT NOT NULL CHECK (type IN ('msp','cds','cpts','es','esms','esp')),"
+	"  name TEXT NOT NULL,"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  finess TEXT,"
+	"  siret TEXT,"
+	"  aci_signatory INTEGER NOT NULL DEFAULT 0 CHECK (aci_signatory IN (0, 1))"
+	");"
+	"CREATE TABLE professionals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  structure_id INTEGER NOT NULL REFERENCES structures(id),"
+	"  last_name TEXT NOT NULL,"
+	"  first_names TEXT NOT NULL,"
+	"  profession TEXT NOT NULL,"
+	"  rpps TEXT,"
+	"  adeli TEXT,"
+	"  mssante TEXT,"
+	"  phone TEXT"
+	");"
+	"CREATE TABLE accounts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  structure_id INTEGER NOT NULL REFERENCES structures(id),"
+	"  professional_id INTEGER REFERENCES professionals(id),"
+	"  login TEXT NOT NULL UNIQUE,"
+	"  display_name TEXT NOT NULL,"
+	"  password_hash TEXT NOT NULL,"
+	"  roles INTEGER NOT NULL CHECK (roles BETWEEN 1 AND 15),"
+	"  failed_logins INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE adoptions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  structure_id INTEGER NOT NULL REFERENCES structures(id),"
+	"  protocol_id TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('active','suspended')),"
+	"  suspended_reason TEXT,"
+	"  adopted_on TEXT NOT NULL,"
+	"  signed_by INTEGER REFERENCES professionals(id),"
+	"  signed_hash TEXT,"
+	"  signed_at INTEGER,"
+	"  UNIQUE (structure_id, protocol_id)"
+	");"
+	"CREATE TABLE adhesions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  professional_id INTEGER NOT NULL REFERENCES professionals(id),"
+	"  adoption_id INTEGER NOT NULL REFERENCES adoptions(id),"
+	"  role TEXT NOT NULL CHECK (role IN ('delegant','delegue')),"
+	"  effective_from TEXT NOT NULL,"
+	"  effective_to TEXT,"
+	"  training_validated_by INTEGER REFERENCES professionals(id),"
+	"  training_date TEXT,"
+	"  training_hours REAL,"
+	"  insurer TEXT,"
+	"  insurance_date TEXT,"
+	"  engagement_date TEXT"
+	");"
+	"CREATE INDEX adhesions_by_adoption ON adhesions(adoption_id, role);"
+	"CREATE TABLE availability ("
+	"  id INTEGER PRIMARY KEY,"
+	"  professional_id INTEGER NOT NULL REFERENCES professionals(id),"
+	"  weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),"
+	"  start_minute INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),"
+	"  end_minute INTEGER NOT NULL CHECK (end_minute BETWEEN 1 AND 1440),"
+	"  how TEXT NOT NULL DEFAULT '',"
+	"  CHECK (start_minute < end_minute)"
+	");"
+	"CREATE TABLE sessions ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	"  csrf_token TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL"
+	");"
+	"CREATE TABLE patients ("
+	"  id INTEGER PRIMARY KEY,"
+	"  structure_id INTEGER NOT NULL REFERENCES structures(id),"
+	"  birth_name TEXT NOT NULL,"
+	"  first_names TEXT NOT NULL,"
+	"  used_name TEXT,"
+	"  birth_date TEXT NOT NULL,"
+	"  sex TEXT NOT NULL CHECK (sex IN ('female','male','other','unknown')),"
+	"  birthplace_code TEXT,"
+	"  nir TEXT,"
+	"  gp_name TEXT,"
+	"  gp_rpps TEXT,"
+	"  gp_mssante TEXT,"
+	"  gp_professional_id INTEGER REFERENCES professionals(id),"
+	"  version INTEGER NOT NULL DEFAULT 1"
+	");"
+	"CREATE INDEX patients_by_name ON patients(structure_id, birth_name, birth_date);"
+	"CREATE TABLE episodes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  structure_id INTEGER NOT NULL REFERENCES structures(id),"
+	"  patient_id INTEGER NOT NULL REFERENCES patients(id),"
+	"  adoption_id INTEGER NOT NULL REFERENCES adoptions(id),"
+	"  protocol_hash TEXT,"
+	"  state TEXT NOT NULL,"
+	"  version INTEGER NOT NULL DEFAULT 1,"
+	"  data TEXT NOT NULL DEFAULT '{}',"
+	"  created_by INTEGER NOT NULL REFERENCES accounts(id),"
+	"  delegue_id INTEGER REFERENCES professionals(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX episodes_by_structure ON episodes(structure_id, state);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  account_id INTEGER NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  entity TEXT NOT NULL,"
+	"  entity_id INTEGER NOT NULL,"
+	"  before_json TEXT,"
+	"  after_json TEXT,"
+	"  prev_hash TEXT NOT NULL,"
+	"  hash TEXT NOT NULL"
+	");",
+};
+
+int schema_sqlite_count(void)
+{
+	return (int)(sizeof(migrations) / sizeof(migrations[0]));
+}
+
+const char *schema_sqlite_migration(int k)
+{
+	if (k < 1 || k > schema_sqlite_count())
+		return NULL;
+	return migrations[k - 1];
+}

@@ -1,0 +1,170 @@
+// run.mjs — data-driven API tests: starts `coop serve` on a fresh demo database (clock fixed),
+// then plays every case file of tests/api/cases/ against it over loopback HTTP.
+//
+// A case file is JSON: {"name", "steps": [step...]}. A step:
+//   {"as": "accueil" | null, "method", "path", "body"?, "raw"?, "headers"?, "no_csrf"?,
+//    "status": 201, "json"?: {subset expected}, "error"?: "code", "save"?: {"var": "a.b.0.c"},
+//    "note"?: "what the step checks"}
+// "as" names a demo account (signed in once, cookie and CSRF token kept); null sends no cookie.
+// Strings may use ${var} for values saved by earlier steps of the same file. Each file runs on
+// the same database, in name order; a file's steps run in order and stop at the first failure.
+//
+// Usage: node tests/api/run.mjs COOP_EXECUTABLE
+// Prints one line per case file and ends with "N passed, N failed"; exit status 1 on failure.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const coop = process.argv[2];
+if (!coop) {
+  console.error('usage : node tests/api/run.mjs COOP');
+  process.exit(2);
+}
+
+const passwords = {
+  coordination: 'demo-coordination-2026', accueil: 'demo-accueil-2026',
+  infirmiere: 'demo-infirmiere-2026', infirmiere2: 'demo-infirmiere2-2026',
+  kine: 'demo-kine-2026', medecin: 'demo-medecin-2026',
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'coop-api-'));
+const db = join(dir, 'coop.db');
+execFileSync(coop, ['init', '--db', db, '--demo'], { cwd: root, stdio: 'ignore' });
+const port = 20000 + (process.pid % 20000);
+// Wednesday 25/11/2026 10:00: the demo délégant is reachable (weekdays 8:00–19:00)
+const server = spawn(coop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
+  '--fixed-time', '2026-11-25T10:00', '--threads', '4'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+const base = `http://127.0.0.1:${port}`;
+
+async function waitReady() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${base}/api/v1/health`);
+      if (r.ok) return;
+    } catch { /* not yet */ }
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error('le serveur ne répond pas');
+}
+
+const sessions = {};
+async function signIn(login) {
+  if (sessions[login]) return sessions[login];
+  const r = await fetch(`${base}/api/v1/session`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login, password: passwords[login] }),
+  });
+  if (r.status !== 201) throw new Error(`connexion de ${login} : ${r.status}`);
+  const cookie = r.headers.get('set-cookie').split(';')[0];
+  const body = await r.json();
+  sessions[login] = { cookie, csrf: body.csrf_token };
+  return sessions[login];
+}
+
+function substitute(value, vars) {
+  if (typeof value === 'string') {
+    const whole = value.match(/^\$\{(\w+)\}$/);
+    if (whole && whole[1] in vars) return vars[whole[1]];
+    return value.replace(/\$\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+  }
+  if (Array.isArray(value)) return value.map((v) => substitute(v, vars));
+  if (value && typeof value === 'object') {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) out[k] = substitute(v, vars);
+    return out;
+  }
+  return value;
+}
+
+function pick(obj, path) {
+  return path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+// true when `got` contains `want` (objects: every key of want; arrays: same length, each item)
+function matches(got, want, where, errors) {
+  if (want !== null && typeof want === 'object' && !Array.isArray(want)) {
+    if (got === null || typeof got !== 'object') { errors.push(`${where} : objet attendu`); return; }
+    for (const [k, v] of Object.entries(want)) matches(got[k], v, `${where}.${k}`, errors);
+    return;
+  }
+  if (Array.isArray(want)) {
+    if (!Array.isArray(got) || got.length !== want.length) {
+      errors.push(`${where} : liste de ${want.length} attendue, reçu ${JSON.stringify(got)}`);
+      return;
+    }
+    want.forEach((w, i) => matches(got[i], w, `${where}.${i}`, errors));
+    return;
+  }
+  if (got !== want) errors.push(`${where} : attendu ${JSON.stringify(want)}, reçu ${JSON.stringify(got)}`);
+}
+
+async function runStep(step, vars) {
+  const headers = { ...(step.headers || {}) };
+  if (step.as) {
+    const s = await signIn(step.as);
+    headers.Cookie = s.cookie;
+    if (!step.no_csrf) headers['X-CSRF-Token'] = s.csrf;
+  }
+  let body;
+  if (step.raw !== undefined) body = step.raw;
+  else if (step.body !== undefined) body = JSON.stringify(substitute(step.body, vars));
+  if (body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/json';
+  const r = await fetch(base + substitute(step.path, vars), { method: step.method || 'GET', headers, body });
+  const text = await r.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  const errors = [];
+  if (r.status !== step.status) errors.push(`statut ${r.status} au lieu de ${step.status} : ${text.slice(0, 300)}`);
+  if (step.error) matches(json, { error: { code: step.error } }, 'réponse', errors);
+  if (json && json.error && (!json.error.message || !/[a-zé]/.test(json.error.message)))
+    errors.push('message d\'erreur vide');
+  if (step.json) matches(json, substitute(step.json, vars), 'réponse', errors);
+  for (const [name, path] of Object.entries(step.save || {})) vars[name] = pick(json, path);
+  return errors;
+}
+
+let passed = 0, failed = 0;
+try {
+  await waitReady();
+  const files = readdirSync(join(here, 'cases')).filter((f) => f.endsWith('.json')).sort();
+  for (const f of files) {
+    const doc = JSON.parse(readFileSync(join(here, 'cases', f), 'utf8'));
+    const vars = {};
+    let errors = [];
+    let n = 0;
+    for (const step of doc.steps) {
+      n++;
+      errors = await runStep(step, vars);
+      if (errors.length) {
+        errors.unshift(`étape ${n} (${step.method || 'GET'} ${step.path}${step.note ? ' — ' + step.note : ''})`);
+        break;
+      }
+    }
+    if (errors.length) {
+      failed++;
+      console.log(`ÉCHEC ${f} : ${doc.name}\n  ${errors.join('\n  ')}`);
+    } else {
+      passed++;
+      console.log(`ok   ${f} : ${doc.name} (${n} étapes)`);
+    }
+  }
+} catch (e) {
+  failed++;
+  console.log(`ÉCHEC : ${e.message}`);
+} finally {
+  // a clean stop is part of the test: under ASan, leaks make the server exit non-zero
+  const exited = new Promise((res) => server.on('exit', (code, signal) => res({ code, signal })));
+  server.kill('SIGTERM');
+  const { code, signal } = await exited;
+  if (code !== 0) {
+    failed++;
+    console.log(`ÉCHEC : le serveur s'est arrêté avec le code ${code}${signal ? ' (' + signal + ')' : ''}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

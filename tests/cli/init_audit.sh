@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# init_audit.sh — `coop init --demo` then `coop audit verify`: a fresh demo database verifies;
+# a second init changes nothing; editing, deleting or inserting an audit record by hand is
+# detected (exit status 1, the record named). Usage: init_audit.sh COOP_EXECUTABLE
+set -euo pipefail
+coop=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+db=$dir/coop.db
+fail() { echo "ÉCHEC : $*" >&2; exit 1; }
+
+"$coop" init --db "$db" --demo >"$dir/out" || fail "init --demo"
+grep -q "Démonstration créée" "$dir/out" || fail "message de création"
+"$coop" audit verify --db "$db" >"$dir/out" || fail "chaîne neuve refusée"
+grep -q "intact" "$dir/out" || fail "message intact"
+count=$(sqlite3 "$db" "SELECT count(*) FROM audit")
+[ "$count" -gt 10 ] || fail "trop peu d'enregistrements d'audit ($count)"
+
+"$coop" init --db "$db" --demo >"$dir/out" || fail "second init"
+grep -q "déjà" "$dir/out" || fail "second init doit ne rien ajouter"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM accounts")" = 6 ] || fail "comptes en double"
+
+cp "$db" "$dir/orig.db"
+sqlite3 "$db" "UPDATE audit SET after_json = '{}' WHERE id = 3"
+if "$coop" audit verify --db "$db" >"$dir/out"; then fail "modification non détectée"; fi
+grep -q "n° 3" "$dir/out" || fail "enregistrement modifié non nommé"
+
+cp "$dir/orig.db" "$db"; rm -f "$db-wal" "$db-shm"
+sqlite3 "$db" "DELETE FROM audit WHERE id = 5"
+if "$coop" audit verify --db "$db" >/dev/null; then fail "suppression non détectée"; fi
+
+cp "$dir/orig.db" "$db"; rm -f "$db-wal" "$db-shm"
+sqlite3 "$db" "INSERT INTO audit VALUES (1000, 1, 0, 'create', 'x', 1, NULL, NULL, 'a', 'b')"
+if "$coop" audit verify --db "$db" >/dev/null; then fail "insertion non détectée"; fi
+
+# usage errors: exit status 2
+set +e
+"$coop" init >/dev/null 2>&1; [ $? = 2 ] || fail "init sans --db"
+"$coop" audit verify >/dev/null 2>&1; [ $? = 2 ] || fail "audit sans --db"
+"$coop" audit verify --db "$dir/absent.db" >/dev/null 2>&1; [ $? = 1 ] || fail "base absente"
+set -e
+echo "init et audit : tout est conforme"

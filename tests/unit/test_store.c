@@ -1,0 +1,422 @@
+/*
+ * test_store.c — the SQLite backend of the db_* interface: migrations, round trips of every
+ * record, constraints as ERR_CONFLICT, transactions, and the audit chain detecting tampering.
+ * Each test works in a fresh database file in a temporary directory.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/db.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct db *db;
+	struct arena arena;
+};
+
+static coop_date day(const char *iso)
+{
+	coop_date d = 0;
+	assert_true(date_parse(iso, strlen(iso), &d));
+	return d;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	snprintf(f->dir, sizeof(f->dir), "/tmp/coop-store-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/coop.db", f->dir);
+	struct db_options opts = {.create = true, .migrate = true};
+	char msg[256];
+	if (db_open(f->path, &opts, &f->db, msg, sizeof(msg)) != COOP_OK)
+		return -1;
+	arena_init(&f->arena, 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[160];
+	db_close(f->db);
+	arena_free(&f->arena);
+	const char *suffixes[] = {"", "-wal", "-shm"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Runs raw SQL on a second connection: what someone editing the file by hand would do. */
+static void tamper(const struct fixture *f, const char *sql)
+{
+	sqlite3 *raw = NULL;
+	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+}
+
+static int64_t add_structure(struct fixture *f)
+{
+	struct db_structure s = {.type = "msp", .name = "MSP des Tilleuls", .address = "1 rue Haute",
+				 .finess = "750100125", .aci_signatory = true};
+	int64_t id = 0;
+	assert_int_equal(db_structure_insert(f->db, &s, &id), COOP_OK);
+	assert_true(id > 0);
+	return id;
+}
+
+static int64_t add_professional(struct fixture *f, int64_t structure, const char *profession)
+{
+	struct db_professional p = {.structure_id = structure, .last_name = "Martin",
+				    .first_names = "Claire", .profession = profession,
+				    .rpps = "10005173140", .phone = "01 23 45 67 89"};
+	int64_t id = 0;
+	assert_int_equal(db_professional_insert(f->db, &p, &id), COOP_OK);
+	return id;
+}
+
+static void test_migrations(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(db_schema_version(f->db), db_schema_latest());
+	assert_true(db_schema_latest() >= 1);
+	/* reopening migrates nothing and works without migrate */
+	db_close(f->db);
+	struct db_options opts = {.migrate = false};
+	char msg[256];
+	assert_int_equal(db_open(f->path, &opts, &f->db, msg, sizeof(msg)), COOP_OK);
+	/* a database from a newer Coop is refused with a French message */
+	tamper(f, "PRAGMA user_version = 999");
+	db_close(f->db);
+	opts.migrate = true;
+	assert_int_equal(db_open(f->path, &opts, &f->db, msg, sizeof(msg)), ERR_CONFLICT);
+	assert_null(f->db);
+	assert_non_null(strstr(msg, "plus récent"));
+	tamper(f, "PRAGMA user_version = 1");
+	assert_int_equal(db_open(f->path, &opts, &f->db, msg, sizeof(msg)), COOP_OK);
+	/* a missing file is not created unless asked */
+	struct db *none = NULL;
+	char missing[160];
+	snprintf(missing, sizeof(missing), "%s/absent.db", f->dir);
+	opts.create = false;
+	assert_int_equal(db_open(missing, &opts, &none, msg, sizeof(msg)), ERR_NOT_FOUND);
+	assert_null(none);
+}
+
+static void test_team_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	int64_t st = add_structure(f);
+	struct db_structure s;
+	assert_int_equal(db_structure_get(f->db, st, &f->arena, &s), COOP_OK);
+	assert_string_equal(s.name, "MSP des Tilleuls");
+	assert_string_equal(s.finess, "750100125");
+	assert_null(s.siret);
+	assert_true(s.aci_signatory);
+	assert_int_equal(db_structure_get(f->db, st + 100, &f->arena, &s), ERR_NOT_FOUND);
+
+	int64_t gp = add_professional(f, st, "medecin");
+	int64_t nurse = add_professional(f, st, "infirmier");
+	struct db_professional p;
+	assert_int_equal(db_professional_get(f->db, nurse, &f->arena, &p), COOP_OK);
+	assert_string_equal(p.profession, "infirmier");
+	assert_null(p.adeli);
+
+	struct db_account acc = {.structure_id = st, .professional_id = nurse, .login = "ide",
+				 .display_name = "Claire Martin", .password_hash = "$argon2id$x",
+				 .roles = DB_ROLE_DELEGUE};
+	int64_t acc_id = 0;
+	assert_int_equal(db_account_insert(f->db, &acc, &acc_id), COOP_OK);
+	assert_int_equal(db_account_insert(f->db, &acc, &acc_id), ERR_CONFLICT); /* same login */
+	struct db_account back;
+	assert_int_equal(db_account_by_login(f->db, "ide", &f->arena, &back), COOP_OK);
+	assert_int_equal(back.roles, DB_ROLE_DELEGUE);
+	assert_int_equal(back.professional_id, nurse);
+	assert_int_equal(db_account_login_result(f->db, back.id, false, 12345), COOP_OK);
+	assert_int_equal(db_account_login_result(f->db, back.id, false, 0), COOP_OK);
+	assert_int_equal(db_account_get(f->db, back.id, &f->arena, &back), COOP_OK);
+	assert_int_equal(back.failed_logins, 2);
+	assert_int_equal(db_account_login_result(f->db, back.id, true, 0), COOP_OK);
+	assert_int_equal(db_account_get(f->db, back.id, &f->arena, &back), COOP_OK);
+	assert_int_equal(back.failed_logins, 0);
+	assert_int_equal(db_account_by_login(f->db, "nobody", &f->arena, &back), ERR_NOT_FOUND);
+
+	struct db_adoption ad = {.structure_id = st, .protocol_id = "snp-cystite",
+				 .adopted_on = day("2026-01-05")};
+	int64_t ad_id = 0;
+	assert_int_equal(db_adoption_insert(f->db, &ad, &ad_id), COOP_OK);
+	assert_int_equal(db_adoption_insert(f->db, &ad, NULL), ERR_CONFLICT); /* adopted twice */
+	struct db_adoption ad_back;
+	assert_int_equal(db_adoption_find(f->db, st, "snp-cystite", &f->arena, &ad_back), COOP_OK);
+	assert_string_equal(ad_back.status, "active");
+	assert_int_equal(ad_back.signed_by, 0);
+	assert_int_equal(ad_back.adopted_on, day("2026-01-05"));
+	assert_int_equal(db_adoption_sign(f->db, ad_id, gp, "abc123", 1700000000), COOP_OK);
+	assert_int_equal(db_adoption_set_status(f->db, ad_id, "suspended", "EIGS"), COOP_OK);
+	assert_int_equal(db_adoption_set_status(f->db, ad_id, "paused", NULL), ERR_CONFLICT);
+	assert_int_equal(db_adoption_get(f->db, ad_id, &f->arena, &ad_back), COOP_OK);
+	assert_int_equal(ad_back.signed_by, gp);
+	assert_string_equal(ad_back.signed_hash, "abc123");
+	assert_string_equal(ad_back.status, "suspended");
+	assert_string_equal(ad_back.suspended_reason, "EIGS");
+	assert_int_equal(db_adoption_find(f->db, st, "snp-varicelle", &f->arena, &ad_back),
+			 ERR_NOT_FOUND);
+
+	struct db_adhesion delegue = {.professional_id = nurse, .adoption_id = ad_id,
+				      .role = "delegue", .effective_from = day("2026-01-05"),
+				      .training_validated_by = gp, .has_training_date = true,
+				      .training_date = day("2026-01-04"), .training_hours = 7.5,
+				      .insurer = "MACSF", .has_insurance_date = true,
+				      .insurance_date = day("2026-01-02")};
+	assert_int_equal(db_adhesion_insert(f->db, &delegue, NULL), COOP_OK);
+	struct db_adhesion delegant = {.professional_id = gp, .adoption_id = ad_id,
+				       .role = "delegant", .effective_from = day("2026-01-05"),
+				       .has_effective_to = true, .effective_to = day("2026-07-01")};
+	assert_int_equal(db_adhesion_insert(f->db, &delegant, NULL), COOP_OK);
+	struct db_adhesion bad_role = delegant;
+	bad_role.role = "chef";
+	assert_int_equal(db_adhesion_insert(f->db, &bad_role, NULL), ERR_CONFLICT);
+	struct db_adhesion *list = NULL;
+	size_t n = 0;
+	assert_int_equal(db_adhesion_list(f->db, nurse, ad_id, &f->arena, &list, &n), COOP_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].role, "delegue");
+	assert_true(list[0].has_training_date);
+	assert_int_equal(list[0].training_date, day("2026-01-04"));
+	assert_true(list[0].training_hours > 7.4 && list[0].training_hours < 7.6);
+	assert_false(list[0].has_effective_to);
+	assert_false(list[0].has_engagement_date);
+
+	struct db_availability av = {.professional_id = gp, .weekday = 1, .start_minute = 480,
+				     .end_minute = 720, .how = "06 00 00 00 00"};
+	assert_int_equal(db_availability_insert(f->db, &av, NULL), COOP_OK);
+	struct db_availability bad = av;
+	bad.end_minute = 400; /* ends before it starts */
+	assert_int_equal(db_availability_insert(f->db, &bad, NULL), ERR_CONFLICT);
+	struct db_availability *slots = NULL;
+	assert_int_equal(db_availability_for_adoption(f->db, ad_id, day("2026-03-03"), &f->arena,
+						      &slots, &n),
+			 COOP_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(slots[0].how, "06 00 00 00 00");
+	/* the délégant's adhesion ended on 1/7/2026: nobody to reach after */
+	assert_int_equal(db_availability_for_adoption(f->db, ad_id, day("2026-07-01"), &f->arena,
+						      &slots, &n),
+			 COOP_OK);
+	assert_int_equal(n, 0);
+}
+
+static void test_foreign_keys_and_transactions(void **state)
+{
+	struct fixture *f = *state;
+	struct db_professional orphan = {.structure_id = 42, .last_name = "X", .first_names = "Y",
+					 .profession = "infirmier"};
+	assert_int_equal(db_professional_insert(f->db, &orphan, NULL), ERR_CONFLICT);
+
+	int64_t st = 0;
+	assert_int_equal(db_begin(f->db), COOP_OK);
+	st = add_structure(f);
+	db_rollback(f->db);
+	struct db_structure s;
+	assert_int_equal(db_structure_get(f->db, st, &f->arena, &s), ERR_NOT_FOUND);
+
+	assert_int_equal(db_begin(f->db), COOP_OK);
+	st = add_structure(f);
+	assert_int_equal(db_commit(f->db), COOP_OK);
+	assert_int_equal(db_structure_get(f->db, st, &f->arena, &s), COOP_OK);
+}
+
+static void test_sessions(void **state)
+{
+	struct fixture *f = *state;
+	int64_t st = add_structure(f);
+	struct db_account acc = {.structure_id = st, .login = "secretariat",
+				 .display_name = "Accueil", .password_hash = "h",
+				 .roles = DB_ROLE_SECRETARY};
+	int64_t acc_id = 0;
+	assert_int_equal(db_account_insert(f->db, &acc, &acc_id), COOP_OK);
+	struct db_session se = {.token_hash = "t1", .account_id = acc_id, .csrf_token = "c1",
+				.created_at = 100, .expires_at = 200, .last_seen = 100};
+	assert_int_equal(db_session_insert(f->db, &se), COOP_OK);
+	assert_int_equal(db_session_insert(f->db, &se), ERR_CONFLICT);
+	struct db_session back;
+	assert_int_equal(db_session_get(f->db, "t1", &f->arena, &back), COOP_OK);
+	assert_string_equal(back.csrf_token, "c1");
+	assert_int_equal(db_session_touch(f->db, "t1", 150, 250), COOP_OK);
+	assert_int_equal(db_session_touch(f->db, "t2", 150, 250), ERR_NOT_FOUND);
+	assert_int_equal(db_session_purge(f->db, 249), COOP_OK);
+	assert_int_equal(db_session_get(f->db, "t1", &f->arena, &back), COOP_OK);
+	assert_int_equal(back.expires_at, 250);
+	assert_int_equal(db_session_purge(f->db, 250), COOP_OK);
+	assert_int_equal(db_session_get(f->db, "t1", &f->arena, &back), ERR_NOT_FOUND);
+}
+
+static void test_audit_chain(void **state)
+{
+	struct fixture *f = *state;
+	int64_t count = -1, bad = -1;
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), COOP_OK);
+	assert_int_equal(count, 0);
+	for (int i = 1; i <= 5; i++) {
+		char after[64];
+		snprintf(after, sizeof(after), "{\"n\":%d}", i);
+		assert_int_equal(db_audit_append(f->db, 1000 + i, 7, "create", "patient", i,
+						 i == 3 ? "{\"n\":0}" : NULL, after),
+				 COOP_OK);
+	}
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), COOP_OK);
+	assert_int_equal(count, 5);
+
+	/* a changed value, a changed author, a NULL turned into an empty text: all detected */
+	tamper(f, "UPDATE audit SET after_json = '{\"n\":33}' WHERE id = 3");
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), ERR_CONFLICT);
+	assert_int_equal(bad, 3);
+	tamper(f, "UPDATE audit SET after_json = '{\"n\":3}' WHERE id = 3");
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), COOP_OK);
+	tamper(f, "UPDATE audit SET account_id = 8 WHERE id = 2");
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), ERR_CONFLICT);
+	assert_int_equal(bad, 2);
+	tamper(f, "UPDATE audit SET account_id = 7 WHERE id = 2");
+	tamper(f, "UPDATE audit SET before_json = '' WHERE id = 1");
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), ERR_CONFLICT);
+	assert_int_equal(bad, 1);
+	tamper(f, "UPDATE audit SET before_json = NULL WHERE id = 1");
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), COOP_OK);
+	/* a removed record in the middle */
+	tamper(f, "DELETE FROM audit WHERE id = 4");
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), ERR_CONFLICT);
+	assert_int_equal(bad, 5);
+	assert_int_equal(count, 3);
+}
+
+static void test_patients_and_episodes(void **state)
+{
+	struct fixture *f = *state;
+	int64_t st = add_structure(f), other = add_structure(f);
+	struct db_patient pa = {.structure_id = st, .birth_name = "DUPONT",
+				.first_names = "MARIE CLAIRE", .birth_date = day("1990-04-12"),
+				.sex = "female", .birthplace_code = "75056",
+				.nir = "290047511200151", .gp_name = "Dr Lenoir"};
+	int64_t id = 0;
+	assert_int_equal(db_patient_insert(f->db, &pa, &id), COOP_OK);
+	pa.birth_name = "DURAND";
+	pa.nir = NULL;
+	assert_int_equal(db_patient_insert(f->db, &pa, NULL), COOP_OK);
+	pa.structure_id = other;
+	pa.birth_name = "DUPONT";
+	assert_int_equal(db_patient_insert(f->db, &pa, NULL), COOP_OK);
+	pa.sex = "f"; /* not a code */
+	assert_int_equal(db_patient_insert(f->db, &pa, NULL), ERR_CONFLICT);
+
+	struct db_patient back;
+	assert_int_equal(db_patient_get(f->db, st, id, &f->arena, &back), COOP_OK);
+	assert_string_equal(back.first_names, "MARIE CLAIRE");
+	assert_int_equal(back.birth_date, day("1990-04-12"));
+	assert_int_equal(back.version, 1);
+	assert_null(back.used_name);
+	/* another structure's patient does not exist for this one */
+	assert_int_equal(db_patient_get(f->db, other, id, &f->arena, &back), ERR_NOT_FOUND);
+
+	/* two people edit the same version: the second one is refused */
+	struct db_patient first = back, second = back;
+	first.used_name = "MARTIN";
+	assert_int_equal(db_patient_update(f->db, &first), COOP_OK);
+	second.gp_name = "Dr Autre";
+	assert_int_equal(db_patient_update(f->db, &second), ERR_CONFLICT);
+	assert_int_equal(db_patient_get(f->db, st, id, &f->arena, &back), COOP_OK);
+	assert_string_equal(back.used_name, "MARTIN");
+	assert_string_equal(back.gp_name, "Dr Lenoir");
+	assert_int_equal(back.version, 2);
+	/* nor can it be updated through another structure */
+	back.structure_id = other;
+	assert_int_equal(db_patient_update(f->db, &back), ERR_CONFLICT);
+
+	struct db_patient *found = NULL;
+	size_t n = 0;
+	assert_int_equal(db_patient_search(f->db, st, "DU", false, 0, 10, &f->arena, &found, &n),
+			 COOP_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(found[0].birth_name, "DUPONT");
+	assert_string_equal(found[1].birth_name, "DURAND");
+	assert_int_equal(db_patient_search(f->db, st, "DU", false, 0, 1, &f->arena, &found, &n),
+			 COOP_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_patient_search(f->db, st, "DUP", true, day("1990-04-12"), 10,
+					   &f->arena, &found, &n),
+			 COOP_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_patient_search(f->db, st, "DUP", true, day("1990-04-13"), 10,
+					   &f->arena, &found, &n),
+			 COOP_OK);
+	assert_int_equal(n, 0);
+
+	struct db_adoption ad = {.structure_id = st, .protocol_id = "snp-cystite",
+				 .adopted_on = day("2026-01-05")};
+	int64_t ad_id = 0;
+	assert_int_equal(db_adoption_insert(f->db, &ad, &ad_id), COOP_OK);
+	struct db_account acc = {.structure_id = st, .login = "accueil", .display_name = "Accueil",
+				 .password_hash = "h", .roles = DB_ROLE_SECRETARY};
+	int64_t acc_id = 0;
+	assert_int_equal(db_account_insert(f->db, &acc, &acc_id), COOP_OK);
+	struct db_episode ep = {.structure_id = st, .patient_id = id, .adoption_id = ad_id,
+				.state = "orientation", .data = "{\"orientation\":{}}",
+				.created_by = acc_id, .created_at = 500};
+	int64_t ep_id = 0;
+	assert_int_equal(db_episode_insert(f->db, &ep, &ep_id), COOP_OK);
+	ep.state = "proposed";
+	assert_int_equal(db_episode_insert(f->db, &ep, NULL), COOP_OK);
+	struct db_episode eb;
+	assert_int_equal(db_episode_get(f->db, st, ep_id, &f->arena, &eb), COOP_OK);
+	assert_string_equal(eb.state, "orientation");
+	assert_int_equal(eb.version, 1);
+	assert_int_equal(eb.updated_at, 500);
+	assert_null(eb.protocol_hash);
+	assert_int_equal(db_episode_get(f->db, other, ep_id, &f->arena, &eb), ERR_NOT_FOUND);
+	struct db_episode e1 = eb, e2 = eb;
+	e1.state = "proposed";
+	e1.updated_at = 600;
+	assert_int_equal(db_episode_update(f->db, &e1), COOP_OK);
+	e2.state = "usual_care";
+	assert_int_equal(db_episode_update(f->db, &e2), ERR_CONFLICT);
+	assert_int_equal(db_episode_get(f->db, st, ep_id, &f->arena, &eb), COOP_OK);
+	assert_string_equal(eb.state, "proposed");
+	assert_int_equal(eb.version, 2);
+	struct db_episode *eps = NULL;
+	assert_int_equal(db_episode_list(f->db, st, NULL, 10, &f->arena, &eps, &n), COOP_OK);
+	assert_int_equal(n, 2);
+	assert_true(eps[0].id > eps[1].id);
+	assert_int_equal(db_episode_list(f->db, st, "orientation", 10, &f->arena, &eps, &n), COOP_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db_episode_list(f->db, other, NULL, 10, &f->arena, &eps, &n), COOP_OK);
+	assert_int_equal(n, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_team_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_keys_and_transactions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_patients_and_episodes, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

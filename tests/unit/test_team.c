@@ -1,0 +1,697 @@
+/*
+ * test_team.c — adhesion checks (every blocker, membership date edges, per-role requirements,
+ * the French message) and délégant reachability (weekly slots across midnight and the end of
+ * the week, absences, the 7-day search, the message).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "core/team.h"
+
+static coop_date D(const char *s)
+{
+	coop_date d = 0;
+	assert_true(date_parse(s, strlen(s), &d));
+	return d;
+}
+
+#define BIT(b) (UINT32_C(1) << (b))
+/* Profession sets written as constants (team_profession_bit() is checked against them). */
+#define NURSE (UINT64_C(1) << PROF_INFIRMIER)
+#define PHARMACIST (UINT64_C(1) << PROF_PHARMACIEN)
+#define PHYSICIAN (UINT64_C(1) << PROF_MEDECIN)
+
+/* A délégué nurse, member from 01/01/2026 with everything in order since December 2025. */
+static struct team_adhesion base_delegue(void)
+{
+	struct team_adhesion a = {
+		.professional_id = 11,
+		.profession = PROF_INFIRMIER,
+		.role = TEAM_ROLE_DELEGUE,
+		.effective_from = D("2026-01-01"),
+		.training_validated = true,
+		.training_validated_by = 7,
+		.training_date = D("2025-12-15"),
+		.training_hours = 14,
+		.insurance_declared = true,
+		.insurer = "MACSF",
+		.insurance_date = D("2025-12-10"),
+		.engagement_signed = true,
+		.engagement_date = D("2025-12-01"),
+	};
+	return a;
+}
+
+/* ---- Edits of the base adhesion, one per case ---- */
+
+static void keep(struct team_adhesion *a)
+{
+	(void)a;
+}
+static void ends_july(struct team_adhesion *a)
+{
+	a->has_effective_to = true;
+	a->effective_to = D("2026-07-01");
+}
+static void pharmacist(struct team_adhesion *a)
+{
+	a->profession = PROF_PHARMACIEN;
+}
+static void no_training(struct team_adhesion *a)
+{
+	a->training_validated = false;
+}
+static void training_nobody(struct team_adhesion *a)
+{
+	a->training_validated_by = 0;
+}
+static void training_on_nov24(struct team_adhesion *a)
+{
+	a->training_date = D("2026-11-24");
+}
+static void self_validated(struct team_adhesion *a)
+{
+	a->training_validated_by = a->professional_id;
+}
+static void no_insurance(struct team_adhesion *a)
+{
+	a->insurance_declared = false;
+}
+static void insurer_null(struct team_adhesion *a)
+{
+	a->insurer = NULL;
+}
+static void insurer_empty(struct team_adhesion *a)
+{
+	a->insurer = "";
+}
+static void insurance_nov24(struct team_adhesion *a)
+{
+	a->insurance_date = D("2026-11-24");
+}
+static void no_engagement(struct team_adhesion *a)
+{
+	a->engagement_signed = false;
+}
+static void engagement_nov24(struct team_adhesion *a)
+{
+	a->engagement_date = D("2026-11-24");
+}
+static void no_training_no_insurance(struct team_adhesion *a)
+{
+	no_training(a);
+	no_insurance(a);
+}
+static void as_delegant(struct team_adhesion *a)
+{
+	a->role = TEAM_ROLE_DELEGANT;
+	a->profession = PROF_MEDECIN;
+}
+static void delegant_untrained(struct team_adhesion *a)
+{
+	as_delegant(a);
+	a->training_validated = false;
+	a->training_validated_by = 0;
+}
+static void delegant_no_insurance_no_engagement(struct team_adhesion *a)
+{
+	delegant_untrained(a);
+	no_insurance(a);
+	no_engagement(a);
+}
+static void everything_wrong(struct team_adhesion *a)
+{
+	a->effective_from = D("2026-12-01");
+	a->profession = PROF_PHARMACIEN;
+	a->training_date = D("2026-11-25");
+	a->training_validated_by = a->professional_id;
+	a->insurance_date = D("2026-11-25");
+	a->engagement_date = D("2026-11-25");
+}
+static void not_a_profession(struct team_adhesion *a)
+{
+	a->profession = PROF_COUNT;
+}
+
+struct adhesion_case {
+	const char *name;
+	void (*edit)(struct team_adhesion *);
+	enum team_role role;
+	const char *on;
+	uint64_t allowed;
+	uint32_t blockers;
+	const char *message;
+};
+
+static const struct adhesion_case adhesion_cases[] = {
+	{"all in order", keep, TEAM_ROLE_DELEGUE, "2026-11-24", NURSE, 0, ""},
+	{"first day of membership", keep, TEAM_ROLE_DELEGUE, "2026-01-01", NURSE, 0, ""},
+	{"day before membership", keep, TEAM_ROLE_DELEGUE, "2025-12-31", NURSE,
+	 BIT(TEAM_BLOCKER_NOT_YET_MEMBER), "Adhésion seulement à partir du 01/01/2026"},
+	{"last day of membership (to is exclusive)", ends_july, TEAM_ROLE_DELEGUE, "2026-06-30",
+	 NURSE, 0, ""},
+	{"day the withdrawal takes effect", ends_july, TEAM_ROLE_DELEGUE, "2026-07-01", NURSE,
+	 BIT(TEAM_BLOCKER_MEMBERSHIP_ENDED), "Adhésion terminée (dernier jour : 30/06/2026)"},
+	{"pharmacist while the version allowed them", pharmacist, TEAM_ROLE_DELEGUE, "2026-03-01",
+	 NURSE | PHARMACIST, 0, ""},
+	{"pharmacist after the version removed them", pharmacist, TEAM_ROLE_DELEGUE, "2026-11-24",
+	 NURSE, BIT(TEAM_BLOCKER_PROFESSION_NOT_ALLOWED),
+	 "Profession « Pharmacien » non autorisée comme délégué par la version en vigueur du "
+	 "protocole"},
+	{"no profession allowed at all", keep, TEAM_ROLE_DELEGUE, "2026-11-24", 0,
+	 BIT(TEAM_BLOCKER_PROFESSION_NOT_ALLOWED),
+	 "Profession « Infirmier » non autorisée comme délégué par la version en vigueur du "
+	 "protocole"},
+	{"not a health profession", not_a_profession, TEAM_ROLE_DELEGUE, "2026-11-24", UINT64_MAX,
+	 BIT(TEAM_BLOCKER_PROFESSION_NOT_ALLOWED),
+	 "Profession « ? » non autorisée comme délégué par la version en vigueur du protocole"},
+	{"training not validated", no_training, TEAM_ROLE_DELEGUE, "2026-11-24", NURSE,
+	 BIT(TEAM_BLOCKER_TRAINING_MISSING), "Formation non validée"},
+	{"training validated by nobody", training_nobody, TEAM_ROLE_DELEGUE, "2026-11-24", NURSE,
+	 BIT(TEAM_BLOCKER_TRAINING_MISSING), "Formation non validée"},
+	{"training validated on the day", training_on_nov24, TEAM_ROLE_DELEGUE, "2026-11-24", NURSE,
+	 0, ""},
+	{"training validated the day after", training_on_nov24, TEAM_ROLE_DELEGUE, "2026-11-23",
+	 NURSE, BIT(TEAM_BLOCKER_TRAINING_LATE), "Formation validée seulement le 24/11/2026"},
+	{"training validated by the délégué", self_validated, TEAM_ROLE_DELEGUE, "2026-11-24",
+	 NURSE, BIT(TEAM_BLOCKER_TRAINING_SELF_VALIDATED),
+	 "Formation validée par le délégué lui-même (un délégant doit la valider)"},
+	{"insurance not declared", no_insurance, TEAM_ROLE_DELEGUE, "2026-11-24", NURSE,
+	 BIT(TEAM_BLOCKER_INSURANCE_MISSING), "Assurance non déclarée"},
+	{"insurer missing", insurer_null, TEAM_ROLE_DELEGUE, "2026-11-24", NURSE,
+	 BIT(TEAM_BLOCKER_INSURANCE_MISSING), "Assurance non déclarée"},
+	{"insurer empty", insurer_empty, TEAM_ROLE_DELEGUE, "2026-11-24", NURSE,
+	 BIT(TEAM_BLOCKER_INSURANCE_MISSING), "Assurance non déclarée"},
+	{"insurance declared on the day", insurance_nov24, TEAM_ROLE_DELEGUE, "2026-11-24", NURSE,
+	 0, ""},
+	{"insurance declared the day after", insurance_nov24, TEAM_ROLE_DELEGUE, "2026-11-23",
+	 NURSE, BIT(TEAM_BLOCKER_INSURANCE_LATE), "Assurance déclarée seulement le 24/11/2026"},
+	{"engagement not signed", no_engagement, TEAM_ROLE_DELEGUE, "2026-11-24", NURSE,
+	 BIT(TEAM_BLOCKER_ENGAGEMENT_MISSING), "Engagement non signé"},
+	{"engagement signed on the day", engagement_nov24, TEAM_ROLE_DELEGUE, "2026-11-24", NURSE,
+	 0, ""},
+	{"engagement signed the day after", engagement_nov24, TEAM_ROLE_DELEGUE, "2026-11-23",
+	 NURSE, BIT(TEAM_BLOCKER_ENGAGEMENT_LATE), "Engagement signé seulement le 24/11/2026"},
+	{"two blockers in one sentence", no_training_no_insurance, TEAM_ROLE_DELEGUE, "2026-11-24",
+	 NURSE, BIT(TEAM_BLOCKER_TRAINING_MISSING) | BIT(TEAM_BLOCKER_INSURANCE_MISSING),
+	 "Formation non validée ; assurance non déclarée"},
+	{"délégant needs no training", delegant_untrained, TEAM_ROLE_DELEGANT, "2026-11-24",
+	 PHYSICIAN, 0, ""},
+	{"délégant needs insurance and engagement", delegant_no_insurance_no_engagement,
+	 TEAM_ROLE_DELEGANT, "2026-11-24", PHYSICIAN,
+	 BIT(TEAM_BLOCKER_INSURANCE_MISSING) | BIT(TEAM_BLOCKER_ENGAGEMENT_MISSING),
+	 "Assurance non déclarée ; engagement non signé"},
+	{"délégant adhesion checked as délégué", as_delegant, TEAM_ROLE_DELEGUE, "2026-11-24",
+	 UINT64_MAX, BIT(TEAM_BLOCKER_WRONG_ROLE),
+	 "Adhère à ce protocole comme délégant, pas comme délégué"},
+	{"délégué adhesion checked as délégant", keep, TEAM_ROLE_DELEGANT, "2026-11-24", UINT64_MAX,
+	 BIT(TEAM_BLOCKER_WRONG_ROLE), "Adhère à ce protocole comme délégué, pas comme délégant"},
+	{"every blocker at once", everything_wrong, TEAM_ROLE_DELEGUE, "2026-11-24", NURSE,
+	 BIT(TEAM_BLOCKER_NOT_YET_MEMBER) | BIT(TEAM_BLOCKER_PROFESSION_NOT_ALLOWED) |
+		 BIT(TEAM_BLOCKER_TRAINING_LATE) | BIT(TEAM_BLOCKER_TRAINING_SELF_VALIDATED) |
+		 BIT(TEAM_BLOCKER_INSURANCE_LATE) | BIT(TEAM_BLOCKER_ENGAGEMENT_LATE),
+	 "Adhésion seulement à partir du 01/12/2026 ; profession « Pharmacien » non autorisée "
+	 "comme délégué par la version en vigueur du protocole ; formation validée seulement le "
+	 "25/11/2026 ; formation validée par le délégué lui-même (un délégant doit la valider) ; "
+	 "assurance déclarée seulement le 25/11/2026 ; engagement signé seulement le 25/11/2026"},
+};
+
+static void test_adhesion_cases(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(adhesion_cases) / sizeof(adhesion_cases[0]); i++) {
+		const struct adhesion_case *c = &adhesion_cases[i];
+		struct team_adhesion a = base_delegue();
+		c->edit(&a);
+		struct team_check r;
+		memset(&r, 0x5a, sizeof(r)); /* the check must fill everything */
+		bool ok = team_check_adhesion(&a, c->role, D(c->on), c->allowed, &r);
+		print_message("case: %s\n", c->name);
+		assert_int_equal(ok, c->blockers == 0);
+		assert_int_equal(r.ok, c->blockers == 0);
+		assert_int_equal(r.blockers, c->blockers);
+		assert_string_equal(r.message, c->message);
+	}
+}
+
+static void test_no_adhesion(void **state)
+{
+	(void)state;
+	struct team_check r;
+	assert_false(team_check_adhesion(NULL, TEAM_ROLE_DELEGUE, D("2026-11-24"), NURSE, &r));
+	assert_int_equal(r.blockers, BIT(TEAM_BLOCKER_NO_ADHESION));
+	assert_string_equal(r.message, "Pas d'adhésion à ce protocole");
+}
+
+static void test_version_change_june_2024(void **state)
+{
+	(void)state;
+	/* Cystitis: nurses and pharmacists until the June 2024 version, nurses only after. The
+	 * caller passes the professions of the version in force on each date. */
+	struct team_adhesion a = base_delegue();
+	a.profession = PROF_PHARMACIEN;
+	a.effective_from = D("2023-01-01");
+	a.training_date = D("2022-12-01");
+	a.insurance_date = D("2022-12-01");
+	a.engagement_date = D("2022-12-01");
+	struct team_check r;
+	assert_true(team_check_adhesion(&a, TEAM_ROLE_DELEGUE, D("2024-05-31"), NURSE | PHARMACIST,
+					&r));
+	assert_false(team_check_adhesion(&a, TEAM_ROLE_DELEGUE, D("2024-06-01"), NURSE, &r));
+	assert_true(team_check_has(&r, TEAM_BLOCKER_PROFESSION_NOT_ALLOWED));
+	assert_false(team_check_has(&r, TEAM_BLOCKER_TRAINING_MISSING));
+	assert_false(team_check_has(&r, TEAM_BLOCKER_COUNT));
+}
+
+static void test_first_blocker_and_active(void **state)
+{
+	(void)state;
+	struct team_adhesion a = base_delegue();
+	a.insurance_declared = false;
+	a.engagement_signed = false;
+	struct team_check r;
+	team_check_adhesion(&a, TEAM_ROLE_DELEGUE, D("2026-11-24"), NURSE, &r);
+	enum team_blocker b = TEAM_BLOCKER_COUNT;
+	assert_true(team_check_first(&r, &b));
+	assert_int_equal(b, TEAM_BLOCKER_INSURANCE_MISSING);
+	team_check_adhesion(&a, TEAM_ROLE_DELEGUE, D("2025-12-31"), NURSE, &r);
+	assert_true(team_check_first(&r, &b));
+	assert_int_equal(b, TEAM_BLOCKER_NOT_YET_MEMBER);
+	a = base_delegue();
+	assert_true(team_check_adhesion(&a, TEAM_ROLE_DELEGUE, D("2026-11-24"), NURSE, &r));
+	b = TEAM_BLOCKER_COUNT;
+	assert_false(team_check_first(&r, &b));
+	assert_int_equal(b, TEAM_BLOCKER_COUNT);
+
+	ends_july(&a);
+	assert_false(team_adhesion_active(&a, D("2025-12-31")));
+	assert_true(team_adhesion_active(&a, D("2026-01-01")));
+	assert_true(team_adhesion_active(&a, D("2026-06-30")));
+	assert_false(team_adhesion_active(&a, D("2026-07-01")));
+	a.has_effective_to = false;
+	assert_true(team_adhesion_active(&a, D("2099-01-01")));
+}
+
+static void test_codes_and_labels(void **state)
+{
+	(void)state;
+	enum team_role r = TEAM_ROLE_COUNT;
+	assert_string_equal(team_role_code(TEAM_ROLE_DELEGANT), "delegant");
+	assert_string_equal(team_role_code(TEAM_ROLE_DELEGUE), "delegue");
+	assert_string_equal(team_role_label_fr(TEAM_ROLE_DELEGUE), "délégué");
+	assert_string_equal(team_role_code(TEAM_ROLE_COUNT), "?");
+	assert_true(team_role_parse("delegue", &r));
+	assert_int_equal(r, TEAM_ROLE_DELEGUE);
+	assert_true(team_role_parse("delegant", &r));
+	assert_int_equal(r, TEAM_ROLE_DELEGANT);
+	assert_false(team_role_parse("délégué", &r));
+	assert_false(team_role_parse("", &r));
+	assert_false(team_role_parse(NULL, &r));
+	assert_int_equal(r, TEAM_ROLE_DELEGANT);
+
+	assert_int_equal(team_profession_bit(PROF_MEDECIN), PHYSICIAN);
+	assert_int_equal(team_profession_bit(PROF_MEDECIN), 1);
+	assert_int_equal(team_profession_bit(PROF_INFIRMIER), NURSE);
+	assert_int_equal(team_profession_bit(PROF_PHARMACIEN), PHARMACIST);
+	assert_int_equal(team_profession_bit(PROF_COUNT), 0);
+
+	/* Blocker codes are distinct and never "?"; labels are French sentences. */
+	for (int i = 0; i < TEAM_BLOCKER_COUNT; i++) {
+		assert_string_not_equal(team_blocker_code((enum team_blocker)i), "?");
+		assert_string_not_equal(team_blocker_label_fr((enum team_blocker)i), "?");
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(team_blocker_code((enum team_blocker)i),
+						team_blocker_code((enum team_blocker)j));
+	}
+	assert_string_equal(team_blocker_code(TEAM_BLOCKER_TRAINING_MISSING), "training_missing");
+	assert_string_equal(team_blocker_label_fr(TEAM_BLOCKER_INSURANCE_MISSING),
+			    "Assurance non déclarée");
+	assert_string_equal(team_blocker_code(TEAM_BLOCKER_COUNT), "?");
+}
+
+/* ---- Reachability ---- */
+
+static void test_weekday(void **state)
+{
+	(void)state;
+	assert_int_equal(team_weekday(D("1970-01-01")), 3); /* Thursday */
+	assert_int_equal(team_weekday(D("1969-12-31")), 2); /* before day 0 */
+	assert_int_equal(team_weekday(D("1969-12-29")), 0);
+	assert_int_equal(team_weekday(D("1969-12-28")), 6); /* (day + 3) is negative */
+	assert_int_equal(team_weekday(D("1969-12-26")), 4);
+	assert_int_equal(team_weekday(D("2026-11-23")), 0); /* Monday */
+	assert_int_equal(team_weekday(D("2026-11-24")), 1);
+	assert_int_equal(team_weekday(D("2026-11-29")), 6); /* Sunday */
+	assert_int_equal(team_weekday(D("2026-11-30")), 0);
+	assert_int_equal(team_weekday(D("1900-01-01")), 0);
+}
+
+/* Monday 08:00–12:00 Dr Martin; Monday 10:00–18:00 Dr Bernard; Sunday 20:00 → Monday 08:00
+ * Dr Petit (overnight, wrapping the week); two malformed slots that must be ignored. */
+static const struct team_slot week[] = {
+	{1, 0, 8 * 60, 12 * 60, "Dr Martin", "06 11 22 33 44"},
+	{2, 0, 10 * 60, 18 * 60, "Dr Bernard", NULL},
+	{3, 6, 20 * 60, 8 * 60, "Dr Petit", "06 99 88 77 66"},
+	{4, 7, 20 * 60, 10 * 60, "Jour impossible", NULL}, /* would reach Tuesday morning */
+	{5, 2, 1440, 1440, "Minute impossible", NULL},
+};
+#define N_WEEK (sizeof(week) / sizeof(week[0]))
+
+#define NOBODY SIZE_MAX
+
+struct now_case {
+	const char *on;
+	int minute;
+	int64_t usual;
+	size_t slot; /* NOBODY when nobody is reachable */
+};
+
+static const struct now_case now_cases[] = {
+	{"2026-11-23", 0, 0, 2},            /* Monday midnight: Sunday's overnight slot */
+	{"2026-11-23", 7 * 60 + 59, 0, 2},  /* its last minute */
+	{"2026-11-23", 8 * 60, 0, 0},       /* end is exclusive, start inclusive */
+	{"2026-11-23", 10 * 60 + 30, 0, 0}, /* two cover: first in array order */
+	{"2026-11-23", 10 * 60 + 30, 2, 1}, /* … unless the usual délégant covers */
+	{"2026-11-23", 10 * 60 + 30, 3, 0}, /* a usual délégant who does not cover is ignored */
+	{"2026-11-23", 11 * 60 + 59, 0, 0},
+	{"2026-11-23", 12 * 60, 0, 1},
+	{"2026-11-23", 17 * 60 + 59, 0, 1},
+	{"2026-11-23", 18 * 60, 0, NOBODY},
+	{"2026-11-24", 0, 0, NOBODY},       /* Tuesday: the overnight slot does not reach it */
+	{"2026-11-25", 10 * 60, 0, NOBODY}, /* Wednesday: only the malformed slot */
+	{"2026-11-29", 19 * 60 + 59, 0, NOBODY},
+	{"2026-11-29", 20 * 60, 0, 2},
+	{"2026-11-29", 23 * 60 + 59, 0, 2},
+	{"2026-11-30", 0, 0, 2}, /* the week wraps: Sunday evening into Monday */
+	{"2026-11-30", 7 * 60 + 59, 0, 2},
+	{"2026-11-23", -1, 0, NOBODY},
+	{"2026-11-23", 1440, 0, NOBODY},
+};
+
+static void test_reachable_now(void **state)
+{
+	(void)state;
+	const struct team_availability av = {week, N_WEEK, NULL, 0};
+	for (size_t i = 0; i < sizeof(now_cases) / sizeof(now_cases[0]); i++) {
+		const struct now_case *c = &now_cases[i];
+		size_t slot = NOBODY;
+		bool got = team_reachable_now(&av, D(c->on), c->minute, c->usual, &slot);
+		print_message("case %zu: %s %d\n", i, c->on, c->minute);
+		assert_int_equal(got, c->slot != NOBODY);
+		assert_int_equal(slot, c->slot);
+	}
+}
+
+static void test_whole_day_and_24h_slots(void **state)
+{
+	(void)state;
+	/* start == end: 24 hours from start; 0–0 is the whole weekday. */
+	const struct team_slot slots[] = {
+		{1, 1, 0, 0, "Toute la journée", NULL},        /* Tuesday 00:00–24:00 */
+		{2, 3, 600, 600, "Vingt-quatre heures", NULL}, /* Thursday 10:00 → Friday 10:00 */
+	};
+	const struct team_availability av = {slots, 2, NULL, 0};
+	size_t s = NOBODY;
+	assert_true(team_reachable_now(&av, D("2026-11-24"), 0, 0, &s));
+	assert_int_equal(s, 0);
+	assert_true(team_reachable_now(&av, D("2026-11-24"), 1439, 0, &s));
+	assert_false(team_reachable_now(&av, D("2026-11-25"), 0, 0, &s));
+	assert_false(team_reachable_now(&av, D("2026-11-26"), 599, 0, &s));
+	assert_true(team_reachable_now(&av, D("2026-11-26"), 600, 0, &s));
+	assert_int_equal(s, 1);
+	assert_true(team_reachable_now(&av, D("2026-11-27"), 599, 0, &s));
+	assert_false(team_reachable_now(&av, D("2026-11-27"), 600, 0, &s));
+
+	/* end_minute 1440 is midnight (valid, not overnight); 1441 makes the slot ignored. */
+	const struct team_slot evening[] = {
+		{3, 4, 600, 1441, "Minute de fin impossible", NULL},
+		{4, 4, 1200, 1440, "Jusqu'à minuit", NULL},
+	};
+	const struct team_availability ev = {evening, 2, NULL, 0};
+	assert_false(team_reachable_now(&ev, D("2026-11-27"), 700, 0, &s));
+	assert_true(team_reachable_now(&ev, D("2026-11-27"), 1439, 0, &s));
+	assert_int_equal(s, 1);
+	assert_false(team_reachable_now(&ev, D("2026-11-28"), 0, 0, &s));
+}
+
+static void test_absences(void **state)
+{
+	(void)state;
+	/* Dr Petit absent on Sunday 29/11 only: the absence covers that calendar day, so the
+	 * after-midnight part of the slot (Monday 30/11) still counts. */
+	struct team_absence sunday = {3, D("2026-11-29"), D("2026-11-29")};
+	struct team_availability av = {week, N_WEEK, &sunday, 1};
+	size_t s = NOBODY;
+	assert_false(team_reachable_now(&av, D("2026-11-29"), 21 * 60, 0, &s));
+	assert_true(team_reachable_now(&av, D("2026-11-30"), 60, 0, &s));
+	assert_int_equal(s, 2);
+	/* Absent on Monday 30/11 instead: Sunday evening counts, Monday morning does not. */
+	struct team_absence monday = {3, D("2026-11-30"), D("2026-11-30")};
+	av.absences = &monday;
+	assert_true(team_reachable_now(&av, D("2026-11-29"), 21 * 60, 0, &s));
+	assert_false(team_reachable_now(&av, D("2026-11-30"), 60, 0, &s));
+	/* Both ends of an absence are inclusive. */
+	struct team_absence martin[] = {{1, D("2026-11-20"), D("2026-11-23")},
+					{2, D("2026-11-01"), D("2026-11-30")}};
+	av.absences = martin;
+	av.n_absences = 1;
+	s = NOBODY;
+	assert_false(team_reachable_now(&av, D("2026-11-23"), 9 * 60, 0, &s));
+	assert_int_equal(s, NOBODY);
+	assert_true(team_reachable_now(&av, D("2026-11-30"), 9 * 60, 0, &s));
+	assert_int_equal(s, 0);
+	martin[0].to = D("2026-11-22");
+	assert_true(team_reachable_now(&av, D("2026-11-23"), 9 * 60, 0, &s));
+	assert_int_equal(s, 0);
+	martin[0].from = D("2026-11-23");
+	martin[0].to = D("2026-11-30");
+	assert_false(team_reachable_now(&av, D("2026-11-23"), 9 * 60, 0, &s));
+	/* Absence of Dr Bernard too: at 10:30 nobody, although both have a slot. */
+	av.n_absences = 2;
+	assert_false(team_reachable_now(&av, D("2026-11-23"), 10 * 60 + 30, 0, &s));
+	/* With usual = Dr Martin absent, another délégant is still found. */
+	av.n_absences = 1;
+	assert_true(team_reachable_now(&av, D("2026-11-23"), 10 * 60 + 30, 1, &s));
+	assert_int_equal(s, 1);
+}
+
+struct next_case {
+	const char *name;
+	const char *on;
+	int minute;
+	int64_t usual;
+	const struct team_absence *absence; /* at most one, may be NULL */
+	bool found;
+	const char *date;
+	int at;
+	size_t slot;
+};
+
+static const struct team_absence petit_sunday = {3, 0, 0}; /* dates filled in the test */
+
+static const struct next_case next_cases[] = {
+	{"reachable now: now", "2026-11-23", 7 * 60, 0, NULL, true, "2026-11-23", 7 * 60, 2},
+	{"Monday evening: Sunday evening", "2026-11-23", 18 * 60, 0, NULL, true, "2026-11-29",
+	 20 * 60, 2},
+	{"Tuesday midnight: Sunday evening", "2026-11-24", 0, 0, NULL, true, "2026-11-29", 20 * 60,
+	 2},
+	{"Sunday morning", "2026-11-29", 10 * 60, 0, NULL, true, "2026-11-29", 20 * 60, 2},
+	{"absent Sunday: Monday midnight", "2026-11-29", 10 * 60, 0, &petit_sunday, true,
+	 "2026-11-30", 0, 2},
+	{"just before the start", "2026-11-29", 19 * 60 + 59, 0, NULL, true, "2026-11-29", 20 * 60,
+	 2},
+	{"usual not reachable yet: first in array order", "2026-11-23", 9 * 60, 2, NULL, true,
+	 "2026-11-23", 9 * 60, 0},
+};
+
+static void test_next_reachable(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(next_cases) / sizeof(next_cases[0]); i++) {
+		const struct next_case *c = &next_cases[i];
+		struct team_absence abs;
+		struct team_availability av = {week, N_WEEK, NULL, 0};
+		if (c->absence) {
+			abs = *c->absence;
+			abs.from = abs.to = D("2026-11-29");
+			av.absences = &abs;
+			av.n_absences = 1;
+		}
+		struct team_moment m = {0};
+		print_message("case: %s\n", c->name);
+		assert_int_equal(team_next_reachable(&av, D(c->on), c->minute, c->usual, &m),
+				 c->found);
+		assert_int_equal(m.date, D(c->date));
+		assert_int_equal(m.minute, c->at);
+		assert_int_equal(m.slot, c->slot);
+		assert_int_equal(m.professional_id, week[c->slot].professional_id);
+	}
+}
+
+static void test_next_horizon_and_preference(void **state)
+{
+	(void)state;
+	/* Only Dr Martin, Monday 08:00–12:00. */
+	const struct team_availability only = {week, 1, NULL, 0};
+	struct team_moment m = {0};
+	assert_true(team_next_reachable(&only, D("2026-11-23"), 12 * 60, 0, &m));
+	assert_int_equal(m.date, D("2026-11-30"));
+	assert_int_equal(m.minute, 8 * 60);
+	/* Absent on Monday 23/11 and searching from 08:00 that day: 30/11 08:00 is exactly
+	 * 7 days later, still inside the horizon. */
+	struct team_absence a = {1, D("2026-11-23"), D("2026-11-23")};
+	struct team_availability av = {week, 1, &a, 1};
+	assert_true(team_next_reachable(&av, D("2026-11-23"), 8 * 60, 0, &m));
+	assert_int_equal(m.date, D("2026-11-30"));
+	assert_int_equal(m.minute, 8 * 60);
+	/* One minute earlier, 30/11 08:00 is 7 days and one minute away: out of the horizon. */
+	m.slot = 99;
+	assert_false(team_next_reachable(&av, D("2026-11-23"), 8 * 60 - 1, 0, &m));
+	assert_int_equal(m.slot, 99); /* untouched */
+	/* Absent on 30/11 too: the next slot is 07/12, beyond 7 days. */
+	a.to = D("2026-11-30");
+	assert_false(team_next_reachable(&av, D("2026-11-23"), 8 * 60, 0, &m));
+	/* Nobody at all, minutes out of range. */
+	const struct team_availability none = {NULL, 0, NULL, 0};
+	assert_false(team_next_reachable(&none, D("2026-11-23"), 0, 0, &m));
+	assert_false(team_next_reachable(&only, D("2026-11-23"), -1, 0, &m));
+	assert_false(team_next_reachable(&only, D("2026-11-23"), 1440, 0, &m));
+
+	/* Two slots starting together on Tuesday 09:00: the usual one, else array order. */
+	const struct team_slot tuesday[] = {
+		{4, 1, 9 * 60, 10 * 60, "Dr A", NULL},
+		{5, 1, 9 * 60, 11 * 60, "Dr B", NULL},
+	};
+	const struct team_availability two = {tuesday, 2, NULL, 0};
+	assert_true(team_next_reachable(&two, D("2026-11-23"), 0, 0, &m));
+	assert_int_equal(m.slot, 0);
+	assert_int_equal(m.date, D("2026-11-24"));
+	assert_int_equal(m.minute, 9 * 60);
+	assert_true(team_next_reachable(&two, D("2026-11-23"), 0, 5, &m));
+	assert_int_equal(m.slot, 1);
+	assert_int_equal(m.professional_id, 5);
+}
+
+static void test_next_across_week_wrap(void **state)
+{
+	(void)state;
+	/* Saturday 23:00 → Sunday 01:00, searched from Saturday afternoon, from Sunday 00:30
+	 * (inside its after-midnight part) and from Sunday 01:00 (a week later). */
+	const struct team_slot sat = {8, 5, 23 * 60, 60, "Dr Nuit", NULL};
+	const struct team_availability av = {&sat, 1, NULL, 0};
+	struct team_moment m = {0};
+	assert_true(team_next_reachable(&av, D("2026-11-28"), 15 * 60, 0, &m));
+	assert_int_equal(m.date, D("2026-11-28"));
+	assert_int_equal(m.minute, 23 * 60);
+	assert_true(team_next_reachable(&av, D("2026-11-29"), 30, 0, &m));
+	assert_int_equal(m.date, D("2026-11-29"));
+	assert_int_equal(m.minute, 30);
+	assert_true(team_next_reachable(&av, D("2026-11-29"), 60, 0, &m));
+	assert_int_equal(m.date, D("2026-12-05"));
+	assert_int_equal(m.minute, 23 * 60);
+	/* Sunday 6 → Monday 0 wrap with the Sunday evening missed by an absence: Monday 00:00. */
+	const struct team_slot sun = {9, 6, 22 * 60, 2 * 60, "Dr Garde", NULL};
+	const struct team_absence abs = {9, D("2026-11-29"), D("2026-11-29")};
+	const struct team_availability av2 = {&sun, 1, &abs, 1};
+	assert_true(team_next_reachable(&av2, D("2026-11-29"), 12 * 60, 0, &m));
+	assert_int_equal(m.date, D("2026-11-30"));
+	assert_int_equal(m.minute, 0);
+}
+
+/* True when s is well-formed UTF-8. */
+static bool valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 0;
+		if (n == 0)
+			return false;
+		for (size_t i = 1; i < n; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+		p += n;
+	}
+	return true;
+}
+
+static void test_reach_message(void **state)
+{
+	(void)state;
+	char buf[TEAM_MESSAGE_MAX];
+	const struct team_availability av = {week, N_WEEK, NULL, 0};
+	assert_true(team_reach_message(&av, D("2026-11-23"), 9 * 60, 0, buf, sizeof(buf)));
+	assert_string_equal(buf, "Délégant joignable maintenant : Dr Martin (06 11 22 33 44)");
+	assert_true(team_reach_message(&av, D("2026-11-23"), 13 * 60, 0, buf, sizeof(buf)));
+	assert_string_equal(buf, "Délégant joignable maintenant : Dr Bernard");
+	assert_false(team_reach_message(&av, D("2026-11-23"), 18 * 60, 0, buf, sizeof(buf)));
+	assert_string_equal(buf, "Aucun délégant joignable maintenant ; prochain : Dr Petit, "
+				 "dimanche 29/11/2026 à 20:00 (06 99 88 77 66)");
+
+	const struct team_slot tuesday = {42, 1, 8 * 60, 12 * 60, "Dr X", NULL};
+	const struct team_availability one = {&tuesday, 1, NULL, 0};
+	assert_false(team_reach_message(&one, D("2026-11-23"), 18 * 60, 0, buf, sizeof(buf)));
+	assert_string_equal(
+		buf,
+		"Aucun délégant joignable maintenant ; prochain : Dr X, mardi 24/11/2026 à 08:00");
+
+	const struct team_slot anonymous = {42, 1, 8 * 60 + 5, 12 * 60, NULL, ""};
+	const struct team_availability anon = {&anonymous, 1, NULL, 0};
+	assert_false(team_reach_message(&anon, D("2026-11-24"), 8 * 60, 0, buf, sizeof(buf)));
+	assert_string_equal(buf, "Aucun délégant joignable maintenant ; prochain : délégant n° 42, "
+				 "mardi 24/11/2026 à 08:05");
+
+	const struct team_availability none = {NULL, 0, NULL, 0};
+	assert_false(team_reach_message(&none, D("2026-11-23"), 0, 0, buf, sizeof(buf)));
+	assert_string_equal(buf,
+			    "Aucun délégant joignable maintenant ni dans les 7 prochains jours");
+}
+
+static void test_reach_message_truncation(void **state)
+{
+	(void)state;
+	/* A name made of "é" (2 bytes each) cut at every buffer size: always valid UTF-8, always
+	 * within the buffer, never empty beyond size 1. */
+	char name[401];
+	for (size_t i = 0; i < 200; i++)
+		memcpy(name + 2 * i, "é", 2);
+	name[400] = '\0';
+	const struct team_slot slot = {1, 0, 0, 0, name, NULL};
+	const struct team_availability av = {&slot, 1, NULL, 0};
+	for (size_t n = 1; n < 80; n++) {
+		char buf[80];
+		memset(buf, 'x', sizeof(buf));
+		assert_true(team_reach_message(&av, D("2026-11-23"), 60, 0, buf, n));
+		assert_true(strlen(buf) < n);
+		assert_true(valid_utf8(buf));
+		assert_int_equal(buf[n], 'x'); /* nothing written past the buffer */
+		if (n > 40)
+			assert_true(strlen(buf) >= n - 2);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_adhesion_cases),
+		cmocka_unit_test(test_no_adhesion),
+		cmocka_unit_test(test_version_change_june_2024),
+		cmocka_unit_test(test_first_blocker_and_active),
+		cmocka_unit_test(test_codes_and_labels),
+		cmocka_unit_test(test_weekday),
+		cmocka_unit_test(test_reachable_now),
+		cmocka_unit_test(test_whole_day_and_24h_slots),
+		cmocka_unit_test(test_absences),
+		cmocka_unit_test(test_next_reachable),
+		cmocka_unit_test(test_next_horizon_and_preference),
+		cmocka_unit_test(test_next_across_week_wrap),
+		cmocka_unit_test(test_reach_message),
+		cmocka_unit_test(test_reach_message_truncation),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
