@@ -120,5 +120,16 @@ void api_episodes_create(struct http_request *, struct http_response *, void *);
 void api_episodes_get(struct http_request *, struct http_response *, void *);
 void api_episodes_action(struct http_request *, struct http_response *, void *);
 void api_episodes_answers(struct http_request *, struct http_response *, void *);
+void api_professionals_list(struct http_request *, struct http_response *, void *);
+void api_professionals_create(struct http_request *, struct http_response *, void *);
+void api_adhesions_list(struct http_request *, struct http_response *, void *);
+void api_adhesions_create(struct http_request *, struct http_response *, void *);
+void api_adhesions_training(struct http_request *, struct http_response *, void *);
+void api_protocols_sign(struct http_request *, struct http_response *, void *);
+void api_protocols_suspend(struct http_request *, struct http_response *, void *);
+void api_protocols_resume(struct http_request *, struct http_response *, void *);
+void api_availability_list(struct http_request *, struct http_response *, void *);
+void api_availability_create(struct http_request *, struct http_response *, void *);
+void api_availability_delete(struct http_request *, struct http_response *, void *);
 
 #endif

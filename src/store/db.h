@@ -146,6 +146,9 @@ enum coop_err db_structure_get(struct db *db, int64_t id, struct arena *a, struc
 enum coop_err db_professional_insert(struct db *db, const struct db_professional *p, int64_t *id);
 enum coop_err db_professional_get(struct db *db, int64_t id, struct arena *a,
 				  struct db_professional *out);
+/* The professionals of a structure, by name. */
+enum coop_err db_professional_list(struct db *db, int64_t structure_id, struct arena *a,
+				   struct db_professional **out, size_t *n);
 
 /* Inserts an account with its roles; ERR_CONFLICT when the login exists. */
 enum coop_err db_account_insert(struct db *db, const struct db_account *acc, int64_t *id);
@@ -167,11 +170,23 @@ enum coop_err db_adoption_set_status(struct db *db, int64_t id, const char *stat
 				     const char *reason);
 
 enum coop_err db_adhesion_insert(struct db *db, const struct db_adhesion *ad, int64_t *id);
+enum coop_err db_adhesion_get(struct db *db, int64_t id, struct arena *a, struct db_adhesion *out);
+/* Every adhesion of a structure's adoptions, by adoption then professional. */
+enum coop_err db_adhesion_list_structure(struct db *db, int64_t structure_id, struct arena *a,
+					 struct db_adhesion **out, size_t *n);
+/* Records the validation of a délégué's training by a délégant. */
+enum coop_err db_adhesion_validate_training(struct db *db, int64_t id, int64_t delegant_id,
+					    coop_date date, double hours);
 /* The adhesions of a professional to an adoption (all roles, all periods), oldest first. */
 enum coop_err db_adhesion_list(struct db *db, int64_t professional_id, int64_t adoption_id,
 			       struct arena *a, struct db_adhesion **out, size_t *n);
 
 enum coop_err db_availability_insert(struct db *db, const struct db_availability *av, int64_t *id);
+/* One professional's slots, by weekday and start. */
+enum coop_err db_availability_list(struct db *db, int64_t professional_id, struct arena *a,
+				   struct db_availability **out, size_t *n);
+/* Removes one of the professional's slots; ERR_NOT_FOUND when it is not theirs. */
+enum coop_err db_availability_delete(struct db *db, int64_t professional_id, int64_t id);
 /* The availability slots of the délégants adhering to an adoption on `on`. */
 enum coop_err db_availability_for_adoption(struct db *db, int64_t adoption_id, coop_date on,
 					   struct arena *a, struct db_availability **out,

@@ -23,6 +23,7 @@ enum stmt_id {
 	S_STRUCTURE_GET,
 	S_PROFESSIONAL_INSERT,
 	S_PROFESSIONAL_GET,
+	S_PROFESSIONAL_LIST,
 	S_ACCOUNT_INSERT,
 	S_ACCOUNT_BY_LOGIN,
 	S_ACCOUNT_GET,
@@ -35,8 +36,13 @@ enum stmt_id {
 	S_ADOPTION_SET_STATUS,
 	S_ADHESION_INSERT,
 	S_ADHESION_LIST,
+	S_ADHESION_GET,
+	S_ADHESION_LIST_STRUCTURE,
+	S_ADHESION_VALIDATE_TRAINING,
 	S_AVAILABILITY_INSERT,
 	S_AVAILABILITY_FOR_ADOPTION,
+	S_AVAILABILITY_LIST,
+	S_AVAILABILITY_DELETE,
 	S_PATIENT_INSERT,
 	S_PATIENT_GET,
 	S_PATIENT_UPDATE,
@@ -64,6 +70,10 @@ enum stmt_id {
 #define PATIENT_COLUMNS                                                                        \
 	"id, structure_id, birth_name, first_names, used_name, birth_date, sex, birthplace_code, " \
 	"nir, gp_name, gp_rpps, gp_mssante, gp_professional_id, version"
+#define ADHESION_COLUMNS                                                                     \
+	"id, professional_id, adoption_id, role, effective_from, effective_to, "               \
+	"training_validated_by, training_date, training_hours, insurer, insurance_date, "      \
+	"engagement_date"
 #define EPISODE_COLUMNS                                                                     \
 	"id, structure_id, patient_id, adoption_id, protocol_hash, state, version, data, "   \
 	"created_by, delegue_id, created_at, updated_at"
@@ -85,6 +95,25 @@ static const struct {
 	[S_PROFESSIONAL_GET] = {"professional_get",
 				"SELECT id, structure_id, last_name, first_names, profession, rpps, "
 				"adeli, mssante, phone FROM professionals WHERE id = ?1"},
+	[S_PROFESSIONAL_LIST] = {"professional_list",
+				 "SELECT id, structure_id, last_name, first_names, profession, rpps, "
+				 "adeli, mssante, phone FROM professionals WHERE structure_id = ?1 "
+				 "ORDER BY last_name, first_names, id"},
+	[S_ADHESION_GET] = {"adhesion_get",
+			    "SELECT " ADHESION_COLUMNS " FROM adhesions WHERE id = ?1"},
+	[S_ADHESION_LIST_STRUCTURE] = {"adhesion_list_structure",
+				       "SELECT " ADHESION_COLUMNS " FROM adhesions WHERE adoption_id "
+				       "IN (SELECT id FROM adoptions WHERE structure_id = ?1) "
+				       "ORDER BY adoption_id, professional_id, id"},
+	[S_ADHESION_VALIDATE_TRAINING] = {"adhesion_validate_training",
+					  "UPDATE adhesions SET training_validated_by = ?2, "
+					  "training_date = ?3, training_hours = ?4 WHERE id = ?1"},
+	[S_AVAILABILITY_LIST] = {"availability_list",
+				 "SELECT id, professional_id, weekday, start_minute, end_minute, how "
+				 "FROM availability WHERE professional_id = ?1 "
+				 "ORDER BY weekday, start_minute, id"},
+	[S_AVAILABILITY_DELETE] = {"availability_delete",
+				   "DELETE FROM availability WHERE id = ?2 AND professional_id = ?1"},
 	[S_ACCOUNT_INSERT] = {"account_insert",
 			      "INSERT INTO accounts (structure_id, professional_id, login, "
 			      "display_name, password_hash, roles) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
@@ -327,6 +356,9 @@ static enum coop_err exec_one(struct db *db, sqlite3_stmt *s, enum stmt_id id)
 
 /* Reads a row into a record (copies text into the arena; *ok turns false when it is full). */
 typedef void (*row_reader)(sqlite3_stmt *s, struct arena *a, void *out, bool *ok);
+
+static void read_adhesion(sqlite3_stmt *s, struct arena *a, void *record, bool *ok);
+static void read_availability(sqlite3_stmt *s, struct arena *a, void *record, bool *ok);
 
 /* Steps s once: a row is read into out; no row is ERR_NOT_FOUND. Resets s. */
 static enum coop_err read_one(struct db *db, sqlite3_stmt *s, enum stmt_id id, row_reader read,
@@ -622,6 +654,17 @@ enum coop_err db_professional_get(struct db *db, int64_t id, struct arena *a,
 	return read_one(db, s, S_PROFESSIONAL_GET, read_professional, a, out);
 }
 
+enum coop_err db_professional_list(struct db *db, int64_t structure_id, struct arena *a,
+				   struct db_professional **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(db, S_PROFESSIONAL_LIST);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, structure_id);
+	return read_all(db, s, S_PROFESSIONAL_LIST, read_professional, a, sizeof(**out),
+			(void **)out, n);
+}
+
 enum coop_err db_account_insert(struct db *db, const struct db_account *acc, int64_t *id)
 {
 	sqlite3_stmt *s = stmt(db, S_ACCOUNT_INSERT);
@@ -804,6 +847,64 @@ enum coop_err db_adhesion_list(struct db *db, int64_t professional_id, int64_t a
 	sqlite3_bind_int64(s, 1, professional_id);
 	sqlite3_bind_int64(s, 2, adoption_id);
 	return read_all(db, s, S_ADHESION_LIST, read_adhesion, a, sizeof(**out), (void **)out, n);
+}
+
+enum coop_err db_adhesion_get(struct db *db, int64_t id, struct arena *a, struct db_adhesion *out)
+{
+	sqlite3_stmt *s = stmt(db, S_ADHESION_GET);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	memset(out, 0, sizeof(*out));
+	return read_one(db, s, S_ADHESION_GET, read_adhesion, a, out);
+}
+
+enum coop_err db_adhesion_list_structure(struct db *db, int64_t structure_id, struct arena *a,
+					 struct db_adhesion **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(db, S_ADHESION_LIST_STRUCTURE);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, structure_id);
+	return read_all(db, s, S_ADHESION_LIST_STRUCTURE, read_adhesion, a, sizeof(**out),
+			(void **)out, n);
+}
+
+enum coop_err db_adhesion_validate_training(struct db *db, int64_t id, int64_t delegant_id,
+					    coop_date date, double hours)
+{
+	sqlite3_stmt *s = stmt(db, S_ADHESION_VALIDATE_TRAINING);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, delegant_id);
+	bind_date(s, 3, true, date);
+	if (hours > 0)
+		sqlite3_bind_double(s, 4, hours);
+	else
+		sqlite3_bind_null(s, 4);
+	return exec_one(db, s, S_ADHESION_VALIDATE_TRAINING);
+}
+
+enum coop_err db_availability_list(struct db *db, int64_t professional_id, struct arena *a,
+				   struct db_availability **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(db, S_AVAILABILITY_LIST);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, professional_id);
+	return read_all(db, s, S_AVAILABILITY_LIST, read_availability, a, sizeof(**out),
+			(void **)out, n);
+}
+
+enum coop_err db_availability_delete(struct db *db, int64_t professional_id, int64_t id)
+{
+	sqlite3_stmt *s = stmt(db, S_AVAILABILITY_DELETE);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, professional_id);
+	sqlite3_bind_int64(s, 2, id);
+	return exec_one(db, s, S_AVAILABILITY_DELETE);
 }
 
 enum coop_err db_availability_insert(struct db *db, const struct db_availability *av, int64_t *id)

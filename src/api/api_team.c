@@ -1,0 +1,589 @@
+/*
+ * api_team.c — the team: professionals, their adhesions to the adopted protocols (with what
+ * blocks each one, in plain words), the validation of a délégué's training by a délégant, the
+ * signature of a protocol's template prescriptions, its suspension, and the délégants'
+ * availability.
+ *
+ * The coordinator manages the team (professionals, adhesions, suspension); a délégant validates
+ * trainings, signs the template prescriptions of the protocols they are délégant of, and states
+ * when they can be reached. Identifiers (RPPS, ADELI) are checked before anything is stored;
+ * every write appends its audit record in the same transaction.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/app.h"
+#include "core/ident.h"
+#include "core/profession.h"
+#include "core/team.h"
+
+static json_t *professional_json(const struct db_professional *p)
+{
+	enum profession prof;
+	bool known = profession_parse(p->profession, &prof);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)p->id, "last_name",
+			      p->last_name, "first_names", p->first_names, "profession",
+			      p->profession, "profession_label",
+			      known ? profession_label_fr(prof) : p->profession);
+	json_object_set_new(o, "rpps", p->rpps ? json_string(p->rpps) : json_null());
+	json_object_set_new(o, "adeli", p->adeli ? json_string(p->adeli) : json_null());
+	json_object_set_new(o, "mssante", p->mssante ? json_string(p->mssante) : json_null());
+	json_object_set_new(o, "phone", p->phone ? json_string(p->phone) : json_null());
+	return o;
+}
+
+/* Writes, audits and commits one change; false (error answered) on failure. */
+static bool commit_change(struct api_ctx *c, enum coop_err e, const char *action,
+			  const char *entity, int64_t id, json_t *before, json_t *after,
+			  const char *what)
+{
+	if (e == COOP_OK)
+		e = api_audit(c, action, entity, id, before, after);
+	if (e == COOP_OK)
+		e = db_commit(c->db);
+	if (e != COOP_OK) {
+		db_rollback(c->db);
+		api_store_error(c, e, what);
+		return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ professionals */
+
+void api_professionals_list(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, API_ANY_ROLE))
+		return;
+	struct db_professional *list = NULL;
+	size_t n = 0;
+	enum coop_err e = db_professional_list(c.db, c.account.structure_id, c.a, &list, &n);
+	if (e != COOP_OK) {
+		api_store_error(&c, e, "Professionnel");
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, professional_json(&list[i]));
+	http_respond_json(res, 200, json_pack("{s:o}", "items", items));
+}
+
+/* Reads an identifier field through ident_parse() into the arena. */
+static bool ident_field(struct api_ctx *c, json_t *obj, const char *key, enum ident_kind kind,
+			const char **out)
+{
+	const char *raw = NULL;
+	*out = NULL;
+	if (!api_str(c, obj, key, IDENT_INPUT_MAX, false, &raw))
+		return false;
+	if (!raw || !*raw)
+		return true;
+	char value[IDENT_NORM_SIZE], msg[IDENT_MSG_SIZE], full[IDENT_MSG_SIZE + 64];
+	if (!ident_parse(kind, raw, strlen(raw), value, sizeof(value), msg, sizeof(msg))) {
+		snprintf(full, sizeof(full), "%s : %s.", ident_kind_label(kind), msg);
+		api_error(c, 400, "invalid_identifier", full, key);
+		return false;
+	}
+	*out = arena_strdup(c->a, value);
+	return *out != NULL;
+}
+
+void api_professionals_create(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"last_name", "first_names", "profession", "rpps",
+					     "adeli", "mssante", "phone", NULL};
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, DB_ROLE_COORDINATOR))
+		return;
+	json_t *body = api_body(&c, fields);
+	struct db_professional p = {.structure_id = c.account.structure_id};
+	if (!body || !api_str(&c, body, "last_name", 100, true, &p.last_name) ||
+	    !api_str(&c, body, "first_names", 100, true, &p.first_names) ||
+	    !api_str(&c, body, "profession", 64, true, &p.profession) ||
+	    !ident_field(&c, body, "rpps", IDENT_RPPS, &p.rpps) ||
+	    !ident_field(&c, body, "adeli", IDENT_ADELI, &p.adeli) ||
+	    !api_str(&c, body, "mssante", 254, false, &p.mssante) ||
+	    !api_str(&c, body, "phone", 40, false, &p.phone))
+		return;
+	enum profession prof;
+	if (!profession_parse(p.profession, &prof)) {
+		api_error(&c, 400, "invalid",
+			  "Profession inconnue : seules les professions de santé de l'article "
+			  "L. 4011-1 peuvent participer à un protocole de coopération.",
+			  "profession");
+		return;
+	}
+	if (!p.rpps && !p.adeli) {
+		api_error(&c, 400, "required",
+			  "Indiquez le numéro RPPS du professionnel (ou, à défaut, son numéro ADELI).",
+			  "rpps");
+		return;
+	}
+	if (p.mssante && (!strchr(p.mssante, '@') || strchr(p.mssante, ' '))) {
+		api_error(&c, 400, "invalid", "L'adresse MSSanté n'est pas une adresse valide.",
+			  "mssante");
+		return;
+	}
+	int64_t id = 0;
+	enum coop_err e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_professional_insert(c.db, &p, &id);
+	p.id = id;
+	json_t *out = professional_json(&p);
+	if (commit_change(&c, e, "create", "professional", id, NULL, out, "Professionnel"))
+		http_respond_json(res, 201, out);
+	else
+		json_decref(out);
+}
+
+/* ------------------------------------------------------------------ adhesions */
+
+/* The adhesion as the core checks it, for its protocol's version in force today. */
+static void check_adhesion(struct api_ctx *c, const struct db_adhesion *ad,
+			   const struct db_professional *pro, const struct protocol *p,
+			   struct team_check *out)
+{
+	struct team_adhesion t = {.professional_id = ad->professional_id,
+				  .effective_from = ad->effective_from,
+				  .has_effective_to = ad->has_effective_to,
+				  .effective_to = ad->effective_to,
+				  .training_validated = ad->training_validated_by != 0 &&
+							ad->has_training_date,
+				  .training_validated_by = ad->training_validated_by,
+				  .training_date = ad->training_date,
+				  .training_hours = ad->training_hours,
+				  .insurance_declared = ad->insurer && ad->has_insurance_date,
+				  .insurer = ad->insurer,
+				  .insurance_date = ad->insurance_date,
+				  .engagement_signed = ad->has_engagement_date,
+				  .engagement_date = ad->engagement_date};
+	enum team_role role = TEAM_ROLE_DELEGUE;
+	team_role_parse(ad->role, &role);
+	t.role = role;
+	profession_parse(pro->profession, &t.profession);
+	const struct protocol_version *v = p ? protocol_version_at(p, c->today) : NULL;
+	uint64_t allowed = v ? (role == TEAM_ROLE_DELEGUE ? v->delegues : v->delegants) : 0;
+	team_check_adhesion(&t, role, c->today, allowed, out);
+}
+
+static json_t *adhesion_json(struct api_ctx *c, const struct db_adhesion *ad,
+			     const struct db_adoption *adoption, const struct db_professional *pro)
+{
+	const struct protocol *p = app_protocol(c->app, adoption->protocol_id);
+	struct team_check check;
+	check_adhesion(c, ad, pro, p, &check);
+	json_t *blockers = json_array();
+	for (int b = 0; b < TEAM_BLOCKER_COUNT; b++)
+		if (team_check_has(&check, (enum team_blocker)b))
+			json_array_append_new(blockers,
+					      json_string(team_blocker_code((enum team_blocker)b)));
+	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)ad->id,
+			      "professional_id", (json_int_t)ad->professional_id, "professional",
+			      pro->last_name, "protocol_id", adoption->protocol_id, "role", ad->role,
+			      "effective_from", api_date_json(ad->effective_from));
+	json_object_set_new(o, "effective_to",
+			    ad->has_effective_to ? api_date_json(ad->effective_to) : json_null());
+	json_object_set_new(o, "training",
+			    ad->training_validated_by && ad->has_training_date
+				    ? json_pack("{s:I, s:o, s:f}", "validated_by",
+						(json_int_t)ad->training_validated_by, "date",
+						api_date_json(ad->training_date), "hours",
+						ad->training_hours)
+				    : json_null());
+	json_object_set_new(o, "insurance",
+			    ad->insurer && ad->has_insurance_date
+				    ? json_pack("{s:s, s:o}", "insurer", ad->insurer, "date",
+						api_date_json(ad->insurance_date))
+				    : json_null());
+	json_object_set_new(o, "engagement_date",
+			    ad->has_engagement_date ? api_date_json(ad->engagement_date)
+						    : json_null());
+	json_object_set_new(o, "check",
+			    json_pack("{s:b, s:o, s:s}", "ok", check.ok, "blockers", blockers,
+				      "message", check.message));
+	return o;
+}
+
+void api_adhesions_list(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, DB_ROLE_COORDINATOR | DB_ROLE_DELEGANT | DB_ROLE_DELEGUE))
+		return;
+	struct db_adhesion *list = NULL;
+	size_t n = 0;
+	enum coop_err e = db_adhesion_list_structure(c.db, c.account.structure_id, c.a, &list, &n);
+	if (e != COOP_OK) {
+		api_store_error(&c, e, "Adhésion");
+		return;
+	}
+	bool all = api_has_role(&c, DB_ROLE_COORDINATOR | DB_ROLE_DELEGANT);
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		/* a délégué sees their own adhesions */
+		if (!all && list[i].professional_id != c.account.professional_id)
+			continue;
+		struct db_adoption adoption;
+		struct db_professional pro;
+		if (db_adoption_get(c.db, list[i].adoption_id, c.a, &adoption) != COOP_OK ||
+		    db_professional_get(c.db, list[i].professional_id, c.a, &pro) != COOP_OK)
+			continue;
+		json_array_append_new(items, adhesion_json(&c, &list[i], &adoption, &pro));
+	}
+	http_respond_json(res, 200, json_pack("{s:o}", "items", items));
+}
+
+static bool date_field(struct api_ctx *c, json_t *obj, const char *key, bool required,
+		       coop_date *out, bool *present)
+{
+	const char *s = NULL;
+	*present = false;
+	if (!api_str(c, obj, key, 10, required, &s))
+		return false;
+	if (!s)
+		return true;
+	if (!date_parse(s, strlen(s), out)) {
+		char m[160];
+		snprintf(m, sizeof(m), "Le champ « %s » doit être une date AAAA-MM-JJ valide.", key);
+		api_error(c, 400, "invalid", m, key);
+		return false;
+	}
+	*present = true;
+	return true;
+}
+
+void api_adhesions_create(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"professional_id", "protocol_id", "role",
+					     "effective_from", "effective_to", "insurer",
+					     "insurance_date", "engagement_date", NULL};
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, DB_ROLE_COORDINATOR))
+		return;
+	json_t *body = api_body(&c, fields);
+	struct db_adhesion ad = {0};
+	const char *protocol_id;
+	bool has_from;
+	if (!body || !api_id(&c, body, "professional_id", true, &ad.professional_id) ||
+	    !api_str(&c, body, "protocol_id", 64, true, &protocol_id) ||
+	    !api_str(&c, body, "role", 16, true, &ad.role) ||
+	    !date_field(&c, body, "effective_from", true, &ad.effective_from, &has_from) ||
+	    !date_field(&c, body, "effective_to", false, &ad.effective_to, &ad.has_effective_to) ||
+	    !api_str(&c, body, "insurer", 200, false, &ad.insurer) ||
+	    !date_field(&c, body, "insurance_date", false, &ad.insurance_date,
+			&ad.has_insurance_date) ||
+	    !date_field(&c, body, "engagement_date", false, &ad.engagement_date,
+			&ad.has_engagement_date))
+		return;
+	enum team_role role;
+	if (!team_role_parse(ad.role, &role)) {
+		api_error(&c, 400, "invalid", "Le rôle doit valoir « delegant » ou « delegue ».",
+			  "role");
+		return;
+	}
+	if (ad.has_effective_to && ad.effective_to <= ad.effective_from) {
+		api_error(&c, 400, "invalid", "La fin de l'adhésion doit suivre son début.",
+			  "effective_to");
+		return;
+	}
+	struct db_professional pro;
+	if (db_professional_get(c.db, ad.professional_id, c.a, &pro) != COOP_OK ||
+	    pro.structure_id != c.account.structure_id) {
+		api_error(&c, 400, "invalid", "Ce professionnel n'est pas dans votre équipe.",
+			  "professional_id");
+		return;
+	}
+	struct db_adoption adoption;
+	if (db_adoption_find(c.db, c.account.structure_id, protocol_id, c.a, &adoption) !=
+	    COOP_OK) {
+		api_error(&c, 422, "protocol_not_adopted",
+			  "Votre structure n'a pas adopté ce protocole.", "protocol_id");
+		return;
+	}
+	/* the version in force on the first day must allow the profession in that role */
+	const struct protocol *p = app_protocol(c.app, protocol_id);
+	const struct protocol_version *v = p ? protocol_version_at(p, ad.effective_from) : NULL;
+	enum profession prof;
+	profession_parse(pro.profession, &prof);
+	uint64_t allowed = v ? (role == TEAM_ROLE_DELEGUE ? v->delegues : v->delegants) : 0;
+	if (!(allowed & team_profession_bit(prof))) {
+		char m[300];
+		snprintf(m, sizeof(m),
+			 "La version du protocole en vigueur à cette date n'autorise pas la "
+			 "profession « %s » comme %s.",
+			 profession_label_fr(prof), team_role_label_fr(role));
+		api_error(&c, 422, "profession_not_allowed", m, "role");
+		return;
+	}
+	ad.adoption_id = adoption.id;
+	int64_t id = 0;
+	enum coop_err e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_adhesion_insert(c.db, &ad, &id);
+	ad.id = id;
+	json_t *out = adhesion_json(&c, &ad, &adoption, &pro);
+	if (commit_change(&c, e, "create", "adhesion", id, NULL, out, "Adhésion"))
+		http_respond_json(res, 201, out);
+	else
+		json_decref(out);
+}
+
+/* The caller's active, valid délégant adhesion to an adoption; false (error answered) when the
+ * caller is not a délégant of that protocol today. */
+static bool caller_is_delegant(struct api_ctx *c, const struct db_adoption *adoption)
+{
+	struct db_adhesion *list = NULL;
+	size_t n = 0;
+	struct db_professional me;
+	if (c->account.professional_id &&
+	    db_professional_get(c->db, c->account.professional_id, c->a, &me) == COOP_OK &&
+	    db_adhesion_list(c->db, c->account.professional_id, adoption->id, c->a, &list, &n) ==
+		    COOP_OK) {
+		const struct protocol *p = app_protocol(c->app, adoption->protocol_id);
+		for (size_t i = 0; i < n; i++) {
+			struct team_check check;
+			if (strcmp(list[i].role, "delegant") != 0)
+				continue;
+			check_adhesion(c, &list[i], &me, p, &check);
+			if (check.ok)
+				return true;
+			api_error(c, 422, "delegant_check_failed", check.message, NULL);
+			return false;
+		}
+	}
+	api_error(c, 403, "forbidden",
+		  "Seul un délégant de ce protocole peut faire cela.", NULL);
+	return false;
+}
+
+void api_adhesions_training(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"date", "hours", NULL};
+	struct api_ctx c;
+	int64_t id;
+	if (!api_begin(&c, req, res, app, DB_ROLE_DELEGANT) || !api_param_id(&c, "id", &id))
+		return;
+	json_t *body = api_body(&c, fields);
+	coop_date date = c.today;
+	bool has_date;
+	if (!body || !date_field(&c, body, "date", false, &date, &has_date))
+		return;
+	if (!has_date)
+		date = c.today;
+	json_t *hours_v = json_object_get(body, "hours");
+	if (!json_is_number(hours_v) || json_number_value(hours_v) <= 0 ||
+	    json_number_value(hours_v) > 1000) {
+		api_error(&c, 400, "invalid",
+			  "Indiquez la durée de la formation en heures (nombre positif).", "hours");
+		return;
+	}
+	if (date > c.today) {
+		api_error(&c, 400, "invalid", "La formation ne peut pas être validée à une date future.",
+			  "date");
+		return;
+	}
+	struct db_adhesion ad;
+	struct db_adoption adoption;
+	enum coop_err e = db_adhesion_get(c.db, id, c.a, &ad);
+	if (e == COOP_OK)
+		e = db_adoption_get(c.db, ad.adoption_id, c.a, &adoption);
+	if (e != COOP_OK || adoption.structure_id != c.account.structure_id) {
+		api_error(&c, 404, "not_found", "Adhésion introuvable.", NULL);
+		return;
+	}
+	if (strcmp(ad.role, "delegue") != 0) {
+		api_error(&c, 422, "invalid", "Seule la formation d'un délégué se valide.", NULL);
+		return;
+	}
+	if (ad.professional_id == c.account.professional_id) {
+		api_error(&c, 422, "training_self_validated",
+			  "Un professionnel ne peut pas valider sa propre formation.", NULL);
+		return;
+	}
+	if (!caller_is_delegant(&c, &adoption))
+		return;
+	json_t *before = json_pack("{s:b}", "validated", ad.training_validated_by != 0);
+	json_t *after = json_pack("{s:I, s:o, s:f}", "validated_by",
+				  (json_int_t)c.account.professional_id, "date", api_date_json(date),
+				  "hours", json_number_value(hours_v));
+	e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_adhesion_validate_training(c.db, id, c.account.professional_id, date,
+						  json_number_value(hours_v));
+	bool ok = commit_change(&c, e, "validate_training", "adhesion", id, before, after,
+				"Adhésion");
+	json_decref(before);
+	json_decref(after);
+	if (!ok)
+		return;
+	struct db_professional pro;
+	if (db_adhesion_get(c.db, id, c.a, &ad) != COOP_OK ||
+	    db_professional_get(c.db, ad.professional_id, c.a, &pro) != COOP_OK) {
+		api_error(&c, 500, "internal", "Adhésion illisible après enregistrement.", NULL);
+		return;
+	}
+	http_respond_json(res, 200, adhesion_json(&c, &ad, &adoption, &pro));
+}
+
+/* ------------------------------------------------------------------ protocols: sign, suspend */
+
+/* The adoption of the route's {id} protocol; false (404 answered) when not adopted. */
+static bool route_adoption(struct api_ctx *c, struct db_adoption *out, const struct protocol **p)
+{
+	const char *id = http_request_param_str(c->req, "id");
+	*p = app_protocol(c->app, id);
+	if (!*p || db_adoption_find(c->db, c->account.structure_id, id, c->a, out) != COOP_OK) {
+		api_error(c, 404, "not_found", "Votre structure n'a pas adopté ce protocole.", NULL);
+		return false;
+	}
+	return true;
+}
+
+void api_protocols_sign(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {NULL};
+	struct api_ctx c;
+	struct db_adoption ad;
+	const struct protocol *p;
+	if (!api_begin(&c, req, res, app, DB_ROLE_DELEGANT) || !route_adoption(&c, &ad, &p) ||
+	    !api_body(&c, fields) || !caller_is_delegant(&c, &ad))
+		return;
+	json_t *before = json_pack("{s:o}", "signed_hash",
+				   ad.signed_hash ? json_string(ad.signed_hash) : json_null());
+	json_t *after = json_pack("{s:s, s:I}", "signed_hash", p->hash, "signed_by",
+				  (json_int_t)c.account.professional_id);
+	enum coop_err e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_adoption_sign(c.db, ad.id, c.account.professional_id, p->hash, c.now);
+	bool ok = commit_change(&c, e, "sign", "adoption", ad.id, before, after, "Protocole");
+	json_decref(before);
+	json_decref(after);
+	if (ok)
+		http_respond_json(res, 200,
+				  json_pack("{s:s, s:b, s:s, s:I}", "protocol_id", p->id, "signed",
+					    1, "signed_hash", p->hash, "signed_by",
+					    (json_int_t)c.account.professional_id));
+}
+
+static void set_status(struct http_request *req, struct http_response *res, void *app,
+		       bool suspend)
+{
+	static const char *const fields[] = {"reason", NULL};
+	struct api_ctx c;
+	struct db_adoption ad;
+	const struct protocol *p;
+	const char *reason = NULL;
+	json_t *body;
+	if (!api_begin(&c, req, res, app, DB_ROLE_COORDINATOR) || !route_adoption(&c, &ad, &p) ||
+	    !(body = api_body(&c, fields)) || !api_str(&c, body, "reason", 500, suspend, &reason))
+		return;
+	const char *status = suspend ? "suspended" : "active";
+	json_t *before = json_pack("{s:s}", "status", ad.status);
+	json_t *after = json_pack("{s:s, s:o}", "status", status,
+				  "reason", reason ? json_string(reason) : json_null());
+	enum coop_err e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_adoption_set_status(c.db, ad.id, status, suspend ? reason : NULL);
+	bool ok = commit_change(&c, e, suspend ? "suspend" : "resume", "adoption", ad.id, before,
+				after, "Protocole");
+	json_decref(before);
+	json_decref(after);
+	if (ok)
+		http_respond_json(res, 200,
+				  json_pack("{s:s, s:s}", "protocol_id", p->id, "status", status));
+}
+
+void api_protocols_suspend(struct http_request *req, struct http_response *res, void *app)
+{
+	set_status(req, res, app, true);
+}
+
+void api_protocols_resume(struct http_request *req, struct http_response *res, void *app)
+{
+	set_status(req, res, app, false);
+}
+
+/* ------------------------------------------------------------------ availability */
+
+static json_t *slot_json(const struct db_availability *av)
+{
+	return json_pack("{s:I, s:i, s:i, s:i, s:s}", "id", (json_int_t)av->id, "weekday",
+			 av->weekday, "start_minute", av->start_minute, "end_minute",
+			 av->end_minute, "how", av->how ? av->how : "");
+}
+
+void api_availability_list(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, DB_ROLE_DELEGANT))
+		return;
+	struct db_availability *list = NULL;
+	size_t n = 0;
+	enum coop_err e = db_availability_list(c.db, c.account.professional_id, c.a, &list, &n);
+	if (e != COOP_OK) {
+		api_store_error(&c, e, "Disponibilité");
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, slot_json(&list[i]));
+	http_respond_json(res, 200, json_pack("{s:o}", "items", items));
+}
+
+static bool int_field(struct api_ctx *c, json_t *obj, const char *key, int min, int max,
+		      int *out)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+		char m[160];
+		snprintf(m, sizeof(m), "Le champ « %s » doit être un entier de %d à %d.", key, min,
+			 max);
+		api_error(c, 400, "invalid", m, key);
+		return false;
+	}
+	*out = (int)json_integer_value(v);
+	return true;
+}
+
+void api_availability_create(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"weekday", "start_minute", "end_minute", "how", NULL};
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, DB_ROLE_DELEGANT))
+		return;
+	json_t *body = api_body(&c, fields);
+	struct db_availability av = {.professional_id = c.account.professional_id};
+	if (!body || !int_field(&c, body, "weekday", 0, 6, &av.weekday) ||
+	    !int_field(&c, body, "start_minute", 0, 1439, &av.start_minute) ||
+	    !int_field(&c, body, "end_minute", 1, 1440, &av.end_minute) ||
+	    !api_str(&c, body, "how", 200, true, &av.how))
+		return;
+	if (av.end_minute <= av.start_minute) {
+		api_error(&c, 400, "invalid", "La fin du créneau doit suivre son début.",
+			  "end_minute");
+		return;
+	}
+	int64_t id = 0;
+	enum coop_err e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_availability_insert(c.db, &av, &id);
+	av.id = id;
+	json_t *out = slot_json(&av);
+	if (commit_change(&c, e, "create", "availability", id, NULL, out, "Disponibilité"))
+		http_respond_json(res, 201, out);
+	else
+		json_decref(out);
+}
+
+void api_availability_delete(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	int64_t id;
+	if (!api_begin(&c, req, res, app, DB_ROLE_DELEGANT) || !api_param_id(&c, "id", &id))
+		return;
+	enum coop_err e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_availability_delete(c.db, c.account.professional_id, id);
+	if (commit_change(&c, e, "delete", "availability", id, NULL, NULL, "Créneau"))
+		http_respond_empty(res, 204);
+}
