@@ -193,13 +193,27 @@ static void team_check_for(struct api_ctx *c, const struct episode_view *v, enum
 	team_check_adhesion(has ? &ad : NULL, role, c->today, allowed, out);
 }
 
+/* Does this professional pass the délégant check for the adoption today (member, profession
+ * allowed by the version in force, insurance, engagement)? */
+static bool valid_delegant(struct api_ctx *c, const struct episode_view *v, int64_t professional)
+{
+	const struct protocol_version *ver = protocol_version_at(v->protocol, c->today);
+	struct team_adhesion ad;
+	enum team_role found = TEAM_ROLE_DELEGANT;
+	struct team_check check;
+	bool has = find_adhesion(c, professional, v->adoption.id, TEAM_ROLE_DELEGANT, &ad, &found);
+	return team_check_adhesion(has ? &ad : NULL, TEAM_ROLE_DELEGANT, c->today,
+				   ver ? ver->delegants : 0, &check);
+}
+
 /* Fills reachability: whether a délégant of the adoption can be reached now, and the French
- * sentence naming who to call or when someone will be. */
+ * sentence naming who to call or when someone will be. Only the slots of délégants who pass
+ * the délégant check count; the patient's médecin traitant, when a délégant, is preferred. */
 static void reachability(struct api_ctx *c, const struct episode_view *v, bool *reachable,
 			 const char **message)
 {
 	struct db_availability *av = NULL;
-	size_t n = 0;
+	size_t n = 0, kept = 0;
 	*reachable = false;
 	*message = "Aucun délégant de ce protocole n'a indiqué ses disponibilités.";
 	if (db_availability_for_adoption(c->db, v->adoption.id, c->today, c->a, &av, &n) !=
@@ -210,7 +224,16 @@ static void reachability(struct api_ctx *c, const struct episode_view *v, bool *
 	char *buf = arena_alloc(c->a, 512);
 	if (!slots || !buf)
 		return;
+	int64_t checked_id = 0;
+	bool checked_ok = false;
 	for (size_t i = 0; i < n; i++) {
+		/* slots come ordered by weekday: cache the last professional's check */
+		if (av[i].professional_id != checked_id) {
+			checked_id = av[i].professional_id;
+			checked_ok = valid_delegant(c, v, checked_id);
+		}
+		if (!checked_ok)
+			continue;
 		struct db_professional pro;
 		char *name = NULL;
 		if (db_professional_get(c->db, av[i].professional_id, c->a, &pro) == COOP_OK) {
@@ -220,15 +243,21 @@ static void reachability(struct api_ctx *c, const struct episode_view *v, bool *
 					 strcmp(pro.profession, "medecin") == 0 ? "Dr " : "",
 					 pro.first_names, pro.last_name);
 		}
-		slots[i] = (struct team_slot){.professional_id = av[i].professional_id,
-					      .weekday = (uint8_t)av[i].weekday,
-					      .start_minute = (uint16_t)av[i].start_minute,
-					      .end_minute = (uint16_t)av[i].end_minute,
-					      .name = name,
-					      .contact = av[i].how};
+		slots[kept++] = (struct team_slot){.professional_id = av[i].professional_id,
+						   .weekday = (uint8_t)av[i].weekday,
+						   .start_minute = (uint16_t)av[i].start_minute,
+						   .end_minute = (uint16_t)av[i].end_minute,
+						   .name = name,
+						   .contact = av[i].how};
 	}
-	struct team_availability ta = {.slots = slots, .n_slots = n};
-	*reachable = team_reach_message(&ta, c->today, c->minute, 0, buf, 512);
+	if (kept == 0) {
+		*message = "Aucun délégant de ce protocole n'est en règle (adhésion, assurance, "
+			   "engagement) pour être joint.";
+		return;
+	}
+	struct team_availability ta = {.slots = slots, .n_slots = kept};
+	*reachable = team_reach_message(&ta, c->today, c->minute, v->patient.gp_professional_id,
+					buf, 512);
 	*message = buf;
 }
 
