@@ -97,40 +97,33 @@ static bool date_field(struct api_ctx *c, json_t *obj, const char *key, bool req
 	return true;
 }
 
-void api_patients_create(struct http_request *req, struct http_response *res, void *app)
+/* Reads and checks a patient's fields from body into *p (identifiers normalised, names
+ * upper-cased); false when an error was answered. */
+static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *out)
 {
-	static const char *const fields[] = {"birth_name", "first_names", "used_name",
-					     "birth_date", "sex", "birthplace_code", "nir", "gp",
-					     NULL};
 	static const char *const gp_fields[] = {"name", "rpps", "mssante", "professional_id",
 						NULL};
-	struct api_ctx c;
-	if (!api_begin(&c, req, res, app, PATIENT_ROLES))
-		return;
-	json_t *body = api_body(&c, fields);
-	if (!body)
-		return;
-	struct db_patient p = {.structure_id = c.account.structure_id, .version = 1};
+	struct db_patient p = *out;
 	const char *birth_name, *first_names, *used_name, *sex, *birthplace;
 	bool has_date;
-	if (!api_str(&c, body, "birth_name", NAME_MAX_BYTES, true, &birth_name) ||
-	    !api_str(&c, body, "first_names", NAME_MAX_BYTES, true, &first_names) ||
-	    !api_str(&c, body, "used_name", NAME_MAX_BYTES, false, &used_name) ||
-	    !date_field(&c, body, "birth_date", true, &p.birth_date, &has_date) ||
-	    !api_str(&c, body, "sex", 10, true, &sex) ||
-	    !api_str(&c, body, "birthplace_code", 5, false, &birthplace) ||
-	    !ident_field(&c, body, "nir", IDENT_NIR, &p.nir))
-		return;
-	if (p.birth_date > c.today || p.birth_date < date_from_ymd(1900, 1, 1)) {
-		api_error(&c, 400, "invalid",
+	if (!api_str(c, body, "birth_name", NAME_MAX_BYTES, true, &birth_name) ||
+	    !api_str(c, body, "first_names", NAME_MAX_BYTES, true, &first_names) ||
+	    !api_str(c, body, "used_name", NAME_MAX_BYTES, false, &used_name) ||
+	    !date_field(c, body, "birth_date", true, &p.birth_date, &has_date) ||
+	    !api_str(c, body, "sex", 10, true, &sex) ||
+	    !api_str(c, body, "birthplace_code", 5, false, &birthplace) ||
+	    !ident_field(c, body, "nir", IDENT_NIR, &p.nir))
+		return false;
+	if (p.birth_date > c->today || p.birth_date < date_from_ymd(1900, 1, 1)) {
+		api_error(c, 400, "invalid",
 			  "La date de naissance doit être passée et postérieure au 01/01/1900.",
 			  "birth_date");
-		return;
+		return false;
 	}
 	if (strcmp(sex, "female") != 0 && strcmp(sex, "male") != 0 && strcmp(sex, "unknown") != 0) {
-		api_error(&c, 400, "invalid",
+		api_error(c, 400, "invalid",
 			  "Le sexe doit valoir « female », « male » ou « unknown ».", "sex");
-		return;
+		return false;
 	}
 	if (birthplace) {
 		bool ok = strlen(birthplace) == 5;
@@ -138,18 +131,18 @@ void api_patients_create(struct http_request *req, struct http_response *res, vo
 			ok = (birthplace[i] >= '0' && birthplace[i] <= '9') ||
 			     (i == 1 && (birthplace[i] == 'A' || birthplace[i] == 'B'));
 		if (!ok) {
-			api_error(&c, 400, "invalid",
+			api_error(c, 400, "invalid",
 				  "Le lieu de naissance doit être un code officiel de commune ou de "
 				  "pays à 5 caractères (ex. 75056, 2A004, 99134).",
 				  "birthplace_code");
-			return;
+			return false;
 		}
 	}
 	json_t *gp = json_object_get(body, "gp");
 	if (gp && !json_is_null(gp)) {
 		if (!json_is_object(gp)) {
-			api_error(&c, 400, "invalid", "Le champ « gp » doit être un objet.", "gp");
-			return;
+			api_error(c, 400, "invalid", "Le champ « gp » doit être un objet.", "gp");
+			return false;
 		}
 		const char *key;
 		json_t *v;
@@ -160,47 +153,63 @@ void api_patients_create(struct http_request *req, struct http_response *res, vo
 			if (!known) {
 				char m[160];
 				snprintf(m, sizeof(m), "Champ inconnu : « gp.%.60s ».", key);
-				api_error(&c, 400, "unknown_field", m, key);
-				return;
+				api_error(c, 400, "unknown_field", m, key);
+				return false;
 			}
 		}
 		const char *mssante = NULL;
-		if (!api_str(&c, gp, "name", NAME_MAX_BYTES, false, &p.gp_name) ||
-		    !ident_field(&c, gp, "rpps", IDENT_RPPS, &p.gp_rpps) ||
-		    !api_str(&c, gp, "mssante", 254, false, &mssante) ||
-		    !api_id(&c, gp, "professional_id", false, &p.gp_professional_id))
-			return;
+		if (!api_str(c, gp, "name", NAME_MAX_BYTES, false, &p.gp_name) ||
+		    !ident_field(c, gp, "rpps", IDENT_RPPS, &p.gp_rpps) ||
+		    !api_str(c, gp, "mssante", 254, false, &mssante) ||
+		    !api_id(c, gp, "professional_id", false, &p.gp_professional_id))
+			return false;
 		if (mssante && (!strchr(mssante, '@') || strchr(mssante, ' '))) {
-			api_error(&c, 400, "invalid",
+			api_error(c, 400, "invalid",
 				  "L'adresse MSSanté du médecin traitant n'est pas une adresse de "
 				  "messagerie valide.",
 				  "mssante");
-			return;
+			return false;
 		}
 		p.gp_mssante = mssante;
 		if (p.gp_professional_id) {
 			struct db_professional pro;
-			if (db_professional_get(c.db, p.gp_professional_id, c.a, &pro) != COOP_OK ||
-			    pro.structure_id != c.account.structure_id ||
+			if (db_professional_get(c->db, p.gp_professional_id, c->a, &pro) != COOP_OK ||
+			    pro.structure_id != c->account.structure_id ||
 			    strcmp(pro.profession, "medecin") != 0) {
-				api_error(&c, 400, "invalid",
+				api_error(c, 400, "invalid",
 					  "Le médecin traitant indiqué n'est pas un médecin de "
 					  "l'équipe.",
 					  "professional_id");
-				return;
+				return false;
 			}
 		}
 	}
-	p.birth_name = upper_trimmed(c.a, birth_name);
-	p.first_names = upper_trimmed(c.a, first_names);
-	p.used_name = used_name && *used_name ? upper_trimmed(c.a, used_name) : NULL;
+	p.birth_name = upper_trimmed(c->a, birth_name);
+	p.first_names = upper_trimmed(c->a, first_names);
+	p.used_name = used_name && *used_name ? upper_trimmed(c->a, used_name) : NULL;
 	p.sex = sex;
 	p.birthplace_code = birthplace;
 	if (!p.birth_name || !p.first_names || !*p.birth_name || !*p.first_names) {
-		api_error(&c, 400, "required", "Le nom et les prénoms de naissance sont obligatoires.",
+		api_error(c, 400, "required", "Le nom et les prénoms de naissance sont obligatoires.",
 			  "birth_name");
-		return;
+		return false;
 	}
+	*out = p;
+	return true;
+}
+
+void api_patients_create(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"birth_name", "first_names", "used_name",
+					     "birth_date", "sex", "birthplace_code", "nir", "gp",
+					     NULL};
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, PATIENT_ROLES))
+		return;
+	json_t *body = api_body(&c, fields);
+	struct db_patient p = {.structure_id = c.account.structure_id, .version = 1};
+	if (!body || !parse_patient(&c, body, &p))
+		return;
 	int64_t id = 0;
 	enum coop_err e = db_begin(c.db);
 	if (e == COOP_OK)
@@ -218,6 +227,54 @@ void api_patients_create(struct http_request *req, struct http_response *res, vo
 		return;
 	}
 	http_respond_json(res, 201, out);
+}
+
+void api_patients_update(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"version",     "birth_name", "first_names",
+					     "used_name",   "birth_date", "sex",
+					     "birthplace_code", "nir",   "gp",
+					     NULL};
+	struct api_ctx c;
+	int64_t id, version;
+	if (!api_begin(&c, req, res, app, PATIENT_ROLES) || !api_param_id(&c, "id", &id))
+		return;
+	json_t *body = api_body(&c, fields);
+	if (!body || !api_id(&c, body, "version", true, &version))
+		return;
+	struct db_patient old;
+	enum coop_err e = db_patient_get(c.db, c.account.structure_id, id, c.a, &old);
+	if (e != COOP_OK) {
+		api_store_error(&c, e, "Patient");
+		return;
+	}
+	struct db_patient p = {.id = id, .structure_id = c.account.structure_id, .version = version};
+	if (!parse_patient(&c, body, &p))
+		return;
+	json_t *before = patient_json(&old);
+	e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_patient_update(c.db, &p);
+	p.version = version + 1;
+	json_t *after = patient_json(&p);
+	if (e == COOP_OK)
+		e = api_audit(&c, "update", "patient", id, before, after);
+	if (e == COOP_OK)
+		e = db_commit(c.db);
+	json_decref(before);
+	if (e != COOP_OK) {
+		db_rollback(c.db);
+		json_decref(after);
+		if (e == ERR_CONFLICT)
+			api_error(&c, 409, "conflict",
+				  "Ce dossier a été modifié par quelqu'un d'autre entre-temps : "
+				  "rechargez-le avant d'enregistrer (vos saisies restent à l'écran).",
+				  "version");
+		else
+			api_store_error(&c, e, "Patient");
+		return;
+	}
+	http_respond_json(res, 200, after);
 }
 
 void api_patients_get(struct http_request *req, struct http_response *res, void *app)

@@ -49,6 +49,83 @@ static bool commit_change(struct api_ctx *c, enum coop_err e, const char *action
 	return true;
 }
 
+/* ------------------------------------------------------------------ the structure */
+
+static json_t *structure_json(const struct db_structure *st)
+{
+	enum structure_type t;
+	bool known = structure_type_parse(st->type, &t);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)st->id, "type",
+			      st->type, "type_label", known ? structure_type_label_fr(t) : st->type,
+			      "name", st->name, "address", st->address ? st->address : "",
+			      "aci_signatory", st->aci_signatory);
+	json_object_set_new(o, "finess", st->finess ? json_string(st->finess) : json_null());
+	json_object_set_new(o, "siret", st->siret ? json_string(st->siret) : json_null());
+	return o;
+}
+
+static bool ident_field(struct api_ctx *c, json_t *obj, const char *key, enum ident_kind kind,
+			const char **out);
+
+void api_structure_get(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, API_ANY_ROLE))
+		return;
+	struct db_structure st;
+	enum coop_err e = db_structure_get(c.db, c.account.structure_id, c.a, &st);
+	if (e != COOP_OK)
+		api_store_error(&c, e, "Structure");
+	else
+		http_respond_json(res, 200, structure_json(&st));
+}
+
+void api_structure_update(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"type", "name", "address", "finess", "siret",
+					     "aci_signatory", NULL};
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, DB_ROLE_COORDINATOR))
+		return;
+	json_t *body = api_body(&c, fields);
+	struct db_structure st = {.id = c.account.structure_id};
+	if (!body || !api_str(&c, body, "type", 8, true, &st.type) ||
+	    !api_str(&c, body, "name", 200, true, &st.name) ||
+	    !api_str(&c, body, "address", 400, false, &st.address) ||
+	    !ident_field(&c, body, "finess", IDENT_FINESS, &st.finess) ||
+	    !ident_field(&c, body, "siret", IDENT_SIRET, &st.siret))
+		return;
+	enum structure_type t;
+	if (!structure_type_parse(st.type, &t)) {
+		api_error(&c, 400, "invalid",
+			  "Type de structure inconnu (MSP, CDS, CPTS, ES, ESMS ou ESP).", "type");
+		return;
+	}
+	json_t *aci = json_object_get(body, "aci_signatory");
+	if (aci && !json_is_boolean(aci)) {
+		api_error(&c, 400, "invalid", "« aci_signatory » doit valoir true ou false.",
+			  "aci_signatory");
+		return;
+	}
+	st.aci_signatory = json_is_true(aci);
+	struct db_structure old;
+	enum coop_err e = db_structure_get(c.db, st.id, c.a, &old);
+	if (e != COOP_OK) {
+		api_store_error(&c, e, "Structure");
+		return;
+	}
+	json_t *before = structure_json(&old), *after = structure_json(&st);
+	e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_structure_update(c.db, &st);
+	bool ok = commit_change(&c, e, "update", "structure", st.id, before, after, "Structure");
+	json_decref(before);
+	if (ok)
+		http_respond_json(res, 200, after);
+	else
+		json_decref(after);
+}
+
 /* ------------------------------------------------------------------ professionals */
 
 void api_professionals_list(struct http_request *req, struct http_response *res, void *app)

@@ -84,14 +84,14 @@ static enum coop_err create_demo(struct db *db, const char *protocols_dir)
 	int64_t structure = 0, people[N_DEMO_PEOPLE] = {0}, adoptions[N_DEMO_PROTOCOLS] = {0};
 	coop_date start = today() - 30;
 
-	struct db_structure st = {.type = "msp",
+	struct db_structure st = {.type = "MSP",
 				  .name = "Maison de santé pluriprofessionnelle des Tilleuls "
 					  "(démonstration)",
 				  .address = "1 place des Tilleuls, 00000 Démoville",
 				  .aci_signatory = true};
 	err = db_structure_insert(db, &st, &structure);
 	if (err == COOP_OK) {
-		snprintf(json, sizeof(json), "{\"type\":\"msp\",\"name\":\"démonstration\"}");
+		snprintf(json, sizeof(json), "{\"type\":\"MSP\",\"name\":\"démonstration\"}");
 		err = audit_created(db, "structure", structure, json);
 	}
 	for (size_t i = 0; err == COOP_OK && i < N_DEMO_PEOPLE; i++) {

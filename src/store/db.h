@@ -58,7 +58,7 @@ const char *db_last_error(struct db *db);
 
 struct db_structure {
 	int64_t id;
-	const char *type;    /* structure_type code: msp, cds, cpts, es, esms, esp */
+	const char *type;    /* structure_type code: MSP, CDS, CPTS, ES, ESMS, ESP */
 	const char *name;
 	const char *address;
 	const char *finess;  /* normalised, or NULL */
@@ -142,6 +142,8 @@ struct db_availability {
 
 enum coop_err db_structure_insert(struct db *db, const struct db_structure *s, int64_t *id);
 enum coop_err db_structure_get(struct db *db, int64_t id, struct arena *a, struct db_structure *out);
+/* Replaces a structure's fields (type, name, address, FINESS, SIRET, ACI). */
+enum coop_err db_structure_update(struct db *db, const struct db_structure *s);
 
 enum coop_err db_professional_insert(struct db *db, const struct db_professional *p, int64_t *id);
 enum coop_err db_professional_get(struct db *db, int64_t id, struct arena *a,

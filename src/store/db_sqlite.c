@@ -21,6 +21,7 @@
 enum stmt_id {
 	S_STRUCTURE_INSERT,
 	S_STRUCTURE_GET,
+	S_STRUCTURE_UPDATE,
 	S_PROFESSIONAL_INSERT,
 	S_PROFESSIONAL_GET,
 	S_PROFESSIONAL_LIST,
@@ -88,6 +89,9 @@ static const struct {
 	[S_STRUCTURE_GET] = {"structure_get",
 			     "SELECT id, type, name, address, finess, siret, aci_signatory "
 			     "FROM structures WHERE id = ?1"},
+	[S_STRUCTURE_UPDATE] = {"structure_update",
+				"UPDATE structures SET type = ?2, name = ?3, address = ?4, finess = ?5, "
+				"siret = ?6, aci_signatory = ?7 WHERE id = ?1"},
 	[S_PROFESSIONAL_INSERT] = {"professional_insert",
 				   "INSERT INTO professionals (structure_id, last_name, "
 				   "first_names, profession, rpps, adeli, mssante, phone) "
@@ -611,6 +615,21 @@ enum coop_err db_structure_get(struct db *db, int64_t id, struct arena *a, struc
 		return ERR_IO;
 	sqlite3_bind_int64(s, 1, id);
 	return read_one(db, s, S_STRUCTURE_GET, read_structure, a, out);
+}
+
+enum coop_err db_structure_update(struct db *db, const struct db_structure *st)
+{
+	sqlite3_stmt *s = stmt(db, S_STRUCTURE_UPDATE);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, st->id);
+	bind_text(s, 2, st->type);
+	bind_text(s, 3, st->name);
+	bind_text(s, 4, st->address ? st->address : "");
+	bind_text(s, 5, st->finess);
+	bind_text(s, 6, st->siret);
+	sqlite3_bind_int(s, 7, st->aci_signatory ? 1 : 0);
+	return exec_one(db, s, S_STRUCTURE_UPDATE);
 }
 
 enum coop_err db_professional_insert(struct db *db, const struct db_professional *p, int64_t *id)

@@ -17,7 +17,7 @@ static const char *const migrations[] = {
 	/* 1: structures, team, protocols adopted, sessions, patients, episodes, audit */
 	"CREATE TABLE structures ("
 	"  id INTEGER PRIMARY KEY,"
-	"  type TEXT NOT NULL CHECK (type IN ('msp','cds','cpts','es','esms','esp')),"
+	"  type TEXT NOT NULL CHECK (type IN ('MSP','CDS','CPTS','ES','ESMS','ESP')),"
 	"  name TEXT NOT NULL,"
 	"  address TEXT NOT NULL DEFAULT '',"
 	"  finess TEXT,"

@@ -74,7 +74,7 @@ static void tamper(const struct fixture *f, const char *sql)
 
 static int64_t add_structure(struct fixture *f)
 {
-	struct db_structure s = {.type = "msp", .name = "MSP des Tilleuls", .address = "1 rue Haute",
+	struct db_structure s = {.type = "MSP", .name = "MSP des Tilleuls", .address = "1 rue Haute",
 				 .finess = "750100125", .aci_signatory = true};
 	int64_t id = 0;
 	assert_int_equal(db_structure_insert(f->db, &s, &id), COOP_OK);
