@@ -30,7 +30,7 @@
 
 #define EPISODE_ROLES API_ANY_ROLE
 #define CLINICAL_ROLES (DB_ROLE_DELEGUE | DB_ROLE_DELEGANT)
-#define LIST_LIMIT 200
+#define LIST_LIMIT 1000 /* newest first; the caller's own are filtered from these (paging: later) */
 #define HISTORY_MAX 200
 
 json_t *patient_json(const struct db_patient *p);
@@ -41,6 +41,7 @@ struct episode_view {
 	json_t *data;              /* parsed ep.data (owned) */
 	struct db_patient patient;
 	struct db_adoption adoption;
+	struct db_structure structure;
 	const struct protocol *protocol;
 	enum pathway_state state;
 };
@@ -61,6 +62,8 @@ static bool load_episode(struct api_ctx *c, int64_t id, struct episode_view *v)
 				   &v->patient);
 	if (e == COOP_OK)
 		e = db_adoption_get(c->db, v->ep.adoption_id, c->a, &v->adoption);
+	if (e == COOP_OK)
+		e = db_structure_get(c->db, c->account.structure_id, c->a, &v->structure);
 	if (e != COOP_OK) {
 		api_store_error(c, e, "Épisode");
 		return false;
@@ -100,9 +103,12 @@ static bool run_engine(struct api_ctx *c, const struct episode_view *v, json_t *
 	char day[16], born[16];
 	date_format_iso(c->today, day, sizeof(day));
 	date_format_iso(v->patient.birth_date, born, sizeof(born));
-	json_t *doc = json_pack("{s:s, s:{s:s, s:s}, s:O}", "visit_date", day, "patient",
-				"birth_date", born, "sex", v->patient.sex, "answers",
-				answers ? answers : json_object());
+	json_t *doc = answers ? json_pack("{s:s, s:{s:s, s:s}, s:O}", "visit_date", day, "patient",
+					  "birth_date", born, "sex", v->patient.sex, "answers",
+					  answers)
+			      : json_pack("{s:s, s:{s:s, s:s}, s:{}}", "visit_date", day,
+					  "patient", "birth_date", born, "sex", v->patient.sex,
+					  "answers");
 	char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	if (!text) {
@@ -315,6 +321,9 @@ static json_t *episode_json(const struct api_ctx *c, const struct episode_view *
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "protocol_title", json_string(v->protocol->title));
+	/* the coordinator manages the team: states and dates only, no patient, no details */
+	if (!api_has_role(c, DB_ROLE_SECRETARY | CLINICAL_ROLES))
+		return o;
 	json_object_set_new(o, "patient", patient_json(&v->patient));
 	json_object_set_new(o, "delegue_id",
 			    v->ep.delegue_id ? json_integer(v->ep.delegue_id) : json_null());
@@ -381,7 +390,8 @@ static void save_and_answer(struct api_ctx *c, struct episode_view *v, json_t *b
 	v->ep.data = arena_strdup(c->a, text);
 	free(text);
 	v->ep.updated_at = c->now;
-	json_t *b = json_pack("{s:s, s:O}", "state", pathway_state_code(v->state), "data", before);
+	/* v->ep.state is still the stored (previous) state; v->state the new one */
+	json_t *b = json_pack("{s:s, s:O}", "state", v->ep.state, "data", before);
 	v->ep.state = pathway_state_code(v->state);
 	json_t *after = json_pack("{s:s, s:O}", "state", v->ep.state, "data", v->data);
 	enum coop_err e = v->ep.data && b && after ? db_begin(c->db) : ERR_NOMEM;
@@ -487,23 +497,71 @@ void api_episodes_create(struct http_request *req, struct http_response *res, vo
 /* May the caller see this episode? Délégués: the ones they run, and those waiting for an
  * assessment; délégants: those of the protocols they are délégant of; the others: all of
  * their structure (without clinical detail). */
+static bool is_active_delegant(struct api_ctx *c, const struct episode_view *v)
+{
+	struct team_adhesion ad;
+	enum team_role found;
+	return api_has_role(c, DB_ROLE_DELEGANT) &&
+	       find_adhesion(c, c->account.professional_id, v->adoption.id, TEAM_ROLE_DELEGANT, &ad,
+			     &found) &&
+	       found == TEAM_ROLE_DELEGANT && team_adhesion_active(&ad, c->today);
+}
+
+/* The délégué running the episode (set when the assessment starts). */
+static bool runs_it(const struct api_ctx *c, const struct episode_view *v)
+{
+	return api_has_role(c, DB_ROLE_DELEGUE) && c->account.professional_id &&
+	       v->ep.delegue_id == c->account.professional_id;
+}
+
 static bool may_see(struct api_ctx *c, const struct episode_view *v)
 {
 	if (api_has_role(c, DB_ROLE_SECRETARY | DB_ROLE_COORDINATOR))
 		return true;
-	if (api_has_role(c, DB_ROLE_DELEGUE) &&
-	    (v->ep.delegue_id == c->account.professional_id || v->state == PATHWAY_CONSENTED ||
-	     v->state == PATHWAY_PROPOSED || v->state == PATHWAY_ORIENTATION))
+	if (runs_it(c, v) ||
+	    (api_has_role(c, DB_ROLE_DELEGUE) &&
+	     (v->state == PATHWAY_CONSENTED || v->state == PATHWAY_PROPOSED ||
+	      v->state == PATHWAY_ORIENTATION)))
 		return true;
-	if (api_has_role(c, DB_ROLE_DELEGANT)) {
-		struct team_adhesion ad;
-		enum team_role found;
-		if (find_adhesion(c, c->account.professional_id, v->adoption.id, TEAM_ROLE_DELEGANT,
-				  &ad, &found) &&
-		    found == TEAM_ROLE_DELEGANT)
-			return true;
+	return is_active_delegant(c, v);
+}
+
+/* May the caller perform this action on this episode, in the capacity the action needs? The
+ * pathway rules come after; this is who, not when. */
+static bool may_act(struct api_ctx *c, const struct episode_view *v, enum pathway_action a)
+{
+	switch (a) {
+	case PATHWAY_PROPOSE:
+	case PATHWAY_ORIENT_TO_USUAL_CARE:
+	case PATHWAY_RECORD_CONSENT_GIVEN:
+	case PATHWAY_RECORD_CONSENT_REFUSED:
+		/* before the assessment: the secretariat or a délégué; after it starts: its délégué */
+		if (v->ep.delegue_id)
+			return runs_it(c, v);
+		return api_has_role(c, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE);
+	case PATHWAY_START_ASSESSMENT:
+		return api_has_role(c, DB_ROLE_DELEGUE);
+	case PATHWAY_SAVE_ANSWERS:
+	case PATHWAY_RECORD_DECISION:
+	case PATHWAY_RECORD_SECOND_CONTACT:
+		return runs_it(c, v);
+	case PATHWAY_RECORD_REVOYURE:
+		return api_has_role(c, DB_ROLE_DELEGANT);
+	case PATHWAY_RECORD_GP_INFORMED:
+	case PATHWAY_CLOSE:
+		return runs_it(c, v) || is_active_delegant(c, v);
+	default:
+		return false;
 	}
-	return false;
+}
+
+/* Does the protocol version in force allow the structure's type? */
+static bool structure_allowed(const struct api_ctx *c, const struct episode_view *v)
+{
+	const struct protocol_version *ver = protocol_version_at(v->protocol, c->today);
+	enum structure_type t;
+	return ver && structure_type_parse(v->structure.type, &t) &&
+	       (ver->structure_types == 0 || (ver->structure_types & (1u << t)));
 }
 
 void api_episodes_get(struct http_request *req, struct http_response *res, void *app)
@@ -595,6 +653,16 @@ static void refuse(struct api_ctx *c, const struct pathway_result *pr)
 	api_error(c, status, pathway_refusal_code(pr->refusal), pr->message, NULL);
 }
 
+static void refuse_structure(struct api_ctx *c, const struct episode_view *v)
+{
+	char m[300];
+	snprintf(m, sizeof(m),
+		 "La version en vigueur du protocole ne peut pas être appliquée dans une structure "
+		 "de type %s.",
+		 v->structure.type);
+	api_error(c, 422, "structure_not_allowed", m, NULL);
+}
+
 /* The version the client edited must be the stored one. */
 static bool check_version(struct api_ctx *c, json_t *body, const struct episode_view *v)
 {
@@ -655,11 +723,14 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 			}
 		}
 	} else {
-		if (!api_has_role(&c, DB_ROLE_DELEGUE) ||
-		    (v.state == PATHWAY_ASSESSING && v.ep.delegue_id != c.account.professional_id)) {
+		if (!api_has_role(&c, DB_ROLE_DELEGUE) || (v.ep.delegue_id && !runs_it(&c, &v))) {
 			api_error(&c, 403, "forbidden",
 				  "Seul le délégué qui mène l'évaluation peut saisir ces réponses.",
 				  NULL);
+			goto out;
+		}
+		if (!structure_allowed(&c, &v)) {
+			refuse_structure(&c, &v);
 			goto out;
 		}
 		struct pathway_facts f;
@@ -810,12 +881,35 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
 		goto out;
 	}
+	if (!may_act(&c, &v, rule->action)) {
+		api_error(&c, 403, "forbidden",
+			  "Cette étape revient au délégué qui mène l'évaluation (ou à un délégant du "
+			  "protocole).",
+			  NULL);
+		goto out;
+	}
 	const char *how = NULL, *note = NULL;
 	int64_t delegant_called = 0;
 	if (!api_str(&c, body, "how", 200, false, &how) ||
 	    !api_str(&c, body, "note", 2000, false, &note) ||
 	    !api_id(&c, body, "delegant_called_id", false, &delegant_called))
 		goto out;
+	if (delegant_called) {
+		struct team_adhesion ad;
+		enum team_role found;
+		struct db_professional pro;
+		if (db_professional_get(c.db, delegant_called, c.a, &pro) != COOP_OK ||
+		    pro.structure_id != c.account.structure_id ||
+		    !find_adhesion(&c, delegant_called, v.adoption.id, TEAM_ROLE_DELEGANT, &ad,
+				   &found) ||
+		    found != TEAM_ROLE_DELEGANT || !team_adhesion_active(&ad, c.today)) {
+			api_error(&c, 400, "invalid",
+				  "Le délégant appelé doit être un délégant de ce protocole dans "
+				  "l'équipe.",
+				  "delegant_called_id");
+			goto out;
+		}
+	}
 
 	/* the engine on what is recorded: scope, and the decision */
 	struct engine_run *run = arena_alloc(c.a, sizeof(*run));
@@ -857,9 +951,14 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 		refuse(&c, &pr);
 		goto out;
 	}
-	if (rule->action == PATHWAY_RECORD_DECISION && v.ep.delegue_id != c.account.professional_id) {
-		api_error(&c, 403, "forbidden",
-			  "Seul le délégué qui mène l'évaluation peut enregistrer la décision.", NULL);
+	/* the protocol's structure types: guarded like its adoption (safe exits stay open) */
+	bool guarded = rule->action == PATHWAY_PROPOSE ||
+		       rule->action == PATHWAY_RECORD_CONSENT_GIVEN ||
+		       rule->action == PATHWAY_START_ASSESSMENT ||
+		       (rule->action == PATHWAY_RECORD_DECISION &&
+			outcome != PATHWAY_OUTCOME_EXCLUDED);
+	if (guarded && !structure_allowed(&c, &v)) {
+		refuse_structure(&c, &v);
 		goto out;
 	}
 

@@ -329,6 +329,12 @@ void api_patients_list(struct http_request *req, struct http_response *res, void
 		return;
 	}
 	const char *prefix = upper_trimmed(c.a, name);
+	if (!prefix || strlen(prefix) < 2) {
+		api_error(&c, 400, "required",
+			  "Indiquez au moins les deux premières lettres du nom de naissance (name).",
+			  "name");
+		return;
+	}
 	struct db_patient *found = NULL;
 	size_t n = 0;
 	e = db_patient_search(c.db, c.account.structure_id, prefix, has_date, birth_date,

@@ -84,7 +84,11 @@ static json_t *session_json(const struct db_account *acc, const char *csrf, int6
 void api_session_create(struct http_request *req, struct http_response *res, void *app)
 {
 	static const char *const fields[] = {"login", "password", NULL};
-	static const char bad_credentials[] = "Identifiant ou mot de passe incorrect.";
+	/* one message for an unknown login, a wrong password and a locked account: none of them
+	 * may tell an attacker which logins exist */
+	static const char bad_credentials[] =
+		"Identifiant ou mot de passe incorrect. Après cinq échecs, le compte est verrouillé "
+		"quelques minutes ; le coordinateur peut le débloquer.";
 	struct api_ctx c;
 	if (!api_begin(&c, req, res, app, API_PUBLIC))
 		return;
@@ -100,10 +104,23 @@ void api_session_create(struct http_request *req, struct http_response *res, voi
 	if (!body || !api_str(&c, body, "login", 64, true, &login) ||
 	    !api_str(&c, body, "password", AUTH_PASSWORD_MAX, true, &password))
 		return;
+	/* The attempt is counted as a failure BEFORE the password is checked, in one write
+	 * transaction that re-reads the account: concurrent attempts cannot all slip in before
+	 * the lock (a success then resets the count). */
 	struct db_account acc;
-	enum coop_err e = db_account_by_login(c.db, login, c.a, &acc);
-	if (e == ERR_NOT_FOUND) {
-		/* same work and message as a wrong password: logins cannot be probed */
+	enum coop_err e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_account_by_login(c.db, login, c.a, &acc);
+	bool locked = e == COOP_OK && acc.locked_until > c.now;
+	if (e == COOP_OK && !locked)
+		e = db_account_login_result(c.db, acc.id, false,
+					    auth_lock_until(acc.failed_logins + 1, c.now));
+	if (e == COOP_OK)
+		e = db_commit(c.db);
+	else
+		db_rollback(c.db);
+	if (e == ERR_NOT_FOUND || locked) {
+		/* same work and message as a wrong password */
 		auth_password_dummy_verify(password, strlen(password));
 		api_error(&c, 401, "bad_credentials", bad_credentials, NULL);
 		return;
@@ -112,19 +129,7 @@ void api_session_create(struct http_request *req, struct http_response *res, voi
 		api_store_error(&c, e, "Compte");
 		return;
 	}
-	if (acc.locked_until > c.now) {
-		char m[200];
-		long minutes = (long)((acc.locked_until - c.now + 59) / 60);
-		snprintf(m, sizeof(m),
-			 "Compte verrouillé après plusieurs échecs : réessayez dans %ld minute%s, ou "
-			 "demandez au coordinateur de le débloquer.",
-			 minutes, minutes > 1 ? "s" : "");
-		api_error(&c, 423, "account_locked", m, NULL);
-		return;
-	}
 	if (!auth_password_verify(acc.password_hash, password, strlen(password))) {
-		db_account_login_result(c.db, acc.id, false,
-					auth_lock_until(acc.failed_logins + 1, c.now));
 		api_error(&c, 401, "bad_credentials", bad_credentials, NULL);
 		return;
 	}
@@ -143,6 +148,8 @@ void api_session_create(struct http_request *req, struct http_response *res, voi
 	e = db_begin(c.db);
 	if (e == COOP_OK)
 		e = db_account_login_result(c.db, acc.id, true, 0);
+	if (e == COOP_OK)
+		e = db_session_purge(c.db, c.now); /* expired sessions go at each login */
 	if (e == COOP_OK)
 		e = db_session_insert(c.db, &s);
 	if (e == COOP_OK)

@@ -405,13 +405,16 @@ void api_adhesions_create(struct http_request *req, struct http_response *res, v
 		json_decref(out);
 }
 
-/* The caller's active, valid délégant adhesion to an adoption; false (error answered) when the
- * caller is not a délégant of that protocol today. */
-static bool caller_is_delegant(struct api_ctx *c, const struct db_adoption *adoption)
+/* Is the caller a délégant of that protocol in good standing today (any of their délégant
+ * adhesions: people leave and come back)? false with the error answered otherwise; *since
+ * (may be NULL) gets the start of the adhesion that holds. */
+static bool caller_is_delegant(struct api_ctx *c, const struct db_adoption *adoption,
+			       coop_date *since)
 {
 	struct db_adhesion *list = NULL;
 	size_t n = 0;
 	struct db_professional me;
+	const char *failure = NULL;
 	if (c->account.professional_id &&
 	    db_professional_get(c->db, c->account.professional_id, c->a, &me) == COOP_OK &&
 	    db_adhesion_list(c->db, c->account.professional_id, adoption->id, c->a, &list, &n) ==
@@ -422,14 +425,19 @@ static bool caller_is_delegant(struct api_ctx *c, const struct db_adoption *adop
 			if (strcmp(list[i].role, "delegant") != 0)
 				continue;
 			check_adhesion(c, &list[i], &me, p, &check);
-			if (check.ok)
+			if (check.ok) {
+				if (since)
+					*since = list[i].effective_from;
 				return true;
-			api_error(c, 422, "delegant_check_failed", check.message, NULL);
-			return false;
+			}
+			failure = arena_strdup(c->a, check.message);
 		}
 	}
-	api_error(c, 403, "forbidden",
-		  "Seul un délégant de ce protocole peut faire cela.", NULL);
+	if (failure)
+		api_error(c, 422, "delegant_check_failed", failure, NULL);
+	else
+		api_error(c, 403, "forbidden", "Seul un délégant de ce protocole peut faire cela.",
+			  NULL);
 	return false;
 }
 
@@ -477,8 +485,16 @@ void api_adhesions_training(struct http_request *req, struct http_response *res,
 			  "Un professionnel ne peut pas valider sa propre formation.", NULL);
 		return;
 	}
-	if (!caller_is_delegant(&c, &adoption))
+	coop_date delegant_since = 0;
+	if (!caller_is_delegant(&c, &adoption, &delegant_since))
 		return;
+	if (date < delegant_since) {
+		api_error(&c, 400, "invalid",
+			  "La date de validation précède votre adhésion comme délégant de ce "
+			  "protocole.",
+			  "date");
+		return;
+	}
 	json_t *before = json_pack("{s:b}", "validated", ad.training_validated_by != 0);
 	json_t *after = json_pack("{s:I, s:o, s:f}", "validated_by",
 				  (json_int_t)c.account.professional_id, "date", api_date_json(date),
@@ -523,7 +539,7 @@ void api_protocols_sign(struct http_request *req, struct http_response *res, voi
 	struct db_adoption ad;
 	const struct protocol *p;
 	if (!api_begin(&c, req, res, app, DB_ROLE_DELEGANT) || !route_adoption(&c, &ad, &p) ||
-	    !api_body(&c, fields) || !caller_is_delegant(&c, &ad))
+	    !api_body(&c, fields) || !caller_is_delegant(&c, &ad, NULL))
 		return;
 	json_t *before = json_pack("{s:o}", "signed_hash",
 				   ad.signed_hash ? json_string(ad.signed_hash) : json_null());

@@ -269,12 +269,20 @@ bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response
 			  "Votre rôle ne permet pas cette action.", NULL);
 		return false;
 	}
-	/* sliding idle expiry, within the absolute maximum */
+	/* sliding idle expiry, within the absolute maximum; the browser's cookie slides too */
 	int64_t until = c->now + AUTH_SESSION_IDLE;
 	if (until > c->session.created_at + AUTH_SESSION_MAX)
 		until = c->session.created_at + AUTH_SESSION_MAX;
-	if (c->now - c->session.last_seen >= 60)
-		db_session_touch(c->db, c->session.token_hash, c->now, until);
+	if (c->now - c->session.last_seen >= 60 &&
+	    db_session_touch(c->db, c->session.token_hash, c->now, until) == COOP_OK) {
+		char *cookie = arena_alloc(c->a, 256);
+		if (cookie) {
+			snprintf(cookie, 256, "%s=%.*s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+				 API_COOKIE, (int)token_len, token, (long long)(until - c->now),
+				 c->app->secure_cookies ? "; Secure" : "");
+			http_response_header(c->res, "Set-Cookie", cookie);
+		}
+	}
 	return true;
 }
 

@@ -101,6 +101,10 @@ int cmd_serve(int argc, char **argv)
 		fputs("coop serve : initialisation de libsodium impossible.\n", stderr);
 		return 1;
 	}
+	/* reachability slots, revoyure and second-contact days are French local time, whatever
+	 * the machine's zone (a container is often UTC); TZ set by the administrator wins */
+	setenv("TZ", "Europe/Paris", 0);
+	tzset();
 	/* the database must exist and be at the current schema before serving */
 	struct db *db = NULL;
 	struct db_options opts = {.create = false, .migrate = true};

@@ -249,7 +249,7 @@ static enum coop_err fail(struct db *db, int rc, const char *what)
 	if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT)
 		return ERR_CONFLICT;
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-		return ERR_CONFLICT;
+		return ERR_IO; /* the lock was not obtained in time: not a conflict of data */
 	if (rc == SQLITE_NOMEM)
 		return ERR_NOMEM;
 	if (rc == SQLITE_TOOBIG)

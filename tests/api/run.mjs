@@ -4,7 +4,7 @@
 // A case file is JSON: {"name", "steps": [step...]}. A step:
 //   {"as": "accueil" | null, "method", "path", "body"?, "raw"?, "headers"?, "no_csrf"?,
 //    "status": 201, "json"?: {subset expected}, "error"?: "code", "save"?: {"var": "a.b.0.c"},
-//    "contains"?: ["text the raw response must contain"],
+//    "contains"?: ["text the raw response must contain"], "absent"?: ["a.b" paths that must not be there],
 //    "note"?: "what the step checks"}
 // "as" names a demo account (signed in once, cookie and CSRF token kept); null sends no cookie.
 // Strings may use ${var} for values saved by earlier steps of the same file. Each file runs on
@@ -124,6 +124,8 @@ async function runStep(step, vars) {
   if (json && json.error && (!json.error.message || !/[a-zé]/.test(json.error.message)))
     errors.push('message d\'erreur vide');
   if (step.json) matches(json, substitute(step.json, vars), 'réponse', errors);
+  for (const path of step.absent || [])
+    if (json && pick(json, path) !== undefined) errors.push(`« ${path} » ne devrait pas figurer dans la réponse`);
   for (const part of step.contains || [])
     if (!text.includes(part)) errors.push(`la réponse ne contient pas « ${part} » : ${text.slice(0, 300)}`);
   for (const [name, path] of Object.entries(step.save || {})) vars[name] = pick(json, path);
