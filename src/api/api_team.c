@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "api/auth.h"
 #include "core/ident.h"
 #include "core/profession.h"
 #include "core/team.h"
@@ -679,4 +680,155 @@ void api_availability_delete(struct http_request *req, struct http_response *res
 		e = db_availability_delete(c.db, c.account.professional_id, id);
 	if (commit_change(&c, e, "delete", "availability", id, NULL, NULL, "Créneau"))
 		http_respond_empty(res, 204);
+}
+
+/* ------------------------------------------------------------------ accounts */
+
+static const struct {
+	const char *code;
+	unsigned bit;
+} role_codes[] = {{"coordinator", DB_ROLE_COORDINATOR},
+		  {"secretary", DB_ROLE_SECRETARY},
+		  {"delegue", DB_ROLE_DELEGUE},
+		  {"delegant", DB_ROLE_DELEGANT}};
+
+static json_t *account_json(const struct api_ctx *c, const struct db_account *acc)
+{
+	json_t *roles = json_array();
+	for (size_t i = 0; i < sizeof(role_codes) / sizeof(role_codes[0]); i++)
+		if (acc->roles & role_codes[i].bit)
+			json_array_append_new(roles, json_string(role_codes[i].code));
+	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:b}", "id", (json_int_t)acc->id, "login",
+			      acc->login, "display_name", acc->display_name, "roles", roles,
+			      "locked", acc->locked_until > c->now);
+	json_object_set_new(o, "professional_id",
+			    acc->professional_id ? json_integer(acc->professional_id) : json_null());
+	return o;
+}
+
+void api_accounts_list(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, DB_ROLE_COORDINATOR))
+		return;
+	struct db_account *list = NULL;
+	size_t n = 0;
+	enum coop_err e = db_account_list(c.db, c.account.structure_id, c.a, &list, &n);
+	if (e != COOP_OK) {
+		api_store_error(&c, e, "Compte");
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, account_json(&c, &list[i]));
+	http_respond_json(res, 200, json_pack("{s:o}", "items", items));
+}
+
+void api_accounts_create(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"login", "display_name", "password", "roles",
+					     "professional_id", NULL};
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, DB_ROLE_COORDINATOR))
+		return;
+	json_t *body = api_body(&c, fields);
+	struct db_account acc = {.structure_id = c.account.structure_id};
+	const char *password;
+	if (!body || !api_str(&c, body, "login", 64, true, &acc.login) ||
+	    !api_str(&c, body, "display_name", 200, true, &acc.display_name) ||
+	    !api_str(&c, body, "password", AUTH_PASSWORD_MAX, true, &password) ||
+	    !api_id(&c, body, "professional_id", false, &acc.professional_id))
+		return;
+	for (const char *p = acc.login; *p; p++) {
+		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+			  *p == '-' || *p == '_';
+		if (!ok) {
+			api_error(&c, 400, "invalid",
+				  "L'identifiant ne peut contenir que des lettres minuscules sans "
+				  "accent, des chiffres, « . », « - » et « _ ».",
+				  "login");
+			return;
+		}
+	}
+	json_t *roles = json_object_get(body, "roles");
+	size_t i;
+	json_t *r;
+	if (!json_is_array(roles) || json_array_size(roles) == 0) {
+		api_error(&c, 400, "required", "Indiquez au moins un rôle.", "roles");
+		return;
+	}
+	json_array_foreach(roles, i, r) {
+		unsigned bit = 0;
+		for (size_t k = 0; k < sizeof(role_codes) / sizeof(role_codes[0]); k++)
+			if (json_is_string(r) && strcmp(json_string_value(r), role_codes[k].code) == 0)
+				bit = role_codes[k].bit;
+		if (!bit) {
+			api_error(&c, 400, "invalid",
+				  "Rôle inconnu : coordinator, secretary, delegue ou delegant.",
+				  "roles");
+			return;
+		}
+		acc.roles |= bit;
+	}
+	/* délégués and délégants act as health professionals of the team */
+	if (acc.roles & (DB_ROLE_DELEGUE | DB_ROLE_DELEGANT)) {
+		struct db_professional pro;
+		if (!acc.professional_id ||
+		    db_professional_get(c.db, acc.professional_id, c.a, &pro) != COOP_OK ||
+		    pro.structure_id != c.account.structure_id) {
+			api_error(&c, 400, "required",
+				  "Un compte de délégué ou de délégant doit être rattaché à un "
+				  "professionnel de l'équipe.",
+				  "professional_id");
+			return;
+		}
+	}
+	char hash[AUTH_HASH_MAX];
+	if (auth_password_hash(password, strlen(password), hash) != COOP_OK) {
+		char m[160];
+		snprintf(m, sizeof(m), "Le mot de passe doit compter de %d à %d caractères.",
+			 AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
+		api_error(&c, 400, "invalid", m, "password");
+		return;
+	}
+	acc.password_hash = hash;
+	int64_t id = 0;
+	enum coop_err e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_account_insert(c.db, &acc, &id);
+	acc.id = id;
+	json_t *out = account_json(&c, &acc);
+	if (e == ERR_CONFLICT) {
+		db_rollback(c.db);
+		json_decref(out);
+		api_error(&c, 409, "conflict", "Cet identifiant est déjà pris.", "login");
+		return;
+	}
+	if (commit_change(&c, e, "create", "account", id, NULL, out, "Compte"))
+		http_respond_json(res, 201, out);
+	else
+		json_decref(out);
+}
+
+void api_accounts_unlock(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {NULL};
+	struct api_ctx c;
+	int64_t id;
+	if (!api_begin(&c, req, res, app, DB_ROLE_COORDINATOR) || !api_param_id(&c, "id", &id) ||
+	    !api_body(&c, fields))
+		return;
+	struct db_account acc;
+	if (db_account_get(c.db, id, c.a, &acc) != COOP_OK ||
+	    acc.structure_id != c.account.structure_id) {
+		api_error(&c, 404, "not_found", "Compte introuvable.", NULL);
+		return;
+	}
+	enum coop_err e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_account_login_result(c.db, id, true, 0);
+	if (commit_change(&c, e, "unlock", "account", id, NULL, NULL, "Compte")) {
+		acc.locked_until = 0;
+		http_respond_json(res, 200, account_json(&c, &acc));
+	}
 }

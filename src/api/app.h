@@ -134,5 +134,8 @@ void api_protocols_resume(struct http_request *, struct http_response *, void *)
 void api_availability_list(struct http_request *, struct http_response *, void *);
 void api_availability_create(struct http_request *, struct http_response *, void *);
 void api_availability_delete(struct http_request *, struct http_response *, void *);
+void api_accounts_list(struct http_request *, struct http_response *, void *);
+void api_accounts_create(struct http_request *, struct http_response *, void *);
+void api_accounts_unlock(struct http_request *, struct http_response *, void *);
 
 #endif

@@ -157,6 +157,9 @@ enum coop_err db_account_insert(struct db *db, const struct db_account *acc, int
 enum coop_err db_account_by_login(struct db *db, const char *login, struct arena *a,
 				  struct db_account *out);
 enum coop_err db_account_get(struct db *db, int64_t id, struct arena *a, struct db_account *out);
+/* The accounts of a structure, by login. */
+enum coop_err db_account_list(struct db *db, int64_t structure_id, struct arena *a,
+			      struct db_account **out, size_t *n);
 /* Records a failed login (and a lock until `locked_until` when not 0) or a success (resets). */
 enum coop_err db_account_login_result(struct db *db, int64_t id, bool success,
 				      int64_t locked_until);

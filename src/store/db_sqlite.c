@@ -28,6 +28,7 @@ enum stmt_id {
 	S_ACCOUNT_INSERT,
 	S_ACCOUNT_BY_LOGIN,
 	S_ACCOUNT_GET,
+	S_ACCOUNT_LIST,
 	S_ACCOUNT_LOGIN_OK,
 	S_ACCOUNT_LOGIN_FAILED,
 	S_ADOPTION_INSERT,
@@ -129,6 +130,10 @@ static const struct {
 			   "SELECT id, structure_id, professional_id, login, display_name, "
 			   "password_hash, roles, failed_logins, locked_until FROM accounts "
 			   "WHERE id = ?1"},
+	[S_ACCOUNT_LIST] = {"account_list",
+			    "SELECT id, structure_id, professional_id, login, display_name, "
+			    "password_hash, roles, failed_logins, locked_until FROM accounts "
+			    "WHERE structure_id = ?1 ORDER BY login"},
 	[S_ACCOUNT_LOGIN_OK] = {"account_login_ok",
 				"UPDATE accounts SET failed_logins = 0, locked_until = 0 "
 				"WHERE id = ?1"},
@@ -730,6 +735,16 @@ enum coop_err db_account_get(struct db *db, int64_t id, struct arena *a, struct 
 		return ERR_IO;
 	sqlite3_bind_int64(s, 1, id);
 	return read_one(db, s, S_ACCOUNT_GET, read_account_row, a, out);
+}
+
+enum coop_err db_account_list(struct db *db, int64_t structure_id, struct arena *a,
+			      struct db_account **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(db, S_ACCOUNT_LIST);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, structure_id);
+	return read_all(db, s, S_ACCOUNT_LIST, read_account_row, a, sizeof(**out), (void **)out, n);
 }
 
 enum coop_err db_account_login_result(struct db *db, int64_t id, bool success,
