@@ -394,15 +394,20 @@ static void save_and_answer(struct api_ctx *c, struct episode_view *v, json_t *b
 	json_t *b = json_pack("{s:s, s:O}", "state", v->ep.state, "data", before);
 	v->ep.state = pathway_state_code(v->state);
 	json_t *after = json_pack("{s:s, s:O}", "state", v->ep.state, "data", v->data);
-	enum coop_err e = v->ep.data && b && after ? db_begin(c->db) : ERR_NOMEM;
+	/* serialised before the transaction: the write queue is held for the SQL only */
+	char *b_text = b ? json_dumps(b, JSON_COMPACT) : NULL;
+	char *after_text = after ? json_dumps(after, JSON_COMPACT) : NULL;
+	json_decref(b);
+	json_decref(after);
+	enum coop_err e = v->ep.data && b_text && after_text ? db_begin(c->db) : ERR_NOMEM;
 	if (e == COOP_OK)
 		e = db_episode_update(c->db, &v->ep);
 	if (e == COOP_OK)
-		e = api_audit(c, action, "episode", v->ep.id, b, after);
+		e = api_audit_text(c, action, "episode", v->ep.id, b_text, after_text);
 	if (e == COOP_OK)
 		e = db_commit(c->db);
-	json_decref(b);
-	json_decref(after);
+	free(b_text);
+	free(after_text);
 	if (e != COOP_OK) {
 		db_rollback(c->db);
 		json_decref(extra);

@@ -117,7 +117,7 @@ void api_session_create(struct http_request *req, struct http_response *res, voi
 					    auth_lock_until(acc.failed_logins + 1, c.now));
 	if (e == COOP_OK)
 		e = db_commit(c.db);
-	else
+	if (e != COOP_OK)
 		db_rollback(c.db);
 	if (e == ERR_NOT_FOUND || locked) {
 		/* same work and message as a wrong password */

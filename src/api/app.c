@@ -400,8 +400,8 @@ bool api_param_id(struct api_ctx *c, const char *name, int64_t *out)
 enum coop_err api_audit(struct api_ctx *c, const char *action, const char *entity, int64_t id,
 			json_t *before, json_t *after)
 {
-	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *b = before ? json_dumps(before, JSON_COMPACT) : NULL;
+	char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
 	enum coop_err e = COOP_OK;
 	if ((before && !b) || (after && !a))
 		e = ERR_NOMEM;
@@ -413,20 +413,95 @@ enum coop_err api_audit(struct api_ctx *c, const char *action, const char *entit
 	return e;
 }
 
+/* Read traces are committed in groups: a reader appends its record to a queue; the first reader
+ * that finds no commit under way takes the whole queue and writes it in one transaction, while
+ * the others wait for the records they queued. Each reader answers only once its own record
+ * is on disk (nothing served untraced), but one fsync covers every read that arrived
+ * meanwhile instead of one each. Records live on the waiting readers' stacks. */
+struct trace_record {
+	int64_t at, account_id, entity_id;
+	const char *action, *entity;
+	char *after_json; /* malloc'd, or NULL */
+	enum coop_err result;
+	bool done;
+	struct trace_record *next;
+};
+
+static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t trace_written = PTHREAD_COND_INITIALIZER;
+static struct trace_record *trace_head, *trace_tail;
+static bool trace_committing;
+
+/* Writes a batch of records in one transaction; returns the outcome for all of them. */
+static enum coop_err write_traces(struct db *db, struct trace_record *batch)
+{
+	enum coop_err e = db_begin(db);
+	for (struct trace_record *r = batch; e == COOP_OK && r; r = r->next)
+		e = db_audit_append(db, r->at, r->account_id, r->action, r->entity, r->entity_id,
+				    NULL, r->after_json);
+	if (e == COOP_OK)
+		e = db_commit(db);
+	if (e != COOP_OK)
+		db_rollback(db);
+	return e;
+}
+
 bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, int64_t id,
 		    json_t *what)
 {
-	enum coop_err e = db_begin(c->db);
-	if (e == COOP_OK)
-		e = api_audit(c, action, entity, id, NULL, what);
-	if (e == COOP_OK)
-		e = db_commit(c->db);
-	if (e != COOP_OK) {
-		db_rollback(c->db);
-		api_store_error(c, e, "Journal d'audit");
+	struct trace_record rec = {.at = c->now,
+				   .account_id = c->authed ? c->account.id : 0,
+				   .entity_id = id,
+				   .action = action,
+				   .entity = entity,
+				   .after_json = what ? json_dumps(what, JSON_COMPACT)
+						      : NULL,
+				   .result = ERR_INTERNAL};
+	if (what && !rec.after_json) {
+		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		return false;
+	}
+	pthread_mutex_lock(&trace_lock);
+	if (trace_tail)
+		trace_tail->next = &rec;
+	else
+		trace_head = &rec;
+	trace_tail = &rec;
+	while (!rec.done) {
+		if (trace_committing) {
+			pthread_cond_wait(&trace_written, &trace_lock);
+			continue;
+		}
+		struct trace_record *batch = trace_head;
+		trace_head = trace_tail = NULL;
+		trace_committing = true;
+		pthread_mutex_unlock(&trace_lock);
+		enum coop_err e = write_traces(c->db, batch);
+		pthread_mutex_lock(&trace_lock);
+		for (struct trace_record *r = batch; r;) {
+			struct trace_record *next = r->next; /* r may go once done is seen */
+			r->result = e;
+			r->done = true;
+			r = next;
+		}
+		trace_committing = false;
+		pthread_cond_broadcast(&trace_written);
+	}
+	pthread_mutex_unlock(&trace_lock);
+	free(rec.after_json);
+	if (rec.result != COOP_OK) {
+		/* a read that cannot be traced is not served */
+		api_store_error(c, rec.result, "Journal d'audit");
 		return false;
 	}
 	return true;
+}
+
+enum coop_err api_audit_text(struct api_ctx *c, const char *action, const char *entity,
+			     int64_t id, const char *before, const char *after)
+{
+	return db_audit_append(c->db, c->now, c->authed ? c->account.id : 0, action, entity, id,
+			       before, after);
 }
 
 json_t *api_date_json(coop_date d)

@@ -96,6 +96,11 @@ bool api_param_id(struct api_ctx *c, const char *name, int64_t *out);
 enum coop_err api_audit(struct api_ctx *c, const char *action, const char *entity, int64_t id,
 			json_t *before, json_t *after);
 
+/* The same with the JSON already serialised (NULL for none): serialise before db_begin(), so
+ * that the write queue is held only for the SQL. */
+enum coop_err api_audit_text(struct api_ctx *c, const char *action, const char *entity,
+			     int64_t id, const char *before, const char *after);
+
 /* Traces a read of patient data in its own transaction; false (error answered, and the data
  * must not be served) when the trace cannot be written. what is borrowed (may be NULL). */
 bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, int64_t id,

@@ -25,6 +25,7 @@ static void usage_serve(FILE *f)
 {
 	fputs("Usage : coop serve --db FICHIER [--listen HÔTE:PORT] [--protocols DOSSIER]\n"
 	      "                   [--threads N] [--secure-cookies] [--fixed-time AAAA-MM-JJTHH:MM]\n"
+	      "  --threads         fils de traitement (par défaut 8 par cœur, au plus 64)\n"
 	      "Sert l'API et l'interface de Coop (127.0.0.1:8080 par défaut).\n"
 	      "  --secure-cookies  cookies de session réservés à HTTPS (derrière un proxy TLS)\n"
 	      "  --fixed-time      horloge arrêtée à cette heure locale (tests uniquement)\n",
@@ -57,6 +58,11 @@ static bool parse_fixed_time(const char *s, int64_t *out)
 
 int cmd_serve(int argc, char **argv)
 {
+	/* reachability slots, revoyure and second-contact days are French local time, whatever
+	 * the machine's zone (a container is often UTC); TZ set by the administrator wins. Set
+	 * before --fixed-time is read, which is local time too. */
+	setenv("TZ", "Europe/Paris", 0);
+	tzset();
 	const char *db_path = NULL, *listen = "127.0.0.1:8080", *protocols_dir = "protocols";
 	unsigned threads = 0;
 	bool secure = false;
@@ -101,10 +107,6 @@ int cmd_serve(int argc, char **argv)
 		fputs("coop serve : initialisation de libsodium impossible.\n", stderr);
 		return 1;
 	}
-	/* reachability slots, revoyure and second-contact days are French local time, whatever
-	 * the machine's zone (a container is often UTC); TZ set by the administrator wins */
-	setenv("TZ", "Europe/Paris", 0);
-	tzset();
 	/* the database must exist and be at the current schema before serving */
 	struct db *db = NULL;
 	struct db_options opts = {.create = false, .migrate = true};
@@ -121,6 +123,12 @@ int cmd_serve(int argc, char **argv)
 	}
 	app.fixed_now = fixed;
 	app.secure_cookies = secure;
+	if (threads == 0) {
+		/* requests mostly wait for the disk (every write and every traced read is an fsync
+		 * shared by a group of them): more threads than cores keep the disk busy */
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cpus > 0 && cpus < 8 ? (unsigned)(8 * cpus) : 64;
+	}
 	struct http_server_config cfg = {.listen = listen,
 					 .threads = threads,
 					 .router = &app.router,

@@ -9,6 +9,7 @@
  */
 #include "store/db.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,8 +245,22 @@ static const struct {
 struct db {
 	sqlite3 *conn;
 	sqlite3_stmt *stmts[S_COUNT];
+	bool writing; /* holds write_queue (between db_begin and db_commit / db_rollback) */
 	char error[256];
 };
+
+/* Write transactions of this process queue here rather than in SQLite's busy handler, which
+ * polls with growing sleeps (up to 100 ms): under load that turns into long tail latencies.
+ * SQLite still arbitrates with other processes (busy_timeout). */
+static pthread_mutex_t write_queue = PTHREAD_MUTEX_INITIALIZER;
+
+static void release_write(struct db *db)
+{
+	if (db->writing) {
+		db->writing = false;
+		pthread_mutex_unlock(&write_queue);
+	}
+}
 
 /* Keeps the backend's error text for db_last_error() (SQLite's messages name no values). */
 static enum coop_err fail(struct db *db, int rc, const char *what)
@@ -554,6 +569,8 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	if (db->writing) /* closing inside a transaction: SQLite rolls it back */
+		release_write(db);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(db->stmts[i]);
 	sqlite3_close(db->conn);
@@ -568,13 +585,24 @@ const char *db_last_error(struct db *db)
 enum coop_err db_begin(struct db *db)
 {
 	sqlite3_stmt *s = stmt(db, S_BEGIN);
-	return s ? exec_done(db, s, S_BEGIN) : ERR_IO;
+	if (!s)
+		return ERR_IO;
+	pthread_mutex_lock(&write_queue);
+	db->writing = true;
+	enum coop_err err = exec_done(db, s, S_BEGIN);
+	if (err != COOP_OK)
+		release_write(db);
+	return err;
 }
 
 enum coop_err db_commit(struct db *db)
 {
 	sqlite3_stmt *s = stmt(db, S_COMMIT);
-	return s ? exec_done(db, s, S_COMMIT) : ERR_IO;
+	enum coop_err err = s ? exec_done(db, s, S_COMMIT) : ERR_IO;
+	/* a failed COMMIT leaves the transaction open: db_rollback() releases the queue then */
+	if (err == COOP_OK)
+		release_write(db);
+	return err;
 }
 
 void db_rollback(struct db *db)
@@ -582,6 +610,7 @@ void db_rollback(struct db *db)
 	sqlite3_stmt *s = stmt(db, S_ROLLBACK);
 	if (s && sqlite3_get_autocommit(db->conn) == 0)
 		exec_done(db, s, S_ROLLBACK);
+	release_write(db);
 }
 
 /* ------------------------------------------------------------------ structures, team */
