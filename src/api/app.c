@@ -446,6 +446,142 @@ static enum coop_err write_traces(struct db *db, struct trace_record *batch)
 	return e;
 }
 
+/* ---- deferred read traces: a background thread writes the queue in groups ---- */
+
+#define DEFERRED_QUEUE_MAX 20000 /* readers wait beyond this (the disk cannot keep up) */
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;    /* records queued, or stop */
+	pthread_cond_t drained; /* the queue shrank */
+	struct trace_record *head, *tail;
+	size_t queued;
+	bool running, stop;
+	pthread_t thread;
+	struct db *db;
+} deferred = {.lock = PTHREAD_MUTEX_INITIALIZER,
+	      .wake = PTHREAD_COND_INITIALIZER,
+	      .drained = PTHREAD_COND_INITIALIZER};
+
+static void free_traces(struct trace_record *r)
+{
+	while (r) {
+		struct trace_record *next = r->next;
+		free(r->after_json);
+		free(r);
+		r = next;
+	}
+}
+
+static void *deferred_writer(void *arg)
+{
+	(void)arg;
+	int failures = 0;
+	pthread_mutex_lock(&deferred.lock);
+	for (;;) {
+		while (!deferred.head && !deferred.stop)
+			pthread_cond_wait(&deferred.wake, &deferred.lock);
+		if (!deferred.head)
+			break; /* stopping, nothing left */
+		struct trace_record *batch = deferred.head;
+		size_t n = deferred.queued;
+		deferred.head = deferred.tail = NULL;
+		deferred.queued = 0;
+		pthread_cond_broadcast(&deferred.drained);
+		pthread_mutex_unlock(&deferred.lock);
+		enum coop_err e = write_traces(deferred.db, batch);
+		if (e == COOP_OK) {
+			failures = 0;
+			free_traces(batch);
+		} else {
+			/* keep them and retry: a trace is dropped only when stopping keeps failing */
+			fprintf(stderr, "coop : écriture du journal des lectures impossible (%s) ; "
+					"nouvel essai.\n",
+				err_str(e));
+			struct timespec pause = {0, 100 * 1000 * 1000};
+			nanosleep(&pause, NULL);
+			if (deferred.stop && ++failures >= 20) {
+				fprintf(stderr, "coop : %zu traces de lecture perdues à l'arrêt.\n", n);
+				free_traces(batch);
+			} else {
+				pthread_mutex_lock(&deferred.lock);
+				struct trace_record *last = batch;
+				while (last->next)
+					last = last->next;
+				last->next = deferred.head;
+				if (!deferred.head)
+					deferred.tail = last;
+				deferred.head = batch;
+				deferred.queued += n;
+				pthread_mutex_unlock(&deferred.lock);
+			}
+		}
+		pthread_mutex_lock(&deferred.lock);
+	}
+	pthread_mutex_unlock(&deferred.lock);
+	return NULL;
+}
+
+enum coop_err app_start_tracer(struct app *app, char *msg, size_t msg_size)
+{
+	if (app->durable_read_traces || deferred.running)
+		return COOP_OK;
+	struct db_options opts = {.create = false, .migrate = false};
+	if (db_open(app->db_path, &opts, &deferred.db, msg, msg_size) != COOP_OK)
+		return ERR_IO;
+	deferred.stop = false;
+	if (pthread_create(&deferred.thread, NULL, deferred_writer, NULL) != 0) {
+		db_close(deferred.db);
+		deferred.db = NULL;
+		snprintf(msg, msg_size, "impossible de démarrer l'écriture du journal des lectures");
+		return ERR_INTERNAL;
+	}
+	deferred.running = true;
+	return COOP_OK;
+}
+
+void app_stop_tracer(struct app *app)
+{
+	(void)app;
+	if (!deferred.running)
+		return;
+	pthread_mutex_lock(&deferred.lock);
+	deferred.stop = true;
+	pthread_cond_signal(&deferred.wake);
+	pthread_mutex_unlock(&deferred.lock);
+	pthread_join(deferred.thread, NULL);
+	deferred.running = false;
+	db_close(deferred.db);
+	deferred.db = NULL;
+}
+
+/* Queues a copy of the trace for the background writer; false when it is not running. */
+static bool defer_trace(const struct trace_record *rec)
+{
+	struct trace_record *copy = malloc(sizeof(*copy));
+	if (!copy)
+		return false;
+	*copy = *rec;
+	copy->next = NULL;
+	pthread_mutex_lock(&deferred.lock);
+	if (!deferred.running || deferred.stop) {
+		pthread_mutex_unlock(&deferred.lock);
+		free(copy);
+		return false;
+	}
+	while (deferred.queued >= DEFERRED_QUEUE_MAX && !deferred.stop)
+		pthread_cond_wait(&deferred.drained, &deferred.lock);
+	if (deferred.tail)
+		deferred.tail->next = copy;
+	else
+		deferred.head = copy;
+	deferred.tail = copy;
+	deferred.queued++;
+	pthread_cond_signal(&deferred.wake);
+	pthread_mutex_unlock(&deferred.lock);
+	return true;
+}
+
 bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, int64_t id,
 		    json_t *what)
 {
@@ -461,6 +597,9 @@ bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, i
 		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
 		return false;
 	}
+	/* the deferred writer owns the copy (and its JSON) from here */
+	if (!c->app->durable_read_traces && defer_trace(&rec))
+		return true;
 	pthread_mutex_lock(&trace_lock);
 	if (trace_tail)
 		trace_tail->next = &rec;

@@ -31,6 +31,9 @@ struct app {
 	size_t n_protocols;
 	int64_t fixed_now;    /* 0: the real clock; else this unix time (tests) */
 	bool secure_cookies;  /* add "Secure" to the session cookie (behind HTTPS) */
+	/* read traces: false (default) = written by a background thread within milliseconds of
+	 * the read, grouped; true = each read waits for its trace on disk (see api.md) */
+	bool durable_read_traces;
 	struct http_router router;
 };
 
@@ -39,6 +42,12 @@ struct app {
 enum coop_err app_init(struct app *app, const char *db_path, const char *protocols_dir,
 		       char *msg, size_t msg_size);
 void app_free(struct app *app);
+
+/* Starts the background writer of read traces (unless app->durable_read_traces); call before
+ * serving. app_stop_tracer() writes what is queued and stops it; call after the server stopped.
+ * ERR_IO (message in msg) when its database connection cannot be opened. */
+enum coop_err app_start_tracer(struct app *app, char *msg, size_t msg_size);
+void app_stop_tracer(struct app *app);
 
 /* The route table (also used to check the OpenAPI document). */
 const struct http_route *app_routes(size_t *count);

@@ -24,10 +24,14 @@ static void on_signal(int sig)
 static void usage_serve(FILE *f)
 {
 	fputs("Usage : coop serve --db FICHIER [--listen HÔTE:PORT] [--protocols DOSSIER]\n"
-	      "                   [--threads N] [--secure-cookies] [--fixed-time AAAA-MM-JJTHH:MM]\n"
-	      "  --threads         fils de traitement (par défaut 8 par cœur, au plus 64)\n"
+	      "                   [--threads N] [--secure-cookies] [--durable-read-traces]\n"
+	      "                   [--fixed-time AAAA-MM-JJTHH:MM]\n"
 	      "Sert l'API et l'interface de Coop (127.0.0.1:8080 par défaut).\n"
+	      "  --threads         fils de traitement (par défaut 8 par cœur, au plus 64)\n"
 	      "  --secure-cookies  cookies de session réservés à HTTPS (derrière un proxy TLS)\n"
+	      "  --durable-read-traces\n"
+	      "                    chaque lecture attend que sa trace soit écrite sur disque (sinon\n"
+	      "                    les traces sont écrites en groupe dans les millisecondes suivantes)\n"
 	      "  --fixed-time      horloge arrêtée à cette heure locale (tests uniquement)\n",
 	      f);
 }
@@ -65,7 +69,7 @@ int cmd_serve(int argc, char **argv)
 	tzset();
 	const char *db_path = NULL, *listen = "127.0.0.1:8080", *protocols_dir = "protocols";
 	unsigned threads = 0;
-	bool secure = false;
+	bool secure = false, durable_reads = false;
 	int64_t fixed = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
@@ -84,6 +88,8 @@ int cmd_serve(int argc, char **argv)
 			threads = (unsigned)n;
 		} else if (strcmp(argv[i], "--secure-cookies") == 0) {
 			secure = true;
+		} else if (strcmp(argv[i], "--durable-read-traces") == 0) {
+			durable_reads = true;
 		} else if (strcmp(argv[i], "--fixed-time") == 0 && i + 1 < argc) {
 			if (!parse_fixed_time(argv[++i], &fixed)) {
 				fputs("coop serve : --fixed-time attend AAAA-MM-JJTHH:MM.\n", stderr);
@@ -123,6 +129,12 @@ int cmd_serve(int argc, char **argv)
 	}
 	app.fixed_now = fixed;
 	app.secure_cookies = secure;
+	app.durable_read_traces = durable_reads;
+	if (app_start_tracer(&app, msg, sizeof(msg)) != COOP_OK) {
+		fprintf(stderr, "coop serve : %s\n", msg);
+		app_free(&app);
+		return 1;
+	}
 	if (threads == 0) {
 		/* requests mostly wait for the disk (every write and every traced read is an fsync
 		 * shared by a group of them): more threads than cores keep the disk busy */
@@ -136,6 +148,7 @@ int cmd_serve(int argc, char **argv)
 	struct http_server *server = NULL;
 	if (http_server_start(&cfg, &server, msg, sizeof(msg)) != COOP_OK) {
 		fprintf(stderr, "coop serve : %s\n", msg);
+		app_stop_tracer(&app);
 		app_free(&app);
 		return 1;
 	}
@@ -150,6 +163,7 @@ int cmd_serve(int argc, char **argv)
 	while (!stop_requested)
 		pause();
 	http_server_stop(server);
+	app_stop_tracer(&app); /* the last read traces are written before exiting */
 	app_free(&app);
 	puts("Coop arrêté.");
 	return 0;

@@ -10,7 +10,7 @@
 // Strings may use ${var} for values saved by earlier steps of the same file. Each file runs on
 // the same database, in name order; a file's steps run in order and stop at the first failure.
 //
-// Usage: node tests/api/run.mjs COOP_EXECUTABLE
+// Usage: node tests/api/run.mjs COOP_EXECUTABLE [coop serve options...]
 // Prints one line per case file and ends with "N passed, N failed"; exit status 1 on failure.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -37,8 +37,11 @@ const db = join(dir, 'coop.db');
 execFileSync(coop, ['init', '--db', db, '--demo'], { cwd: root, stdio: 'ignore' });
 const port = 20000 + (process.pid % 20000);
 // Wednesday 25/11/2026 10:00: the demo délégant is reachable (weekdays 8:00–19:00)
+// extra `coop serve` options after the executable (e.g. --durable-read-traces)
+const extra = process.argv.slice(3);
 const server = spawn(coop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
-  '--fixed-time', '2026-11-25T10:00', '--threads', '4'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  '--fixed-time', '2026-11-25T10:00', '--threads', '4', ...extra],
+  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 const base = `http://127.0.0.1:${port}`;
 
 async function waitReady() {
@@ -168,6 +171,19 @@ try {
   if (code !== 0) {
     failed++;
     console.log(`ÉCHEC : le serveur s'est arrêté avec le code ${code}${signal ? ' (' + signal + ')' : ''}`);
+  }
+  // after all that activity the audit chain verifies, and the 17 reads of patient data that the
+  // case files make (GET of /patients and /episodes answered 200) were all traced (written by the
+  // background writer before the server exited)
+  try {
+    execFileSync(coop, ['audit', 'verify', '--db', db], { cwd: root, stdio: 'ignore' });
+    const reads = execFileSync('sqlite3', [db, "SELECT count(*) FROM audit WHERE action IN ('read', 'search', 'list')"])
+      .toString().trim();
+    if (Number(reads) < 17) { failed++; console.log(`ÉCHEC : seulement ${reads} lectures tracées sur 17`); }
+    else { passed++; console.log(`ok   journal d'audit : chaîne intacte, ${reads} lectures tracées`); }
+  } catch {
+    failed++;
+    console.log('ÉCHEC : coop audit verify refuse le journal après les tests');
   }
   rmSync(dir, { recursive: true, force: true });
 }
