@@ -285,7 +285,7 @@ static void gather_facts(struct api_ctx *c, const struct episode_view *v, bool e
 	f->protocol_in_force = protocol_version_at(p, c->today) != NULL;
 	f->protocol_signed = v->adoption.signed_by != 0 && v->adoption.signed_hash &&
 			     strcmp(v->adoption.signed_hash, p->hash) == 0;
-	f->protocol_long_term = false; /* the national unscheduled-care protocols are not */
+	f->protocol_long_term = p->long_term;
 	f->has_second_contact = p->second_contact.present;
 	f->second_contact_has_window = p->second_contact.has_window;
 	f->second_contact_from_day = p->second_contact.from_day;
@@ -297,7 +297,10 @@ static void gather_facts(struct api_ctx *c, const struct episode_view *v, bool e
 		: (v->patient.gp_name || v->patient.gp_rpps) ? PATHWAY_GP_OUTSIDE
 							     : PATHWAY_GP_NONE;
 	f->gp_informed = data_has(v->data, "gp_informed");
-	f->delegant_is_gp = false;
+	/* long-term protocols: the médecin traitant must be a délégant of the protocol in good
+	 * standing (the délégant in charge is then the patient's own physician) */
+	f->delegant_is_gp = p->long_term && v->patient.gp_professional_id &&
+			    valid_delegant(c, v, v->patient.gp_professional_id);
 	json_t *decision = json_object_get(v->data, "decision");
 	const char *ddate = json_string_value(json_object_get(decision, "date"));
 	if (ddate)

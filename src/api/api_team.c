@@ -406,6 +406,75 @@ void api_adhesions_create(struct http_request *req, struct http_response *res, v
 		json_decref(out);
 }
 
+void api_adhesions_declarations(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"effective_to", "insurer", "insurance_date",
+					     "engagement_date", NULL};
+	struct api_ctx c;
+	int64_t id;
+	if (!api_begin(&c, req, res, app, DB_ROLE_COORDINATOR) || !api_param_id(&c, "id", &id))
+		return;
+	json_t *body = api_body(&c, fields);
+	if (!body)
+		return;
+	struct db_adhesion ad;
+	struct db_adoption adoption;
+	struct db_professional pro;
+	enum coop_err e = db_adhesion_get(c.db, id, c.a, &ad);
+	if (e == COOP_OK)
+		e = db_adoption_get(c.db, ad.adoption_id, c.a, &adoption);
+	if (e == COOP_OK)
+		e = db_professional_get(c.db, ad.professional_id, c.a, &pro);
+	if (e != COOP_OK || adoption.structure_id != c.account.structure_id) {
+		api_error(&c, 404, "not_found", "Adhésion introuvable.", NULL);
+		return;
+	}
+	/* the fields given replace the stored ones; the others stay */
+	struct db_adhesion next = ad;
+	bool has;
+	coop_date d;
+	const char *insurer;
+	if (json_object_get(body, "effective_to")) {
+		if (!date_field(&c, body, "effective_to", false, &d, &has))
+			return;
+		next.has_effective_to = has;
+		next.effective_to = d;
+	}
+	if (json_object_get(body, "insurer")) {
+		if (!api_str(&c, body, "insurer", 200, false, &insurer))
+			return;
+		next.insurer = insurer;
+	}
+	if (json_object_get(body, "insurance_date")) {
+		if (!date_field(&c, body, "insurance_date", false, &d, &has))
+			return;
+		next.has_insurance_date = has;
+		next.insurance_date = d;
+	}
+	if (json_object_get(body, "engagement_date")) {
+		if (!date_field(&c, body, "engagement_date", false, &d, &has))
+			return;
+		next.has_engagement_date = has;
+		next.engagement_date = d;
+	}
+	if (next.has_effective_to && next.effective_to <= next.effective_from) {
+		api_error(&c, 400, "invalid", "La fin de l'adhésion doit suivre son début.",
+			  "effective_to");
+		return;
+	}
+	json_t *before = adhesion_json(&c, &ad, &adoption, &pro);
+	json_t *after = adhesion_json(&c, &next, &adoption, &pro);
+	e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_adhesion_update_declarations(c.db, &next);
+	bool ok = commit_change(&c, e, "update", "adhesion", id, before, after, "Adhésion");
+	json_decref(before);
+	if (ok)
+		http_respond_json(res, 200, after);
+	else
+		json_decref(after);
+}
+
 /* Is the caller a délégant of that protocol in good standing today (any of their délégant
  * adhesions: people leave and come back)? false with the error answered otherwise; *since
  * (may be NULL) gets the start of the adhesion that holds. */
@@ -531,6 +600,39 @@ static bool route_adoption(struct api_ctx *c, struct db_adoption *out, const str
 		return false;
 	}
 	return true;
+}
+
+void api_protocols_adopt(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {NULL};
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, DB_ROLE_COORDINATOR) || !api_body(&c, fields))
+		return;
+	const char *id = http_request_param_str(req, "id");
+	const struct protocol *p = app_protocol(c.app, id);
+	if (!p) {
+		api_error(&c, 404, "not_found", "Protocole inconnu de ce serveur.", NULL);
+		return;
+	}
+	struct db_adoption ad = {.structure_id = c.account.structure_id,
+				 .protocol_id = p->id,
+				 .status = "active",
+				 .adopted_on = c.today};
+	int64_t adoption_id = 0;
+	enum coop_err e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = db_adoption_insert(c.db, &ad, &adoption_id);
+	if (e == ERR_CONFLICT) {
+		db_rollback(c.db);
+		api_error(&c, 409, "conflict", "Votre structure a déjà adopté ce protocole.", NULL);
+		return;
+	}
+	json_t *out = json_pack("{s:s, s:s, s:b, s:o}", "protocol_id", p->id, "status", "active",
+				"signed", 0, "adopted_on", api_date_json(c.today));
+	if (commit_change(&c, e, "adopt", "adoption", adoption_id, NULL, out, "Protocole"))
+		http_respond_json(res, 201, out);
+	else
+		json_decref(out);
 }
 
 void api_protocols_sign(struct http_request *req, struct http_response *res, void *app)

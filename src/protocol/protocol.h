@@ -243,6 +243,9 @@ struct protocol {
 
 	struct second_contact second_contact;
 	struct revoyure revoyure;
+	/* prolonged follow-up (chronic disease, long treatment, prevention): the protocol applies
+	 * only when the délégant is the patient's médecin traitant (follow_up.long_term) */
+	bool long_term;
 	struct tariff *tariffs;
 	size_t n_tariffs;
 	struct training training;

@@ -1369,7 +1369,7 @@ static const char *const k_dose_kg[] = {"!amount", "!unit", "!per", "!max", "!we
 static const struct mapdesc d_dose_kg = {"une dose par kg", "dans « dose_per_kg »",
 					 "« dose_per_kg »", k_dose_kg, ARRAY_LEN(k_dose_kg)};
 
-static const char *const k_follow[] = {"second_contact", "revoyure"};
+static const char *const k_follow[] = {"second_contact", "revoyure", "long_term"};
 static const struct mapdesc d_follow = {"le suivi", "dans « follow_up »", "« follow_up »", k_follow,
 					ARRAY_LEN(k_follow)};
 
@@ -2486,6 +2486,15 @@ static void load_follow_up(struct ctx *c, const struct ynode *v)
 			       "tous les deux si la fenêtre est inconnue)");
 		}
 		get_prov(c, &sv, &s->prov);
+	}
+	const struct ynode *lt = mv_get(&mv, "long_term");
+	if (!absent(lt)) {
+		bool yes = lt->kind == Y_SCALAR && lt->len == 4 && memcmp(lt->text, "true", 4) == 0;
+		bool no = lt->kind == Y_SCALAR && lt->len == 5 && memcmp(lt->text, "false", 5) == 0;
+		if (yes || no)
+			p->long_term = yes;
+		else
+			err_at(c, lt, "« long_term » doit valoir true ou false");
 	}
 	const struct ynode *rvn = mv_get(&mv, "revoyure");
 	if (!absent(rvn) && map_open(c, rvn, &d_revoyure, &rv)) {

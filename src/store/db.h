@@ -179,6 +179,8 @@ enum coop_err db_adhesion_get(struct db *db, int64_t id, struct arena *a, struct
 /* Every adhesion of a structure's adoptions, by adoption then professional. */
 enum coop_err db_adhesion_list_structure(struct db *db, int64_t structure_id, struct arena *a,
 					 struct db_adhesion **out, size_t *n);
+/* Replaces an adhesion's end date, insurance and engagement (the coordinator's declarations). */
+enum coop_err db_adhesion_update_declarations(struct db *db, const struct db_adhesion *ad);
 /* Records the validation of a délégué's training by a délégant. */
 enum coop_err db_adhesion_validate_training(struct db *db, int64_t id, int64_t delegant_id,
 					    coop_date date, double hours);

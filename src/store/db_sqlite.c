@@ -42,6 +42,7 @@ enum stmt_id {
 	S_ADHESION_GET,
 	S_ADHESION_LIST_STRUCTURE,
 	S_ADHESION_VALIDATE_TRAINING,
+	S_ADHESION_UPDATE_DECLARATIONS,
 	S_AVAILABILITY_INSERT,
 	S_AVAILABILITY_FOR_ADOPTION,
 	S_AVAILABILITY_LIST,
@@ -114,6 +115,9 @@ static const struct {
 	[S_ADHESION_VALIDATE_TRAINING] = {"adhesion_validate_training",
 					  "UPDATE adhesions SET training_validated_by = ?2, "
 					  "training_date = ?3, training_hours = ?4 WHERE id = ?1"},
+	[S_ADHESION_UPDATE_DECLARATIONS] = {"adhesion_update_declarations",
+					    "UPDATE adhesions SET effective_to = ?2, insurer = ?3, "
+					    "insurance_date = ?4, engagement_date = ?5 WHERE id = ?1"},
 	[S_AVAILABILITY_LIST] = {"availability_list",
 				 "SELECT id, professional_id, weekday, start_minute, end_minute, how "
 				 "FROM availability WHERE professional_id = ?1 "
@@ -931,6 +935,19 @@ enum coop_err db_adhesion_list_structure(struct db *db, int64_t structure_id, st
 	sqlite3_bind_int64(s, 1, structure_id);
 	return read_all(db, s, S_ADHESION_LIST_STRUCTURE, read_adhesion, a, sizeof(**out),
 			(void **)out, n);
+}
+
+enum coop_err db_adhesion_update_declarations(struct db *db, const struct db_adhesion *ad)
+{
+	sqlite3_stmt *s = stmt(db, S_ADHESION_UPDATE_DECLARATIONS);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, ad->id);
+	bind_date(s, 2, ad->has_effective_to, ad->effective_to);
+	bind_text(s, 3, ad->insurer);
+	bind_date(s, 4, ad->has_insurance_date, ad->insurance_date);
+	bind_date(s, 5, ad->has_engagement_date, ad->engagement_date);
+	return exec_one(db, s, S_ADHESION_UPDATE_DECLARATIONS);
 }
 
 enum coop_err db_adhesion_validate_training(struct db *db, int64_t id, int64_t delegant_id,

@@ -39,8 +39,10 @@ const port = 20000 + (process.pid % 20000);
 // Wednesday 25/11/2026 10:00: the demo délégant is reachable (weekdays 8:00–19:00)
 // extra `coop serve` options after the executable (e.g. --durable-read-traces)
 const extra = process.argv.slice(3);
+// the six national protocols, and a test-only local protocol with prolonged follow-up
 const server = spawn(coop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
-  '--fixed-time', '2026-11-25T10:00', '--threads', '4', ...extra],
+  '--fixed-time', '2026-11-25T10:00', '--threads', '4', '--protocols', 'tests/api/protocols',
+  ...extra],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 const base = `http://127.0.0.1:${port}`;
 
