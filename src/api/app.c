@@ -19,6 +19,7 @@
 
 static const struct http_route routes[] = {
 	{"GET", "/", api_home, "home"},
+	{"GET", "/static/{file}", api_static, "static"},
 	{"GET", "/api/v1/health", api_health, "health"},
 	{"GET", "/api/v1/openapi.json", api_openapi, "openapi"},
 	{"POST", "/api/v1/session", api_session_create, "session.create"},
@@ -688,9 +689,70 @@ static const char home_page[] =
 	"décrite par <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>.</p>"
 	"</body></html>\n";
 
+/* ------------------------------------------------------------------ static files (web/) */
+
+#define STATIC_MAX_BYTES (2 * 1024 * 1024)
+
+/* The content type of a file served from web/, or NULL for a name we do not serve. */
+static const char *static_type(const char *name)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+		     {".css", "text/css; charset=utf-8"},   {".svg", "image/svg+xml"},
+		     {".png", "image/png"},                 {".woff2", "font/woff2"}};
+	size_t n = strlen(name);
+	if (n == 0 || name[0] == '.')
+		return NULL;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		size_t e = strlen(types[i].ext);
+		if (n > e && strcmp(name + n - e, types[i].ext) == 0)
+			return types[i].type;
+	}
+	return NULL;
+}
+
+/* Answers the file web_dir/name (read whole into the arena, bounded); false when absent. */
+static bool serve_file(struct http_request *req, struct http_response *res, const struct app *a,
+		       const char *name)
+{
+	const char *type = static_type(name);
+	if (!a->web_dir || !type)
+		return false;
+	char path[1024];
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", a->web_dir, name) >= sizeof(path))
+		return false;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	bool ok = false;
+	char *data = NULL;
+	long size = -1;
+	if (fseek(f, 0, SEEK_END) == 0)
+		size = ftell(f);
+	if (size >= 0 && size <= STATIC_MAX_BYTES && fseek(f, 0, SEEK_SET) == 0 &&
+	    (data = arena_alloc(req->arena, (size_t)size + 1)) != NULL &&
+	    fread(data, 1, (size_t)size, f) == (size_t)size)
+		ok = true;
+	fclose(f);
+	if (!ok)
+		return false;
+	/* revalidated at each load: a new version of Coop shows at once */
+	http_response_header(res, "Cache-Control", "no-cache");
+	http_respond_bytes(res, 200, type, data, (size_t)size);
+	return true;
+}
+
+void api_static(struct http_request *req, struct http_response *res, void *app)
+{
+	const char *name = http_request_param_str(req, "file");
+	if (!name || !serve_file(req, res, app, name))
+		http_respond_error(res, 404, "not_found", "Fichier introuvable.", NULL);
+}
+
 void api_home(struct http_request *req, struct http_response *res, void *app)
 {
-	(void)req;
-	(void)app;
-	http_respond_html(res, 200, home_page, sizeof(home_page) - 1);
+	/* the web interface when web/ is there, else a page saying the server runs */
+	if (!serve_file(req, res, app, "index.html"))
+		http_respond_html(res, 200, home_page, sizeof(home_page) - 1);
 }

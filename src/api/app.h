@@ -34,6 +34,7 @@ struct app {
 	/* read traces: false (default) = written by a background thread within milliseconds of
 	 * the read, grouped; true = each read waits for its trace on disk (see api.md) */
 	bool durable_read_traces;
+	const char *web_dir;  /* static files of the web interface (web/), or NULL */
 	struct http_router router;
 };
 
@@ -122,6 +123,7 @@ json_t *api_date_json(coop_date d);
 void api_health(struct http_request *, struct http_response *, void *);
 void api_openapi(struct http_request *, struct http_response *, void *);
 void api_home(struct http_request *, struct http_response *, void *);
+void api_static(struct http_request *, struct http_response *, void *);
 void api_session_create(struct http_request *, struct http_response *, void *);
 void api_session_get(struct http_request *, struct http_response *, void *);
 void api_session_delete(struct http_request *, struct http_response *, void *);

@@ -25,9 +25,10 @@ static void usage_serve(FILE *f)
 {
 	fputs("Usage : coop serve --db FICHIER [--listen HÔTE:PORT] [--protocols DOSSIER]\n"
 	      "                   [--threads N] [--secure-cookies] [--durable-read-traces]\n"
-	      "                   [--fixed-time AAAA-MM-JJTHH:MM]\n"
+	      "                   [--web DOSSIER] [--fixed-time AAAA-MM-JJTHH:MM]\n"
 	      "Sert l'API et l'interface de Coop (127.0.0.1:8080 par défaut).\n"
 	      "  --threads         fils de traitement (par défaut 8 par cœur, au plus 64)\n"
+	      "  --web             dossier de l'interface web (web/ par défaut)\n"
 	      "  --secure-cookies  cookies de session réservés à HTTPS (derrière un proxy TLS)\n"
 	      "  --durable-read-traces\n"
 	      "                    chaque lecture attend que sa trace soit écrite sur disque (sinon\n"
@@ -70,6 +71,7 @@ int cmd_serve(int argc, char **argv)
 	const char *db_path = NULL, *listen = "127.0.0.1:8080", *protocols_dir = "protocols";
 	unsigned threads = 0;
 	bool secure = false, durable_reads = false;
+	const char *web_dir = "web";
 	int64_t fixed = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
@@ -88,6 +90,8 @@ int cmd_serve(int argc, char **argv)
 			threads = (unsigned)n;
 		} else if (strcmp(argv[i], "--secure-cookies") == 0) {
 			secure = true;
+		} else if (strcmp(argv[i], "--web") == 0 && i + 1 < argc) {
+			web_dir = argv[++i];
 		} else if (strcmp(argv[i], "--durable-read-traces") == 0) {
 			durable_reads = true;
 		} else if (strcmp(argv[i], "--fixed-time") == 0 && i + 1 < argc) {
@@ -130,6 +134,7 @@ int cmd_serve(int argc, char **argv)
 	app.fixed_now = fixed;
 	app.secure_cookies = secure;
 	app.durable_read_traces = durable_reads;
+	app.web_dir = web_dir;
 	if (app_start_tracer(&app, msg, sizeof(msg)) != COOP_OK) {
 		fprintf(stderr, "coop serve : %s\n", msg);
 		app_free(&app);

@@ -1,0 +1,108 @@
+// scenarios.mjs — browser scenarios of Coop's web interface, in Debian's Chromium driven by
+// playwright-core: each step checks what the user sees, runs axe-core on the screen (no serious
+// or critical violation allowed) and keeps a screenshot in build/browser-artefacts/.
+//
+// Usage: node tests/browser/scenarios.mjs COOP_EXECUTABLE ; ends with "N passed, N failed".
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const coop = process.argv[2];
+const artefacts = join(root, 'build', 'browser-artefacts');
+mkdirSync(artefacts, { recursive: true });
+const dir = mkdtempSync(join(tmpdir(), 'coop-browser-'));
+const db = join(dir, 'coop.db');
+execFileSync(coop, ['init', '--db', db, '--demo'], { cwd: root, stdio: 'ignore' });
+const port = 30000 + (process.pid % 10000);
+const base = `http://127.0.0.1:${port}`;
+const server = spawn(coop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
+  '--fixed-time', '2026-11-25T10:00', '--threads', '4'], { cwd: root, stdio: 'ignore' });
+const exited = new Promise((r) => server.on('exit', r));
+
+async function ready() {
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${base}/api/v1/health`)).ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('le serveur ne répond pas');
+}
+
+// axe-core on the current screen: serious and critical violations fail the scenario
+async function accessible(page, name) {
+  await page.addScriptTag({ path: join(here, 'node_modules', 'axe-core', 'axe.min.js') });
+  const result = await page.evaluate(async () => await window.axe.run(document));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  await page.screenshot({ path: join(artefacts, `${name}.png`), fullPage: true });
+  if (bad.length)
+    throw new Error(`${name} : accessibilité — ${bad.map((v) => `${v.id} (${v.impact})`).join(', ')}`);
+}
+
+async function expectText(page, selector, text) {
+  try {
+    await page.locator(selector, { hasText: text }).first().waitFor({ state: 'visible', timeout: 5000 });
+  } catch {
+    const got = await page.locator(selector).first().textContent().catch(() => null);
+    throw new Error(`« ${text} » attendu dans ${selector}, lu « ${got} »`);
+  }
+}
+
+const scenarios = [
+  ['connexion refusée puis acceptée (secrétariat)', async (page) => {
+    await page.goto(base + '/');
+    await expectText(page, 'h1', 'Connexion');
+    await accessible(page, '01-connexion');
+    await page.fill('#login', 'accueil');
+    await page.fill('#password', 'mauvais-mot-de-passe');
+    await page.click('button[type=submit]');
+    await expectText(page, '.error', 'Identifiant ou mot de passe incorrect');
+    if ((await page.inputValue('#login')) !== 'accueil') throw new Error('identifiant perdu après le refus');
+    await accessible(page, '02-connexion-refusee');
+    await page.fill('#password', 'demo-accueil-2026');
+    await page.click('button[type=submit]');
+    await expectText(page, 'h1', 'Tableau de bord');
+    await expectText(page, '#who', 'secrétariat');
+    await accessible(page, '03-tableau-de-bord');
+    await page.click('#logout');
+    await expectText(page, 'h1', 'Connexion');
+  }],
+];
+
+let passed = 0, failed = 0;
+let browser;
+try {
+  await ready();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox'] });
+  for (const [name, run] of scenarios) {
+    // bypassCSP only lets the test inject axe-core; the page itself runs under Coop's CSP
+    const context = await browser.newContext({ bypassCSP: true, locale: 'fr-FR' });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await run(page);
+      if (errors.length) throw new Error(`erreur JavaScript : ${errors[0]}`);
+      passed++;
+      console.log(`ok   ${name}`);
+    } catch (e) {
+      failed++;
+      console.log(`ÉCHEC ${name} : ${e.message}`);
+    }
+    await context.close();
+  }
+} catch (e) {
+  failed++;
+  console.log(`ÉCHEC : ${e.message}`);
+} finally {
+  if (browser) await browser.close();
+  server.kill('SIGTERM');
+  await exited;
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
