@@ -360,6 +360,47 @@ void api_patients_list(struct http_request *req, struct http_response *res, void
 	http_respond_json(res, 200, json_pack("{s:o}", "items", items));
 }
 
+static const char *const question_type_codes[] = {"boolean", "integer", "decimal", "choice",
+						   "multichoice", "date"};
+
+/* GET /api/v1/protocols/{id}: what a screen needs to ask the protocol's questions. */
+void api_protocols_get(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	if (!api_begin(&c, req, res, app, API_ANY_ROLE))
+		return;
+	const struct protocol *p = app_protocol(c.app, http_request_param_str(req, "id"));
+	if (!p) {
+		api_error(&c, 404, "not_found", "Protocole inconnu de ce serveur.", NULL);
+		return;
+	}
+	const struct protocol_version *v = protocol_version_at(p, c.today);
+	json_t *questions = json_array();
+	for (size_t i = 0; i < p->n_questions; i++) {
+		const struct question *q = &p->questions[i];
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", q->id, "label", q->label,
+				      "type", question_type_codes[q->type], "asked_by",
+				      q->asked_by == ASKED_ORIENTATION ? "orientation" : "examination",
+				      "conditional", q->enable_when != NULL);
+		json_object_set_new(o, "help", q->help ? json_string(q->help) : json_null());
+		json_object_set_new(o, "unit", q->unit ? json_string(q->unit) : json_null());
+		json_object_set_new(o, "min", q->has_min ? json_real(q->min) : json_null());
+		json_object_set_new(o, "max", q->has_max ? json_real(q->max) : json_null());
+		json_t *choices = json_array();
+		for (size_t k = 0; k < q->n_choices; k++)
+			json_array_append_new(choices,
+					      json_pack("{s:s, s:s}", "code", q->choices[k].code,
+							"label", q->choices[k].label));
+		json_object_set_new(o, "choices", choices);
+		json_array_append_new(questions, o);
+	}
+	json_t *out = json_pack("{s:s, s:s, s:s, s:o}", "id", p->id, "title", p->title, "hash",
+				p->hash, "questions", questions);
+	json_object_set_new(out, "version", v ? json_string(v->version) : json_null());
+	json_object_set_new(out, "summary", p->summary ? json_string(p->summary) : json_null());
+	http_respond_json(res, 200, out);
+}
+
 void api_protocols_list(struct http_request *req, struct http_response *res, void *app)
 {
 	struct api_ctx c;

@@ -26,6 +26,7 @@ static const struct http_route routes[] = {
 	{"GET", "/api/v1/session", api_session_get, "session.get"},
 	{"DELETE", "/api/v1/session", api_session_delete, "session.delete"},
 	{"GET", "/api/v1/protocols", api_protocols_list, "protocols.list"},
+	{"GET", "/api/v1/protocols/{id}", api_protocols_get, "protocols.get"},
 	{"POST", "/api/v1/protocols/{id}/adopt", api_protocols_adopt, "protocols.adopt"},
 	{"POST", "/api/v1/protocols/{id}/sign", api_protocols_sign, "protocols.sign"},
 	{"POST", "/api/v1/protocols/{id}/suspend", api_protocols_suspend, "protocols.suspend"},
