@@ -283,6 +283,87 @@ function done(message) {
     el('button', { type: 'button', text: 'Retour au tableau de bord', onclick: () => home(session) }));
 }
 
+// ---------------------------------------------------------------- délégué: the assessment
+
+const urgencyLabels = {
+  emergency: 'Urgences (SAMU / 15)', physician_same_day: 'Médecin le jour même',
+  physician_later: 'Médecin, sans urgence', none: '',
+};
+
+async function openEpisode(id) {
+  const res = await api.call('GET', `/api/v1/episodes/${id}`);
+  if (!res.ok) { show(el('p', { class: 'error', role: 'alert', text: api.message(res) }), backButton()); return; }
+  const ep = res.body;
+  const title = el('h1', { text: `${ep.patient ? `${ep.patient.birth_name} ${ep.patient.first_names}` : `Patient n° ${ep.patient_id}`} — ${ep.protocol_title}` });
+  const state = el('p', { class: 'notice', role: 'status', text: `Étape : ${ep.state_label}` });
+  const panel = el('section', { class: 'card' });
+  const act = async (action, body = {}) => {
+    const r = await api.call('POST', `/api/v1/episodes/${ep.id}/actions/${action}`, { version: ep.version, ...body });
+    if (!r.ok) { panel.querySelectorAll('.error').forEach((e) => e.remove()); panel.append(el('p', { class: 'error', role: 'alert', text: api.message(r) })); return; }
+    openEpisode(ep.id);
+  };
+  if (ep.state === 'consented' && session.roles.includes('delegue')) {
+    panel.append(el('h2', { text: 'Évaluation' }),
+      el('p', { text: 'Avant de commencer, Coop vérifie votre adhésion au protocole et qu\u2019un délégant peut être joint.' }),
+      el('button', { type: 'button', text: 'Commencer l\u2019évaluation', onclick: () => act('start_assessment') }));
+  } else if (ep.state === 'assessing') {
+    await assessment(ep, panel);
+  } else if (ep.data && ep.data.decision && ep.data.decision.lines !== undefined) {
+    const d = ep.data.decision;
+    panel.append(el('h2', { text: d.decision === 'included' ? 'Prise en charge dans le protocole' : 'Réorientation vers le médecin' }));
+    if (d.decision === 'excluded') panel.append(el('p', { class: 'notice', text: `Urgence : ${urgencyLabels[d.urgency] || d.urgency}` }));
+    if (d.outcome_label) panel.append(el('p', { text: d.outcome_label }));
+    if (d.lines.length) panel.append(el('h3', { text: 'Ordonnance' }), el('ul', {}, ...d.lines.map((l) => el('li', { text: l }))));
+    if (d.advice && d.advice.length) panel.append(el('h3', { text: 'Conseils' }), el('ul', {}, ...d.advice.map((a) => el('li', { text: a }))));
+    if (ep.state !== 'closed') panel.append(el('button', { type: 'button', text: 'Clore la prise en charge', onclick: () => act('close') }));
+  } else {
+    panel.append(el('p', { text: 'Rien à faire pour vous à cette étape.' }));
+  }
+  show(title, state, panel, backButton());
+}
+
+function backButton() {
+  return el('button', { type: 'button', class: 'secondary', text: 'Retour au tableau de bord', onclick: () => home(session) });
+}
+
+async function assessment(ep, panel) {
+  const res = await api.call('GET', `/api/v1/protocols/${encodeURIComponent(ep.protocol_id)}`);
+  if (!res.ok) { panel.append(el('p', { class: 'error', role: 'alert', text: api.message(res) })); return; }
+  const questions = res.body.questions.filter((q) => q.asked_by === 'examination');
+  const verdict = el('div', { 'aria-live': 'polite' });
+  const form = el('form', { 'aria-labelledby': 'exam-title' },
+    el('h2', { id: 'exam-title', text: 'Examen' }), ...questions.map(questionInput),
+    el('button', { type: 'submit', text: 'Enregistrer et évaluer' }), verdict);
+  let version = ep.version;
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const answers = {};
+    for (const q of questions) {
+      const a = answerOf(form, q);
+      if (a !== undefined) answers[q.id] = a;
+    }
+    const saved = await api.call('PUT', `/api/v1/episodes/${ep.id}/answers`, { version, answers });
+    if (!saved.ok) { showError(form, saved); return; }
+    form.querySelectorAll('.error').forEach((e) => e.remove());
+    version = saved.body.version;
+    const engine = saved.body.engine || {};
+    const next = (engine.next_questions || []).map((q) => el('li', { text: q.label }));
+    verdict.replaceChildren(el('p', { class: 'notice', text: engine.decision_label || '' }),
+      ...(next.length ? [el('p', { text: 'Questions à poser ensuite :' }), el('ul', {}, ...next)] : []),
+      el('details', {}, el('summary', { text: 'Pourquoi ? (explication détaillée)' }),
+        el('pre', { class: 'explain', text: engine.explanation || '' })));
+    if (engine.decision === 'included' || engine.decision === 'excluded') {
+      verdict.append(el('button', { type: 'button', text: 'Enregistrer la décision',
+        onclick: async () => {
+          const r = await api.call('POST', `/api/v1/episodes/${ep.id}/actions/record_decision`, { version });
+          if (!r.ok) { showError(form, r); return; }
+          openEpisode(ep.id);
+        } }));
+    }
+  });
+  panel.append(form);
+}
+
 async function home(s) {
   session = s;
   document.getElementById('who').textContent =
@@ -300,11 +381,13 @@ async function home(s) {
       el('td', { text: e.patient ? `${e.patient.birth_name} ${e.patient.first_names}` : `Patient n° ${e.patient_id}` }),
       el('td', { text: e.protocol_title }),
       el('td', { text: e.state_label }),
-      el('td', { text: dateFr(new Date(e.updated_at * 1000).toISOString().slice(0, 10)) })));
+      el('td', { text: dateFr(new Date(e.updated_at * 1000).toISOString().slice(0, 10)) }),
+      el('td', {}, el('button', { type: 'button', class: 'secondary', text: 'Ouvrir',
+        'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) }))));
     section.append(el('table', {},
       el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Patient' }),
         el('th', { scope: 'col', text: 'Protocole' }), el('th', { scope: 'col', text: 'Étape' }),
-        el('th', { scope: 'col', text: 'Mise à jour' }))),
+        el('th', { scope: 'col', text: 'Mise à jour' }), el('th', { scope: 'col', text: 'Action' }))),
       el('tbody', {}, ...rows)));
   }
   const actions = [];

@@ -116,6 +116,43 @@ const scenarios = [
     await expectText(page, 'td', 'Consentement');
     await accessible(page, '15-tableau-apres-demande');
   }],
+  ['délégué : refus sans formation, puis évaluation, décision et ordonnance', async (page) => {
+    // the patient consented in the previous scenario (same database)
+    await page.goto(base + '/');
+    await page.fill('#login', 'infirmiere2');
+    await page.fill('#password', 'demo-infirmiere2-2026');
+    await page.click('button:has-text("Se connecter")');
+    await expectText(page, 'h1', 'Tableau de bord');
+    await page.click('button:has-text("Ouvrir")');
+    await page.click('button:has-text("Commencer l\u2019évaluation")');
+    await expectText(page, '.error', 'formation non validée');
+    await accessible(page, '20-refus-formation');
+    await page.click('#logout');
+    await page.fill('#login', 'infirmiere');
+    await page.fill('#password', 'demo-infirmiere-2026');
+    await page.click('button:has-text("Se connecter")');
+    await page.click('button:has-text("Ouvrir")');
+    await page.click('button:has-text("Commencer l\u2019évaluation")');
+    await expectText(page, 'h2', 'Examen');
+    const yes = ['recueil_fiable'];
+    const no = ['douleur_fosse_lombaire', 'anomalie_voies_urinaires', 'immunodepression_severe',
+      'insuffisance_renale_severe', 'infection_urinaire_15_jours', 'leucorrhees_prurit',
+      'contre_indication_fosfomycine'];
+    for (const q of yes) await page.check(`input[name=${q}][value=true]`);
+    for (const q of no) await page.check(`input[name=${q}][value=false]`);
+    await page.fill('#q-temperature', '37,2'.replace(',', '.'));
+    await page.fill('#q-episodes_12_mois', '1');
+    await page.selectOption('#q-bandelette_urinaire', 'positive');
+    await page.click('button:has-text("Enregistrer et évaluer")');
+    await expectText(page, '.notice', 'inclus');
+    await accessible(page, '21-evaluation');
+    await page.click('button:has-text("Enregistrer la décision")');
+    await expectText(page, 'h2', 'Prise en charge dans le protocole');
+    await expectText(page, 'li', 'fosfomycine');
+    await accessible(page, '22-ordonnance');
+    await page.click('button:has-text("Clore la prise en charge")');
+    await expectText(page, '.notice', 'Clôturé');
+  }],
 ];
 
 let passed = 0, failed = 0;
