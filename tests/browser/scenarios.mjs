@@ -153,7 +153,45 @@ const scenarios = [
     await page.click('button:has-text("Clore la prise en charge")');
     await expectText(page, '.notice', 'Clôturé');
   }],
+  ['délégué : une fièvre à 39,1 °C (signe d\u2019alerte) renvoie vers les urgences', async (page) => {
+    await consentedEpisode('Garnier', 'Lea', '1993-02-02');
+    await page.goto(base + '/');
+    await page.fill('#login', 'infirmiere');
+    await page.fill('#password', 'demo-infirmiere-2026');
+    await page.click('button:has-text("Se connecter")');
+    await page.locator('tr', { hasText: 'GARNIER LEA' }).locator('button:has-text("Ouvrir")').click();
+    await page.click('button:has-text("Commencer l\u2019évaluation")');
+    await expectText(page, 'h2', 'Examen');
+    await page.check('input[name=recueil_fiable][value=true]');
+    await page.fill('#q-temperature', '39.1');
+    await page.click('button:has-text("Enregistrer et évaluer")');
+    await expectText(page, '.notice', 'exclu');
+    await page.click('button:has-text("Enregistrer la décision")');
+    await expectText(page, 'h2', 'Réorientation vers le médecin');
+    await expectText(page, '.notice', 'Urgences');
+    await accessible(page, '30-signe-alerte');
+  }],
 ];
+
+// Sets up, through the API as the secretariat, a patient whose consent is recorded.
+async function consentedEpisode(name, first, born) {
+  const login = await fetch(`${base}/api/v1/session`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: 'accueil', password: 'demo-accueil-2026' }) });
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const csrf = (await login.json()).csrf_token;
+  const call = async (method, path, body) => {
+    const r = await fetch(base + path, { method, body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf } });
+    if (!r.ok) throw new Error(`préparation : ${method} ${path} → ${r.status}`);
+    return r.json();
+  };
+  const patient = await call('POST', '/api/v1/patients', { birth_name: name, first_names: first,
+    birth_date: born, sex: 'female' });
+  let ep = await call('POST', '/api/v1/episodes', { patient_id: patient.id, protocol_id: 'snp-cystite' });
+  ep = await call('POST', `/api/v1/episodes/${ep.id}/actions/propose`, { version: ep.version });
+  await call('POST', `/api/v1/episodes/${ep.id}/actions/record_consent_given`, { version: ep.version, how: 'oral' });
+}
 
 let passed = 0, failed = 0;
 let browser;
