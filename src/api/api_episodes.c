@@ -212,23 +212,67 @@ static bool valid_delegant(struct api_ctx *c, const struct episode_view *v, int6
 				   ver ? ver->delegants : 0, &check);
 }
 
+static const char *const weekday_fr[7] = {"lundi", "mardi", "mercredi", "jeudi",
+					   "vendredi", "samedi", "dimanche"};
+
+/* The délégants of one adoption as the screen before an assessment lists them: name, phone,
+ * whether reachable now, and their weekly slots in French ("mercredi 08:00–19:00"). */
+static json_t *delegants_json(const struct api_ctx *c, const struct team_slot *slots, size_t n,
+			      const char *const *phones)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; list && i < n; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = slots[k].professional_id == slots[i].professional_id;
+		if (seen)
+			continue;
+		struct team_slot own[64];
+		size_t n_own = 0;
+		json_t *times = json_array();
+		for (size_t k = i; k < n && n_own < 64; k++) {
+			if (slots[k].professional_id != slots[i].professional_id)
+				continue;
+			own[n_own++] = slots[k];
+			char t[64];
+			snprintf(t, sizeof(t), "%s %02d:%02d–%02d:%02d", weekday_fr[slots[k].weekday % 7],
+				 slots[k].start_minute / 60, slots[k].start_minute % 60,
+				 slots[k].end_minute / 60, slots[k].end_minute % 60);
+			json_array_append_new(times, json_string(t));
+		}
+		struct team_availability one = {.slots = own, .n_slots = n_own};
+		size_t at;
+		bool now = team_reachable_now(&one, c->today, c->minute, 0, &at);
+		json_t *o = json_pack("{s:I, s:s?, s:s?, s:s?, s:b, s:o}", "professional_id",
+				      (json_int_t)slots[i].professional_id, "name", slots[i].name,
+				      "phone", phones[i], "contact", now ? own[at].contact : NULL,
+				      "reachable_now", now, "slots", times);
+		json_array_append_new(list, o);
+	}
+	return list;
+}
+
 /* Fills reachability: whether a délégant of the adoption can be reached now, and the French
  * sentence naming who to call or when someone will be. Only the slots of délégants who pass
- * the délégant check count; the patient's médecin traitant, when a délégant, is preferred. */
+ * the délégant check count; the patient's médecin traitant, when a délégant, is preferred.
+ * With `list` non-NULL, also sets *list to delegants_json() of those délégants (owned). */
 static void reachability(struct api_ctx *c, const struct episode_view *v, bool *reachable,
-			 const char **message)
+			 const char **message, json_t **list)
 {
 	struct db_availability *av = NULL;
 	size_t n = 0, kept = 0;
 	*reachable = false;
 	*message = "Aucun délégant de ce protocole n'a indiqué ses disponibilités.";
+	if (list)
+		*list = json_array();
 	if (db_availability_for_adoption(c->db, v->adoption.id, c->today, c->a, &av, &n) !=
 		    COOP_OK ||
 	    n == 0)
 		return;
 	struct team_slot *slots = arena_alloc(c->a, n * sizeof(*slots));
+	const char **phones = arena_alloc(c->a, n * sizeof(*phones));
 	char *buf = arena_alloc(c->a, 512);
-	if (!slots || !buf)
+	if (!slots || !phones || !buf)
 		return;
 	int64_t checked_id = 0;
 	bool checked_ok = false;
@@ -242,13 +286,16 @@ static void reachability(struct api_ctx *c, const struct episode_view *v, bool *
 			continue;
 		struct db_professional pro;
 		char *name = NULL;
+		const char *phone = NULL;
 		if (db_professional_get(c->db, av[i].professional_id, c->a, &pro) == COOP_OK) {
 			name = arena_alloc(c->a, 256);
 			if (name)
 				snprintf(name, 256, "%s%s %s",
 					 strcmp(pro.profession, "medecin") == 0 ? "Dr " : "",
 					 pro.first_names, pro.last_name);
+			phone = pro.phone;
 		}
+		phones[kept] = phone;
 		slots[kept++] = (struct team_slot){.professional_id = av[i].professional_id,
 						   .weekday = (uint8_t)av[i].weekday,
 						   .start_minute = (uint16_t)av[i].start_minute,
@@ -265,6 +312,10 @@ static void reachability(struct api_ctx *c, const struct episode_view *v, bool *
 	*reachable = team_reach_message(&ta, c->today, c->minute, v->patient.gp_professional_id,
 					buf, 512);
 	*message = buf;
+	if (list) {
+		json_decref(*list);
+		*list = delegants_json(c, slots, kept, phones);
+	}
 }
 
 static bool data_has(json_t *data, const char *key)
@@ -593,6 +644,31 @@ void api_episodes_get(struct http_request *req, struct http_response *res, void 
 		json_decref(out);
 }
 
+/* What a list row shows of the episode's progress, for the queues of each role: the decision's
+ * kind and urgency (secretariat too); for délégués and délégants also the decision date, the
+ * délégant called, whether the revoyure and the second contact are done, and the second
+ * contact's planned date. */
+static json_t *list_summary(struct api_ctx *c, const struct episode_view *v)
+{
+	json_t *d = json_object_get(v->data, "decision");
+	json_t *o = json_pack("{s:O?, s:O?}", "decision", json_object_get(d, "decision"), "urgency",
+			      json_object_get(d, "urgency"));
+	if (!o || !api_has_role(c, CLINICAL_ROLES))
+		return o;
+	json_object_set(o, "decision_date", json_object_get(d, "date") ? json_object_get(d, "date")
+								       : json_null());
+	json_object_set(o, "delegant_called_id", json_object_get(d, "delegant_called_id")
+							 ? json_object_get(d, "delegant_called_id")
+							 : json_null());
+	json_object_set_new(o, "revoyure_done", json_boolean(data_has(v->data, "revoyure")));
+	json_object_set_new(o, "second_contact_planned", json_boolean(v->protocol->second_contact.present));
+	json_object_set_new(o, "second_contact_done",
+			    json_boolean(data_has(v->data, "second_contact")));
+	json_t *plan = json_object_get(json_object_get(v->data, "second_contact_plan"), "date");
+	json_object_set(o, "second_contact_date", plan ? plan : json_null());
+	return o;
+}
+
 void api_episodes_list(struct http_request *req, struct http_response *res, void *app)
 {
 	struct api_ctx c;
@@ -632,8 +708,11 @@ void api_episodes_list(struct http_request *req, struct http_response *res, void
 		}
 		/* a list shows who and where, not the details */
 		json_t *full = episode_json(&c, &v);
-		if (full)
+		if (full) {
 			json_object_del(full, "data");
+			if (api_has_role(&c, DB_ROLE_SECRETARY | CLINICAL_ROLES))
+				json_object_set_new(full, "summary", list_summary(&c, &v));
+		}
 		json_array_append_new(items, full);
 		json_array_append_new(ids, json_integer(v.ep.id));
 		view_free(&v);
@@ -661,13 +740,18 @@ static void refuse(struct api_ctx *c, const struct pathway_result *pr)
 	api_error(c, status, pathway_refusal_code(pr->refusal), pr->message, NULL);
 }
 
-static void refuse_structure(struct api_ctx *c, const struct episode_view *v)
+static void structure_refusal_message(const struct episode_view *v, char *m, size_t n)
 {
-	char m[300];
-	snprintf(m, sizeof(m),
+	snprintf(m, n,
 		 "La version en vigueur du protocole ne peut pas être appliquée dans une structure "
 		 "de type %s.",
 		 v->structure.type);
+}
+
+static void refuse_structure(struct api_ctx *c, const struct episode_view *v)
+{
+	char m[300];
+	structure_refusal_message(v, m, sizeof(m));
 	api_error(c, 422, "structure_not_allowed", m, NULL);
 }
 
@@ -946,7 +1030,7 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 		team_check_for(&c, &v, TEAM_ROLE_DELEGANT, &f.revoyure_delegant);
 	const char *reach_msg = NULL;
 	if (rule->action == PATHWAY_START_ASSESSMENT) {
-		reachability(&c, &v, &f.delegant_reachable, &reach_msg);
+		reachability(&c, &v, &f.delegant_reachable, &reach_msg, NULL);
 		f.reachability_message = reach_msg;
 	}
 	if (rule->action == PATHWAY_RECORD_DECISION && !engine_ok) {
@@ -1027,4 +1111,73 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 out:
 	json_decref(before);
 	view_free(&v);
+}
+
+/* ------------------------------------------------------------------ before the assessment */
+
+/* GET /api/v1/episodes/{id}/reachability: what the délégué sees before starting — whether
+ * "start_assessment" would be allowed now (else the refusal it would get, code and French
+ * message), the reachability sentence, and the délégants in good standing with their phone,
+ * whether reachable now and their weekly slots. Nothing is written; the read is traced. */
+void api_episodes_reachability(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	int64_t id;
+	struct episode_view v;
+	if (!api_begin(&c, req, res, app, DB_ROLE_SECRETARY | CLINICAL_ROLES) ||
+	    !api_param_id(&c, "id", &id) || !load_episode(&c, id, &v))
+		return;
+	if (!may_see(&c, &v)) {
+		view_free(&v);
+		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
+		return;
+	}
+	bool reachable = false;
+	const char *reach_msg = NULL;
+	json_t *delegants = NULL;
+	reachability(&c, &v, &reachable, &reach_msg, &delegants);
+	json_t *out = json_pack("{s:b, s:s, s:o}", "reachable", reachable, "message",
+				reach_msg ? reach_msg : "", "delegants",
+				delegants ? delegants : json_array());
+	/* the dry run of start_assessment, for a délégué only (it checks the caller's adhesion) */
+	if (out && api_has_role(&c, DB_ROLE_DELEGUE)) {
+		struct engine_run *run = arena_alloc(c.a, sizeof(*run));
+		char msg[320];
+		bool engine_ok = run && run_engine(&c, &v, recorded_answers(v.data), run, msg,
+						   sizeof(msg));
+		bool in_scope = engine_ok && run->r.scope != SCOPE_AGE && run->r.scope != SCOPE_SEX;
+		struct pathway_facts f;
+		struct pathway_result pr;
+		gather_facts(&c, &v, in_scope, &f);
+		team_check_for(&c, &v, TEAM_ROLE_DELEGUE, &f.delegue);
+		f.delegant_reachable = reachable;
+		f.reachability_message = reach_msg;
+		bool allowed = pathway_step(&f, PATHWAY_START_ASSESSMENT, PATHWAY_OUTCOME_INCOMPLETE,
+					    &pr);
+		const char *code = allowed ? NULL : pathway_refusal_code(pr.refusal);
+		const char *why = allowed ? NULL : pr.message;
+		char m[300];
+		if (allowed && !structure_allowed(&c, &v)) {
+			allowed = false;
+			code = "structure_not_allowed";
+			structure_refusal_message(&v, m, sizeof(m));
+			why = m;
+		}
+		json_object_set_new(out, "can_start", json_boolean(allowed));
+		json_object_set_new(out, "refusal",
+				    allowed ? json_null()
+					    : json_pack("{s:s, s:s}", "code", code, "message", why));
+	} else if (out) {
+		json_object_set_new(out, "can_start", json_null());
+		json_object_set_new(out, "refusal", json_null());
+	}
+	view_free(&v);
+	if (!out) {
+		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		return;
+	}
+	if (api_trace_read(&c, "reachability", "episode", id, NULL))
+		http_respond_json(res, 200, out);
+	else
+		json_decref(out);
 }

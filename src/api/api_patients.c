@@ -14,6 +14,8 @@
 
 #include "api/app.h"
 #include "core/ident.h"
+#include "core/strbuf.h"
+#include "protocol/summary.h"
 
 #define PATIENT_ROLES (DB_ROLE_SECRETARY | DB_ROLE_DELEGUE | DB_ROLE_DELEGANT)
 #define NAME_MAX_BYTES 100
@@ -398,6 +400,13 @@ void api_protocols_get(struct http_request *req, struct http_response *res, void
 				p->hash, "questions", questions);
 	json_object_set_new(out, "version", v ? json_string(v->version) : json_null());
 	json_object_set_new(out, "summary", p->summary ? json_string(p->summary) : json_null());
+	/* the whole French summary a délégant reads before signing the template prescriptions */
+	struct strbuf sb = STRBUF_INIT;
+	summary_text(p, &sb);
+	json_object_set_new(out, "summary_text", json_string(strbuf_str(&sb)));
+	strbuf_free(&sb);
+	json_object_set_new(out, "long_term", json_boolean(p->long_term));
+	json_object_set_new(out, "second_contact", json_boolean(p->second_contact.present));
 	http_respond_json(res, 200, out);
 }
 
@@ -424,6 +433,15 @@ void api_protocols_list(struct http_request *req, struct http_response *res, voi
 				      adopted ? json_string(ad.status) : json_null(), "signed",
 				      signed_current, "in_force", v != NULL);
 		json_object_set_new(o, "version", v ? json_string(v->version) : json_null());
+		json_object_set_new(o, "signed_by", signed_current && ad.signed_by
+							    ? json_integer(ad.signed_by)
+							    : json_null());
+		json_object_set_new(o, "signed_at", signed_current && ad.signed_at
+							    ? json_integer(ad.signed_at)
+							    : json_null());
+		json_object_set_new(o, "suspended_reason", adopted && ad.suspended_reason
+								   ? json_string(ad.suspended_reason)
+								   : json_null());
 		json_array_append_new(items, o);
 	}
 	http_respond_json(res, 200, json_pack("{s:o}", "items", items));

@@ -73,12 +73,24 @@ static json_t *roles_json(unsigned roles)
 	return a;
 }
 
-static json_t *session_json(const struct db_account *acc, const char *csrf, int64_t expires_at)
+/* The signed-in account as screens need it, with the server's date (the practice's local day:
+ * screens compare dates with it, not with the browser's clock). */
+static json_t *session_json(const struct api_ctx *c, const struct db_account *acc,
+			    const char *csrf, int64_t expires_at)
 {
-	return json_pack("{s:I, s:s, s:s, s:o, s:I, s:s, s:I}", "account_id", (json_int_t)acc->id,
-			 "login", acc->login, "display_name", acc->display_name, "roles",
-			 roles_json(acc->roles), "structure_id", (json_int_t)acc->structure_id,
-			 "csrf_token", csrf, "expires_at", (json_int_t)expires_at);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:I, s:s, s:I}", "account_id",
+			      (json_int_t)acc->id, "login", acc->login, "display_name",
+			      acc->display_name, "roles", roles_json(acc->roles), "structure_id",
+			      (json_int_t)acc->structure_id, "csrf_token", csrf, "expires_at",
+			      (json_int_t)expires_at);
+	if (o) {
+		json_object_set_new(o, "professional_id", acc->professional_id
+								  ? json_integer(acc->professional_id)
+								  : json_null());
+		json_object_set_new(o, "today", api_date_json(c->today));
+		json_object_set_new(o, "now", json_integer(c->now));
+	}
+	return o;
 }
 
 void api_session_create(struct http_request *req, struct http_response *res, void *app)
@@ -169,7 +181,7 @@ void api_session_create(struct http_request *req, struct http_response *res, voi
 	snprintf(cookie, 256, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", API_COOKIE,
 		 token, AUTH_SESSION_IDLE, c.app->secure_cookies ? "; Secure" : "");
 	http_response_header(res, "Set-Cookie", cookie);
-	http_respond_json(res, 201, session_json(&acc, csrf, s.expires_at));
+	http_respond_json(res, 201, session_json(&c, &acc, csrf, s.expires_at));
 }
 
 void api_session_get(struct http_request *req, struct http_response *res, void *app)
@@ -178,7 +190,7 @@ void api_session_get(struct http_request *req, struct http_response *res, void *
 	if (!api_begin(&c, req, res, app, API_ANY_ROLE))
 		return;
 	http_respond_json(res, 200,
-			  session_json(&c.account, c.session.csrf_token, c.session.expires_at));
+			  session_json(&c, &c.account, c.session.csrf_token, c.session.expires_at));
 }
 
 void api_session_delete(struct http_request *req, struct http_response *res, void *app)

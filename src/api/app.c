@@ -41,6 +41,7 @@ static const struct http_route routes[] = {
 	{"GET", "/api/v1/accounts", api_accounts_list, "accounts.list"},
 	{"POST", "/api/v1/accounts", api_accounts_create, "accounts.create"},
 	{"POST", "/api/v1/accounts/{id}/unlock", api_accounts_unlock, "accounts.unlock"},
+	{"GET", "/api/v1/audit", api_audit_list, "audit.list"},
 	{"GET", "/api/v1/availability", api_availability_list, "availability.list"},
 	{"POST", "/api/v1/availability", api_availability_create, "availability.create"},
 	{"DELETE", "/api/v1/availability/{id}", api_availability_delete, "availability.delete"},
@@ -54,6 +55,8 @@ static const struct http_route routes[] = {
 	{"POST", "/api/v1/episodes", api_episodes_create, "episodes.create"},
 	{"GET", "/api/v1/episodes/{id}", api_episodes_get, "episodes.get"},
 	{"PUT", "/api/v1/episodes/{id}/answers", api_episodes_answers, "episodes.answers"},
+	{"GET", "/api/v1/episodes/{id}/reachability", api_episodes_reachability,
+	 "episodes.reachability"},
 	{"POST", "/api/v1/episodes/{id}/actions/{action}", api_episodes_action, "episodes.action"},
 };
 

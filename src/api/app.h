@@ -139,6 +139,7 @@ void api_episodes_create(struct http_request *, struct http_response *, void *);
 void api_episodes_get(struct http_request *, struct http_response *, void *);
 void api_episodes_action(struct http_request *, struct http_response *, void *);
 void api_episodes_answers(struct http_request *, struct http_response *, void *);
+void api_episodes_reachability(struct http_request *, struct http_response *, void *);
 void api_professionals_list(struct http_request *, struct http_response *, void *);
 void api_professionals_create(struct http_request *, struct http_response *, void *);
 void api_adhesions_list(struct http_request *, struct http_response *, void *);
@@ -156,5 +157,6 @@ void api_availability_delete(struct http_request *, struct http_response *, void
 void api_accounts_list(struct http_request *, struct http_response *, void *);
 void api_accounts_create(struct http_request *, struct http_response *, void *);
 void api_accounts_unlock(struct http_request *, struct http_response *, void *);
+void api_audit_list(struct http_request *, struct http_response *, void *);
 
 #endif

@@ -300,6 +300,37 @@ enum coop_err db_audit_append(struct db *db, int64_t at, int64_t account_id, con
 			      const char *entity, int64_t entity_id, const char *before_json,
 			      const char *after_json);
 
+/* What a structure's audit log is filtered on: every field is optional. */
+struct db_audit_filter {
+	const char *action; /* exact match, or NULL for any */
+	const char *entity; /* exact match, or NULL for any */
+	int64_t account_id; /* 0 = any author */
+	bool has_from;      /* at >= from_at (unix seconds) */
+	int64_t from_at;
+	bool has_to; /* at < to_at (unix seconds, excluded) */
+	int64_t to_at;
+	int64_t before_id; /* id < before_id (paging); 0 = from the newest */
+};
+
+/* One line of the audit log as the structure's coordinator sees it: who, when, what, on which
+ * record — never the before/after JSON (it holds patient data). */
+struct db_audit_entry {
+	int64_t id;
+	int64_t at; /* unix seconds */
+	int64_t account_id;
+	const char *by; /* the account's display name */
+	const char *action;
+	const char *entity;
+	int64_t entity_id;
+};
+
+/* The audit records written by accounts of structure_id (records of Coop itself, account 0, and
+ * of other structures' accounts are never listed) that pass the filter, newest first, at most
+ * limit. *out is an arena array of *n entries (NULL when none); ERR_NOMEM when the arena is
+ * full, ERR_IO when the database fails. */
+enum coop_err db_audit_list(struct db *db, int64_t structure_id, const struct db_audit_filter *f,
+			    size_t limit, struct arena *a, struct db_audit_entry **out, size_t *n);
+
 /* Walks the whole chain. Returns COOP_OK when every record's hash is right and links to the
  * previous one; ERR_CONFLICT with *bad_id the first record that does not hold (tampered,
  * removed or reordered); *count the records checked. head (optional, AUDIT_HASH_HEX = 65 bytes)

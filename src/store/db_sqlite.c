@@ -65,6 +65,7 @@ enum stmt_id {
 	S_AUDIT_LAST,
 	S_AUDIT_INSERT,
 	S_AUDIT_ALL,
+	S_AUDIT_LIST,
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
@@ -241,6 +242,15 @@ static const struct {
 	[S_AUDIT_ALL] = {"audit_all",
 			 "SELECT id, at, account_id, action, entity, entity_id, before_json, "
 			 "after_json, prev_hash, hash FROM audit ORDER BY id"},
+	/* the id bound is always set (INT64_MAX when not paging) so that the newest-first walk
+	 * seeks straight to it; the audit table is the outer loop (CROSS JOIN) */
+	[S_AUDIT_LIST] = {"audit_list",
+			  "SELECT au.id, au.at, au.account_id, ac.display_name, au.action, "
+			  "au.entity, au.entity_id FROM audit au CROSS JOIN accounts ac "
+			  "ON ac.id = au.account_id WHERE ac.structure_id = ?1 AND au.id < ?2 "
+			  "AND (?3 IS NULL OR au.action = ?3) AND (?4 IS NULL OR au.entity = ?4) "
+			  "AND (?5 IS NULL OR au.account_id = ?5) AND (?6 IS NULL OR au.at >= ?6) "
+			  "AND (?7 IS NULL OR au.at < ?7) ORDER BY au.id DESC LIMIT ?8"},
 	[S_BEGIN] = {"begin", "BEGIN IMMEDIATE"},
 	[S_COMMIT] = {"commit", "COMMIT"},
 	[S_ROLLBACK] = {"rollback", "ROLLBACK"},
@@ -1344,4 +1354,35 @@ enum coop_err db_audit_verify(struct db *db, int64_t *count, int64_t *bad_id, ch
 	if (head && head_size)
 		snprintf(head, head_size, "%s", prev);
 	return err;
+}
+
+static void read_audit_entry(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+{
+	struct db_audit_entry *out = record;
+	out->id = sqlite3_column_int64(s, 0);
+	out->at = sqlite3_column_int64(s, 1);
+	out->account_id = sqlite3_column_int64(s, 2);
+	out->by = col_text(s, 3, a, ok);
+	out->action = col_text(s, 4, a, ok);
+	out->entity = col_text(s, 5, a, ok);
+	out->entity_id = sqlite3_column_int64(s, 6);
+}
+
+enum coop_err db_audit_list(struct db *db, int64_t structure_id, const struct db_audit_filter *f,
+			    size_t limit, struct arena *a, struct db_audit_entry **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(db, S_AUDIT_LIST);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, structure_id);
+	sqlite3_bind_int64(s, 2, f->before_id > 0 ? f->before_id : INT64_MAX);
+	bind_text(s, 3, f->action);
+	bind_text(s, 4, f->entity);
+	bind_id(s, 5, f->account_id);
+	if (f->has_from)
+		sqlite3_bind_int64(s, 6, f->from_at);
+	if (f->has_to)
+		sqlite3_bind_int64(s, 7, f->to_at);
+	sqlite3_bind_int64(s, 8, (sqlite3_int64)limit);
+	return read_all(db, s, S_AUDIT_LIST, read_audit_entry, a, sizeof(**out), (void **)out, n);
 }

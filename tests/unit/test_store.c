@@ -1,6 +1,7 @@
 /*
  * test_store.c — the SQLite backend of the db_* interface: migrations, round trips of every
- * record, constraints as ERR_CONFLICT, transactions, and the audit chain detecting tampering.
+ * record, constraints as ERR_CONFLICT, transactions, the audit chain detecting tampering, and
+ * the structure's audit log as its coordinator lists it (scoped, filtered, paged).
  * Each test works in a fresh database file in a temporary directory.
  */
 #include <setjmp.h>
@@ -306,6 +307,104 @@ static void test_audit_chain(void **state)
 	assert_int_equal(count, 3);
 }
 
+/* The coordinator's view of the log: scoped to the structure's accounts, filtered, paged. */
+static void test_audit_list(void **state)
+{
+	struct fixture *f = *state;
+	int64_t st = add_structure(f), other = add_structure(f);
+	struct db_account acc = {.structure_id = st,
+				 .login = "accueil",
+				 .display_name = "Accueil",
+				 .password_hash = "h",
+				 .roles = DB_ROLE_SECRETARY};
+	int64_t desk = 0, coord = 0, foreign = 0;
+	assert_int_equal(db_account_insert(f->db, &acc, &desk), COOP_OK);
+	acc.login = "coord";
+	acc.display_name = "Coordination";
+	acc.roles = DB_ROLE_COORDINATOR;
+	assert_int_equal(db_account_insert(f->db, &acc, &coord), COOP_OK);
+	acc.structure_id = other;
+	acc.login = "ailleurs";
+	acc.display_name = "Autre structure";
+	assert_int_equal(db_account_insert(f->db, &acc, &foreign), COOP_OK);
+	/* ids 1..7: Coop itself (0) and the other structure's account are never listed */
+	assert_int_equal(db_audit_append(f->db, 900, 0, "create", "structure", st, NULL, "{}"),
+			 COOP_OK);
+	assert_int_equal(db_audit_append(f->db, 1000, desk, "login", "account", desk, NULL, NULL),
+			 COOP_OK);
+	assert_int_equal(db_audit_append(f->db, 1100, desk, "create", "patient", 5, NULL,
+					 "{\"birth_name\":\"Durand\"}"),
+			 COOP_OK);
+	assert_int_equal(db_audit_append(f->db, 1200, foreign, "create", "patient", 6, NULL, "{}"),
+			 COOP_OK);
+	assert_int_equal(db_audit_append(f->db, 1300, coord, "login", "account", coord, NULL, NULL),
+			 COOP_OK);
+	assert_int_equal(db_audit_append(f->db, 1400, desk, "read", "patient", 5, NULL, NULL),
+			 COOP_OK);
+	assert_int_equal(db_audit_append(f->db, 1500, desk, "update", "patient", 5, "{}", "{}"),
+			 COOP_OK);
+
+	struct db_audit_filter all = {0};
+	struct db_audit_entry *e = NULL;
+	size_t n = 0;
+	assert_int_equal(db_audit_list(f->db, st, &all, 100, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 5);
+	const int64_t expected[] = {7, 6, 5, 3, 2}; /* newest first */
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(e[i].id, expected[i]);
+	assert_string_equal(e[0].by, "Accueil");
+	assert_string_equal(e[0].action, "update");
+	assert_string_equal(e[0].entity, "patient");
+	assert_int_equal(e[0].entity_id, 5);
+	assert_int_equal(e[0].at, 1500);
+	assert_int_equal(e[2].account_id, coord);
+	assert_string_equal(e[2].by, "Coordination");
+	/* the other structure sees only its own */
+	assert_int_equal(db_audit_list(f->db, other, &all, 100, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].id, 4);
+
+	struct db_audit_filter flt = {.action = "login"};
+	assert_int_equal(db_audit_list(f->db, st, &flt, 100, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[0].id, 5);
+	assert_int_equal(e[1].id, 2);
+	flt = (struct db_audit_filter){.entity = "patient", .account_id = desk};
+	assert_int_equal(db_audit_list(f->db, st, &flt, 100, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 3);
+	flt = (struct db_audit_filter){.account_id = foreign};
+	assert_int_equal(db_audit_list(f->db, st, &flt, 100, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 0);
+	/* time bounds: from included, to excluded */
+	flt = (struct db_audit_filter){
+		.has_from = true, .from_at = 1100, .has_to = true, .to_at = 1400};
+	assert_int_equal(db_audit_list(f->db, st, &flt, 100, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[0].id, 5);
+	assert_int_equal(e[1].id, 3);
+	flt = (struct db_audit_filter){.action = "nothing"};
+	assert_int_equal(db_audit_list(f->db, st, &flt, 100, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 0);
+
+	/* paging: two at a time below the last id seen */
+	flt = (struct db_audit_filter){0};
+	assert_int_equal(db_audit_list(f->db, st, &flt, 2, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[1].id, 6);
+	flt.before_id = e[1].id;
+	assert_int_equal(db_audit_list(f->db, st, &flt, 2, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[0].id, 5);
+	assert_int_equal(e[1].id, 3);
+	flt.before_id = e[1].id;
+	assert_int_equal(db_audit_list(f->db, st, &flt, 2, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].id, 2);
+	flt.before_id = 2;
+	assert_int_equal(db_audit_list(f->db, st, &flt, 2, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 0);
+}
+
 static void test_patients_and_episodes(void **state)
 {
 	struct fixture *f = *state;
@@ -416,6 +515,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_foreign_keys_and_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_patients_and_episodes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,212 @@
+/*
+ * api_audit.c — the structure's audit log, for its coordinator.
+ *
+ *   GET /api/v1/audit[?action=&entity=&account_id=&from=&to=&before_id=&limit=]
+ *
+ * Lists who did what, when, on which record, newest first: {"items": [{id, at, at_fr,
+ * account_id, by, action, entity, entity_id}...], "next_before_id": id or null}. Only the
+ * records written by the accounts of the caller's structure are shown, and never their
+ * before/after JSON: it holds patient data, which the coordinator must not see. Filters are
+ * checked here and refused with a French message naming the parameter; dates (from, to) are
+ * whole local days (the server runs on Paris time), both included. Paging: pass the
+ * next_before_id of a full page as before_id. The read of the log is itself traced.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/app.h"
+
+#define AUDIT_ROLES DB_ROLE_COORDINATOR
+#define AUDIT_LIMIT_DEFAULT 100
+#define AUDIT_LIMIT_MAX 500
+#define AUDIT_CODE_MAX 64   /* action and entity codes */
+#define AUDIT_INT_DIGITS 18 /* below INT64_MAX whatever the digits */
+
+/* Reads the optional query parameter `name`: *out NULL when absent. False (400 answered, naming
+ * the parameter) when it is not a code of 1 to AUDIT_CODE_MAX letters, digits, '.', '_', '-'. */
+static bool query_code(struct api_ctx *c, const char *name, const char **out)
+{
+	size_t len = 0;
+	*out = NULL;
+	enum coop_err e = http_request_query(c->req, name, out, &len);
+	if (e == ERR_NOT_FOUND) {
+		*out = NULL;
+		return true;
+	}
+	bool ok = e == COOP_OK && len >= 1 && len <= AUDIT_CODE_MAX;
+	for (size_t i = 0; ok && i < len; i++) {
+		char ch = (*out)[i];
+		ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		     (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
+	}
+	if (!ok) {
+		char m[200];
+		snprintf(
+			m, sizeof(m),
+			"Le filtre « %s » doit compter de 1 à %d caractères parmi les lettres sans "
+			"accent, les chiffres, « . », « _ » et « - ».",
+			name, AUDIT_CODE_MAX);
+		api_error(c, 400, "invalid", m, name);
+		*out = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* Reads the optional query parameter `name` as an integer in [min, max]: *out unchanged when
+ * absent. False (400 answered, naming the parameter) on anything but plain digits in range. */
+static bool query_int(struct api_ctx *c, const char *name, int64_t min, int64_t max, int64_t *out)
+{
+	const char *v = NULL;
+	size_t len = 0;
+	enum coop_err e = http_request_query(c->req, name, &v, &len);
+	if (e == ERR_NOT_FOUND)
+		return true;
+	bool ok = e == COOP_OK && len >= 1 && len <= AUDIT_INT_DIGITS;
+	int64_t n = 0;
+	for (size_t i = 0; ok && i < len; i++) {
+		ok = v[i] >= '0' && v[i] <= '9';
+		n = n * 10 + (v[i] - '0');
+	}
+	if (!ok || n < min || n > max) {
+		char m[200];
+		snprintf(m, sizeof(m),
+			 "Le paramètre « %s » doit être un nombre entier de %lld à %lld.", name,
+			 (long long)min, (long long)max);
+		api_error(c, 400, "invalid", m, name);
+		return false;
+	}
+	*out = n;
+	return true;
+}
+
+/* Unix time of local midnight starting day d (the server's zone, Paris). */
+static bool local_midnight(coop_date d, int64_t *out)
+{
+	int y, m, day;
+	date_to_ymd(d, &y, &m, &day);
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = day;
+	tm.tm_isdst = -1; /* let the zone say whether summer time applies */
+	time_t t = mktime(&tm);
+	if (t == (time_t)-1)
+		return false;
+	*out = (int64_t)t;
+	return true;
+}
+
+/* Reads the optional query parameter `name` as a day YYYY-MM-DD: *has false when absent. False
+ * (400 answered, naming the parameter) when it is not a real calendar day. */
+static bool query_day(struct api_ctx *c, const char *name, bool *has, coop_date *out)
+{
+	const char *v = NULL;
+	size_t len = 0;
+	*has = false;
+	enum coop_err e = http_request_query(c->req, name, &v, &len);
+	if (e == ERR_NOT_FOUND)
+		return true;
+	if (e != COOP_OK || !date_parse(v, len, out)) {
+		char m[200];
+		snprintf(m, sizeof(m),
+			 "Le paramètre « %s » doit être une date réelle au format AAAA-MM-JJ.",
+			 name);
+		api_error(c, 400, "invalid", m, name);
+		return false;
+	}
+	*has = true;
+	return true;
+}
+
+/* Reads every filter into f and the page size into limit; false when an error was answered. */
+static bool read_filter(struct api_ctx *c, struct db_audit_filter *f, int64_t *limit)
+{
+	coop_date from = 0, to = 0;
+	bool has_from = false, has_to = false;
+	memset(f, 0, sizeof(*f));
+	*limit = AUDIT_LIMIT_DEFAULT;
+	if (!query_code(c, "action", &f->action) || !query_code(c, "entity", &f->entity) ||
+	    !query_int(c, "account_id", 1, INT64_MAX, &f->account_id) ||
+	    !query_day(c, "from", &has_from, &from) || !query_day(c, "to", &has_to, &to) ||
+	    !query_int(c, "before_id", 1, INT64_MAX, &f->before_id) ||
+	    !query_int(c, "limit", 1, AUDIT_LIMIT_MAX, limit))
+		return false;
+	if (has_from && has_to && from > to) {
+		api_error(c, 400, "invalid",
+			  "La date de début (from) est postérieure à la date de fin (to).", "from");
+		return false;
+	}
+	/* whole local days: from its midnight up to the midnight after `to` (excluded) */
+	if (has_from && !local_midnight(from, &f->from_at)) {
+		api_error(c, 400, "invalid", "Date de début hors des dates possibles.", "from");
+		return false;
+	}
+	if (has_to && !local_midnight(to + 1, &f->to_at)) {
+		api_error(c, 400, "invalid", "Date de fin hors des dates possibles.", "to");
+		return false;
+	}
+	f->has_from = has_from;
+	f->has_to = has_to;
+	return true;
+}
+
+/* One entry as JSON (no before/after: never patient data); NULL when memory runs out. */
+static json_t *entry_json(const struct db_audit_entry *en)
+{
+	char fr[64] = ""; /* "25/11/2026 10:00"; room for any int the compiler imagines */
+	time_t t = (time_t)en->at;
+	struct tm tm;
+	if (localtime_r(&t, &tm))
+		snprintf(fr, sizeof(fr), "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1,
+			 tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+	return json_pack("{s:I, s:I, s:s, s:I, s:s?, s:s?, s:s?, s:I}", "id", (json_int_t)en->id,
+			 "at", (json_int_t)en->at, "at_fr", fr, "account_id",
+			 (json_int_t)en->account_id, "by", en->by, "action", en->action, "entity",
+			 en->entity, "entity_id", (json_int_t)en->entity_id);
+}
+
+void api_audit_list(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	struct db_audit_filter f;
+	int64_t limit = AUDIT_LIMIT_DEFAULT;
+	struct db_audit_entry *entries = NULL;
+	size_t n = 0;
+	json_t *items = NULL, *next = NULL, *what = NULL, *body = NULL;
+	if (!api_begin(&c, req, res, app, AUDIT_ROLES) || !read_filter(&c, &f, &limit))
+		return;
+	enum coop_err e =
+		db_audit_list(c.db, c.account.structure_id, &f, (size_t)limit, c.a, &entries, &n);
+	if (e != COOP_OK) {
+		api_store_error(&c, e, "Journal d'audit");
+		goto out;
+	}
+	items = json_array();
+	if (!items)
+		goto nomem;
+	for (size_t i = 0; i < n; i++)
+		if (json_array_append_new(items, entry_json(&entries[i])) != 0)
+			goto nomem;
+	/* a full page may have a next one: it starts below its last id */
+	next = n > 0 && n == (size_t)limit ? json_integer((json_int_t)entries[n - 1].id)
+					   : json_null();
+	body = json_pack("{s:O, s:O}", "items", items, "next_before_id", next);
+	what = json_pack("{s:I}", "count", (json_int_t)n);
+	if (!body || !what)
+		goto nomem;
+	if (!api_trace_read(&c, "list", "audit", 0, what))
+		goto out; /* answered: a read that cannot be traced is not served */
+	http_respond_json(res, 200, body);
+	body = NULL; /* the response owns it */
+	goto out;
+nomem:
+	api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+out:
+	json_decref(body);
+	json_decref(what);
+	json_decref(next);
+	json_decref(items);
+}
