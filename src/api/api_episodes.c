@@ -362,6 +362,26 @@ static void gather_facts(struct api_ctx *c, const struct episode_view *v, bool e
 
 /* ------------------------------------------------------------------ rendering */
 
+/* The second contact's window as dates ({from, to}; to null when the protocol gives no end),
+ * or NULL when the protocol has none or no decision is recorded yet. */
+static json_t *second_contact_window_json(const struct episode_view *v)
+{
+	struct pathway_facts f;
+	memset(&f, 0, sizeof(f));
+	f.has_second_contact = v->protocol->second_contact.present;
+	f.second_contact_has_window = v->protocol->second_contact.has_window;
+	f.second_contact_from_day = v->protocol->second_contact.from_day;
+	f.second_contact_to_day = v->protocol->second_contact.to_day;
+	const char *day =
+		json_string_value(json_object_get(json_object_get(v->data, "decision"), "date"));
+	coop_date from, to;
+	if (!day || !date_parse(day, strlen(day), &f.decision_date) ||
+	    !pathway_second_contact_window(&f, &from, &to))
+		return NULL;
+	return json_pack("{s:o, s:o}", "from", api_date_json(from), "to",
+			 to ? api_date_json(to) : json_null());
+}
+
 /* The episode as the caller may see it: the secretariat and the coordinator get no clinical
  * answer or decision detail. */
 static json_t *episode_json(const struct api_ctx *c, const struct episode_view *v)
@@ -411,6 +431,8 @@ static json_t *episode_json(const struct api_ctx *c, const struct episode_view *
 						      json_object_get(decision, "urgency")));
 	}
 	json_object_set_new(o, "data", shown);
+	json_t *window = clinical ? second_contact_window_json(v) : NULL;
+	json_object_set_new(o, "second_contact_window", window ? window : json_null());
 	return o;
 }
 
@@ -602,6 +624,7 @@ static bool may_act(struct api_ctx *c, const struct episode_view *v, enum pathwa
 		return api_has_role(c, DB_ROLE_DELEGUE);
 	case PATHWAY_SAVE_ANSWERS:
 	case PATHWAY_RECORD_DECISION:
+	case PATHWAY_PLAN_SECOND_CONTACT:
 	case PATHWAY_RECORD_SECOND_CONTACT:
 		return runs_it(c, v);
 	case PATHWAY_RECORD_REVOYURE:
@@ -892,6 +915,7 @@ static const char *const f_none[] = {"version", NULL};
 static const char *const f_how[] = {"version", "how", NULL};
 static const char *const f_note[] = {"version", "note", NULL};
 static const char *const f_decision[] = {"version", "delegant_called_id", "note", NULL};
+static const char *const f_plan[] = {"version", "date", NULL};
 
 static const struct action_rule action_rules[] = {
 	{"propose", PATHWAY_PROPOSE, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE, f_none},
@@ -904,6 +928,7 @@ static const struct action_rule action_rules[] = {
 	{"start_assessment", PATHWAY_START_ASSESSMENT, DB_ROLE_DELEGUE, f_none},
 	{"record_decision", PATHWAY_RECORD_DECISION, DB_ROLE_DELEGUE, f_decision},
 	{"record_revoyure", PATHWAY_RECORD_REVOYURE, DB_ROLE_DELEGANT, f_note},
+	{"plan_second_contact", PATHWAY_PLAN_SECOND_CONTACT, DB_ROLE_DELEGUE, f_plan},
 	{"record_second_contact", PATHWAY_RECORD_SECOND_CONTACT, DB_ROLE_DELEGUE, f_note},
 	{"record_gp_informed", PATHWAY_RECORD_GP_INFORMED, DB_ROLE_DELEGUE | DB_ROLE_DELEGANT,
 	 f_how},
@@ -980,12 +1005,20 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 			  NULL);
 		goto out;
 	}
-	const char *how = NULL, *note = NULL;
+	const char *how = NULL, *note = NULL, *planned_text = NULL;
 	int64_t delegant_called = 0;
+	coop_date planned = 0;
 	if (!api_str(&c, body, "how", 200, false, &how) ||
 	    !api_str(&c, body, "note", 2000, false, &note) ||
-	    !api_id(&c, body, "delegant_called_id", false, &delegant_called))
+	    !api_id(&c, body, "delegant_called_id", false, &delegant_called) ||
+	    !api_str(&c, body, "date", 10, rule->action == PATHWAY_PLAN_SECOND_CONTACT,
+		     &planned_text))
 		goto out;
+	if (planned_text && !date_parse(planned_text, strlen(planned_text), &planned)) {
+		api_error(&c, 400, "invalid", "Date invalide : écrivez-la sous la forme AAAA-MM-JJ.",
+			  "date");
+		goto out;
+	}
 	if (delegant_called) {
 		struct team_adhesion ad;
 		enum team_role found;
@@ -1024,6 +1057,7 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 	struct pathway_facts f;
 	struct pathway_result pr;
 	gather_facts(&c, &v, in_scope, &f);
+	f.second_contact_planned = planned;
 	if (rule->roles & DB_ROLE_DELEGUE && api_has_role(&c, DB_ROLE_DELEGUE))
 		team_check_for(&c, &v, TEAM_ROLE_DELEGUE, &f.delegue);
 	if (rule->action == PATHWAY_RECORD_REVOYURE)
@@ -1090,6 +1124,10 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 	case PATHWAY_RECORD_REVOYURE:
 		json_object_set_new(who, "professional_id", json_integer(c.account.professional_id));
 		json_object_set(v.data, "revoyure", who);
+		break;
+	case PATHWAY_PLAN_SECOND_CONTACT:
+		json_object_set_new(who, "date", api_date_json(planned));
+		json_object_set(v.data, "second_contact_plan", who);
 		break;
 	case PATHWAY_RECORD_SECOND_CONTACT:
 		json_object_set(v.data, "second_contact", who);

@@ -43,6 +43,7 @@ static const struct {
 	[PATHWAY_SAVE_ANSWERS] = {"save_answers", "Enregistrer les réponses"},
 	[PATHWAY_RECORD_DECISION] = {"record_decision", "Enregistrer la décision"},
 	[PATHWAY_RECORD_REVOYURE] = {"record_revoyure", "Enregistrer la revoyure"},
+	[PATHWAY_PLAN_SECOND_CONTACT] = {"plan_second_contact", "Planifier le second contact"},
 	[PATHWAY_RECORD_SECOND_CONTACT] = {"record_second_contact",
 					   "Enregistrer le second contact"},
 	[PATHWAY_RECORD_GP_INFORMED] = {"record_gp_informed",
@@ -81,6 +82,7 @@ static const char *const refusal_codes[PATHWAY_REFUSAL_COUNT] = {
 	[PATHWAY_REFUSAL_SECOND_CONTACT_ALREADY_RECORDED] = "second_contact_already_recorded",
 	[PATHWAY_REFUSAL_SECOND_CONTACT_OUT_OF_WINDOW] = "second_contact_out_of_window",
 	[PATHWAY_REFUSAL_GP_NOT_INFORMED] = "gp_not_informed",
+	[PATHWAY_REFUSAL_SECOND_CONTACT_DATE_PAST] = "second_contact_date_past",
 };
 
 bool pathway_state_is_final(enum pathway_state s)
@@ -194,6 +196,7 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_SAVE_ANSWERS] = NONE,
 			[PATHWAY_RECORD_DECISION] = NONE,
 			[PATHWAY_RECORD_REVOYURE] = NONE,
+			[PATHWAY_PLAN_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_GP_INFORMED] = NONE,
 			[PATHWAY_CLOSE] = NONE,
@@ -208,6 +211,7 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_SAVE_ANSWERS] = NONE,
 			[PATHWAY_RECORD_DECISION] = NONE,
 			[PATHWAY_RECORD_REVOYURE] = NONE,
+			[PATHWAY_PLAN_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_GP_INFORMED] = NONE,
 			[PATHWAY_CLOSE] = NONE,
@@ -222,6 +226,7 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_SAVE_ANSWERS] = NONE,
 			[PATHWAY_RECORD_DECISION] = NONE,
 			[PATHWAY_RECORD_REVOYURE] = NONE,
+			[PATHWAY_PLAN_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_GP_INFORMED] = NONE,
 			[PATHWAY_CLOSE] = NONE,
@@ -237,6 +242,7 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			/* included or excluded: resolved from the outcome */
 			[PATHWAY_RECORD_DECISION] = PATHWAY_INCLUDED,
 			[PATHWAY_RECORD_REVOYURE] = NONE,
+			[PATHWAY_PLAN_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_GP_INFORMED] = NONE,
 			[PATHWAY_CLOSE] = NONE,
@@ -251,6 +257,7 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_SAVE_ANSWERS] = NONE,
 			[PATHWAY_RECORD_DECISION] = NONE,
 			[PATHWAY_RECORD_REVOYURE] = PATHWAY_INCLUDED,
+			[PATHWAY_PLAN_SECOND_CONTACT] = PATHWAY_INCLUDED,
 			[PATHWAY_RECORD_SECOND_CONTACT] = PATHWAY_FOLLOW_UP,
 			[PATHWAY_RECORD_GP_INFORMED] = PATHWAY_INCLUDED,
 			/* follow_up or closed: resolved in close_target() */
@@ -266,6 +273,7 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_SAVE_ANSWERS] = NONE,
 			[PATHWAY_RECORD_DECISION] = NONE,
 			[PATHWAY_RECORD_REVOYURE] = PATHWAY_EXCLUDED,
+			[PATHWAY_PLAN_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_GP_INFORMED] = PATHWAY_EXCLUDED,
 			[PATHWAY_CLOSE] = PATHWAY_CLOSED,
@@ -280,6 +288,7 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_SAVE_ANSWERS] = NONE,
 			[PATHWAY_RECORD_DECISION] = NONE,
 			[PATHWAY_RECORD_REVOYURE] = PATHWAY_FOLLOW_UP,
+			[PATHWAY_PLAN_SECOND_CONTACT] = PATHWAY_FOLLOW_UP,
 			[PATHWAY_RECORD_SECOND_CONTACT] = PATHWAY_FOLLOW_UP,
 			[PATHWAY_RECORD_GP_INFORMED] = PATHWAY_FOLLOW_UP,
 			[PATHWAY_CLOSE] = PATHWAY_CLOSED,
@@ -295,6 +304,7 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_SAVE_ANSWERS] = NONE,
 			[PATHWAY_RECORD_DECISION] = NONE,
 			[PATHWAY_RECORD_REVOYURE] = NONE,
+			[PATHWAY_PLAN_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_GP_INFORMED] = NONE,
 			[PATHWAY_CLOSE] = NONE,
@@ -309,6 +319,7 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_SAVE_ANSWERS] = NONE,
 			[PATHWAY_RECORD_DECISION] = NONE,
 			[PATHWAY_RECORD_REVOYURE] = NONE,
+			[PATHWAY_PLAN_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_GP_INFORMED] = NONE,
 			[PATHWAY_CLOSE] = NONE,
@@ -618,7 +629,67 @@ static bool rule_second_contact(const struct step *s)
 		      o0, o1, d0, d1);
 }
 
-/* 15. Closing with a GP outside the team needs the information sent to them. */
+/* The second contact's window as dates from a decision date (see
+ * pathway_second_contact_window(); *to is 0 without a known window). */
+static void window_dates(const struct pathway_facts *f, coop_date *from, coop_date *to)
+{
+	if (f->second_contact_has_window) {
+		*from = f->decision_date + f->second_contact_from_day;
+		*to = f->decision_date + f->second_contact_to_day;
+	} else {
+		*from = f->decision_date + 1;
+		*to = 0;
+	}
+}
+
+bool pathway_second_contact_window(const struct pathway_facts *f, coop_date *from, coop_date *to)
+{
+	if (!f->has_second_contact || f->decision_date == 0)
+		return false;
+	window_dates(f, from, to);
+	return true;
+}
+
+/* 15. Planning the second contact: planned by the protocol, not yet done, a date from today on,
+ * in the window. Administrative: no protocol status or team check (rules 4–7 and 10). */
+static bool rule_plan_second_contact(const struct step *s)
+{
+	const struct pathway_facts *f = s->f;
+	if (s->action != PATHWAY_PLAN_SECOND_CONTACT)
+		return false;
+	if (!f->has_second_contact)
+		return refuse(s->out, PATHWAY_REFUSAL_SECOND_CONTACT_NOT_PLANNED,
+			      "Ce protocole ne prévoit pas de second contact.");
+	if (f->second_contact_done)
+		return refuse(s->out, PATHWAY_REFUSAL_SECOND_CONTACT_ALREADY_RECORDED,
+			      "Le second contact a déjà été enregistré pour cet épisode.");
+	char d[16], d0[16], d1[16];
+	date_format_fr(f->second_contact_planned, d, sizeof(d));
+	if (f->second_contact_planned < f->today)
+		return refuse(s->out, PATHWAY_REFUSAL_SECOND_CONTACT_DATE_PAST,
+			      "La date prévue pour le second contact (%s) est déjà passée.", d);
+	coop_date from, to;
+	window_dates(f, &from, &to);
+	if (!f->second_contact_has_window) {
+		if (f->second_contact_planned >= from)
+			return false;
+		date_format_fr(f->decision_date, d0, sizeof(d0));
+		return refuse(s->out, PATHWAY_REFUSAL_SECOND_CONTACT_OUT_OF_WINDOW,
+			      "La date prévue pour le second contact (%s) doit être postérieure au "
+			      "jour de la première consultation (%s).",
+			      d, d0);
+	}
+	if (f->second_contact_planned >= from && f->second_contact_planned <= to)
+		return false;
+	date_format_fr(from, d0, sizeof(d0));
+	date_format_fr(to, d1, sizeof(d1));
+	return refuse(s->out, PATHWAY_REFUSAL_SECOND_CONTACT_OUT_OF_WINDOW,
+		      "La date prévue pour le second contact (%s) est hors de sa fenêtre : il doit "
+		      "avoir lieu entre le %s et le %s.",
+		      d, d0, d1);
+}
+
+/* 16. Closing with a GP outside the team needs the information sent to them. */
 static bool rule_gp_informed(const struct step *s)
 {
 	const struct pathway_facts *f = s->f;
@@ -632,9 +703,10 @@ static bool rule_gp_informed(const struct step *s)
 }
 
 static bool (*const rules[])(const struct step *) = {
-	rule_final,    rule_transition, rule_consent,        rule_protocol,
-	rule_scope,    rule_long_term,  rule_team,           rule_reachable,
-	rule_decision, rule_revoyure,   rule_second_contact, rule_gp_informed,
+	rule_final,       rule_transition, rule_consent,        rule_protocol,
+	rule_scope,       rule_long_term,  rule_team,           rule_reachable,
+	rule_decision,    rule_revoyure,   rule_second_contact, rule_plan_second_contact,
+	rule_gp_informed,
 };
 
 bool pathway_step(const struct pathway_facts *f, enum pathway_action action,

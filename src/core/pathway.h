@@ -44,6 +44,7 @@ enum pathway_action {
 	PATHWAY_SAVE_ANSWERS,
 	PATHWAY_RECORD_DECISION,
 	PATHWAY_RECORD_REVOYURE,
+	PATHWAY_PLAN_SECOND_CONTACT, /* set or replace the second contact's planned date */
 	PATHWAY_RECORD_SECOND_CONTACT,
 	PATHWAY_RECORD_GP_INFORMED,
 	PATHWAY_CLOSE,
@@ -86,6 +87,7 @@ enum pathway_refusal {
 	PATHWAY_REFUSAL_SECOND_CONTACT_ALREADY_RECORDED,
 	PATHWAY_REFUSAL_SECOND_CONTACT_OUT_OF_WINDOW,
 	PATHWAY_REFUSAL_GP_NOT_INFORMED,
+	PATHWAY_REFUSAL_SECOND_CONTACT_DATE_PAST, /* "second_contact_date_past": planned before today */
 	PATHWAY_REFUSAL_COUNT
 };
 
@@ -127,9 +129,13 @@ struct pathway_facts {
 	const char *reachability_message; /* from team_reach_message(); may be NULL */
 
 	/* The episode so far. */
-	coop_date decision_date; /* day of the délégué's decision (included / excluded) */
+	coop_date decision_date; /* day of the délégué's decision (included / excluded); 0: none */
 	bool revoyure_done;
 	bool second_contact_done;
+	/* The date proposed for the second contact (a valid date, as from date_parse()): the
+	 * request's date, read only by PATHWAY_PLAN_SECOND_CONTACT. Left at 0 (01/01/1970), it
+	 * is refused as past. */
+	coop_date second_contact_planned;
 };
 
 #define PATHWAY_MESSAGE_MAX 640
@@ -154,12 +160,13 @@ struct pathway_result {
  *                orient_to_usual_care → usual_care
  *   assessing    save_answers → assessing; record_decision → included / excluded;
  *                record_consent_refused, orient_to_usual_care → usual_care
- *   included     record_revoyure, record_gp_informed → included;
+ *   included     record_revoyure, plan_second_contact, record_gp_informed → included;
  *                record_second_contact → follow_up;
  *                close → follow_up when the protocol has a second contact not yet done,
  *                        else closed
  *   excluded     record_revoyure, record_gp_informed → excluded; close → closed
- *   follow_up    record_revoyure, record_second_contact, record_gp_informed → follow_up;
+ *   follow_up    record_revoyure, plan_second_contact, record_second_contact,
+ *                record_gp_informed → follow_up;
  *                close → closed
  *
  * Rules, checked in this order; the first that blocks gives the refusal:
@@ -179,10 +186,25 @@ struct pathway_result {
  *  13. record_revoyure: not already recorded; today is the decision day or the next;
  *  14. record_second_contact: planned by the protocol; not already recorded; today in the
  *      window (without a known window: any day after the decision day);
- *  15. a transition into closed: a GP outside the team has been informed.  gp_not_informed
+ *  15. plan_second_contact: planned by the protocol (second_contact_not_planned); not already
+ *      recorded (second_contact_already_recorded); second_contact_planned not before today
+ *      (second_contact_date_past); second_contact_planned in the window, as given by
+ *      pathway_second_contact_window() (second_contact_out_of_window). Planning is
+ *      administrative: rules 4–7 and 10 do not apply to it. Planning again replaces the plan
+ *      and is allowed;
+ *  16. a transition into closed: a GP outside the team has been informed.  gp_not_informed
  */
 bool pathway_step(const struct pathway_facts *f, enum pathway_action action,
 		  enum pathway_outcome outcome, struct pathway_result *out);
+
+/* The dates allowed for the second contact, both ends inclusive, for screens (a date picker,
+ * "à planifier entre le … et le …"). Reads has_second_contact, the window and decision_date
+ * only. False, *from and *to untouched, when the protocol plans no second contact or there is
+ * no decision yet (decision_date 0). Otherwise *from is the decision date + from_day and *to the
+ * decision date + to_day; without a known window, *from is the day after the decision and *to
+ * is 0, meaning "no end". The window is not clipped to today: plan_second_contact also refuses
+ * a date before today. from and to must not be NULL. */
+bool pathway_second_contact_window(const struct pathway_facts *f, coop_date *from, coop_date *to);
 
 /* True for the states no action leaves (usual_care, closed). */
 bool pathway_state_is_final(enum pathway_state s);

@@ -1,7 +1,8 @@
 /*
  * test_pathway.c — the episode state machine: every state × every action, each refusal rule
  * with its code and French message, the order of the rules, the date windows (revoyure day
- * 0/1/2, second-contact window edges), codes, labels and parsers, and one whole episode.
+ * 0/1/2, second-contact window edges, planning the second contact), the second contact's window
+ * as dates, codes, labels and parsers, and one whole episode.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -57,7 +58,8 @@ static struct team_adhesion physician(void)
 }
 
 /* Every rule satisfied. Decision on Tuesday 24/11/2026, today is the next day (revoyure day 1);
- * the protocol plans a second contact without a known window (any day after the decision). */
+ * the protocol plans a second contact without a known window (any day after the decision); the
+ * date proposed for it is 08/12/2026 (day 14). */
 static struct pathway_facts good(enum pathway_state s)
 {
 	struct pathway_facts f = {
@@ -73,6 +75,7 @@ static struct pathway_facts good(enum pathway_state s)
 		.delegant_reachable = true,
 		.reachability_message = "Délégant joignable maintenant : Dr Martin",
 		.decision_date = D("2026-11-24"),
+		.second_contact_planned = D("2026-12-08"),
 	};
 	struct team_adhesion d = nurse(), g = physician();
 	assert_true(team_check_adhesion(&d, TEAM_ROLE_DELEGUE, f.today, NURSE, &f.delegue));
@@ -100,25 +103,26 @@ struct cell {
 
 static const struct cell matrix[PATHWAY_STATE_COUNT][PATHWAY_ACTION_COUNT] = {
 	/* propose, orient_to_usual_care, consent_given, consent_refused, start_assessment,
-	 * save_answers, record_decision (included), revoyure, second_contact, gp_informed, close */
+	 * save_answers, record_decision (included), revoyure, plan_second_contact, second_contact,
+	 * gp_informed, close */
 	[PATHWAY_ORIENTATION] = {TO(PROPOSED), TO(USUAL_CARE), NO(W), NO(W), NO(C), NO(C), NO(C),
-				 NO(W), NO(W), NO(W), NO(W)},
+				 NO(W), NO(W), NO(W), NO(W), NO(W)},
 	[PATHWAY_PROPOSED] = {NO(W), TO(USUAL_CARE), TO(CONSENTED), TO(USUAL_CARE), NO(C), NO(C),
-			      NO(C), NO(W), NO(W), NO(W), NO(W)},
+			      NO(C), NO(W), NO(W), NO(W), NO(W), NO(W)},
 	[PATHWAY_USUAL_CARE] = {NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F),
-				NO(F), NO(F)},
+				NO(F), NO(F), NO(F)},
 	[PATHWAY_CONSENTED] = {NO(W), TO(USUAL_CARE), NO(W), TO(USUAL_CARE), TO(ASSESSING), NO(W),
-			       NO(W), NO(W), NO(W), NO(W), NO(W)},
+			       NO(W), NO(W), NO(W), NO(W), NO(W), NO(W)},
 	[PATHWAY_ASSESSING] = {NO(W), TO(USUAL_CARE), NO(W), TO(USUAL_CARE), NO(W), TO(ASSESSING),
-			       TO(INCLUDED), NO(W), NO(W), NO(W), NO(W)},
+			       TO(INCLUDED), NO(W), NO(W), NO(W), NO(W), NO(W)},
 	[PATHWAY_INCLUDED] = {NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), TO(INCLUDED),
-			      TO(FOLLOW_UP), TO(INCLUDED), TO(FOLLOW_UP)},
+			      TO(INCLUDED), TO(FOLLOW_UP), TO(INCLUDED), TO(FOLLOW_UP)},
 	[PATHWAY_EXCLUDED] = {NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), TO(EXCLUDED), NO(W),
-			      TO(EXCLUDED), TO(CLOSED)},
+			      NO(W), TO(EXCLUDED), TO(CLOSED)},
 	[PATHWAY_FOLLOW_UP] = {NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), TO(FOLLOW_UP),
-			       TO(FOLLOW_UP), TO(FOLLOW_UP), TO(CLOSED)},
+			       TO(FOLLOW_UP), TO(FOLLOW_UP), TO(FOLLOW_UP), TO(CLOSED)},
 	[PATHWAY_CLOSED] = {NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F),
-			    NO(F)},
+			    NO(F), NO(F)},
 };
 
 static void test_every_state_and_action(void **state)
@@ -149,8 +153,8 @@ static void test_every_state_and_action(void **state)
 			}
 		}
 	}
-	assert_int_equal(allowed, 23);
-	assert_int_equal(refused, PATHWAY_STATE_COUNT * PATHWAY_ACTION_COUNT - 23);
+	assert_int_equal(allowed, 25);
+	assert_int_equal(refused, PATHWAY_STATE_COUNT * PATHWAY_ACTION_COUNT - 25);
 }
 
 /* ---- Each rule ---- */
@@ -382,6 +386,130 @@ static void sc_day_20_suspended(struct pathway_facts *f)
 	window_14_28(f);
 	f->today = f->decision_date + 20;
 	suspended(f);
+}
+/* Planning the second contact: today is day 1 unless said; the date proposed is day n. */
+static void plan_day(struct pathway_facts *f, int n)
+{
+	f->second_contact_planned = f->decision_date + n;
+}
+static void plan_w_day_13(struct pathway_facts *f)
+{
+	window_14_28(f);
+	plan_day(f, 13);
+}
+static void plan_w_day_14(struct pathway_facts *f)
+{
+	window_14_28(f);
+	plan_day(f, 14);
+}
+static void plan_w_day_20(struct pathway_facts *f)
+{
+	window_14_28(f);
+	plan_day(f, 20);
+}
+static void plan_w_day_28(struct pathway_facts *f)
+{
+	window_14_28(f);
+	plan_day(f, 28);
+}
+static void plan_w_day_29(struct pathway_facts *f)
+{
+	window_14_28(f);
+	plan_day(f, 29);
+}
+static void plan_w_1_7_day_1(struct pathway_facts *f)
+{
+	f->second_contact_has_window = true;
+	f->second_contact_from_day = 1;
+	f->second_contact_to_day = 7;
+	plan_day(f, 1);
+}
+static void plan_w_1_7_day_8(struct pathway_facts *f)
+{
+	plan_w_1_7_day_1(f);
+	plan_day(f, 8);
+}
+static void plan_yesterday(struct pathway_facts *f)
+{
+	f->second_contact_planned = f->today - 1;
+}
+static void plan_today(struct pathway_facts *f)
+{
+	f->second_contact_planned = f->today;
+}
+static void plan_unset(struct pathway_facts *f)
+{
+	f->second_contact_planned = 0;
+}
+static void plan_w_today_20_day_15(struct pathway_facts *f)
+{
+	plan_w_day_20(f);
+	f->today = f->decision_date + 20;
+	plan_day(f, 15);
+}
+static void plan_w_today_20_day_20(struct pathway_facts *f)
+{
+	plan_w_day_20(f);
+	f->today = f->decision_date + 20;
+}
+static void plan_w_today_30_day_30(struct pathway_facts *f)
+{
+	window_14_28(f);
+	f->today = f->decision_date + 30;
+	plan_day(f, 30);
+}
+static void plan_no_window_day_0(struct pathway_facts *f)
+{
+	f->today = f->decision_date;
+	plan_day(f, 0);
+}
+static void plan_no_window_day_1_on_day_0(struct pathway_facts *f)
+{
+	f->today = f->decision_date;
+	plan_day(f, 1);
+}
+static void plan_no_window_day_200(struct pathway_facts *f)
+{
+	plan_day(f, 200);
+}
+static void plan_again(struct pathway_facts *f)
+{
+	/* The core keeps no plan: another date is simply another request. */
+	plan_w_day_28(f);
+	f->today = f->decision_date + 20;
+}
+static void plan_not_planned_and_done(struct pathway_facts *f)
+{
+	f->has_second_contact = false;
+	f->second_contact_done = true;
+}
+static void plan_done_and_past(struct pathway_facts *f)
+{
+	f->second_contact_done = true;
+	plan_yesterday(f);
+}
+static void plan_past_and_out_of_window(struct pathway_facts *f)
+{
+	window_14_28(f);
+	plan_yesterday(f);
+}
+static void plan_w_day_20_suspended_uninsured(struct pathway_facts *f)
+{
+	plan_w_day_20(f);
+	suspended(f);
+	uninsured(f);
+}
+static void plan_w_day_20_nothing_runnable(struct pathway_facts *f)
+{
+	plan_w_day_20(f);
+	not_adopted(f);
+	not_in_force(f);
+	not_signed(f);
+	delegue_unchecked(f);
+	memset(&f->revoyure_delegant, 0, sizeof(f->revoyure_delegant));
+	f->delegant_reachable = false;
+	f->consent_given = false;
+	f->patient_in_scope = false;
 }
 static void gp_outside(struct pathway_facts *f)
 {
@@ -633,7 +761,85 @@ static const struct rule_case rule_cases[] = {
 	 "Le second contact a déjà été enregistré pour cet épisode."},
 	{"no second contact after an exclusion", S(EXCLUDED), A(RECORD_SECOND_CONTACT), INC, keep,
 	 R(WRONG_STATE), 0, NULL},
-	/* 15 and close: médecin traitant informed */
+	/* 15: planning the second contact */
+	{"plan in the window", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC, plan_w_day_20, R(NONE),
+	 S(INCLUDED), NULL},
+	{"plan in the window, from follow-up", S(FOLLOW_UP), A(PLAN_SECOND_CONTACT), INC,
+	 plan_w_day_20, R(NONE), S(FOLLOW_UP), NULL},
+	{"plan day 13", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC, plan_w_day_13,
+	 R(SECOND_CONTACT_OUT_OF_WINDOW), 0,
+	 "La date prévue pour le second contact (07/12/2026) est hors de sa fenêtre : il doit avoir "
+	 "lieu entre le 08/12/2026 et le 22/12/2026."},
+	{"plan day 14 (first day)", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC, plan_w_day_14,
+	 R(NONE), S(INCLUDED), NULL},
+	{"plan day 28 (last day)", S(FOLLOW_UP), A(PLAN_SECOND_CONTACT), INC, plan_w_day_28,
+	 R(NONE), S(FOLLOW_UP), NULL},
+	{"plan day 29", S(FOLLOW_UP), A(PLAN_SECOND_CONTACT), INC, plan_w_day_29,
+	 R(SECOND_CONTACT_OUT_OF_WINDOW), 0,
+	 "La date prévue pour le second contact (23/12/2026) est hors de sa fenêtre : il doit avoir "
+	 "lieu entre le 08/12/2026 et le 22/12/2026."},
+	{"plan, window from the 1st day, day 1 (today)", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC,
+	 plan_w_1_7_day_1, R(NONE), S(INCLUDED), NULL},
+	{"plan, window from the 1st day, day 8", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC,
+	 plan_w_1_7_day_8, R(SECOND_CONTACT_OUT_OF_WINDOW), 0,
+	 "La date prévue pour le second contact (02/12/2026) est hors de sa fenêtre : il doit avoir "
+	 "lieu entre le 25/11/2026 et le 01/12/2026."},
+	{"plan before today", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC, plan_yesterday,
+	 R(SECOND_CONTACT_DATE_PAST), 0,
+	 "La date prévue pour le second contact (24/11/2026) est déjà passée."},
+	{"plan for today", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC, plan_today, R(NONE),
+	 S(INCLUDED), NULL},
+	{"plan without a date", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC, plan_unset,
+	 R(SECOND_CONTACT_DATE_PAST), 0,
+	 "La date prévue pour le second contact (01/01/1970) est déjà passée."},
+	{"plan in the window but before today", S(FOLLOW_UP), A(PLAN_SECOND_CONTACT), INC,
+	 plan_w_today_20_day_15, R(SECOND_CONTACT_DATE_PAST), 0,
+	 "La date prévue pour le second contact (09/12/2026) est déjà passée."},
+	{"plan today, in the window", S(FOLLOW_UP), A(PLAN_SECOND_CONTACT), INC,
+	 plan_w_today_20_day_20, R(NONE), S(FOLLOW_UP), NULL},
+	{"plan after the window has closed", S(FOLLOW_UP), A(PLAN_SECOND_CONTACT), INC,
+	 plan_w_today_30_day_30, R(SECOND_CONTACT_OUT_OF_WINDOW), 0, NULL},
+	{"plan the past before the window", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC,
+	 plan_past_and_out_of_window, R(SECOND_CONTACT_DATE_PAST), 0, NULL},
+	{"plan, no window, the decision day", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC,
+	 plan_no_window_day_0, R(SECOND_CONTACT_OUT_OF_WINDOW), 0,
+	 "La date prévue pour le second contact (24/11/2026) doit être postérieure au jour de la "
+	 "première consultation (24/11/2026)."},
+	{"plan, no window, the next day", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC,
+	 plan_no_window_day_1_on_day_0, R(NONE), S(INCLUDED), NULL},
+	{"plan, no window, months later", S(FOLLOW_UP), A(PLAN_SECOND_CONTACT), INC,
+	 plan_no_window_day_200, R(NONE), S(FOLLOW_UP), NULL},
+	{"plan again: replaces the plan", S(FOLLOW_UP), A(PLAN_SECOND_CONTACT), INC, plan_again,
+	 R(NONE), S(FOLLOW_UP), NULL},
+	{"plan, not planned by the protocol", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC,
+	 no_second_contact, R(SECOND_CONTACT_NOT_PLANNED), 0,
+	 "Ce protocole ne prévoit pas de second contact."},
+	{"plan after the second contact", S(FOLLOW_UP), A(PLAN_SECOND_CONTACT), INC,
+	 second_contact_done, R(SECOND_CONTACT_ALREADY_RECORDED), 0,
+	 "Le second contact a déjà été enregistré pour cet épisode."},
+	{"plan: not planned before already recorded", S(FOLLOW_UP), A(PLAN_SECOND_CONTACT), INC,
+	 plan_not_planned_and_done, R(SECOND_CONTACT_NOT_PLANNED), 0, NULL},
+	{"plan: already recorded before the date", S(FOLLOW_UP), A(PLAN_SECOND_CONTACT), INC,
+	 plan_done_and_past, R(SECOND_CONTACT_ALREADY_RECORDED), 0, NULL},
+	{"plan: not guarded by suspension nor team", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC,
+	 plan_w_day_20_suspended_uninsured, R(NONE), S(INCLUDED), NULL},
+	{"plan: not guarded by anything runnable", S(FOLLOW_UP), A(PLAN_SECOND_CONTACT), INC,
+	 plan_w_day_20_nothing_runnable, R(NONE), S(FOLLOW_UP), NULL},
+	{"plan: GP outside not informed does not matter", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC,
+	 gp_outside, R(NONE), S(INCLUDED), NULL},
+	{"plan after an exclusion", S(EXCLUDED), A(PLAN_SECOND_CONTACT), INC, plan_w_day_20,
+	 R(WRONG_STATE), 0,
+	 "Action « Planifier le second contact » impossible à l'étape « Exclu, réorienté vers le "
+	 "médecin »."},
+	{"plan at orientation: not an assessment action", S(ORIENTATION), A(PLAN_SECOND_CONTACT),
+	 INC, keep, R(WRONG_STATE), 0, NULL},
+	{"plan during the assessment", S(ASSESSING), A(PLAN_SECOND_CONTACT), INC, plan_w_day_20,
+	 R(WRONG_STATE), 0, NULL},
+	{"plan after closing", S(CLOSED), A(PLAN_SECOND_CONTACT), INC, plan_w_day_20,
+	 R(EPISODE_FINAL), 0, NULL},
+	{"plan in usual care", S(USUAL_CARE), A(PLAN_SECOND_CONTACT), INC, keep, R(EPISODE_FINAL),
+	 0, NULL},
+	/* 16 and close: médecin traitant informed */
 	{"close excluded, GP outside not informed", S(EXCLUDED), A(CLOSE), INC, gp_outside,
 	 R(GP_NOT_INFORMED), 0,
 	 "Le médecin traitant est hors de l'équipe : l'information qui lui a été envoyée doit être "
@@ -739,32 +945,46 @@ static void test_whole_episode(void **state)
 	struct pathway_result r;
 	static const struct {
 		enum pathway_action action;
-		int day; /* after 24/11/2026 */
+		int day;     /* after 24/11/2026 */
+		int planned; /* plan_second_contact: the date proposed, in days after 24/11/2026 */
 		enum pathway_refusal refusal;
 		enum pathway_state state; /* after the step */
 	} steps[] = {
-		{PATHWAY_PROPOSE, 0, PATHWAY_REFUSAL_NONE, PATHWAY_PROPOSED},
-		{PATHWAY_START_ASSESSMENT, 0, PATHWAY_REFUSAL_CONSENT_REQUIRED, PATHWAY_PROPOSED},
-		{PATHWAY_RECORD_CONSENT_GIVEN, 0, PATHWAY_REFUSAL_NONE, PATHWAY_CONSENTED},
-		{PATHWAY_START_ASSESSMENT, 0, PATHWAY_REFUSAL_NONE, PATHWAY_ASSESSING},
-		{PATHWAY_SAVE_ANSWERS, 0, PATHWAY_REFUSAL_NONE, PATHWAY_ASSESSING},
-		{PATHWAY_RECORD_DECISION, 0, PATHWAY_REFUSAL_NONE, PATHWAY_INCLUDED},
-		{PATHWAY_RECORD_REVOYURE, 1, PATHWAY_REFUSAL_NONE, PATHWAY_INCLUDED},
-		{PATHWAY_RECORD_REVOYURE, 1, PATHWAY_REFUSAL_REVOYURE_ALREADY_RECORDED,
+		{PATHWAY_PROPOSE, 0, 0, PATHWAY_REFUSAL_NONE, PATHWAY_PROPOSED},
+		{PATHWAY_START_ASSESSMENT, 0, 0, PATHWAY_REFUSAL_CONSENT_REQUIRED,
+		 PATHWAY_PROPOSED},
+		{PATHWAY_RECORD_CONSENT_GIVEN, 0, 0, PATHWAY_REFUSAL_NONE, PATHWAY_CONSENTED},
+		{PATHWAY_START_ASSESSMENT, 0, 0, PATHWAY_REFUSAL_NONE, PATHWAY_ASSESSING},
+		{PATHWAY_SAVE_ANSWERS, 0, 0, PATHWAY_REFUSAL_NONE, PATHWAY_ASSESSING},
+		{PATHWAY_PLAN_SECOND_CONTACT, 0, 15, PATHWAY_REFUSAL_WRONG_STATE,
+		 PATHWAY_ASSESSING},
+		{PATHWAY_RECORD_DECISION, 0, 0, PATHWAY_REFUSAL_NONE, PATHWAY_INCLUDED},
+		{PATHWAY_PLAN_SECOND_CONTACT, 0, 10, PATHWAY_REFUSAL_SECOND_CONTACT_OUT_OF_WINDOW,
 		 PATHWAY_INCLUDED},
-		{PATHWAY_CLOSE, 1, PATHWAY_REFUSAL_NONE, PATHWAY_FOLLOW_UP},
-		{PATHWAY_RECORD_SECOND_CONTACT, 10, PATHWAY_REFUSAL_SECOND_CONTACT_OUT_OF_WINDOW,
+		{PATHWAY_PLAN_SECOND_CONTACT, 0, 15, PATHWAY_REFUSAL_NONE, PATHWAY_INCLUDED},
+		{PATHWAY_RECORD_REVOYURE, 1, 0, PATHWAY_REFUSAL_NONE, PATHWAY_INCLUDED},
+		{PATHWAY_RECORD_REVOYURE, 1, 0, PATHWAY_REFUSAL_REVOYURE_ALREADY_RECORDED,
+		 PATHWAY_INCLUDED},
+		{PATHWAY_CLOSE, 1, 0, PATHWAY_REFUSAL_NONE, PATHWAY_FOLLOW_UP},
+		{PATHWAY_RECORD_SECOND_CONTACT, 10, 0, PATHWAY_REFUSAL_SECOND_CONTACT_OUT_OF_WINDOW,
 		 PATHWAY_FOLLOW_UP},
-		{PATHWAY_RECORD_SECOND_CONTACT, 20, PATHWAY_REFUSAL_NONE, PATHWAY_FOLLOW_UP},
-		{PATHWAY_RECORD_SECOND_CONTACT, 21, PATHWAY_REFUSAL_SECOND_CONTACT_ALREADY_RECORDED,
+		/* the patient missed day 15: the plan is moved */
+		{PATHWAY_PLAN_SECOND_CONTACT, 16, 15, PATHWAY_REFUSAL_SECOND_CONTACT_DATE_PAST,
 		 PATHWAY_FOLLOW_UP},
-		{PATHWAY_CLOSE, 21, PATHWAY_REFUSAL_GP_NOT_INFORMED, PATHWAY_FOLLOW_UP},
-		{PATHWAY_RECORD_GP_INFORMED, 21, PATHWAY_REFUSAL_NONE, PATHWAY_FOLLOW_UP},
-		{PATHWAY_CLOSE, 21, PATHWAY_REFUSAL_NONE, PATHWAY_CLOSED},
-		{PATHWAY_RECORD_GP_INFORMED, 22, PATHWAY_REFUSAL_EPISODE_FINAL, PATHWAY_CLOSED},
+		{PATHWAY_PLAN_SECOND_CONTACT, 16, 20, PATHWAY_REFUSAL_NONE, PATHWAY_FOLLOW_UP},
+		{PATHWAY_RECORD_SECOND_CONTACT, 20, 0, PATHWAY_REFUSAL_NONE, PATHWAY_FOLLOW_UP},
+		{PATHWAY_RECORD_SECOND_CONTACT, 21, 0,
+		 PATHWAY_REFUSAL_SECOND_CONTACT_ALREADY_RECORDED, PATHWAY_FOLLOW_UP},
+		{PATHWAY_PLAN_SECOND_CONTACT, 21, 25,
+		 PATHWAY_REFUSAL_SECOND_CONTACT_ALREADY_RECORDED, PATHWAY_FOLLOW_UP},
+		{PATHWAY_CLOSE, 21, 0, PATHWAY_REFUSAL_GP_NOT_INFORMED, PATHWAY_FOLLOW_UP},
+		{PATHWAY_RECORD_GP_INFORMED, 21, 0, PATHWAY_REFUSAL_NONE, PATHWAY_FOLLOW_UP},
+		{PATHWAY_CLOSE, 21, 0, PATHWAY_REFUSAL_NONE, PATHWAY_CLOSED},
+		{PATHWAY_RECORD_GP_INFORMED, 22, 0, PATHWAY_REFUSAL_EPISODE_FINAL, PATHWAY_CLOSED},
 	};
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		f.today = D("2026-11-24") + steps[i].day;
+		f.second_contact_planned = D("2026-11-24") + steps[i].planned;
 		print_message("step %zu: %s\n", i, pathway_action_code(steps[i].action));
 		bool ok = pathway_step(&f, steps[i].action, PATHWAY_OUTCOME_INCLUDED, &r);
 		assert_int_equal(r.refusal, steps[i].refusal);
@@ -783,6 +1003,69 @@ static void test_whole_episode(void **state)
 		f.state = r.next;
 	}
 	assert_int_equal(f.state, PATHWAY_CLOSED);
+}
+
+/* The window as dates, and its agreement with plan_second_contact at both edges. */
+static void test_second_contact_window(void **state)
+{
+	(void)state;
+	coop_date from = -7, to = -7;
+	struct pathway_facts f = good(PATHWAY_INCLUDED);
+
+	/* No known window: from the day after the decision, no end. */
+	assert_true(pathway_second_contact_window(&f, &from, &to));
+	assert_int_equal(from, D("2026-11-25"));
+	assert_int_equal(to, 0);
+
+	window_14_28(&f);
+	assert_true(pathway_second_contact_window(&f, &from, &to));
+	assert_int_equal(from, D("2026-12-08"));
+	assert_int_equal(to, D("2026-12-22"));
+
+	/* Planning agrees with the window: both edges allowed, the days around refused. */
+	f.today = f.decision_date;
+	struct pathway_result r;
+	static const struct {
+		int shift; /* from `from` (edge 0) or `to` (edge 1) */
+		int edge;
+		bool allowed;
+	} around[] = {{-1, 0, false}, {0, 0, true}, {0, 1, true}, {1, 1, false}};
+	for (size_t i = 0; i < sizeof(around) / sizeof(around[0]); i++) {
+		f.second_contact_planned = (around[i].edge ? to : from) + around[i].shift;
+		assert_int_equal(pathway_step(&f, PATHWAY_PLAN_SECOND_CONTACT,
+					      PATHWAY_OUTCOME_INCLUDED, &r),
+				 around[i].allowed);
+		if (!around[i].allowed)
+			assert_int_equal(r.refusal, PATHWAY_REFUSAL_SECOND_CONTACT_OUT_OF_WINDOW);
+	}
+
+	f.second_contact_from_day = 1;
+	f.second_contact_to_day = 7;
+	assert_true(pathway_second_contact_window(&f, &from, &to));
+	assert_int_equal(from, D("2026-11-25"));
+	assert_int_equal(to, D("2026-12-01"));
+
+	/* The window does not depend on today, the state or what is already done. */
+	f.today = D("2027-03-01");
+	f.state = PATHWAY_CLOSED;
+	f.second_contact_done = true;
+	assert_true(pathway_second_contact_window(&f, &from, &to));
+	assert_int_equal(from, D("2026-11-25"));
+	assert_int_equal(to, D("2026-12-01"));
+
+	/* No second contact in the protocol, or no decision yet: false, outputs untouched. */
+	from = to = -7;
+	f.has_second_contact = false;
+	assert_false(pathway_second_contact_window(&f, &from, &to));
+	f.has_second_contact = true;
+	f.decision_date = 0;
+	assert_false(pathway_second_contact_window(&f, &from, &to));
+	assert_int_equal(from, -7);
+	assert_int_equal(to, -7);
+	struct pathway_facts zero;
+	memset(&zero, 0, sizeof(zero));
+	assert_false(pathway_second_contact_window(&zero, &from, &to));
+	assert_int_equal(from, -7);
 }
 
 static void test_codes_labels_parsers(void **state)
@@ -840,6 +1123,12 @@ static void test_codes_labels_parsers(void **state)
 			    "protocol_suspended");
 	assert_string_equal(pathway_refusal_code(PATHWAY_REFUSAL_TRAINING_MISSING),
 			    "training_missing");
+	assert_string_equal(pathway_refusal_code(PATHWAY_REFUSAL_SECOND_CONTACT_DATE_PAST),
+			    "second_contact_date_past");
+	assert_string_equal(pathway_action_code(PATHWAY_PLAN_SECOND_CONTACT),
+			    "plan_second_contact");
+	assert_string_equal(pathway_action_label_fr(PATHWAY_PLAN_SECOND_CONTACT),
+			    "Planifier le second contact");
 
 	enum pathway_state st = PATHWAY_CLOSED;
 	assert_false(pathway_state_parse("Orientation", &st));
@@ -850,6 +1139,8 @@ static void test_codes_labels_parsers(void **state)
 	assert_false(pathway_action_parse("closed", &ac));
 	assert_false(pathway_action_parse(NULL, &ac));
 	assert_int_equal(ac, PATHWAY_CLOSE);
+	assert_true(pathway_action_parse("plan_second_contact", &ac));
+	assert_int_equal(ac, PATHWAY_PLAN_SECOND_CONTACT);
 	enum pathway_outcome oc = PATHWAY_OUTCOME_INCLUDED;
 	assert_false(pathway_outcome_parse("unknown", &oc));
 	assert_false(pathway_outcome_parse(NULL, &oc));
@@ -897,6 +1188,7 @@ int main(void)
 		cmocka_unit_test(test_reachability_from_team),
 		cmocka_unit_test(test_invalid_input),
 		cmocka_unit_test(test_whole_episode),
+		cmocka_unit_test(test_second_contact_window),
 		cmocka_unit_test(test_codes_labels_parsers),
 		cmocka_unit_test(test_blocker_mapping),
 	};
