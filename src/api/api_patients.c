@@ -439,6 +439,21 @@ void api_protocols_list(struct http_request *req, struct http_response *res, voi
 		json_object_set_new(o, "signed_at", signed_current && ad.signed_at
 							    ? json_integer(ad.signed_at)
 							    : json_null());
+		json_t *tariffs = json_array();
+		for (size_t k = 0; k < p->n_tariffs; k++) {
+			const struct tariff *t = &p->tariffs[k];
+			bool current = t->effective_from <= c.today &&
+				       (!t->has_effective_to || c.today <= t->effective_to);
+			if (current)
+				json_array_append_new(
+					tariffs,
+					json_pack("{s:s, s:s, s:I}", "code",
+						  t->code == TARIFF_FLAT_FEE ? "flat_fee"
+									     : "second_contact",
+						  "label", t->label, "amount_cents",
+						  (json_int_t)t->amount_cents));
+		}
+		json_object_set_new(o, "tariffs", tariffs);
 		json_object_set_new(o, "suspended_reason", adopted && ad.suspended_reason
 								   ? json_string(ad.suspended_reason)
 								   : json_null());
