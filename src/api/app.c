@@ -25,6 +25,7 @@ static const struct http_route routes[] = {
 	{"POST", "/api/v1/session", api_session_create, "session.create"},
 	{"GET", "/api/v1/session", api_session_get, "session.get"},
 	{"DELETE", "/api/v1/session", api_session_delete, "session.delete"},
+	{"PUT", "/api/v1/session/structure", api_session_structure, "session.structure"},
 	{"GET", "/api/v1/protocols", api_protocols_list, "protocols.list"},
 	{"GET", "/api/v1/protocols/{id}", api_protocols_get, "protocols.get"},
 	{"POST", "/api/v1/protocols/{id}/adopt", api_protocols_adopt, "protocols.adopt"},
@@ -232,6 +233,22 @@ static bool changes_state(const char *method)
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
+/* Puts in c->account the structure the session works in, with the roles and the professional
+ * held there: the home structure (the account's own row) or a membership. False when the
+ * membership is gone or cannot be read: the session is then treated as signed out. */
+static bool session_structure(struct api_ctx *c)
+{
+	if (c->session.structure_id == 0 || c->session.structure_id == c->account.structure_id)
+		return true;
+	struct db_membership m;
+	if (db_membership_get(c->db, c->account.id, c->session.structure_id, c->a, &m) != COOP_OK)
+		return false;
+	c->account.structure_id = m.structure_id;
+	c->account.roles = m.roles;
+	c->account.professional_id = m.professional_id;
+	return true;
+}
+
 bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response *res,
 	       void *app, unsigned roles)
 {
@@ -255,7 +272,8 @@ bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response
 	if (token && auth_token_hash(token, token_len, token_hash) == COOP_OK &&
 	    db_session_get(c->db, token_hash, c->a, &c->session) == COOP_OK &&
 	    c->session.expires_at > c->now &&
-	    db_account_get(c->db, c->session.account_id, c->a, &c->account) == COOP_OK)
+	    db_account_get(c->db, c->session.account_id, c->a, &c->account) == COOP_OK &&
+	    session_structure(c))
 		c->authed = true;
 	if (roles == API_PUBLIC)
 		return true;

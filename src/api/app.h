@@ -35,6 +35,7 @@ struct app {
 	 * the read, grouped; true = each read waits for its trace on disk (see api.md) */
 	bool durable_read_traces;
 	const char *web_dir;  /* static files of the web interface (web/), or NULL */
+	int login_limit;      /* sign-in attempts per minute per client address; 0: the default 20 */
 	struct http_router router;
 };
 
@@ -64,6 +65,8 @@ struct api_ctx {
 	coop_date today;      /* local date */
 	int minute;           /* local minute of the day */
 	bool authed;
+	/* the signed-in account as it works now: structure_id, roles and professional_id are
+	 * those of the structure the session chose (its home one, or a membership) */
 	struct db_account account;
 	struct db_session session;
 };
@@ -73,7 +76,8 @@ struct api_ctx {
 #define API_ANY_ROLE (DB_ROLE_COORDINATOR | DB_ROLE_SECRETARY | DB_ROLE_DELEGUE | DB_ROLE_DELEGANT)
 
 /* Prepares c for a handler; false when it already answered an error (no session, expired,
- * CSRF token missing, role not allowed, database unavailable). */
+ * the session's chosen structure no longer the account's, CSRF token missing, role not
+ * allowed, database unavailable). */
 bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response *res,
 	       void *app, unsigned roles);
 
@@ -127,6 +131,7 @@ void api_static(struct http_request *, struct http_response *, void *);
 void api_session_create(struct http_request *, struct http_response *, void *);
 void api_session_get(struct http_request *, struct http_response *, void *);
 void api_session_delete(struct http_request *, struct http_response *, void *);
+void api_session_structure(struct http_request *, struct http_response *, void *);
 void api_protocols_list(struct http_request *, struct http_response *, void *);
 void api_patients_list(struct http_request *, struct http_response *, void *);
 void api_patients_create(struct http_request *, struct http_response *, void *);

@@ -5,8 +5,10 @@
  * The demonstration structure has one account per role, the six national protocols adopted and
  * their template prescriptions signed by the délégant, trained and insured délégués, one
  * délégué whose training is not validated yet (to see a refusal), and the délégant's weekly
- * availability. Its accounts and passwords are listed in the README; they are for a demo
- * database only.
+ * availability. A second structure, a CPTS, shows a person working in several structures: the
+ * secretary `accueil2` belongs to the maison de santé (her home structure) and, through a
+ * membership, to the CPTS; she chooses between them after signing in. The accounts and
+ * passwords are listed in the README; they are for a demo database only.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -47,12 +49,18 @@ static const struct demo_person demo_people[] = {
 };
 #define N_DEMO_PEOPLE (sizeof(demo_people) / sizeof(demo_people[0]))
 
+/* The secretary of both the maison de santé (home) and the CPTS (membership). */
+static const struct demo_person demo_two_structures = {
+	NULL, NULL, NULL, NULL, NULL, "accueil2", "demo-accueil2-2026",
+	"Julie Petit, secrétaire (MSP et CPTS)", DB_ROLE_SECRETARY};
+
 static void usage_init(FILE *f)
 {
 	fputs("Usage : coop init --db FICHIER [--demo] [--protocols DOSSIER]\n"
 	      "Crée la base de données (ou la met au dernier schéma).\n"
 	      "  --demo        ajoute une maison de santé de démonstration : un compte par rôle,\n"
-	      "                les six protocoles nationaux adoptés et signés (voir README)\n"
+	      "                les six protocoles nationaux adoptés et signés, et une CPTS où\n"
+	      "                travaille aussi une secrétaire de la maison de santé (voir README)\n"
 	      "  --protocols   dossier des protocoles (protocols/ par défaut)\n",
 	      f);
 }
@@ -75,6 +83,60 @@ static enum coop_err audit_created(struct db *db, const char *entity, int64_t id
 				   const char *after_json)
 {
 	return db_audit_append(db, now_seconds(), 0, "create", entity, id, NULL, after_json);
+}
+
+/* Creates the account of d in its home structure, with its audit record. */
+static enum coop_err demo_account(struct db *db, int64_t structure, int64_t professional,
+				  const struct demo_person *d, int64_t *id)
+{
+	char hash[AUTH_HASH_MAX], json[512];
+	enum coop_err err = auth_password_hash(d->password, strlen(d->password), hash);
+	if (err == COOP_OK) {
+		struct db_account acc = {.structure_id = structure,
+					 .professional_id = professional,
+					 .login = d->login,
+					 .display_name = d->display_name,
+					 .password_hash = hash,
+					 .roles = d->roles};
+		err = db_account_insert(db, &acc, id);
+	}
+	if (err == COOP_OK) {
+		snprintf(json, sizeof(json), "{\"login\":\"%s\",\"roles\":%u}", d->login, d->roles);
+		err = audit_created(db, "account", *id, json);
+	}
+	return err;
+}
+
+/* The CPTS of the demonstration and the secretary who works there and at the maison de santé
+ * `msp` (her home structure). */
+static enum coop_err create_demo_cpts(struct db *db, int64_t msp)
+{
+	char json[512];
+	int64_t cpts = 0, account = 0, membership = 0;
+	struct db_structure st = {.type = "CPTS",
+				  .name = "CPTS du Val de Sèvre (démonstration)",
+				  .address = "12 rue de la Sèvre, 00000 Démoville",
+				  .aci_signatory = false};
+	enum coop_err err = db_structure_insert(db, &st, &cpts);
+	if (err == COOP_OK) {
+		snprintf(json, sizeof(json), "{\"type\":\"CPTS\",\"name\":\"démonstration\"}");
+		err = audit_created(db, "structure", cpts, json);
+	}
+	if (err == COOP_OK)
+		err = demo_account(db, msp, 0, &demo_two_structures, &account);
+	if (err == COOP_OK) {
+		struct db_membership m = {.account_id = account,
+					  .structure_id = cpts,
+					  .roles = DB_ROLE_SECRETARY};
+		err = db_membership_insert(db, &m, &membership);
+	}
+	if (err == COOP_OK) {
+		snprintf(json, sizeof(json),
+			 "{\"account_id\":%lld,\"structure_id\":%lld,\"roles\":%u}",
+			 (long long)account, (long long)cpts, (unsigned)DB_ROLE_SECRETARY);
+		err = audit_created(db, "membership", membership, json);
+	}
+	return err;
 }
 
 static enum coop_err create_demo(struct db *db, const char *protocols_dir)
@@ -113,24 +175,9 @@ static enum coop_err create_demo(struct db *db, const char *protocols_dir)
 			}
 		}
 		people[i] = professional;
-		char hash[AUTH_HASH_MAX];
+		int64_t acc_id = 0;
 		if (err == COOP_OK)
-			err = auth_password_hash(d->password, strlen(d->password), hash);
-		if (err == COOP_OK) {
-			struct db_account acc = {.structure_id = structure,
-						 .professional_id = professional,
-						 .login = d->login,
-						 .display_name = d->display_name,
-						 .password_hash = hash,
-						 .roles = d->roles};
-			int64_t acc_id = 0;
-			err = db_account_insert(db, &acc, &acc_id);
-			if (err == COOP_OK) {
-				snprintf(json, sizeof(json), "{\"login\":\"%s\",\"roles\":%u}",
-					 d->login, d->roles);
-				err = audit_created(db, "account", acc_id, json);
-			}
-		}
+			err = demo_account(db, structure, professional, d, &acc_id);
 	}
 	const int64_t gp = people[0], nurse = people[1], physio = people[2], untrained = people[3];
 
@@ -204,6 +251,9 @@ static enum coop_err create_demo(struct db *db, const char *protocols_dir)
 					     .how = "01 23 45 67 01 (ligne directe)"};
 		err = db_availability_insert(db, &av, NULL);
 	}
+	/* last, so that the ids of everything above stay as they were before the CPTS */
+	if (err == COOP_OK)
+		err = create_demo_cpts(db, structure);
 	return err;
 }
 
@@ -268,9 +318,10 @@ int cmd_init(int argc, char **argv)
 				status = 1;
 			} else {
 				printf("Démonstration créée : maison de santé des Tilleuls, six "
-				       "protocoles adoptés et signés.\n"
+				       "protocoles adoptés et signés, et une CPTS.\n"
 				       "Comptes : coordination, accueil, infirmiere, infirmiere2, kine, "
-				       "medecin (mots de passe : voir README).\n");
+				       "medecin, accueil2 (maison de santé et CPTS) (mots de passe : "
+				       "voir README).\n");
 			}
 		}
 	}

@@ -26,6 +26,7 @@ static void usage_serve(FILE *f)
 	fputs("Usage : coop serve --db FICHIER [--listen HÔTE:PORT] [--protocols DOSSIER]\n"
 	      "                   [--threads N] [--secure-cookies] [--durable-read-traces]\n"
 	      "                   [--web DOSSIER] [--fixed-time AAAA-MM-JJTHH:MM]\n"
+	      "                   [--login-limit N]\n"
 	      "Sert l'API et l'interface de Coop (127.0.0.1:8080 par défaut).\n"
 	      "  --threads         fils de traitement (par défaut 8 par cœur, au plus 64)\n"
 	      "  --web             dossier de l'interface web (web/ par défaut)\n"
@@ -33,7 +34,8 @@ static void usage_serve(FILE *f)
 	      "  --durable-read-traces\n"
 	      "                    chaque lecture attend que sa trace soit écrite sur disque (sinon\n"
 	      "                    les traces sont écrites en groupe dans les millisecondes suivantes)\n"
-	      "  --fixed-time      horloge arrêtée à cette heure locale (tests uniquement)\n",
+	      "  --fixed-time      horloge arrêtée à cette heure locale (tests uniquement)\n"
+	      "  --login-limit     tentatives de connexion par minute et par poste (20 par défaut)\n",
 	      f);
 }
 
@@ -73,6 +75,7 @@ int cmd_serve(int argc, char **argv)
 	bool secure = false, durable_reads = false;
 	const char *web_dir = "web";
 	int64_t fixed = 0;
+	int login_limit = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
 			db_path = argv[++i];
@@ -88,6 +91,14 @@ int cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			threads = (unsigned)n;
+		} else if (strcmp(argv[i], "--login-limit") == 0 && i + 1 < argc) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 1 || n > 100000) {
+				fputs("coop serve : --login-limit attend un nombre de 1 à 100000.\n", stderr);
+				return 2;
+			}
+			login_limit = (int)n;
 		} else if (strcmp(argv[i], "--secure-cookies") == 0) {
 			secure = true;
 		} else if (strcmp(argv[i], "--web") == 0 && i + 1 < argc) {
@@ -134,6 +145,7 @@ int cmd_serve(int argc, char **argv)
 	app.fixed_now = fixed;
 	app.secure_cookies = secure;
 	app.durable_read_traces = durable_reads;
+	app.login_limit = login_limit;
 	app.web_dir = web_dir;
 	if (app_start_tracer(&app, msg, sizeof(msg)) != COOP_OK) {
 		fprintf(stderr, "coop serve : %s\n", msg);

@@ -164,6 +164,44 @@ enum coop_err db_account_list(struct db *db, int64_t structure_id, struct arena 
 enum coop_err db_account_login_result(struct db *db, int64_t id, bool success,
 				      int64_t locked_until);
 
+/* A structure where an account works besides its home one (the account's own row), with the
+ * roles held and the professional it is there. */
+struct db_membership {
+	int64_t id;
+	int64_t account_id;
+	int64_t structure_id;
+	int64_t professional_id; /* 0 when not a health professional there */
+	unsigned roles;          /* enum db_role bits */
+};
+
+/* One structure of an account, as the session lists them: the home one or a membership. */
+struct db_account_structure {
+	int64_t structure_id;
+	const char *name;
+	const char *type;        /* structure_type code */
+	unsigned roles;          /* the roles held there */
+	int64_t professional_id; /* 0 when not a health professional there */
+	bool home;               /* the account's own structure */
+};
+
+/* At most this many structures per account (home included) are listed. */
+#define DB_ACCOUNT_STRUCTURES_MAX 64
+
+/* Inserts a membership. The professional, when set, must be one of that structure's (the
+ * caller checks). ERR_CONFLICT when the account already belongs to that structure (its home
+ * or a membership), when the account, structure or professional does not exist, or when roles
+ * is outside 1..15. */
+enum coop_err db_membership_insert(struct db *db, const struct db_membership *m, int64_t *id);
+/* The membership of account_id in structure_id; ERR_NOT_FOUND when there is none (the home
+ * structure is not a membership). */
+enum coop_err db_membership_get(struct db *db, int64_t account_id, int64_t structure_id,
+				struct arena *a, struct db_membership *out);
+/* The structures of an account: the home one first, then its memberships by name; at most
+ * DB_ACCOUNT_STRUCTURES_MAX. *out is an arena array of *n entries (none when the account does
+ * not exist); ERR_NOMEM when the arena is full. */
+enum coop_err db_account_structures(struct db *db, int64_t account_id, struct arena *a,
+				    struct db_account_structure **out, size_t *n);
+
 enum coop_err db_adoption_insert(struct db *db, const struct db_adoption *ad, int64_t *id);
 enum coop_err db_adoption_get(struct db *db, int64_t id, struct arena *a, struct db_adoption *out);
 /* The adoption of protocol_id by a structure; ERR_NOT_FOUND when not adopted. */
@@ -266,6 +304,7 @@ struct db_session {
 	int64_t account_id;
 	const char *csrf_token;
 	int64_t created_at, expires_at, last_seen; /* unix seconds */
+	int64_t structure_id; /* the structure chosen; 0 = the account's home structure */
 };
 
 enum coop_err db_session_insert(struct db *db, const struct db_session *s);
@@ -274,6 +313,10 @@ enum coop_err db_session_get(struct db *db, const char *token_hash, struct arena
 enum coop_err db_session_touch(struct db *db, const char *token_hash, int64_t last_seen,
 			       int64_t expires_at);
 enum coop_err db_session_delete(struct db *db, const char *token_hash);
+/* Sets the structure the session works in (0 = the account's home structure); ERR_NOT_FOUND
+ * when there is no such session. The caller checks the account belongs to that structure. */
+enum coop_err db_session_set_structure(struct db *db, const char *token_hash,
+				       int64_t structure_id);
 /* Deletes the sessions expired at `now`. */
 enum coop_err db_session_purge(struct db *db, int64_t now);
 

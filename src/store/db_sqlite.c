@@ -32,6 +32,9 @@ enum stmt_id {
 	S_ACCOUNT_LIST,
 	S_ACCOUNT_LOGIN_OK,
 	S_ACCOUNT_LOGIN_FAILED,
+	S_MEMBERSHIP_INSERT,
+	S_MEMBERSHIP_GET,
+	S_ACCOUNT_STRUCTURES,
 	S_ADOPTION_INSERT,
 	S_ADOPTION_GET,
 	S_ADOPTION_FIND,
@@ -62,6 +65,7 @@ enum stmt_id {
 	S_SESSION_TOUCH,
 	S_SESSION_DELETE,
 	S_SESSION_PURGE,
+	S_SESSION_SET_STRUCTURE,
 	S_AUDIT_LAST,
 	S_AUDIT_INSERT,
 	S_AUDIT_ALL,
@@ -146,6 +150,24 @@ static const struct {
 	[S_ACCOUNT_LOGIN_FAILED] = {"account_login_failed",
 				    "UPDATE accounts SET failed_logins = failed_logins + 1, "
 				    "locked_until = ?2 WHERE id = ?1"},
+	/* a membership never repeats the home structure: no row is inserted then */
+	[S_MEMBERSHIP_INSERT] = {"membership_insert",
+				 "INSERT INTO memberships (account_id, structure_id, professional_id, "
+				 "roles) SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM accounts "
+				 "WHERE id = ?1 AND structure_id = ?2)"},
+	[S_MEMBERSHIP_GET] = {"membership_get",
+			      "SELECT id, account_id, structure_id, professional_id, roles "
+			      "FROM memberships WHERE account_id = ?1 AND structure_id = ?2"},
+	[S_ACCOUNT_STRUCTURES] = {"account_structures",
+				  "SELECT s.id AS structure_id, s.name AS name, s.type AS type, "
+				  "ac.roles AS roles, ac.professional_id AS professional_id, 1 AS home "
+				  "FROM accounts ac JOIN structures s ON s.id = ac.structure_id "
+				  "WHERE ac.id = ?1 "
+				  "UNION ALL "
+				  "SELECT s.id, s.name, s.type, m.roles, m.professional_id, 0 "
+				  "FROM memberships m JOIN structures s ON s.id = m.structure_id "
+				  "WHERE m.account_id = ?1 "
+				  "ORDER BY home DESC, name, structure_id LIMIT ?2"},
 	[S_ADOPTION_INSERT] = {"adoption_insert",
 			       "INSERT INTO adoptions (structure_id, protocol_id, status, "
 			       "suspended_reason, adopted_on) VALUES (?1, ?2, ?3, ?4, ?5)"},
@@ -225,15 +247,18 @@ static const struct {
 				  "AND state = ?3 ORDER BY id DESC LIMIT ?2"},
 	[S_SESSION_INSERT] = {"session_insert",
 			      "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, "
-			      "expires_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+			      "expires_at, last_seen, structure_id) "
+			      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
 	[S_SESSION_GET] = {"session_get",
 			   "SELECT token_hash, account_id, csrf_token, created_at, expires_at, "
-			   "last_seen FROM sessions WHERE token_hash = ?1"},
+			   "last_seen, structure_id FROM sessions WHERE token_hash = ?1"},
 	[S_SESSION_TOUCH] = {"session_touch",
 			     "UPDATE sessions SET last_seen = ?2, expires_at = ?3 "
 			     "WHERE token_hash = ?1"},
 	[S_SESSION_DELETE] = {"session_delete", "DELETE FROM sessions WHERE token_hash = ?1"},
 	[S_SESSION_PURGE] = {"session_purge", "DELETE FROM sessions WHERE expires_at <= ?1"},
+	[S_SESSION_SET_STRUCTURE] = {"session_set_structure",
+				     "UPDATE sessions SET structure_id = ?2 WHERE token_hash = ?1"},
 	[S_AUDIT_LAST] = {"audit_last", "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"},
 	[S_AUDIT_INSERT] = {"audit_insert",
 			    "INSERT INTO audit (id, at, account_id, action, entity, entity_id, "
@@ -803,6 +828,71 @@ enum coop_err db_account_login_result(struct db *db, int64_t id, bool success,
 	return exec_one(db, s, which);
 }
 
+enum coop_err db_membership_insert(struct db *db, const struct db_membership *m, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(db, S_MEMBERSHIP_INSERT);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, m->account_id);
+	sqlite3_bind_int64(s, 2, m->structure_id);
+	bind_id(s, 3, m->professional_id);
+	sqlite3_bind_int(s, 4, (int)m->roles);
+	enum coop_err err = exec_done(db, s, S_MEMBERSHIP_INSERT);
+	/* no row inserted: the structure is the account's home one */
+	if (err == COOP_OK && sqlite3_changes(db->conn) == 0)
+		err = ERR_CONFLICT;
+	if (err == COOP_OK && id)
+		*id = sqlite3_last_insert_rowid(db->conn);
+	return err;
+}
+
+static void read_membership(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+{
+	(void)a;
+	(void)ok;
+	struct db_membership *out = record;
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(s, 0);
+	out->account_id = sqlite3_column_int64(s, 1);
+	out->structure_id = sqlite3_column_int64(s, 2);
+	out->professional_id = sqlite3_column_int64(s, 3);
+	out->roles = (unsigned)sqlite3_column_int(s, 4);
+}
+
+enum coop_err db_membership_get(struct db *db, int64_t account_id, int64_t structure_id,
+				struct arena *a, struct db_membership *out)
+{
+	sqlite3_stmt *s = stmt(db, S_MEMBERSHIP_GET);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, account_id);
+	sqlite3_bind_int64(s, 2, structure_id);
+	return read_one(db, s, S_MEMBERSHIP_GET, read_membership, a, out);
+}
+
+static void read_account_structure(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+{
+	struct db_account_structure *out = record;
+	out->structure_id = sqlite3_column_int64(s, 0);
+	out->name = col_text(s, 1, a, ok);
+	out->type = col_text(s, 2, a, ok);
+	out->roles = (unsigned)sqlite3_column_int(s, 3);
+	out->professional_id = sqlite3_column_int64(s, 4);
+	out->home = sqlite3_column_int(s, 5) != 0;
+}
+
+enum coop_err db_account_structures(struct db *db, int64_t account_id, struct arena *a,
+				    struct db_account_structure **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(db, S_ACCOUNT_STRUCTURES);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, account_id);
+	sqlite3_bind_int64(s, 2, DB_ACCOUNT_STRUCTURES_MAX);
+	return read_all(db, s, S_ACCOUNT_STRUCTURES, read_account_structure, a, sizeof(**out),
+			(void **)out, n);
+}
+
 enum coop_err db_adoption_insert(struct db *db, const struct db_adoption *ad, int64_t *id)
 {
 	sqlite3_stmt *s = stmt(db, S_ADOPTION_INSERT);
@@ -1212,6 +1302,7 @@ enum coop_err db_session_insert(struct db *db, const struct db_session *se)
 	sqlite3_bind_int64(s, 4, se->created_at);
 	sqlite3_bind_int64(s, 5, se->expires_at);
 	sqlite3_bind_int64(s, 6, se->last_seen);
+	bind_id(s, 7, se->structure_id);
 	return exec_insert(db, s, S_SESSION_INSERT, NULL);
 }
 
@@ -1224,6 +1315,7 @@ static void read_session(sqlite3_stmt *s, struct arena *a, void *record, bool *o
 	out->created_at = sqlite3_column_int64(s, 3);
 	out->expires_at = sqlite3_column_int64(s, 4);
 	out->last_seen = sqlite3_column_int64(s, 5);
+	out->structure_id = sqlite3_column_int64(s, 6);
 }
 
 enum coop_err db_session_get(struct db *db, const char *token_hash, struct arena *a,
@@ -1255,6 +1347,17 @@ enum coop_err db_session_delete(struct db *db, const char *token_hash)
 		return ERR_IO;
 	bind_text(s, 1, token_hash);
 	return exec_done(db, s, S_SESSION_DELETE);
+}
+
+enum coop_err db_session_set_structure(struct db *db, const char *token_hash,
+				       int64_t structure_id)
+{
+	sqlite3_stmt *s = stmt(db, S_SESSION_SET_STRUCTURE);
+	if (!s)
+		return ERR_IO;
+	bind_text(s, 1, token_hash);
+	bind_id(s, 2, structure_id);
+	return exec_one(db, s, S_SESSION_SET_STRUCTURE);
 }
 
 enum coop_err db_session_purge(struct db *db, int64_t now)

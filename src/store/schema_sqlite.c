@@ -134,6 +134,18 @@ static const char *const migrations[] = {
 	"  prev_hash TEXT NOT NULL,"
 	"  hash TEXT NOT NULL"
 	");",
+	/* 2: a person working in several structures. The account's own row stays its home
+	 * structure (structure, roles, professional); each membership is another structure with
+	 * the roles held there. A session remembers the structure chosen (NULL = home). */
+	"CREATE TABLE memberships ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	"  structure_id INTEGER NOT NULL REFERENCES structures(id),"
+	"  professional_id INTEGER REFERENCES professionals(id),"
+	"  roles INTEGER NOT NULL CHECK (roles BETWEEN 1 AND 15),"
+	"  UNIQUE (account_id, structure_id)"
+	");"
+	"ALTER TABLE sessions ADD COLUMN structure_id INTEGER REFERENCES structures(id);",
 };
 
 int schema_sqlite_count(void)

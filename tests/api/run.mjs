@@ -29,7 +29,7 @@ if (!coop) {
 const passwords = {
   coordination: 'demo-coordination-2026', accueil: 'demo-accueil-2026',
   infirmiere: 'demo-infirmiere-2026', infirmiere2: 'demo-infirmiere2-2026',
-  kine: 'demo-kine-2026', medecin: 'demo-medecin-2026',
+  kine: 'demo-kine-2026', medecin: 'demo-medecin-2026', accueil2: 'demo-accueil2-2026',
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'coop-api-'));
@@ -37,12 +37,15 @@ const db = join(dir, 'coop.db');
 execFileSync(coop, ['init', '--db', db, '--demo'], { cwd: root, stdio: 'ignore' });
 const port = 20000 + (process.pid % 20000);
 // Wednesday 25/11/2026 10:00: the demo délégant is reachable (weekdays 8:00–19:00)
+// sign-in attempts allowed per minute from one address: above what the case files use, checked
+// at the end (the limit counts real time, so the whole run falls in one window)
+const LOGIN_LIMIT = 60;
 // extra `coop serve` options after the executable (e.g. --durable-read-traces)
 const extra = process.argv.slice(3);
 // the six national protocols, and a test-only local protocol with prolonged follow-up
 const server = spawn(coop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
   '--fixed-time', '2026-11-25T10:00', '--threads', '4', '--protocols', 'tests/api/protocols',
-  ...extra],
+  '--login-limit', String(LOGIN_LIMIT), ...extra],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 const base = `http://127.0.0.1:${port}`;
 
@@ -162,6 +165,16 @@ try {
       console.log(`ok   ${f} : ${doc.name} (${n} étapes)`);
     }
   }
+  // the per-address limit of sign-in attempts: well-formed attempts beyond it get a 429
+  let attempts = 0, limited = false;
+  while (attempts <= LOGIN_LIMIT && !limited) {
+    attempts++;
+    const r = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ login: 'inconnu', password: 'mauvais' }) });
+    limited = r.status === 429 && (await r.json()).error.code === 'rate_limited';
+  }
+  if (limited) { passed++; console.log(`ok   limite de connexions : refus 429 à la tentative ${attempts} de cette série`); }
+  else { failed++; console.log(`ÉCHEC : aucune limite après ${attempts} tentatives de connexion`); }
 } catch (e) {
   failed++;
   console.log(`ÉCHEC : ${e.message}`);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # init_audit.sh — `coop init --demo` then `coop audit verify`: a fresh demo database verifies;
-# a second init changes nothing; editing, deleting or inserting an audit record by hand is
-# detected (exit status 1, the record named). Usage: init_audit.sh COOP_EXECUTABLE
+# a second init changes nothing; a database of schema 1 upgrades; editing, deleting or
+# inserting an audit record by hand is detected (exit status 1, the record named).
+# Usage: init_audit.sh COOP_EXECUTABLE
 set -euo pipefail
 coop=$1
 dir=$(mktemp -d)
@@ -18,7 +19,18 @@ count=$(sqlite3 "$db" "SELECT count(*) FROM audit")
 
 "$coop" init --db "$db" --demo >"$dir/out" || fail "second init"
 grep -q "déjà" "$dir/out" || fail "second init doit ne rien ajouter"
-[ "$(sqlite3 "$db" "SELECT count(*) FROM accounts")" = 6 ] || fail "comptes en double"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM accounts")" = 7 ] || fail "comptes en double"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM memberships")" = 1 ] || fail "appartenances en double"
+
+# a database of schema 1 (before memberships) upgrades, its data kept
+cp "$db" "$dir/v1.db"
+sqlite3 "$dir/v1.db" "DROP TABLE memberships; ALTER TABLE sessions DROP COLUMN structure_id;
+  PRAGMA user_version = 1"
+"$coop" init --db "$dir/v1.db" >"$dir/out" || fail "mise à jour d'une base au schéma 1"
+grep -q "schéma 2" "$dir/out" || fail "schéma 2 attendu après la mise à jour"
+[ "$(sqlite3 "$dir/v1.db" "SELECT count(*) FROM memberships")" = 0 ] || fail "appartenances"
+[ "$(sqlite3 "$dir/v1.db" "SELECT count(*) FROM accounts")" = 7 ] || fail "comptes perdus"
+"$coop" audit verify --db "$dir/v1.db" >/dev/null || fail "chaîne après mise à jour"
 
 cp "$db" "$dir/orig.db"
 sqlite3 "$db" "UPDATE audit SET after_json = '{}' WHERE id = 3"

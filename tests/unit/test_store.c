@@ -1,7 +1,9 @@
 /*
  * test_store.c — the SQLite backend of the db_* interface: migrations, round trips of every
  * record, constraints as ERR_CONFLICT, transactions, the audit chain detecting tampering, and
- * the structure's audit log as its coordinator lists it (scoped, filtered, paged).
+ * the structure's audit log as its coordinator lists it (scoped, filtered, paged), the
+ * structures of a person working in several (memberships, the session's chosen structure) and
+ * the upgrade of a database of schema 1.
  * Each test works in a fresh database file in a temporary directory.
  */
 #include <setjmp.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "store/db.h"
+#include "store/schema_sqlite.h"
 
 struct fixture {
 	char dir[64];
@@ -110,7 +113,9 @@ static void test_migrations(void **state)
 	assert_int_equal(db_open(f->path, &opts, &f->db, msg, sizeof(msg)), ERR_CONFLICT);
 	assert_null(f->db);
 	assert_non_null(strstr(msg, "plus récent"));
-	tamper(f, "PRAGMA user_version = 1");
+	char back[64];
+	snprintf(back, sizeof(back), "PRAGMA user_version = %d", db_schema_latest());
+	tamper(f, back);
 	assert_int_equal(db_open(f->path, &opts, &f->db, msg, sizeof(msg)), COOP_OK);
 	/* a missing file is not created unless asked */
 	struct db *none = NULL;
@@ -119,6 +124,149 @@ static void test_migrations(void **state)
 	opts.create = false;
 	assert_int_equal(db_open(missing, &opts, &none, msg, sizeof(msg)), ERR_NOT_FOUND);
 	assert_null(none);
+}
+
+/* A database left at schema 1 (before memberships) upgrades with its data: its sessions work
+ * in the home structure. */
+static void test_upgrade_from_schema_1(void **state)
+{
+	struct fixture *f = *state;
+	char old[160], msg[256];
+	snprintf(old, sizeof(old), "%s/v1.db", f->dir);
+	sqlite3 *raw = NULL;
+	assert_int_equal(sqlite3_open(old, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, schema_sqlite_migration(1), NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(raw,
+			     "INSERT INTO structures (id, type, name) VALUES (1, 'MSP', 'MSP');"
+			     "INSERT INTO accounts (id, structure_id, login, display_name, "
+			     "password_hash, roles) VALUES (1, 1, 'accueil', 'Accueil', 'h', 2);"
+			     "INSERT INTO sessions VALUES ('t1', 1, 'c1', 100, 200, 100);"
+			     "PRAGMA user_version = 1;",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(raw);
+	struct db *db = NULL;
+	struct db_options opts = {.migrate = true};
+	assert_int_equal(db_open(old, &opts, &db, msg, sizeof(msg)), COOP_OK);
+	assert_int_equal(db_schema_version(db), db_schema_latest());
+	struct db_session se;
+	assert_int_equal(db_session_get(db, "t1", &f->arena, &se), COOP_OK);
+	assert_int_equal(se.account_id, 1);
+	assert_int_equal(se.structure_id, 0);
+	struct db_account_structure *list = NULL;
+	size_t n = 0;
+	assert_int_equal(db_account_structures(db, 1, &f->arena, &list, &n), COOP_OK);
+	assert_int_equal(n, 1);
+	assert_true(list[0].home);
+	assert_string_equal(list[0].name, "MSP");
+	db_close(db);
+	const char *suffixes[] = {"", "-wal", "-shm"};
+	for (int i = 0; i < 3; i++) {
+		char p[200];
+		snprintf(p, sizeof(p), "%s%s", old, suffixes[i]);
+		unlink(p);
+	}
+}
+
+/* A secretary of an MSP (home) who also works in a CPTS and a centre de santé. */
+static void test_memberships(void **state)
+{
+	struct fixture *f = *state;
+	int64_t msp = add_structure(f), cpts = 0, cds = 0, other = 0;
+	struct db_structure s = {.type = "CPTS", .name = "CPTS du Val"};
+	assert_int_equal(db_structure_insert(f->db, &s, &cpts), COOP_OK);
+	s = (struct db_structure){.type = "CDS", .name = "Aval, centre de santé"};
+	assert_int_equal(db_structure_insert(f->db, &s, &cds), COOP_OK);
+	s = (struct db_structure){.type = "MSP", .name = "MSP voisine"};
+	assert_int_equal(db_structure_insert(f->db, &s, &other), COOP_OK);
+	int64_t nurse = add_professional(f, cpts, "infirmier");
+	struct db_account acc = {.structure_id = msp, .login = "accueil2", .display_name = "Julie",
+				 .password_hash = "h", .roles = DB_ROLE_SECRETARY};
+	int64_t julie = 0, solo = 0;
+	assert_int_equal(db_account_insert(f->db, &acc, &julie), COOP_OK);
+	acc.login = "accueil";
+	assert_int_equal(db_account_insert(f->db, &acc, &solo), COOP_OK);
+
+	struct db_membership m = {.account_id = julie, .structure_id = cpts,
+				  .professional_id = nurse,
+				  .roles = DB_ROLE_SECRETARY | DB_ROLE_DELEGUE};
+	int64_t id = 0;
+	assert_int_equal(db_membership_insert(f->db, &m, &id), COOP_OK);
+	assert_true(id > 0);
+	assert_int_equal(db_membership_insert(f->db, &m, NULL), ERR_CONFLICT); /* twice */
+	struct db_membership bad = m;
+	bad.structure_id = msp; /* her home structure is not a membership */
+	bad.professional_id = 0;
+	assert_int_equal(db_membership_insert(f->db, &bad, NULL), ERR_CONFLICT);
+	bad.structure_id = other;
+	bad.roles = 0;
+	assert_int_equal(db_membership_insert(f->db, &bad, NULL), ERR_CONFLICT);
+	bad.roles = 16;
+	assert_int_equal(db_membership_insert(f->db, &bad, NULL), ERR_CONFLICT);
+	bad.roles = DB_ROLE_SECRETARY;
+	bad.structure_id = other + 100; /* no such structure */
+	assert_int_equal(db_membership_insert(f->db, &bad, NULL), ERR_CONFLICT);
+	bad.structure_id = other;
+	bad.account_id = julie + 100; /* no such account */
+	assert_int_equal(db_membership_insert(f->db, &bad, NULL), ERR_CONFLICT);
+	m = (struct db_membership){.account_id = julie, .structure_id = cds,
+				   .roles = DB_ROLE_COORDINATOR};
+	assert_int_equal(db_membership_insert(f->db, &m, NULL), COOP_OK);
+
+	struct db_membership got;
+	assert_int_equal(db_membership_get(f->db, julie, cpts, &f->arena, &got), COOP_OK);
+	assert_int_equal(got.id, id);
+	assert_int_equal(got.account_id, julie);
+	assert_int_equal(got.structure_id, cpts);
+	assert_int_equal(got.professional_id, nurse);
+	assert_int_equal(got.roles, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE);
+	assert_int_equal(db_membership_get(f->db, julie, cds, &f->arena, &got), COOP_OK);
+	assert_int_equal(got.professional_id, 0);
+	assert_int_equal(db_membership_get(f->db, julie, msp, &f->arena, &got), ERR_NOT_FOUND);
+	assert_int_equal(db_membership_get(f->db, julie, other, &f->arena, &got), ERR_NOT_FOUND);
+	assert_int_equal(db_membership_get(f->db, solo, cpts, &f->arena, &got), ERR_NOT_FOUND);
+
+	/* home first, then the memberships by name (Aval... before CPTS..., whatever their ids) */
+	struct db_account_structure *list = NULL;
+	size_t n = 0;
+	assert_int_equal(db_account_structures(f->db, julie, &f->arena, &list, &n), COOP_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(list[0].structure_id, msp);
+	assert_true(list[0].home);
+	assert_string_equal(list[0].name, "MSP des Tilleuls");
+	assert_string_equal(list[0].type, "MSP");
+	assert_int_equal(list[0].roles, DB_ROLE_SECRETARY);
+	assert_int_equal(list[0].professional_id, 0);
+	assert_int_equal(list[1].structure_id, cds);
+	assert_false(list[1].home);
+	assert_string_equal(list[1].type, "CDS");
+	assert_int_equal(list[1].roles, DB_ROLE_COORDINATOR);
+	assert_int_equal(list[2].structure_id, cpts);
+	assert_string_equal(list[2].name, "CPTS du Val");
+	assert_int_equal(list[2].roles, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE);
+	assert_int_equal(list[2].professional_id, nurse);
+	assert_int_equal(db_account_structures(f->db, solo, &f->arena, &list, &n), COOP_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].structure_id, msp);
+	assert_int_equal(db_account_structures(f->db, julie + 100, &f->arena, &list, &n), COOP_OK);
+	assert_int_equal(n, 0);
+
+	/* the session's structure: NULL (home) at first, then the one chosen */
+	struct db_session se = {.token_hash = "t1", .account_id = julie, .csrf_token = "c1",
+				.created_at = 100, .expires_at = 200, .last_seen = 100};
+	assert_int_equal(db_session_insert(f->db, &se), COOP_OK);
+	struct db_session back;
+	assert_int_equal(db_session_get(f->db, "t1", &f->arena, &back), COOP_OK);
+	assert_int_equal(back.structure_id, 0);
+	assert_int_equal(db_session_set_structure(f->db, "t1", cpts), COOP_OK);
+	assert_int_equal(db_session_get(f->db, "t1", &f->arena, &back), COOP_OK);
+	assert_int_equal(back.structure_id, cpts);
+	assert_int_equal(db_session_set_structure(f->db, "t1", 0), COOP_OK);
+	assert_int_equal(db_session_get(f->db, "t1", &f->arena, &back), COOP_OK);
+	assert_int_equal(back.structure_id, 0);
+	assert_int_equal(db_session_set_structure(f->db, "t2", cpts), ERR_NOT_FOUND);
+	assert_int_equal(db_session_set_structure(f->db, "t1", other + 100), ERR_CONFLICT);
 }
 
 static void test_team_round_trip(void **state)
@@ -511,6 +659,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_from_schema_1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_memberships, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_team_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_keys_and_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
