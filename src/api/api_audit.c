@@ -136,7 +136,7 @@ static bool read_filter(struct api_ctx *c, struct db_audit_filter *f, int64_t *l
 		return false;
 	if (has_from && has_to && from > to) {
 		api_error(c, 400, "invalid",
-			  "La date de début (from) est postérieure à la date de fin (to).", "from");
+			  "La date de début est postérieure à la date de fin.", "from");
 		return false;
 	}
 	/* whole local days: from its midnight up to the midnight after `to` (excluded) */

@@ -1,0 +1,509 @@
+// coordination.js — the coordinator's screens: the team (each professional's adhesions to the
+// protocols and what blocks each one, in plain words; a new adhesion; the declarations of
+// insurance and engagement), the protocols (adopted, signed by whom and when, suspended and why;
+// adopt, suspend with a reason, resume), the audit log (who did what and when, filtered, page by
+// page) and the accounts (unlocking one locked after wrong passwords). Everything is inserted as
+// text; the API's French refusals are shown next to the field they concern, and what was typed
+// stays on screen.
+import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
+  isoDay, instantFr, actionButton, roleLabels } from './lib.js';
+
+// A message to show once the dashboard is rebuilt after an action (adopt, suspend, resume).
+let pending = null;
+
+const roleNames = { delegant: 'Délégant', delegue: 'Délégué' };
+
+// The blockers the coordinator settles through the declarations form.
+const declarable = ['insurance_missing', 'insurance_late', 'engagement_missing', 'engagement_late'];
+
+// What to do about a blocker, when it is not obvious from its phrase.
+const blockerHints = {
+  training_missing: 'La formation se valide par un délégant du protocole, depuis son tableau de bord.',
+  training_self_validated: 'Un délégant du protocole doit valider la formation.',
+  insurance_missing: 'À régler avec le bouton « Déclarer ».',
+  insurance_late: 'À régler avec le bouton « Déclarer ».',
+  engagement_missing: 'À régler avec le bouton « Déclarer ».',
+  engagement_late: 'À régler avec le bouton « Déclarer ».',
+  profession_not_allowed: 'La version en vigueur du protocole ne prévoit pas cette profession dans ce rôle.',
+};
+
+// Audit log codes in French (the raw code is shown when unknown).
+const actionGroups = [
+  ['Connexions', { login: 'Connexion', logout: 'Déconnexion', switch_structure: 'Changement de structure',
+    unlock: 'Compte déverrouillé' }],
+  ['Dossiers', { create: 'Création', update: 'Modification', delete: 'Suppression', read: 'Consultation',
+    list: 'Consultation d\u2019une liste', search: 'Recherche de patient',
+    reachability: 'Vérification des délégants joignables' }],
+  ['Parcours du patient', { answers: 'Réponses enregistrées', propose: 'Protocole proposé',
+    orient_to_usual_care: 'Orientation vers le médecin (soins habituels)',
+    record_consent_given: 'Consentement recueilli', record_consent_refused: 'Refus du patient',
+    start_assessment: 'Évaluation commencée', save_answers: 'Réponses de l\u2019examen',
+    record_decision: 'Décision du délégué', record_revoyure: 'Revoyure par le délégant',
+    plan_second_contact: 'Second contact planifié', record_second_contact: 'Second contact fait',
+    record_gp_informed: 'Médecin traitant informé', close: 'Prise en charge close' }],
+  ['Équipe et protocoles', { validate_training: 'Formation validée', adopt: 'Protocole adopté',
+    sign: 'Modèles d\u2019ordonnance signés', suspend: 'Protocole suspendu', resume: 'Protocole repris' }],
+];
+const actionLabels = Object.assign({}, ...actionGroups.map(([, labels]) => labels));
+
+const entityLabels = {
+  patient: 'Patient', episode: 'Prise en charge', account: 'Compte', professional: 'Professionnel',
+  adhesion: 'Adhésion', adoption: 'Protocole de la structure', structure: 'Structure',
+  membership: 'Rattachement à une structure', availability: 'Disponibilité d\u2019un délégant',
+  audit: 'Journal d\u2019audit',
+};
+
+// The audit filters' names, as the form labels them (for the server's messages).
+const filterLabels = { action: 'Action', entity: 'Objet', account_id: 'Compte', from: 'Du', to: 'Au',
+  before_id: 'Plus anciens', limit: 'Nombre' };
+
+const AUDIT_PAGE = 50;
+
+function proName(p) {
+  return p ? `${p.profession === 'medecin' ? 'Dr ' : ''}${p.first_names} ${p.last_name}` : '';
+}
+
+// unix seconds → 25/11/2026
+function dayFr(seconds) {
+  return typeof seconds === 'number' ? dateFr(isoDay(seconds)) : '';
+}
+
+// 2026-11-25, -1 → 2026-11-24
+function addDays(iso, n) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+// A status line that takes the focus (what it reports replaced the control used).
+function focusStatus(node) {
+  if (!node) return;
+  node.setAttribute('tabindex', '-1');
+  node.focus();
+}
+
+function errorLine(res) {
+  return el('p', { class: 'error', role: 'alert', text: api.message(res) });
+}
+
+// Rebuilds the dashboard, then shows `text` in the section `where` and gives it the focus.
+async function homeWith(where, text) {
+  pending = { where, text };
+  await nav.home();
+  focusStatus(document.getElementById('coord-status'));
+}
+
+function pendingStatus(where) {
+  if (!pending || pending.where !== where) return null;
+  const p = el('p', { class: 'ok', role: 'status', id: 'coord-status', text: pending.text });
+  pending = null;
+  return p;
+}
+
+export async function coordinationSections() {
+  const [pros, adhesions, protocols, accounts] = await Promise.all([
+    api.call('GET', '/api/v1/professionals'), api.call('GET', '/api/v1/adhesions'),
+    api.call('GET', '/api/v1/protocols'), api.call('GET', '/api/v1/accounts')]);
+  const ctx = {
+    today: nav.session.today || isoDay(Date.now() / 1000),
+    pros: pros.ok ? pros.body.items : [],
+    proById: new Map((pros.ok ? pros.body.items : []).map((p) => [p.id, p])),
+    protocols: protocols.ok ? protocols.body.items : [],
+    protoById: new Map((protocols.ok ? protocols.body.items : []).map((p) => [p.id, p])),
+  };
+  const sections = [
+    teamSection(ctx, pros.ok ? adhesions : pros),
+    protocolsSection(ctx, protocols),
+    auditCard(),
+    accountsSection(accounts),
+  ];
+  pending = null;
+  return sections;
+}
+
+// ---------------------------------------------------------------- 1. the team
+
+function teamSection(ctx, adhesions) {
+  const section = card('Équipe');
+  section.append(el('p', { class: 'help', text: 'Chaque professionnel, ses adhésions aux protocoles et ce qui l\u2019empêche d\u2019appliquer un protocole : un délégué doit avoir sa formation validée par un délégant, et chacun son assurance déclarée et son engagement signé.' }));
+  const body = el('div');
+  section.append(body);
+  const render = (items, message) => {
+    body.replaceChildren();
+    const status = message ? el('p', { class: 'ok', role: 'status', text: message }) : null;
+    if (status) body.append(status);
+    if (!ctx.pros.length) body.append(el('p', { class: 'empty', text: 'Aucun professionnel dans l\u2019équipe.' }));
+    for (const p of ctx.pros) body.append(memberBlock(ctx, p, items.filter((a) => a.professional_id === p.id), refresh));
+    body.append(newAdhesionForm(ctx, refresh));
+    return status;
+  };
+  const refresh = async (message) => {
+    const r = await api.call('GET', '/api/v1/adhesions');
+    if (!r.ok) { body.prepend(errorLine(r)); return; }
+    focusStatus(render(r.body.items, message));
+  };
+  if (!adhesions.ok) body.append(errorLine(adhesions));
+  else render(adhesions.body.items);
+  return section;
+}
+
+function adhesionPeriod(a) {
+  return a.effective_to ? `du ${dateFr(a.effective_from)} au ${dateFr(addDays(a.effective_to, -1))}`
+    : `depuis le ${dateFr(a.effective_from)}`;
+}
+
+function memberBlock(ctx, p, items, refresh) {
+  const name = proName(p);
+  const titleId = `member-${p.id}`;
+  const block = el('div', { class: 'member' },
+    el('h3', { id: titleId, text: `${name} — ${p.profession_label || p.profession}` }));
+  const slot = el('div');
+  if (!items.length) {
+    block.append(el('p', { class: 'empty', text: 'Aucune adhésion à un protocole.' }));
+    return block;
+  }
+  const title = (id) => (ctx.protoById.get(id) || {}).title || id;
+  items.sort((a, b) => title(a.protocol_id).localeCompare(title(b.protocol_id), 'fr') || a.role.localeCompare(b.role));
+  const rows = items.map((a) => {
+    const check = a.check || { ok: false, blockers: [], message: '' };
+    const state = check.ok
+      ? el('td', { class: 'yes', text: 'En règle' })
+      : el('td', { class: 'no' }, `${check.message}.`,
+        ...[...new Set(check.blockers.map((b) => blockerHints[b]).filter(Boolean))]
+          .flatMap((hint) => [el('br'), el('span', { class: 'help', text: hint })]));
+    const needs = check.blockers.some((b) => declarable.includes(b));
+    const action = needs
+      ? el('button', { type: 'button', class: 'secondary', text: 'Déclarer',
+        'aria-label': `Déclarer l\u2019assurance et l\u2019engagement : ${name}, ${title(a.protocol_id)}`,
+        onclick: (ev) => {
+          const opener = ev.currentTarget;
+          const form = declarationsForm(ctx, a, name, title(a.protocol_id), refresh, () => { slot.replaceChildren(); opener.focus(); });
+          slot.replaceChildren(form);
+          form.querySelector('input').focus();
+        } })
+      : '—';
+    return el('tr', {},
+      el('td', { text: title(a.protocol_id) }),
+      el('td', { text: roleNames[a.role] || a.role }),
+      el('td', { text: adhesionPeriod(a) }),
+      state,
+      el('td', {}, action));
+  });
+  block.append(table(['Protocole', 'Rôle', 'Adhésion', 'Ce qui bloque', 'Action'], rows, `Adhésions de ${name}`), slot);
+  return block;
+}
+
+// Date inputs of the coordinator's declarations: a date in the future is refused here.
+function futureError(form, input, today) {
+  if (input.value && input.value > today) {
+    showError(form, `La date ne peut pas être postérieure à aujourd\u2019hui (${dateFr(today)}).`, input.name);
+    return true;
+  }
+  return false;
+}
+
+function declarationsForm(ctx, a, name, protoTitle, refresh, close) {
+  const id = `decl-${a.id}`;
+  const insurer = el('input', { name: 'insurer', autocomplete: 'off', value: a.insurance ? a.insurance.insurer : '' });
+  const insuranceDate = el('input', { type: 'date', name: 'insurance_date', max: ctx.today,
+    value: a.insurance ? a.insurance.date : '' });
+  const engagementDate = el('input', { type: 'date', name: 'engagement_date', max: ctx.today,
+    value: a.engagement_date || '' });
+  const submit = el('button', { type: 'submit', text: 'Enregistrer les déclarations' });
+  const form = el('form', { class: 'inline-form', novalidate: true, 'aria-labelledby': `${id}-title` },
+    el('h4', { id: `${id}-title`, text: `Assurance et engagement — ${name}, ${(roleNames[a.role] || a.role).toLowerCase()} — ${protoTitle}` }),
+    field(`${id}-insurer`, 'Assureur (responsabilité civile professionnelle)', insurer),
+    field(`${id}-insurance-date`, 'Date de l\u2019attestation d\u2019assurance', insuranceDate),
+    field(`${id}-engagement-date`, 'Date de signature de l\u2019engagement à respecter le protocole', engagementDate),
+    submit,
+    el('button', { type: 'button', class: 'secondary', text: 'Annuler', onclick: close }));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (submit.disabled) return;
+    clearErrors(form);
+    const who = insurer.value.trim();
+    if (!who) { showError(form, 'Indiquez l\u2019assureur qui couvre cette activité.', 'insurer'); return; }
+    if (!insuranceDate.value) { showError(form, 'Indiquez la date de l\u2019attestation d\u2019assurance.', 'insurance_date'); return; }
+    if (!engagementDate.value) { showError(form, 'Indiquez la date à laquelle l\u2019engagement a été signé.', 'engagement_date'); return; }
+    if (futureError(form, insuranceDate, ctx.today) || futureError(form, engagementDate, ctx.today)) return;
+    submit.disabled = true;
+    try {
+      const r = await api.call('POST', `/api/v1/adhesions/${a.id}/declarations`,
+        { insurer: who, insurance_date: insuranceDate.value, engagement_date: engagementDate.value });
+      if (!r.ok) { showError(form, r); return; }
+      const c = r.body.check || {};
+      await refresh(`Déclarations enregistrées pour ${name} (${protoTitle}) : ${c.ok ? 'adhésion en règle' : `reste à régler : ${c.message.charAt(0).toLowerCase()}${c.message.slice(1)}`}.`);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+function newAdhesionForm(ctx, refresh) {
+  const adopted = ctx.protocols.filter((p) => p.adopted);
+  const pro = el('select', { name: 'professional_id' }, el('option', { value: '', text: '— choisir —' }),
+    ...ctx.pros.map((p) => el('option', { value: String(p.id), text: `${proName(p)} (${p.profession_label || p.profession})` })));
+  const proto = el('select', { name: 'protocol_id' }, el('option', { value: '', text: '— choisir —' }),
+    ...adopted.map((p) => el('option', { value: p.id, text: p.title })));
+  const role = el('select', { name: 'role' }, el('option', { value: 'delegue', text: 'Délégué' }),
+    el('option', { value: 'delegant', text: 'Délégant' }));
+  const from = el('input', { type: 'date', name: 'effective_from', value: ctx.today });
+  const insurer = el('input', { name: 'insurer', autocomplete: 'off' });
+  const insuranceDate = el('input', { type: 'date', name: 'insurance_date', max: ctx.today });
+  const engagementDate = el('input', { type: 'date', name: 'engagement_date', max: ctx.today });
+  const submit = el('button', { type: 'submit', text: 'Ajouter l\u2019adhésion' });
+  const form = el('form', { novalidate: true, 'aria-label': 'Ajouter une adhésion' },
+    el('p', { class: 'help', text: 'Un professionnel de l\u2019équipe rejoint un protocole adopté, comme délégant ou comme délégué. L\u2019assurance et l\u2019engagement peuvent être déclarés plus tard.' }),
+    field('adhesion-professional', 'Professionnel', pro),
+    field('adhesion-protocol', 'Protocole', proto),
+    field('adhesion-role', 'Rôle', role),
+    field('adhesion-from', 'Début de l\u2019adhésion', from),
+    field('adhesion-insurer', 'Assureur (facultatif)', insurer),
+    field('adhesion-insurance-date', 'Date de l\u2019attestation d\u2019assurance (facultative)', insuranceDate),
+    field('adhesion-engagement-date', 'Date de signature de l\u2019engagement (facultative)', engagementDate),
+    submit);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (submit.disabled) return;
+    clearErrors(form);
+    if (!pro.value) { showError(form, 'Choisissez le professionnel.', 'professional_id'); return; }
+    if (!proto.value) { showError(form, 'Choisissez le protocole.', 'protocol_id'); return; }
+    if (!from.value) { showError(form, 'Indiquez le premier jour de l\u2019adhésion.', 'effective_from'); return; }
+    if (insurer.value.trim() && !insuranceDate.value) { showError(form, 'Indiquez la date de l\u2019attestation d\u2019assurance.', 'insurance_date'); return; }
+    if (insuranceDate.value && !insurer.value.trim()) { showError(form, 'Indiquez l\u2019assureur.', 'insurer'); return; }
+    if (futureError(form, insuranceDate, ctx.today) || futureError(form, engagementDate, ctx.today)) return;
+    const body = { professional_id: Number(pro.value), protocol_id: proto.value, role: role.value, effective_from: from.value };
+    if (insurer.value.trim()) body.insurer = insurer.value.trim();
+    if (insuranceDate.value) body.insurance_date = insuranceDate.value;
+    if (engagementDate.value) body.engagement_date = engagementDate.value;
+    submit.disabled = true;
+    try {
+      const r = await api.call('POST', '/api/v1/adhesions', body);
+      if (!r.ok) { showError(form, r); return; }
+      const p = ctx.proById.get(body.professional_id);
+      const c = r.body.check || {};
+      await refresh(`Adhésion ajoutée : ${proName(p)}, ${(roleNames[body.role] || '').toLowerCase()} — ${(ctx.protoById.get(body.protocol_id) || {}).title || body.protocol_id}${c.ok ? ', en règle' : ` ; reste à régler : ${(c.message || '').charAt(0).toLowerCase()}${(c.message || '').slice(1)}`}.`);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return el('details', { class: 'inline-form' }, el('summary', { text: 'Ajouter une adhésion' }), form);
+}
+
+// ---------------------------------------------------------------- 2. the protocols
+
+function protocolsSection(ctx, protocols) {
+  const section = card('Protocoles');
+  const status = pendingStatus('protocols');
+  if (status) section.append(status);
+  if (!protocols.ok) { section.append(errorLine(protocols)); return section; }
+  section.append(el('p', { class: 'help', text: 'Un protocole s\u2019applique dans la structure une fois adopté, puis ses modèles d\u2019ordonnance signés par un délégant. Le suspendre arrête son application, le temps de régler un problème.' }));
+  const slot = el('div');
+  const problem = el('div', { 'aria-live': 'polite' });
+  const rows = ctx.protocols.map((p) => {
+    let adoption, signature, action;
+    if (!p.adopted) {
+      adoption = el('td', { text: 'Non adopté' });
+      signature = el('td', { text: '—' });
+      action = actionButton('Adopter', async () => {
+        const r = await api.call('POST', `/api/v1/protocols/${encodeURIComponent(p.id)}/adopt`, {});
+        if (!r.ok) { problem.replaceChildren(errorLine(r)); return; }
+        await homeWith('protocols', `Protocole « ${p.title} » adopté le ${dateFr(r.body.adopted_on || ctx.today)}. Ajoutez ses délégants et délégués dans « Équipe » ; un délégant devra ensuite signer ses modèles d\u2019ordonnance.`);
+      }, { class: 'secondary', 'aria-label': `Adopter : ${p.title}` });
+    } else {
+      const version = p.in_force ? `version ${p.version}` : 'aucune version en vigueur aujourd\u2019hui';
+      adoption = p.status === 'suspended'
+        ? el('td', { class: 'no', text: `Suspendu${p.suspended_reason ? ` : ${p.suspended_reason}` : ''}` })
+        : el('td', { class: p.in_force ? 'yes' : 'no', text: `Adopté, appliqué (${version})` });
+      if (p.signed) {
+        const by = p.signed_by ? proName(ctx.proById.get(p.signed_by)) || `professionnel n° ${p.signed_by}` : '';
+        signature = el('td', { text: `Signés${by ? ` par ${by}` : ''}${p.signed_at ? ` le ${dayFr(p.signed_at)}` : ''}` });
+      } else {
+        signature = el('td', { class: 'no', text: 'À signer par un délégant' });
+      }
+      action = p.status === 'suspended'
+        ? actionButton('Reprendre', async () => {
+          const r = await api.call('POST', `/api/v1/protocols/${encodeURIComponent(p.id)}/resume`, {});
+          if (!r.ok) { problem.replaceChildren(errorLine(r)); return; }
+          await homeWith('protocols', `Protocole « ${p.title} » repris : il s\u2019applique de nouveau.`);
+        }, { class: 'secondary', 'aria-label': `Reprendre : ${p.title}` })
+        : el('button', { type: 'button', class: 'secondary', text: 'Suspendre', 'aria-label': `Suspendre : ${p.title}`,
+          onclick: (ev) => {
+            const opener = ev.currentTarget;
+            const form = suspendForm(p, () => { slot.replaceChildren(); opener.focus(); });
+            slot.replaceChildren(form);
+            form.querySelector('textarea').focus();
+          } });
+    }
+    return el('tr', {}, el('td', { text: p.title }), adoption, signature, el('td', {}, action));
+  });
+  section.append(table(['Protocole', 'Dans la structure', 'Modèles d\u2019ordonnance', 'Action'], rows, 'Protocoles'), problem, slot);
+  return section;
+}
+
+function suspendForm(p, close) {
+  const reason = el('textarea', { name: 'reason', rows: '2', maxlength: '500' });
+  const submit = el('button', { type: 'submit', text: 'Suspendre le protocole' });
+  const form = el('form', { class: 'inline-form', novalidate: true, 'aria-labelledby': 'suspend-title' },
+    el('h3', { id: 'suspend-title', text: `Suspendre « ${p.title} »` }),
+    el('p', { class: 'help', text: 'Tant qu\u2019il est suspendu, le protocole ne peut plus être proposé aux patients ni appliqué par les délégués (évaluation, inclusion, second contact) ; réorienter un patient vers le médecin reste possible.' }),
+    field('suspend-reason', 'Raison de la suspension', reason, 'Elle est conservée et affichée à l\u2019équipe.'),
+    submit,
+    el('button', { type: 'button', class: 'secondary', text: 'Annuler', onclick: close }));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (submit.disabled) return;
+    clearErrors(form);
+    const why = reason.value.trim();
+    if (!why) { showError(form, 'Indiquez la raison de la suspension.', 'reason'); return; }
+    submit.disabled = true;
+    try {
+      const r = await api.call('POST', `/api/v1/protocols/${encodeURIComponent(p.id)}/suspend`, { reason: why });
+      if (!r.ok) { showError(form, r, 'reason'); return; }
+      await homeWith('protocols', `Protocole « ${p.title} » suspendu : ${why}`);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+// ---------------------------------------------------------------- 3. the audit log
+
+function auditCard() {
+  return card('Journal d\u2019audit',
+    el('p', { class: 'help', text: 'Qui a fait quoi et quand : connexions, consultations et modifications des dossiers, étapes des prises en charge, décisions sur l\u2019équipe et les protocoles. Le contenu des dossiers n\u2019y figure pas.' }),
+    el('button', { type: 'button', class: 'secondary', text: 'Ouvrir le journal d\u2019audit', onclick: openAudit }));
+}
+
+function auditMessage(res) {
+  // the server names its parameters (« action »…): say them as the form does
+  return api.message(res).replace(/« (\w+) »/g, (m, k) => (filterLabels[k] ? `« ${filterLabels[k]} »` : m));
+}
+
+export async function openAudit() {
+  const accounts = await api.call('GET', '/api/v1/accounts');
+  const action = el('select', { name: 'action' }, el('option', { value: '', text: 'Toutes' }),
+    ...actionGroups.map(([label, codes]) => el('optgroup', { label },
+      ...Object.entries(codes).map(([code, text]) => el('option', { value: code, text })))));
+  const entity = el('select', { name: 'entity' }, el('option', { value: '', text: 'Tous' }),
+    ...Object.entries(entityLabels).map(([code, text]) => el('option', { value: code, text })));
+  const account = el('select', { name: 'account_id' }, el('option', { value: '', text: 'Tous' }),
+    ...(accounts.ok ? accounts.body.items : []).map((a) => el('option', { value: String(a.id), text: `${a.display_name} (${a.login})` })));
+  const from = el('input', { type: 'date', name: 'from' });
+  const to = el('input', { type: 'date', name: 'to' });
+  const submit = el('button', { type: 'submit', text: 'Afficher' });
+  const form = el('form', { class: 'card', novalidate: true, 'aria-labelledby': 'audit-filter-title' },
+    el('h2', { id: 'audit-filter-title', text: 'Filtres' }),
+    field('audit-action', 'Action', action),
+    field('audit-entity', 'Objet', entity),
+    field('audit-account', 'Fait par (compte)', account),
+    field('audit-from', 'Du (inclus)', from),
+    field('audit-to', 'Au (inclus)', to),
+    submit);
+  if (!accounts.ok) form.append(errorLine(accounts));
+
+  const status = el('p', { role: 'status', id: 'audit-status' });
+  const tbody = el('tbody');
+  const grid = el('table', {},
+    el('caption', { class: 'visually-hidden', text: 'Enregistrements du journal d\u2019audit, les plus récents d\u2019abord' }),
+    el('thead', {}, el('tr', {}, ...['Date', 'Qui', 'Action', 'Objet', 'N°'].map((h) => el('th', { scope: 'col', text: h })))),
+    tbody);
+  const more = el('button', { type: 'button', class: 'secondary', text: 'Plus anciens', hidden: true });
+  const results = el('section', { class: 'card', 'aria-labelledby': 'audit-results-title' },
+    el('h2', { id: 'audit-results-title', text: 'Enregistrements' }), status, grid, more);
+
+  let query = new URLSearchParams();
+  let next = null;
+  let shown = 0;
+  const row = (en) => el('tr', {},
+    el('td', { text: (instantFr(en.at) || en.at_fr).replace(/ /g, '\u00a0') }),
+    el('td', { text: en.by || `compte n° ${en.account_id}` }),
+    el('td', { text: actionLabels[en.action] || en.action }),
+    el('td', { text: entityLabels[en.entity] || en.entity || '' }),
+    el('td', { text: en.entity_id ? String(en.entity_id) : '—' }));
+  const load = async (append) => {
+    const q = new URLSearchParams(query);
+    q.set('limit', String(AUDIT_PAGE));
+    if (append && next) q.set('before_id', String(next));
+    const res = await api.call('GET', `/api/v1/audit?${q}`);
+    if (!res.ok) {
+      showError(append ? results : form, auditMessage(res), res.body && res.body.error ? res.body.error.field : undefined);
+      return false;
+    }
+    clearErrors(form);
+    clearErrors(results);
+    const items = res.body.items;
+    if (!append) { tbody.replaceChildren(); shown = 0; }
+    tbody.append(...items.map(row));
+    shown += items.length;
+    next = res.body.next_before_id;
+    grid.hidden = shown === 0;
+    more.hidden = !next;
+    status.className = shown ? '' : 'empty';
+    status.textContent = shown
+      ? `${shown} enregistrement${shown > 1 ? 's' : ''} affiché${shown > 1 ? 's' : ''}, du plus récent au plus ancien${next ? ' ; « Plus anciens » affiche la suite.' : '.'}`
+      : 'Aucun enregistrement ne correspond à ces filtres.';
+    return true;
+  };
+  more.addEventListener('click', async () => {
+    if (more.disabled) return;
+    more.disabled = true;
+    try {
+      const ok = await load(true);
+      if (ok && more.hidden) focusStatus(status);
+    } finally {
+      more.disabled = false;
+    }
+  });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (submit.disabled) return;
+    clearErrors(form);
+    const q = new URLSearchParams();
+    for (const [k, input] of [['action', action], ['entity', entity], ['account_id', account], ['from', from], ['to', to]])
+      if (input.value) q.set(k, input.value);
+    submit.disabled = true;
+    try {
+      const previous = query;
+      query = q;
+      if (!(await load(false))) query = previous;
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  show(el('h1', { text: 'Journal d\u2019audit' }),
+    el('p', { class: 'help', text: 'Les enregistrements de votre structure, les plus récents d\u2019abord : la date, qui, l\u2019action et l\u2019objet concerné avec son numéro. Choisissez des filtres puis « Afficher ».' }),
+    form, results, backButton());
+  await load(false);
+}
+
+// ---------------------------------------------------------------- 4. the accounts
+
+function accountsSection(accounts) {
+  const section = card('Comptes');
+  const body = el('div');
+  section.append(body);
+  const render = (items, message) => {
+    const status = message ? el('p', { class: 'ok', role: 'status', text: message }) : null;
+    const rows = items.map((a) => el('tr', {},
+      el('td', { text: a.display_name }),
+      el('td', { text: a.login }),
+      el('td', { text: a.roles.map((r) => roleLabels[r] || r).join(', ') }),
+      a.locked ? el('td', { class: 'no', text: 'Verrouillé après plusieurs mots de passe erronés' }) : el('td', { text: 'Actif' }),
+      el('td', {}, a.locked ? actionButton('Déverrouiller', async (b) => {
+        const r = await api.call('POST', `/api/v1/accounts/${a.id}/unlock`, {});
+        if (!r.ok) { b.after(errorLine(r)); return; }
+        const again = await api.call('GET', '/api/v1/accounts');
+        focusStatus(render(again.ok ? again.body.items : items.map((x) => (x.id === a.id ? r.body : x)),
+          `Compte de ${a.display_name} déverrouillé : la personne peut se connecter de nouveau.`));
+      }, { class: 'secondary', 'aria-label': `Déverrouiller le compte de ${a.display_name}` }) : '—')));
+    body.replaceChildren(...[status,
+      el('p', { class: 'help', text: 'Un compte se verrouille après plusieurs mots de passe erronés ; déverrouillez-le une fois la personne identifiée.' }),
+      table(['Nom', 'Identifiant', 'Rôles', 'État', 'Action'], rows, 'Comptes')].filter(Boolean));
+    return status;
+  };
+  if (!accounts.ok) body.append(errorLine(accounts));
+  else render(accounts.body.items);
+  return section;
+}

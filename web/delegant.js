@@ -1,0 +1,327 @@
+// delegant.js — the délégant's screens: the patients reoriented to me (with their urgency), the
+// revoyures to do (the day of the decision or the next), the délégués' trainings to validate,
+// the template prescriptions to read and sign, and my availability (when the délégués can reach
+// me). Everything is inserted as text; the API's French refusals are shown next to the field
+// they concern, and what was typed stays on screen.
+import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
+  instantFr, numberFr, parseDecimalFr, patientName, urgencyLabels, actionButton } from './lib.js';
+
+const weekdays = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
+const urgencyRank = { emergency: 0, physician_same_day: 1, physician_later: 2, none: 3 };
+
+// 2026-11-25, -1 → 2026-11-24 (calendar arithmetic, no time zone involved)
+function addDays(iso, n) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+// 480 → "08:00"; 1440 → "24:00"
+function hhmm(minutes) {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+// "08:30" → 510; null when empty or unreadable
+function minutesOf(value) {
+  const m = /^(\d{2}):(\d{2})/.exec(value || '');
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+}
+
+function slotText(s) {
+  return `${weekdays[s.weekday] || `jour ${s.weekday}`} ${hhmm(s.start_minute)}–${hhmm(s.end_minute)}`;
+}
+
+// "Formation non validée" → "formation non validée" (after a colon, in a sentence)
+function lowerFirst(text) {
+  return /^[A-ZÀ-Ý][a-zà-ÿ]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+}
+
+function proName(p) {
+  return p ? `${p.profession === 'medecin' ? 'Dr ' : ''}${p.first_names} ${p.last_name}` : '';
+}
+
+function openButton(e, openEpisode) {
+  return el('button', { type: 'button', class: 'secondary', text: 'Ouvrir',
+    'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) });
+}
+
+// A status line that takes the focus (the form it replaces is gone).
+function focusStatus(node) {
+  node.setAttribute('tabindex', '-1');
+  node.focus();
+}
+
+export async function delegantSections(episodes, openEpisode) {
+  const me = nav.session.professional_id;
+  const today = nav.session.today;
+  const [adhesions, protocols, pros] = await Promise.all([
+    api.call('GET', '/api/v1/adhesions'), api.call('GET', '/api/v1/protocols'),
+    api.call('GET', '/api/v1/professionals')]);
+  const proById = new Map((pros.ok ? pros.body.items : []).map((p) => [p.id, p]));
+  const protoById = new Map((protocols.ok ? protocols.body.items : []).map((p) => [p.id, p]));
+  return [
+    reoriented(episodes, me, today, openEpisode),
+    revoyures(episodes, today, openEpisode),
+    trainings(adhesions, me, today, protoById, proById),
+    templates(protocols, adhesions, me, proById),
+    await availability(),
+  ];
+}
+
+// ---------------------------------------------------------------- 1. patients reoriented to me
+
+function reoriented(episodes, me, today, openEpisode) {
+  const section = card('Patients réorientés vers moi');
+  const mine = episodes.filter((e) => e.summary && e.summary.decision === 'excluded' && e.state !== 'closed'
+    && e.summary.delegant_called_id === me)
+    .sort((a, b) => (urgencyRank[a.summary.urgency] ?? 9) - (urgencyRank[b.summary.urgency] ?? 9)
+      || (b.summary.decision_date || '').localeCompare(a.summary.decision_date || ''));
+  if (!mine.length) {
+    section.append(el('p', { class: 'empty', text: 'Aucun patient ne vous a été réorienté par un délégué pour le moment.' }));
+    return section;
+  }
+  section.append(el('p', { class: 'help', text: 'Patients que le délégué a exclus du protocole en vous appelant : voyez-les selon l\u2019urgence indiquée.' }));
+  const rows = mine.map((e) => {
+    const u = e.summary.urgency;
+    return el('tr', {},
+      el('td', { text: patientName(e.patient) }),
+      el('td', { text: e.protocol_title }),
+      el('td', { class: u === 'emergency' || u === 'physician_same_day' ? 'no' : null, text: urgencyLabels[u] || 'Non précisée' }),
+      el('td', { text: e.summary.decision_date === today ? 'aujourd\u2019hui' : dateFr(e.summary.decision_date) }),
+      el('td', { text: e.summary.revoyure_done ? 'faite' : 'à faire' }),
+      el('td', {}, openButton(e, openEpisode)));
+  });
+  section.append(table(['Patient', 'Protocole', 'Urgence', 'Réorienté le', 'Revoyure', 'Action'], rows, 'Patients réorientés vers moi'));
+  return section;
+}
+
+// ---------------------------------------------------------------- 2. revoyures
+
+function revoyures(episodes, today, openEpisode) {
+  const section = card('Revoyures à faire');
+  const yesterday = addDays(today, -1);
+  const due = episodes.filter((e) => ['included', 'excluded', 'follow_up'].includes(e.state) && e.summary
+    && e.summary.revoyure_done === false
+    && (e.summary.decision_date === today || e.summary.decision_date === yesterday))
+    .sort((a, b) => a.summary.decision_date.localeCompare(b.summary.decision_date));
+  section.append(el('p', { class: 'help', text: 'La revoyure de la décision du délégué se fait le jour de la décision ou le lendemain.' }));
+  if (!due.length) {
+    section.append(el('p', { class: 'empty', text: 'Aucune revoyure à faire aujourd\u2019hui.' }));
+    return section;
+  }
+  const rows = due.map((e) => el('tr', {},
+    el('td', { text: patientName(e.patient) }),
+    el('td', { text: e.protocol_title }),
+    el('td', { text: e.summary.decision === 'excluded' ? 'Réorienté vers le médecin' : 'Pris en charge dans le protocole' }),
+    el('td', { text: dateFr(e.summary.decision_date) }),
+    el('td', { class: e.summary.decision_date === yesterday ? 'no' : null,
+      text: e.summary.decision_date === yesterday ? 'aujourd\u2019hui au plus tard' : 'aujourd\u2019hui ou demain' }),
+    el('td', {}, openButton(e, openEpisode))));
+  section.append(table(['Patient', 'Protocole', 'Décision du délégué', 'Décidé le', 'À faire', 'Action'], rows, 'Revoyures à faire'));
+  return section;
+}
+
+// ---------------------------------------------------------------- 3. trainings
+
+function trainings(adhesions, me, today, protoById, proById) {
+  const section = card('Formations à valider');
+  if (!adhesions.ok) {
+    section.append(el('p', { class: 'error', role: 'alert', text: api.message(adhesions) }));
+    return section;
+  }
+  const items = adhesions.body.items;
+  const ended = (a) => a.effective_to && a.effective_to < today;
+  // the protocols I am délégant of, and since when (the earliest adhesion still running)
+  const since = new Map();
+  for (const a of items) {
+    if (a.professional_id !== me || a.role !== 'delegant' || ended(a)) continue;
+    if (!since.has(a.protocol_id) || a.effective_from < since.get(a.protocol_id)) since.set(a.protocol_id, a.effective_from);
+  }
+  const todo = items.filter((a) => a.role === 'delegue' && !a.training && !ended(a) && since.has(a.protocol_id)
+    && a.professional_id !== me);
+  if (!todo.length) {
+    section.append(el('p', { class: 'empty', text: 'Aucune formation de délégué n\u2019attend votre validation.' }));
+    return section;
+  }
+  section.append(el('p', { class: 'help', text: 'Vous validez la formation d\u2019un délégué aux protocoles dont vous êtes délégant : indiquez la date de la formation et sa durée.' }));
+  for (const a of todo) section.append(trainingForm(a, today, since.get(a.protocol_id), protoById, proById));
+  return section;
+}
+
+function trainingForm(a, today, delegantSince, protoById, proById) {
+  const pro = proById.get(a.professional_id);
+  const who = pro ? `${pro.first_names} ${pro.last_name}` : a.professional;
+  const proto = protoById.get(a.protocol_id);
+  const titleId = `training-title-${a.id}`;
+  const date = el('input', { type: 'date', name: 'date', value: today, max: today, min: delegantSince || null });
+  const hours = el('input', { type: 'text', name: 'hours', inputmode: 'decimal', autocomplete: 'off' });
+  const others = a.check && a.check.blockers ? a.check.blockers.filter((b) => b !== 'training_missing') : [];
+  const form = el('form', { class: 'inline-form', novalidate: true, 'aria-labelledby': titleId },
+    el('h3', { id: titleId, text: `${who}${pro ? ` (${pro.profession_label})` : ''} — ${proto ? proto.title : a.protocol_id}` }),
+    el('p', { class: 'help', text: `Adhésion comme délégué depuis le ${dateFr(a.effective_from)}.${a.check && a.check.message ? ` Ce qui bloque : ${lowerFirst(a.check.message)}.` : ''}` }),
+    others.length ? el('p', { class: 'warning', text: 'Même formation validée, d\u2019autres points de l\u2019adhésion restent à régler par la coordination.' }) : null,
+    field(`training-date-${a.id}`, 'Date de la formation', date,
+      `Ni future, ni antérieure à votre adhésion comme délégant${delegantSince ? ` (${dateFr(delegantSince)})` : ''}.`),
+    field(`training-hours-${a.id}`, 'Durée de la formation (heures)', hours, 'Par exemple 7 ou 3,5.'));
+  const submit = el('button', { type: 'submit', text: 'Valider la formation' });
+  form.append(submit);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (submit.disabled) return;
+    clearErrors(form);
+    if (!date.value) { showError(form, 'Indiquez la date de la formation.', 'date'); return; }
+    const h = parseDecimalFr(hours.value);
+    if (!hours.value.trim()) { showError(form, 'Indiquez la durée de la formation en heures.', 'hours'); return; }
+    if (Number.isNaN(h)) { showError(form, 'Durée illisible : écrivez un nombre d\u2019heures, par exemple 7 ou 3,5.', 'hours'); return; }
+    submit.disabled = true;
+    try {
+      const r = await api.call('POST', `/api/v1/adhesions/${a.id}/training`, { date: date.value, hours: h });
+      if (!r.ok) { showError(form, r); return; }
+      const done = el('p', { class: 'ok', role: 'status',
+        text: `Formation de ${who} validée (${dateFr(r.body.training ? r.body.training.date : date.value)}, ${numberFr(h)} h)${r.body.check && !r.body.check.ok ? ` ; reste à régler : ${lowerFirst(r.body.check.message)}` : ''}.` });
+      form.replaceWith(done);
+      focusStatus(done);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+// ---------------------------------------------------------------- 4. template prescriptions
+
+function templates(protocols, adhesions, me, proById) {
+  const section = card('Modèles d\u2019ordonnance à signer');
+  if (!protocols.ok) {
+    section.append(el('p', { class: 'error', role: 'alert', text: api.message(protocols) }));
+    return section;
+  }
+  const mineOk = new Set((adhesions.ok ? adhesions.body.items : [])
+    .filter((a) => a.professional_id === me && a.role === 'delegant' && a.check && a.check.ok).map((a) => a.protocol_id));
+  const adopted = protocols.body.items.filter((p) => p.adopted);
+  const toSign = adopted.filter((p) => !p.signed);
+  const signed = adopted.filter((p) => p.signed);
+  if (!toSign.length) {
+    section.append(el('p', { class: 'empty', text: 'Tous les modèles d\u2019ordonnance des protocoles adoptés sont signés.' }));
+  } else {
+    section.append(el('p', { class: 'help', text: 'Les délégués ne délivrent une ordonnance qu\u2019à partir d\u2019un modèle signé par un délégant : lisez le protocole puis signez.' }));
+    section.append(table(['Protocole', 'Version', 'Remarque', 'Action'], toSign.map((p) => el('tr', {},
+      el('td', { text: p.title }),
+      el('td', { text: p.version || 'aucune en vigueur' }),
+      el('td', { text: [p.status === 'suspended' ? 'protocole suspendu' : '',
+        mineOk.has(p.id) ? '' : 'vous n\u2019êtes pas délégant en règle de ce protocole'].filter(Boolean).join(' ; ') || '—' }),
+      el('td', {}, el('button', { type: 'button', class: 'secondary', text: 'Lire et signer',
+        'aria-label': `Lire et signer les modèles : ${p.title}`, onclick: () => signScreen(p) })))),
+    'Modèles d\u2019ordonnance à signer'));
+  }
+  if (signed.length) {
+    section.append(el('h3', { text: 'Modèles signés' }), el('ul', {}, ...signed.map((p) => el('li', {
+      text: `${p.title} — signés${p.signed_by ? ` par ${proName(proById.get(p.signed_by)) || `le professionnel n° ${p.signed_by}`}` : ''}${p.signed_at ? ` le ${instantFr(p.signed_at)}` : ''}` }))));
+  }
+  return section;
+}
+
+async function signScreen(p) {
+  const res = await api.call('GET', `/api/v1/protocols/${encodeURIComponent(p.id)}`);
+  const title = el('h1', { text: `Modèles d\u2019ordonnance — ${p.title}` });
+  if (!res.ok) { show(title, el('p', { class: 'error', role: 'alert', text: api.message(res) }), backButton()); return; }
+  const read = el('input', { type: 'checkbox', id: 'sign-read', name: 'read', 'aria-required': 'true' });
+  const form = el('form', { class: 'card', novalidate: true, 'aria-labelledby': 'sign-title' },
+    el('h2', { id: 'sign-title', text: 'Signature' }),
+    el('p', { text: `En signant, vous approuvez les ordonnances types de ce protocole${res.body.version ? ` (version ${res.body.version})` : ''} : les délégués pourront les délivrer à leurs patients dans le cadre du protocole.` }),
+    el('div', { class: 'field' }, el('label', { class: 'inline', for: 'sign-read' }, read,
+      'J\u2019ai lu le protocole et les modèles d\u2019ordonnance')),
+    el('button', { type: 'submit', text: 'Signer les modèles' }));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const button = form.querySelector('button[type=submit]');
+    if (button.disabled) return;
+    clearErrors(form);
+    if (!read.checked) {
+      showError(form, 'Cochez « J\u2019ai lu le protocole et les modèles d\u2019ordonnance » avant de signer.', 'read');
+      return;
+    }
+    button.disabled = true;
+    try {
+      const r = await api.call('POST', `/api/v1/protocols/${encodeURIComponent(p.id)}/sign`, {});
+      if (!r.ok) { showError(form, r); return; }
+      show(el('h1', { text: 'Modèles d\u2019ordonnance signés' }),
+        el('p', { class: 'ok', role: 'status', text: `Vous avez signé les modèles d\u2019ordonnance du protocole « ${p.title} » : les délégués peuvent désormais les délivrer.` }),
+        backButton());
+    } finally {
+      button.disabled = false;
+    }
+  });
+  show(title,
+    el('p', { class: 'notice', text: 'Lisez le protocole jusqu\u2019au bout, en particulier les ordonnances types et les points à vérifier : la case à cocher et le bouton de signature sont en bas de la page.' }),
+    el('section', { class: 'card', 'aria-labelledby': 'protocol-text-title' },
+      el('h2', { id: 'protocol-text-title', text: 'Le protocole' }),
+      el('pre', { class: 'explain', text: res.body.summary_text || '' })),
+    form, backButton());
+}
+
+// ---------------------------------------------------------------- 5. availability
+
+async function availability() {
+  const section = card('Mes disponibilités');
+  section.append(el('p', { class: 'help', text: 'Les créneaux de la semaine où les délégués peuvent vous joindre. Sans délégant joignable, ils ne peuvent pas commencer d\u2019évaluation.' }));
+  const list = el('div', { 'aria-live': 'polite' });
+  const how = el('input', { type: 'text', name: 'how', autocomplete: 'off' });
+  const render = async (message) => {
+    const r = await api.call('GET', '/api/v1/availability');
+    if (!r.ok) { list.replaceChildren(el('p', { class: 'error', role: 'alert', text: api.message(r) })); return; }
+    const slots = r.body.items.slice().sort((a, b) => a.weekday - b.weekday || a.start_minute - b.start_minute);
+    if (!how.value && slots.length) how.value = slots[0].how;
+    const status = message ? el('p', { class: 'ok', role: 'status', text: message }) : null;
+    if (!slots.length) {
+      list.replaceChildren(status || '', el('p', { class: 'warning', text: 'Vous n\u2019avez indiqué aucun créneau : les délégués ne peuvent pas vous joindre.' }));
+      return;
+    }
+    list.replaceChildren(...[status, el('ul', { class: 'results' }, ...slots.map((s) => {
+      const item = el('li', {}, `${slotText(s)} — ${s.how || 'moyen de contact non précisé'} `);
+      item.append(actionButton('Supprimer', async () => {
+        const d = await api.call('DELETE', `/api/v1/availability/${s.id}`);
+        if (!d.ok) { showError(item, d); return; }
+        await render(`Créneau du ${slotText(s)} supprimé.`);
+        const focus = list.querySelector('[role=status]');
+        if (focus) focusStatus(focus);
+      }, { class: 'secondary', 'aria-label': `Supprimer le créneau du ${slotText(s)}` }));
+      return item;
+    }))].filter(Boolean));
+  };
+  await render();
+
+  const weekday = el('select', { name: 'weekday' }, ...weekdays.map((w, i) => el('option', { value: String(i), text: w })));
+  const start = el('input', { type: 'time', name: 'start_minute', value: '08:00' });
+  const end = el('input', { type: 'time', name: 'end_minute', value: '19:00' });
+  const form = el('form', { class: 'inline-form', novalidate: true, 'aria-labelledby': 'avail-add-title' },
+    el('h3', { id: 'avail-add-title', text: 'Ajouter un créneau' }),
+    field('avail-weekday', 'Jour', weekday),
+    field('avail-start', 'Début', start),
+    field('avail-end', 'Fin', end, 'Pour un créneau jusqu\u2019à minuit, indiquez 00:00.'),
+    field('avail-how', 'Comment me joindre', how, 'Par exemple : 01 23 45 67 01 (ligne directe).'));
+  const submit = el('button', { type: 'submit', text: 'Ajouter le créneau' });
+  form.append(submit);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (submit.disabled) return;
+    clearErrors(form);
+    const s = minutesOf(start.value);
+    let e = minutesOf(end.value);
+    if (s === null) { showError(form, 'Indiquez l\u2019heure de début (par exemple 08:00).', 'start_minute'); return; }
+    if (e === null) { showError(form, 'Indiquez l\u2019heure de fin (par exemple 19:00).', 'end_minute'); return; }
+    if (e === 0) e = 1440;
+    if (e <= s) { showError(form, 'La fin du créneau doit suivre son début.', 'end_minute'); return; }
+    if (!how.value.trim()) { showError(form, 'Indiquez comment les délégués peuvent vous joindre (téléphone, poste…).', 'how'); return; }
+    submit.disabled = true;
+    try {
+      const body = { weekday: Number(weekday.value), start_minute: s, end_minute: e, how: how.value.trim() };
+      const r = await api.call('POST', '/api/v1/availability', body);
+      if (!r.ok) { showError(form, r); return; }
+      await render(`Créneau ajouté : ${slotText(r.body)}.`);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  section.append(list, form);
+  return section;
+}
