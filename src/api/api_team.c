@@ -462,6 +462,25 @@ void api_adhesions_declarations(struct http_request *req, struct http_response *
 			  "effective_to");
 		return;
 	}
+	/* a declaration states what has happened: an attestation or an engagement dated in the
+	 * future is a typing error, and an insurer without a name says nothing */
+	if (next.has_insurance_date && next.insurance_date > c.today) {
+		api_error(&c, 400, "invalid",
+			  "La date de l'attestation d'assurance ne peut pas être dans le futur.",
+			  "insurance_date");
+		return;
+	}
+	if (next.has_engagement_date && next.engagement_date > c.today) {
+		api_error(&c, 400, "invalid",
+			  "La date de signature de l'engagement ne peut pas être dans le futur.",
+			  "engagement_date");
+		return;
+	}
+	if (json_object_get(body, "insurer") && next.insurer &&
+	    strspn(next.insurer, " \t") == strlen(next.insurer)) {
+		api_error(&c, 400, "invalid", "Indiquez le nom de l'assureur.", "insurer");
+		return;
+	}
 	json_t *before = adhesion_json(&c, &ad, &adoption, &pro);
 	json_t *after = adhesion_json(&c, &next, &adoption, &pro);
 	e = db_begin(c.db);
@@ -674,6 +693,14 @@ static void set_status(struct http_request *req, struct http_response *res, void
 	    !(body = api_body(&c, fields)) || !api_str(&c, body, "reason", 500, suspend, &reason))
 		return;
 	const char *status = suspend ? "suspended" : "active";
+	if (strcmp(ad.status, status) == 0) {
+		/* nothing to change: say so rather than write a second record of the same act */
+		api_error(&c, 409, suspend ? "already_suspended" : "not_suspended",
+			  suspend ? "Ce protocole est déjà suspendu dans la structure."
+				  : "Ce protocole n'est pas suspendu : il s'applique déjà.",
+			  NULL);
+		return;
+	}
 	json_t *before = json_pack("{s:s}", "status", ad.status);
 	json_t *after = json_pack("{s:s, s:o}", "status", status,
 				  "reason", reason ? json_string(reason) : json_null());
