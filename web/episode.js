@@ -114,6 +114,20 @@ async function assessment(ep, panel, reload) {
     el('p', { class: 'help', text: 'Renseignez ce que vous savez puis « Enregistrer et évaluer » : Coop dit quelles questions restent et pourquoi la patiente ou le patient est inclus ou exclu.' }),
     ...questions.map(questionInput),
     el('button', { type: 'submit', text: 'Enregistrer et évaluer' }), verdict);
+  // only the questions that apply are shown: a conditional one appears once the engine says
+  // it applies, one that turns out not to apply disappears; the next ones are highlighted
+  const recordedNow = (ep.data && ep.data.answers) || {};
+  const nodeOf = (id) => form.querySelector(`[data-question="${CSS.escape(id)}"]`);
+  for (const q of questions) if (q.conditional && recordedNow[q.id] === undefined) nodeOf(q.id).hidden = true;
+  const applyStates = (engine) => {
+    const next = new Set((engine.next_questions || []).map((q) => q.id));
+    for (const st of engine.questions || []) {
+      const node = nodeOf(st.id);
+      if (!node) continue;
+      node.hidden = st.state === 'not_applicable' || st.state === 'pending';
+      node.classList.toggle('next', next.has(st.id));
+    }
+  };
   // answers already recorded are shown again (coming back to an assessment)
   const recorded = (ep.data && ep.data.answers) || {};
   for (const q of questions) {
@@ -136,6 +150,7 @@ async function assessment(ep, panel, reload) {
     clearErrors(form);
     version = saved.body.version;
     const engine = saved.body.engine || {};
+    applyStates(engine);
     const next = (engine.next_questions || []).map((q) => el('li', { text: q.label }));
     verdict.replaceChildren(el('p', { class: engine.decision === 'excluded' ? 'warning' : 'notice', text: engine.decision_label || '' }),
       ...(next.length ? [el('p', { text: 'Questions à poser ensuite :' }), el('ul', {}, ...next)] : []),

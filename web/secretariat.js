@@ -88,6 +88,7 @@ export function questionInput(q) {
       el('label', { class: 'inline' }, el('input', { type: 'radio', name: q.id, value: 'true' }), ' Oui'),
       el('label', { class: 'inline' }, el('input', { type: 'radio', name: q.id, value: 'false' }), ' Non'));
     if (q.help) group.append(el('p', { class: 'help', text: q.help }));
+    group.dataset.question = q.id;
     return group;
   }
   let input;
@@ -104,7 +105,9 @@ export function questionInput(q) {
   const bounds = q.min !== null && q.min !== undefined && q.max !== null && q.max !== undefined
     ? `entre ${String(q.min).replace('.', ',')} et ${String(q.max).replace('.', ',')}` : '';
   const help = [q.help, bounds].filter(Boolean).join(' — ');
-  return field(`q-${q.id}`, q.unit ? `${q.label} (${q.unit})` : q.label, input, help || undefined);
+  const wrap = field(`q-${q.id}`, q.unit ? `${q.label} (${q.unit})` : q.label, input, help || undefined);
+  wrap.dataset.question = q.id;
+  return wrap;
 }
 
 // The answer typed for q, or undefined when empty; a number that cannot be read is reported

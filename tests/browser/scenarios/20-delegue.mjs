@@ -30,12 +30,20 @@ export default ({ base, accessible, expectText, consentedEpisode, artefacts }) =
       'insuffisance_renale_severe', 'infection_urinaire_15_jours', 'leucorrhees_prurit',
       'contre_indication_fosfomycine'];
     for (const q of yes) await page.check(`input[name=${q}][value=true]`);
+    if (await page.locator('fieldset#contre_indication_pivmecillinam').isVisible())
+      throw new Error('une question conditionnelle est montrée avant de s\u2019appliquer');
+    // a contraindication to fosfomycin makes the pivmecillinam question apply, and only then
+    await page.check('input[name=contre_indication_fosfomycine][value=true]');
+    await page.click('button:has-text("Enregistrer et évaluer")');
+    await page.locator('fieldset#contre_indication_pivmecillinam').waitFor({ state: 'visible', timeout: 5000 });
+    await expectText(page, 'li', 'Allergie ou contre-indication au pivmécillinam');
     for (const q of no) await page.check(`input[name=${q}][value=false]`);
     await page.fill('#q-temperature', '37,2');
     await page.fill('#q-episodes_12_mois', '1');
     await page.selectOption('#q-bandelette_urinaire', 'positive');
     await page.click('button:has-text("Enregistrer et évaluer")');
     await expectText(page, '.notice', 'inclus');
+    await page.locator('fieldset#contre_indication_pivmecillinam').waitFor({ state: 'hidden', timeout: 5000 });
     await accessible(page, '22-evaluation');
     await page.click('button:has-text("Enregistrer la décision")');
     await expectText(page, 'h2', 'Prise en charge dans le protocole');
