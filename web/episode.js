@@ -6,7 +6,7 @@
 // revoyure; closing; and the episode's history.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
   instantFr, patientName, urgencyLabels, hasRole, actionButton } from './lib.js';
-import { questionInput, collectAnswers } from './secretariat.js';
+import { questionInput, collectAnswers } from './questions.js';
 
 const actionLabels = {
   create: 'Demande créée', orientation_answers: 'Réponses d\u2019orientation',

@@ -276,25 +276,30 @@ static void reachability(struct api_ctx *c, const struct episode_view *v, bool *
 		return;
 	int64_t checked_id = 0;
 	bool checked_ok = false;
+	char *name = NULL;
+	const char *phone = NULL;
 	for (size_t i = 0; i < n; i++) {
-		/* slots come ordered by weekday: cache the last professional's check */
+		/* consecutive slots of one délégant share the check and the name (slots come
+		 * ordered by weekday: with one délégant, all of them) */
 		if (av[i].professional_id != checked_id) {
 			checked_id = av[i].professional_id;
 			checked_ok = valid_delegant(c, v, checked_id);
+			struct db_professional pro;
+			name = NULL;
+			phone = NULL;
+			if (checked_ok &&
+			    db_professional_get(c->db, checked_id, c->a, &pro) == COOP_OK) {
+				name = arena_alloc(c->a, 256);
+				if (name)
+					snprintf(name, 256, "%s%s %s",
+						 strcmp(pro.profession, "medecin") == 0 ? "Dr "
+											 : "",
+						 pro.first_names, pro.last_name);
+				phone = pro.phone;
+			}
 		}
 		if (!checked_ok)
 			continue;
-		struct db_professional pro;
-		char *name = NULL;
-		const char *phone = NULL;
-		if (db_professional_get(c->db, av[i].professional_id, c->a, &pro) == COOP_OK) {
-			name = arena_alloc(c->a, 256);
-			if (name)
-				snprintf(name, 256, "%s%s %s",
-					 strcmp(pro.profession, "medecin") == 0 ? "Dr " : "",
-					 pro.first_names, pro.last_name);
-			phone = pro.phone;
-		}
 		phones[kept] = phone;
 		slots[kept++] = (struct team_slot){.professional_id = av[i].professional_id,
 						   .weekday = (uint8_t)av[i].weekday,
@@ -324,6 +329,20 @@ static bool data_has(json_t *data, const char *key)
 	return x && !json_is_null(x);
 }
 
+/* The protocol's second contact and the decision day, as the pathway rules read them. */
+static void second_contact_facts(const struct episode_view *v, struct pathway_facts *f)
+{
+	const struct protocol *p = v->protocol;
+	f->has_second_contact = p->second_contact.present;
+	f->second_contact_has_window = p->second_contact.has_window;
+	f->second_contact_from_day = p->second_contact.from_day;
+	f->second_contact_to_day = p->second_contact.to_day;
+	const char *day =
+		json_string_value(json_object_get(json_object_get(v->data, "decision"), "date"));
+	if (day)
+		date_parse(day, strlen(day), &f->decision_date);
+}
+
 static void gather_facts(struct api_ctx *c, const struct episode_view *v, bool engine_in_scope,
 			 struct pathway_facts *f)
 {
@@ -337,10 +356,7 @@ static void gather_facts(struct api_ctx *c, const struct episode_view *v, bool e
 	f->protocol_signed = v->adoption.signed_by != 0 && v->adoption.signed_hash &&
 			     strcmp(v->adoption.signed_hash, p->hash) == 0;
 	f->protocol_long_term = p->long_term;
-	f->has_second_contact = p->second_contact.present;
-	f->second_contact_has_window = p->second_contact.has_window;
-	f->second_contact_from_day = p->second_contact.from_day;
-	f->second_contact_to_day = p->second_contact.to_day;
+	second_contact_facts(v, f);
 	f->patient_in_scope = engine_in_scope;
 	json_t *consent = json_object_get(v->data, "consent");
 	f->consent_given = json_is_true(json_object_get(consent, "given"));
@@ -352,10 +368,6 @@ static void gather_facts(struct api_ctx *c, const struct episode_view *v, bool e
 	 * standing (the délégant in charge is then the patient's own physician) */
 	f->delegant_is_gp = p->long_term && v->patient.gp_professional_id &&
 			    valid_delegant(c, v, v->patient.gp_professional_id);
-	json_t *decision = json_object_get(v->data, "decision");
-	const char *ddate = json_string_value(json_object_get(decision, "date"));
-	if (ddate)
-		date_parse(ddate, strlen(ddate), &f->decision_date);
 	f->revoyure_done = data_has(v->data, "revoyure");
 	f->second_contact_done = data_has(v->data, "second_contact");
 }
@@ -368,15 +380,9 @@ static json_t *second_contact_window_json(const struct episode_view *v)
 {
 	struct pathway_facts f;
 	memset(&f, 0, sizeof(f));
-	f.has_second_contact = v->protocol->second_contact.present;
-	f.second_contact_has_window = v->protocol->second_contact.has_window;
-	f.second_contact_from_day = v->protocol->second_contact.from_day;
-	f.second_contact_to_day = v->protocol->second_contact.to_day;
-	const char *day =
-		json_string_value(json_object_get(json_object_get(v->data, "decision"), "date"));
+	second_contact_facts(v, &f);
 	coop_date from, to;
-	if (!day || !date_parse(day, strlen(day), &f.decision_date) ||
-	    !pathway_second_contact_window(&f, &from, &to))
+	if (!pathway_second_contact_window(&f, &from, &to))
 		return NULL;
 	return json_pack("{s:o, s:o}", "from", api_date_json(from), "to",
 			 to ? api_date_json(to) : json_null());

@@ -60,26 +60,6 @@ json_t *patient_json(const struct db_patient *p)
 	return o;
 }
 
-/* Reads an identifier field through ident_parse(); the normalised value goes to the arena. */
-static bool ident_field(struct api_ctx *c, json_t *obj, const char *key, enum ident_kind kind,
-			const char **out)
-{
-	const char *raw = NULL;
-	*out = NULL;
-	if (!api_str(c, obj, key, IDENT_INPUT_MAX, false, &raw))
-		return false;
-	if (!raw || !*raw)
-		return true;
-	char value[IDENT_NORM_SIZE], msg[IDENT_MSG_SIZE], full[IDENT_MSG_SIZE + 64];
-	if (!ident_parse(kind, raw, strlen(raw), value, sizeof(value), msg, sizeof(msg))) {
-		snprintf(full, sizeof(full), "%s : %s.", ident_kind_label(kind), msg);
-		api_error(c, 400, "invalid_identifier", full, key);
-		return false;
-	}
-	*out = arena_strdup(c->a, value);
-	return *out != NULL;
-}
-
 static bool date_field(struct api_ctx *c, json_t *obj, const char *key, bool required,
 		       coop_date *out, bool *present)
 {
@@ -114,7 +94,7 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 	    !date_field(c, body, "birth_date", true, &p.birth_date, &has_date) ||
 	    !api_str(c, body, "sex", 10, true, &sex) ||
 	    !api_str(c, body, "birthplace_code", 5, false, &birthplace) ||
-	    !ident_field(c, body, "nir", IDENT_NIR, &p.nir))
+	    !api_ident(c, body, "nir", IDENT_NIR, &p.nir))
 		return false;
 	if (p.birth_date > c->today || p.birth_date < date_from_ymd(1900, 1, 1)) {
 		api_error(c, 400, "invalid",
@@ -161,7 +141,7 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 		}
 		const char *mssante = NULL;
 		if (!api_str(c, gp, "name", NAME_MAX_BYTES, false, &p.gp_name) ||
-		    !ident_field(c, gp, "rpps", IDENT_RPPS, &p.gp_rpps) ||
+		    !api_ident(c, gp, "rpps", IDENT_RPPS, &p.gp_rpps) ||
 		    !api_str(c, gp, "mssante", 254, false, &mssante) ||
 		    !api_id(c, gp, "professional_id", false, &p.gp_professional_id))
 			return false;

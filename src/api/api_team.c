@@ -65,9 +65,6 @@ static json_t *structure_json(const struct db_structure *st)
 	return o;
 }
 
-static bool ident_field(struct api_ctx *c, json_t *obj, const char *key, enum ident_kind kind,
-			const char **out);
-
 void api_structure_get(struct http_request *req, struct http_response *res, void *app)
 {
 	struct api_ctx c;
@@ -93,8 +90,8 @@ void api_structure_update(struct http_request *req, struct http_response *res, v
 	if (!body || !api_str(&c, body, "type", 8, true, &st.type) ||
 	    !api_str(&c, body, "name", 200, true, &st.name) ||
 	    !api_str(&c, body, "address", 400, false, &st.address) ||
-	    !ident_field(&c, body, "finess", IDENT_FINESS, &st.finess) ||
-	    !ident_field(&c, body, "siret", IDENT_SIRET, &st.siret))
+	    !api_ident(&c, body, "finess", IDENT_FINESS, &st.finess) ||
+	    !api_ident(&c, body, "siret", IDENT_SIRET, &st.siret))
 		return;
 	enum structure_type t;
 	if (!structure_type_parse(st.type, &t)) {
@@ -147,26 +144,6 @@ void api_professionals_list(struct http_request *req, struct http_response *res,
 	http_respond_json(res, 200, json_pack("{s:o}", "items", items));
 }
 
-/* Reads an identifier field through ident_parse() into the arena. */
-static bool ident_field(struct api_ctx *c, json_t *obj, const char *key, enum ident_kind kind,
-			const char **out)
-{
-	const char *raw = NULL;
-	*out = NULL;
-	if (!api_str(c, obj, key, IDENT_INPUT_MAX, false, &raw))
-		return false;
-	if (!raw || !*raw)
-		return true;
-	char value[IDENT_NORM_SIZE], msg[IDENT_MSG_SIZE], full[IDENT_MSG_SIZE + 64];
-	if (!ident_parse(kind, raw, strlen(raw), value, sizeof(value), msg, sizeof(msg))) {
-		snprintf(full, sizeof(full), "%s : %s.", ident_kind_label(kind), msg);
-		api_error(c, 400, "invalid_identifier", full, key);
-		return false;
-	}
-	*out = arena_strdup(c->a, value);
-	return *out != NULL;
-}
-
 void api_professionals_create(struct http_request *req, struct http_response *res, void *app)
 {
 	static const char *const fields[] = {"last_name", "first_names", "profession", "rpps",
@@ -179,8 +156,8 @@ void api_professionals_create(struct http_request *req, struct http_response *re
 	if (!body || !api_str(&c, body, "last_name", 100, true, &p.last_name) ||
 	    !api_str(&c, body, "first_names", 100, true, &p.first_names) ||
 	    !api_str(&c, body, "profession", 64, true, &p.profession) ||
-	    !ident_field(&c, body, "rpps", IDENT_RPPS, &p.rpps) ||
-	    !ident_field(&c, body, "adeli", IDENT_ADELI, &p.adeli) ||
+	    !api_ident(&c, body, "rpps", IDENT_RPPS, &p.rpps) ||
+	    !api_ident(&c, body, "adeli", IDENT_ADELI, &p.adeli) ||
 	    !api_str(&c, body, "mssante", 254, false, &p.mssante) ||
 	    !api_str(&c, body, "phone", 40, false, &p.phone))
 		return;

@@ -382,6 +382,25 @@ bool api_str(struct api_ctx *c, json_t *obj, const char *key, size_t max, bool r
 	return true;
 }
 
+bool api_ident(struct api_ctx *c, json_t *obj, const char *key, enum ident_kind kind,
+	       const char **out)
+{
+	const char *raw = NULL;
+	*out = NULL;
+	if (!api_str(c, obj, key, IDENT_INPUT_MAX, false, &raw))
+		return false;
+	if (!raw || !*raw)
+		return true;
+	char value[IDENT_NORM_SIZE], msg[IDENT_MSG_SIZE], full[IDENT_MSG_SIZE + 64];
+	if (!ident_parse(kind, raw, strlen(raw), value, sizeof(value), msg, sizeof(msg))) {
+		snprintf(full, sizeof(full), "%s : %s.", ident_kind_label(kind), msg);
+		api_error(c, 400, "invalid_identifier", full, key);
+		return false;
+	}
+	*out = arena_strdup(c->a, value);
+	return *out != NULL;
+}
+
 bool api_id(struct api_ctx *c, json_t *obj, const char *key, bool required, int64_t *out)
 {
 	json_t *v = json_object_get(obj, key);

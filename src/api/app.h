@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/date.h"
+#include "core/ident.h"
 #include "http/server.h"
 #include "protocol/protocol.h"
 #include "store/db.h"
@@ -101,6 +102,11 @@ json_t *api_body(struct api_ctx *c, const char *const *allowed);
  * another type, longer than max bytes or not valid text. */
 bool api_str(struct api_ctx *c, json_t *obj, const char *key, size_t max, bool required,
 	     const char **out);
+/* Reads an optional identifier field (NIR, RPPS, ADELI, FINESS, SIRET...): NULL when absent,
+ * null or empty; otherwise checked and normalised by ident_parse() (arena copy), or false with a
+ * French 400 "invalid_identifier" naming the field. */
+bool api_ident(struct api_ctx *c, json_t *obj, const char *key, enum ident_kind kind,
+	       const char **out);
 /* Reads an integer field >= 1 (an id or a version). */
 bool api_id(struct api_ctx *c, json_t *obj, const char *key, bool required, int64_t *out);
 /* The route parameter {name} as an id; false (404 answered) when not a positive integer. */
