@@ -9,12 +9,6 @@ import { api, nav, el, field, showError, clearErrors, show, backButton, card, ta
 const weekdays = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
 const urgencyRank = { emergency: 0, physician_same_day: 1, physician_later: 2, none: 3 };
 
-// 2026-11-25, -1 → 2026-11-24 (calendar arithmetic, no time zone involved)
-function addDays(iso, n) {
-  const [y, m, d] = iso.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
-}
-
 // 480 → "08:00"; 1440 → "24:00"
 function hhmm(minutes) {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
@@ -98,24 +92,28 @@ function reoriented(episodes, me, today, openEpisode) {
 
 function revoyures(episodes, today, openEpisode) {
   const section = card('Revoyures à faire');
-  const yesterday = addDays(today, -1);
+  // the last day comes from the server (the pathway's rule): ISO dates compare as text
   const due = episodes.filter((e) => ['included', 'excluded', 'follow_up'].includes(e.state) && e.summary
-    && e.summary.revoyure_done === false
-    && (e.summary.decision_date === today || e.summary.decision_date === yesterday))
+    && e.summary.revoyure_done === false && e.summary.revoyure_until
+    && e.summary.decision_date <= today && today <= e.summary.revoyure_until)
     .sort((a, b) => a.summary.decision_date.localeCompare(b.summary.decision_date));
   section.append(el('p', { class: 'help', text: 'La revoyure de la décision du délégué se fait le jour de la décision ou le lendemain.' }));
   if (!due.length) {
     section.append(el('p', { class: 'empty', text: 'Aucune revoyure à faire aujourd\u2019hui.' }));
     return section;
   }
-  const rows = due.map((e) => el('tr', {},
-    el('td', { text: patientName(e.patient) }),
-    el('td', { text: e.protocol_title }),
-    el('td', { text: e.summary.decision === 'excluded' ? 'Réorienté vers le médecin' : 'Pris en charge dans le protocole' }),
-    el('td', { text: dateFr(e.summary.decision_date) }),
-    el('td', { class: e.summary.decision_date === yesterday ? 'no' : null,
-      text: e.summary.decision_date === yesterday ? 'aujourd\u2019hui au plus tard' : 'aujourd\u2019hui ou demain' }),
-    el('td', {}, openButton(e, openEpisode))));
+  const rows = due.map((e) => {
+    const lastDay = e.summary.revoyure_until === today;
+    return el('tr', {},
+      el('td', { text: patientName(e.patient) }),
+      el('td', { text: e.protocol_title }),
+      el('td', { text: e.summary.decision === 'excluded' ? 'Réorienté vers le médecin' : 'Pris en charge dans le protocole' }),
+      el('td', { text: dateFr(e.summary.decision_date) }),
+      el('td', { class: lastDay ? 'no' : null,
+        text: lastDay ? 'aujourd\u2019hui au plus tard' : e.summary.decision_date === today
+          ? 'aujourd\u2019hui ou demain' : `au plus tard le ${dateFr(e.summary.revoyure_until)}` }),
+      el('td', {}, openButton(e, openEpisode)));
+  });
   section.append(table(['Patient', 'Protocole', 'Décision du délégué', 'Décidé le', 'À faire', 'Action'], rows, 'Revoyures à faire'));
   return section;
 }

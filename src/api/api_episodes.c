@@ -676,7 +676,7 @@ void api_episodes_get(struct http_request *req, struct http_response *res, void 
 /* What a list row shows of the episode's progress, for the queues of each role: the decision's
  * kind and urgency (secretariat too); for délégués and délégants also the decision date, the
  * délégant called, whether the revoyure and the second contact are done, and the second
- * contact's planned date. */
+ * contact's planned date, the last day of the revoyure. */
 static json_t *list_summary(struct api_ctx *c, const struct episode_view *v)
 {
 	json_t *d = json_object_get(v->data, "decision");
@@ -690,6 +690,13 @@ static json_t *list_summary(struct api_ctx *c, const struct episode_view *v)
 							 ? json_object_get(d, "delegant_called_id")
 							 : json_null());
 	json_object_set_new(o, "revoyure_done", json_boolean(data_has(v->data, "revoyure")));
+	/* the last day of the revoyure (the core's rule), for the délégant's list of those to do */
+	const char *day = json_string_value(json_object_get(d, "date"));
+	coop_date decided;
+	json_object_set_new(o, "revoyure_until",
+			    day && date_parse(day, strlen(day), &decided)
+				    ? api_date_json(pathway_revoyure_last_day(decided))
+				    : json_null());
 	json_object_set_new(o, "second_contact_planned", json_boolean(v->protocol->second_contact.present));
 	json_object_set_new(o, "second_contact_done",
 			    json_boolean(data_has(v->data, "second_contact")));

@@ -567,6 +567,11 @@ static bool rule_decision(const struct step *s)
 }
 
 /* 13. One revoyure, on the decision day or the next. */
+coop_date pathway_revoyure_last_day(coop_date decision)
+{
+	return decision + 1;
+}
+
 static bool rule_revoyure(const struct step *s)
 {
 	const struct pathway_facts *f = s->f;
@@ -575,12 +580,12 @@ static bool rule_revoyure(const struct step *s)
 	if (f->revoyure_done)
 		return refuse(s->out, PATHWAY_REFUSAL_REVOYURE_ALREADY_RECORDED,
 			      "La revoyure a déjà été enregistrée pour cet épisode.");
-	const int32_t day = f->today - f->decision_date;
-	if (day == 0 || day == 1)
+	const coop_date last = pathway_revoyure_last_day(f->decision_date);
+	if (f->today >= f->decision_date && f->today <= last)
 		return false;
 	char d0[16], d1[16];
 	date_format_fr(f->decision_date, d0, sizeof(d0));
-	date_format_fr(f->decision_date + 1, d1, sizeof(d1));
+	date_format_fr(last, d1, sizeof(d1));
 	return refuse(s->out, PATHWAY_REFUSAL_REVOYURE_OUT_OF_WINDOW,
 		      "La revoyure n'est possible que le jour de la décision ou le lendemain "
 		      "(le %s ou le %s).",

@@ -206,6 +206,10 @@ bool pathway_step(const struct pathway_facts *f, enum pathway_action action,
  * a date before today. from and to must not be NULL. */
 bool pathway_second_contact_window(const struct pathway_facts *f, coop_date *from, coop_date *to);
 
+/* The last day a délégant may record the revoyure of a decision taken on `decision` (rule 13:
+ * the decision day or the next), for screens listing the revoyures still to do. */
+coop_date pathway_revoyure_last_day(coop_date decision);
+
 /* True for the states no action leaves (usual_care, closed). */
 bool pathway_state_is_final(enum pathway_state s);
 

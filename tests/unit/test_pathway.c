@@ -1006,6 +1006,27 @@ static void test_whole_episode(void **state)
 }
 
 /* The window as dates, and its agreement with plan_second_contact at both edges. */
+static void test_revoyure_last_day(void **state)
+{
+	(void)state;
+	coop_date d;
+	assert_true(date_parse("2026-11-25", 10, &d));
+	assert_int_equal(pathway_revoyure_last_day(d), d + 1);
+	/* agrees with the rule: allowed on the last day, refused the day after */
+	struct pathway_facts f;
+	struct pathway_result r;
+	memset(&f, 0, sizeof(f));
+	f.state = PATHWAY_INCLUDED;
+	f.protocol_adopted = f.protocol_in_force = f.protocol_signed = true;
+	f.revoyure_delegant.ok = true;
+	f.decision_date = d;
+	f.today = pathway_revoyure_last_day(d);
+	assert_true(pathway_step(&f, PATHWAY_RECORD_REVOYURE, PATHWAY_OUTCOME_INCLUDED, &r));
+	f.today++;
+	assert_false(pathway_step(&f, PATHWAY_RECORD_REVOYURE, PATHWAY_OUTCOME_INCLUDED, &r));
+	assert_int_equal(r.refusal, PATHWAY_REFUSAL_REVOYURE_OUT_OF_WINDOW);
+}
+
 static void test_second_contact_window(void **state)
 {
 	(void)state;
@@ -1189,6 +1210,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_input),
 		cmocka_unit_test(test_whole_episode),
 		cmocka_unit_test(test_second_contact_window),
+		cmocka_unit_test(test_revoyure_last_day),
 		cmocka_unit_test(test_codes_labels_parsers),
 		cmocka_unit_test(test_blocker_mapping),
 	};
