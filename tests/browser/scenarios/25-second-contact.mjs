@@ -9,7 +9,8 @@ export default ({ accessible, expectText, signIn, consentedEpisode, apiAs }) => 
     let e = await kine('POST', `/api/v1/episodes/${ep.id}/actions/start_assessment`, { version: ep.version });
     e = await kine('PUT', `/api/v1/episodes/${ep.id}/answers`, { version: e.version, answers: {
       consentement: true, douleur_lombaire: true, anciennete_douleur_jours: 5, traumatisme_recent: false,
-      fievre: false, troubles_sphincteriens_perineaux: false, deficit_moteur: false,
+      fievre: false, troubles_sphincteriens_perineaux: false, sciatique_hyperalgique: false, grossesse: false,
+      deficit_moteur: false,
       douleur_non_mecanique: false, douleur_thoracique: false, antecedent_cancer: false,
       corticotherapie_prolongee: false, toxicomanie_immunodepression: false,
       alteration_etat_general: false, deformation_rachis: false, diagnostic_lombalgie_commune: true,
