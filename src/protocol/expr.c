@@ -6,6 +6,10 @@
  * caller's arena. Evaluation walks the tree with plain struct values (no allocation); runtime
  * collections (unions) are built in a caller-provided scratch array.
  *
+ * A calendar duration (`28 days`, `3 months`) is not a value of the language: it is read only as
+ * the right operand of `+` or `-` after a date, and folded into one N_DATE_SHIFT node that holds
+ * the signed amount in days or months (weeks are 7 days, years 12 months).
+ *
  * "Missing" marks (see expr.h and the spec §7) travel with empty values: a strict operator whose
  * operands include a definitely-empty value is definitely empty; otherwise a missing operand
  * makes the result missing. Logical operators follow FHIRPath's three-valued tables, and a result
@@ -92,7 +96,11 @@ enum node_op {
 	N_COUNT,
 	N_ABS,
 	N_IIF,
+	N_DATE_SHIFT, /* a date plus a calendar duration: lit.u.i units of `unit` (signed) */
 };
+
+/* Units of a calendar duration once folded: weeks become days, years months. */
+enum dur_unit { DUR_DAYS, DUR_MONTHS };
 
 struct node {
 	enum node_op op;
@@ -102,6 +110,7 @@ struct node {
 	size_t offset;
 	struct node *a, *b, *c;
 	unsigned slot;
+	enum dur_unit unit;  /* N_DATE_SHIFT */
 	struct expr_item lit;
 	struct expr_value litval; /* lit as a value, so operands can be read in place */
 };
@@ -565,6 +574,7 @@ static bool set_height(struct parser *p, struct node *n)
 }
 
 static struct node *parse_expr(struct parser *p);
+static void refuse_stray_duration(struct parser *p, size_t number_offset);
 
 static bool expect(struct parser *p, enum tok_kind k, const char *what)
 {
@@ -875,7 +885,9 @@ static struct node *parse_primary(struct parser *p)
 		}
 		n->type.base = n->lit.base;
 		next(p);
-		return n;
+		if (t.kind == T_INT || t.kind == T_DEC)
+			refuse_stray_duration(p, t.offset);
+		return p->status == COOP_OK ? n : NULL;
 	case T_LPAREN:
 		next(p);
 		if (p->status != COOP_OK)
@@ -1001,6 +1013,125 @@ static struct node *parse_unary(struct parser *p)
 	return parse_postfix(p);
 }
 
+/* ---------------------------------------------------------------- calendar durations */
+
+/* The calendar duration keywords of FHIRPath that apply to a date (times have no place here):
+ * factor converts to the folded unit. */
+struct dur_word {
+	const char *word;
+	enum dur_unit unit;
+	int factor;
+};
+static const struct dur_word dur_words[] = {
+	{"day", DUR_DAYS, 1},	  {"days", DUR_DAYS, 1},     {"week", DUR_DAYS, 7},
+	{"weeks", DUR_DAYS, 7},	  {"month", DUR_MONTHS, 1},  {"months", DUR_MONTHS, 1},
+	{"year", DUR_MONTHS, 12}, {"years", DUR_MONTHS, 12},
+};
+static const char *const time_words[] = {"hour",   "hours",	  "minute",	 "minutes",
+					 "second", "seconds", "millisecond", "milliseconds"};
+
+static const struct dur_word *dur_word_of(const struct token *t)
+{
+	if (t->kind != T_IDENT || t->delimited)
+		return NULL;
+	for (size_t i = 0; i < sizeof(dur_words) / sizeof(dur_words[0]); i++)
+		if (strlen(dur_words[i].word) == t->text_len &&
+		    memcmp(dur_words[i].word, t->text, t->text_len) == 0)
+			return &dur_words[i];
+	return NULL;
+}
+
+static bool is_time_word(const struct token *t)
+{
+	if (t->kind != T_IDENT || t->delimited)
+		return false;
+	for (size_t i = 0; i < sizeof(time_words) / sizeof(time_words[0]); i++)
+		if (strlen(time_words[i]) == t->text_len &&
+		    memcmp(time_words[i], t->text, t->text_len) == 0)
+			return true;
+	return false;
+}
+
+/* After a number literal (p->tok is the token that follows it): fails when that token makes
+ * the number a duration written where no duration may stand. */
+static void refuse_stray_duration(struct parser *p, size_t number_offset)
+{
+	if (dur_word_of(&p->tok) || is_time_word(&p->tok))
+		fail(p, number_offset,
+		     "une durée (« %.*s ») ne s'emploie qu'ajoutée à une date ou retranchée d'une date, par exemple visit_date - 28 days",
+		     (int)(p->tok.offset + p->tok.len - number_offset), p->src + number_offset);
+	else if (p->tok.kind == T_STRING)
+		fail(p, p->tok.offset,
+		     "unité entre apostrophes non acceptée : pour une durée, écrire days, weeks, months ou years après un nombre entier");
+}
+
+/* At the right operand of `+` / `-`: if the tokens are an integer literal (optionally negative)
+ * followed by a calendar unit, consumes them and returns true with the amount in the folded
+ * unit; otherwise leaves the parser where it was and returns false. */
+static bool parse_duration(struct parser *p, int64_t *amount, enum dur_unit *unit)
+{
+	size_t save_pos = p->pos;
+	struct token save_tok = p->tok;
+	bool negative = false;
+	if (p->tok.kind == T_MINUS) {
+		negative = true;
+		next(p);
+	}
+	if (p->status != COOP_OK || (p->tok.kind != T_INT && p->tok.kind != T_DEC))
+		goto not_duration;
+	struct token number = p->tok;
+	next(p);
+	if (p->status != COOP_OK)
+		goto not_duration;
+	const struct dur_word *w = dur_word_of(&p->tok);
+	if (!w) {
+		if (is_time_word(&p->tok))
+			fail(p, p->tok.offset, "seules les durées en jours, semaines, mois ou années s'appliquent à une date (pas d'heure)");
+		goto not_duration;
+	}
+	if (number.kind == T_DEC) {
+		fail(p, number.offset, "une durée s'écrit avec un nombre entier (par exemple 3 months)");
+		return false;
+	}
+	*amount = (negative ? -number.ival : number.ival) * w->factor;
+	*unit = w->unit;
+	next(p);
+	if (p->status != COOP_OK)
+		return false;
+	if (p->tok.kind == T_STAR || p->tok.kind == T_SLASH || p->tok.kind == T_DOT ||
+	    tok_is_word(p, "div") || tok_is_word(p, "mod")) {
+		fail(p, p->tok.offset, "une durée s'écrit seule après + ou - : un nombre entier et son unité (28 days)");
+		return false;
+	}
+	return true;
+not_duration:
+	if (p->status != COOP_OK)
+		return false;
+	p->pos = save_pos;
+	p->tok = save_tok;
+	return false;
+}
+
+/* Builds `a + amount unit` (op N_ADD) or `a - amount unit` (N_SUB) as one date-shift node. */
+static struct node *date_shift(struct parser *p, enum node_op op, size_t offset, struct node *a,
+			       int64_t amount, enum dur_unit unit)
+{
+	if (a->type.collection || (a->type.base != EXPR_DATE && a->type.base != EXPR_NONE)) {
+		fail(p, offset, "une durée (jours, semaines, mois, années) ne s'ajoute qu'à une date, pas à : %s",
+		     expr_type_name_fr(a->type));
+		return NULL;
+	}
+	struct node *n = new_node(p, N_DATE_SHIFT, offset);
+	if (!n)
+		return NULL;
+	n->a = a;
+	n->unit = unit;
+	n->lit.base = EXPR_INTEGER;
+	n->lit.u.i = op == N_SUB ? -amount : amount;
+	n->type.base = EXPR_DATE;
+	return set_height(p, n) ? n : NULL;
+}
+
 /* One binary precedence level: operators come from `ops` (token kind or keyword). */
 struct binop {
 	enum tok_kind tok; /* T_IDENT for keywords */
@@ -1046,9 +1177,25 @@ static struct node *parse_level(struct parser *p, int level)
 		next(p);
 		if (p->status != COOP_OK)
 			return NULL;
+		if (o->op == N_ADD || o->op == N_SUB) {
+			int64_t amount;
+			enum dur_unit unit;
+			if (parse_duration(p, &amount, &unit)) {
+				left = date_shift(p, o->op, off, left, amount, unit);
+				continue;
+			}
+			if (p->status != COOP_OK)
+				return NULL;
+		}
 		struct node *right = parse_level(p, level + 1);
 		if (!right)
 			return NULL;
+		if ((o->op == N_ADD || o->op == N_SUB) && left->type.base == EXPR_DATE &&
+		    !left->type.collection) {
+			fail(p, off, "« %s » après une date attend une durée : un nombre entier et son unité (days, weeks, months, years), par exemple visit_date - 28 days",
+			     o->word);
+			return NULL;
+		}
 		left = binary(p, o->op, o->word, off, left, right);
 		/* comparisons do not chain: "1 < x < 3" is a type error in FHIRPath */
 	}
@@ -1494,6 +1641,52 @@ static struct expr_value eval_arith(struct evalctx *c, const struct node *n)
 	}
 }
 
+static int days_in_month(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* The date `d` moved by `amount` days or months, FHIRPath's calendar arithmetic: months move the
+ * month (and year) and keep the day, clamped to the last day of a shorter month (31 January +
+ * 1 month = 29 February in a leap year); years are 12 months. False when the result falls
+ * outside the years dates may have (1900–2199, those date_parse accepts). */
+static bool shift_date(coop_date d, int64_t amount, enum dur_unit unit, coop_date *out)
+{
+	static const int64_t lo_year = 1900, hi_year = 2199;
+	int y, m, day;
+	if (unit == DUR_DAYS) {
+		int64_t r = (int64_t)d + amount;
+		if (r < date_from_ymd((int)lo_year, 1, 1) || r > date_from_ymd((int)hi_year, 12, 31))
+			return false;
+		*out = (coop_date)r;
+		return true;
+	}
+	date_to_ymd(d, &y, &m, &day);
+	/* amounts come from literals (|amount| ≤ 12 × 2^31): no overflow in 64 bits */
+	int64_t months = (int64_t)y * 12 + (m - 1) + amount;
+	if (months < lo_year * 12 || months > hi_year * 12 + 11)
+		return false;
+	y = (int)(months / 12);
+	m = (int)(months % 12) + 1;
+	if (day > days_in_month(y, m))
+		day = days_in_month(y, m);
+	*out = date_from_ymd(y, m, day);
+	return true;
+}
+
+static struct expr_value eval_date_shift(struct evalctx *c, const struct node *n)
+{
+	struct expr_value a = eval(c, n->a);
+	if (!a.count)
+		return strict_empty(&a, NULL);
+	coop_date r;
+	if (!shift_date(a.one.u.date, n->lit.u.i, n->unit, &r))
+		return EMPTY; /* outside the calendar range: no value, as for an arithmetic overflow */
+	return expr_value_date(r);
+}
+
 static struct expr_value eval_union(struct evalctx *c, const struct node *n)
 {
 	/* a and b may build their own collections in scratch from `mark` on; the union is built
@@ -1755,6 +1948,8 @@ static struct expr_value eval(struct evalctx *c, const struct node *n)
 			return eval(c, n->b);
 		return n->c ? eval(c, n->c) : EMPTY;
 	}
+	case N_DATE_SHIFT:
+		return eval_date_shift(c, n);
 	}
 	assert(0);
 	return EMPTY;

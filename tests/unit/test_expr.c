@@ -17,15 +17,15 @@
  * dt (Date), and the same names with a "u_" prefix for unanswered (missing) fields and "na_"
  * for not applicable (empty) ones. */
 static const char *names[] = {"b", "i", "d", "s", "m", "dt", "u_b", "u_i", "u_s", "u_m",
-			      "na_b", "na_i", "na_m", "f"};
+			      "na_b", "na_i", "na_m", "f", "u_dt", "na_dt"};
 static const struct expr_type types[] = {
 	{EXPR_BOOLEAN, false}, {EXPR_INTEGER, false}, {EXPR_DECIMAL, false}, {EXPR_STRING, false},
 	{EXPR_STRING, true},   {EXPR_DATE, false},    {EXPR_BOOLEAN, false}, {EXPR_INTEGER, false},
 	{EXPR_STRING, false},  {EXPR_STRING, true},   {EXPR_BOOLEAN, false}, {EXPR_INTEGER, false},
-	{EXPR_STRING, true},   {EXPR_BOOLEAN, false},
+	{EXPR_STRING, true},   {EXPR_BOOLEAN, false}, {EXPR_DATE, false},    {EXPR_DATE, false},
 };
 static const struct expr_symbols syms = {sizeof(names) / sizeof(names[0]), names, types};
-static struct expr_value fields[14];
+static struct expr_value fields[16];
 static struct expr_item m_items[2];
 static struct expr_item scratch[EXPR_SCRATCH_ITEMS];
 
@@ -52,6 +52,8 @@ static void set_fields(void)
 	for (int k = 10; k < 13; k++)
 		fields[k] = expr_value_empty();
 	fields[13] = expr_value_bool(false);
+	fields[14] = expr_value_missing();
+	fields[15] = expr_value_empty();
 }
 
 /* Compiles and evaluates; fails the test if compilation fails. */
@@ -382,6 +384,86 @@ static void test_reads_and_bounds(void **state)
 	arena_free(&a);
 }
 
+/* Expects src to evaluate to the date iso ("YYYY-MM-DD"). */
+static void assert_date_expr(const char *src, const char *iso)
+{
+	struct expr_value v = run(src);
+	char buf[16] = "—";
+	if (v.count == 1 && v.one.base == EXPR_DATE)
+		date_format_iso(v.one.u.date, buf, sizeof(buf));
+	if (strcmp(buf, iso) != 0)
+		fail_msg("« %s » : %s, expected %s", src, buf, iso);
+}
+
+static void test_date_durations(void **state)
+{
+	(void)state;
+	/* days and weeks count days; dt is 2024-06-18 */
+	assert_date_expr("dt - 28 days", "2024-05-21");
+	assert_date_expr("dt + 1 day", "2024-06-19");
+	assert_date_expr("dt + 2 weeks", "2024-07-02");
+	assert_date_expr("dt - 1 week", "2024-06-11");
+	assert_date_expr("@2024-01-01 - 28 days", "2023-12-04");
+	assert_date_expr("@2024-01-01 + -3 days", "2023-12-29");
+	assert_date_expr("@2024-01-01 + 0 days", "2024-01-01");
+	/* months and years are calendar units, clamped to the end of a shorter month */
+	assert_date_expr("dt + 3 months", "2024-09-18");
+	assert_date_expr("@2024-01-31 + 1 month", "2024-02-29");
+	assert_date_expr("@2023-01-31 + 1 month", "2023-02-28");
+	assert_date_expr("@2024-03-31 - 1 month", "2024-02-29");
+	assert_date_expr("@2024-05-31 + 1 month", "2024-06-30");
+	assert_date_expr("@2023-03-31 - 13 months", "2022-02-28");
+	assert_date_expr("@2024-01-15 + 12 months", "2025-01-15");
+	assert_date_expr("@2024-02-29 + 1 year", "2025-02-28");
+	assert_date_expr("@2024-02-29 + 4 years", "2028-02-29");
+	assert_date_expr("@2024-02-29 - 1 year", "2023-02-28");
+	assert_date_expr("@2024-12-31 + 1 month + 1 day", "2025-02-01");
+	assert_date_expr("(@2024-01-31 + 1 month) + 1 month", "2024-03-29");
+	assert_date_expr("@2024-01-31 + 2 months", "2024-03-31");
+	/* in comparisons, whatever the evaluator (fast shapes fall back to the tree walk) */
+	assert_true_expr("dt > @2024-06-18 - 28 days");
+	assert_true_expr("dt - 28 days < dt");
+	assert_true_expr("dt + 3 months = @2024-09-18");
+	assert_false_expr("dt > @2024-06-18 + 1 day");
+	assert_true_expr("dt >= @2024-05-21 + 4 weeks and b");
+	assert_true_expr("(dt + 1 month) in (@2024-07-18 | @2024-08-18)");
+	assert_true_expr("iif(b, dt + 1 year, dt) = @2025-06-18");
+	/* unanswered, not applicable, out of range */
+	assert_missing_expr("u_dt + 3 months");
+	assert_missing_expr("u_dt - 28 days > dt");
+	assert_empty_expr("na_dt + 1 day");
+	assert_empty_expr("na_dt + 1 day > dt");
+	assert_empty_expr("{} + 3 days");
+	assert_empty_expr("@2199-12-31 + 1 day");
+	assert_empty_expr("@1900-01-01 - 1 month");
+	assert_empty_expr("dt + 2147483647 years");
+	assert_date_expr("@2199-12-01 + 30 days", "2199-12-31");
+	assert_true_expr("(dt + 1 day).exists()");
+	assert_true_expr("(na_dt + 1 day).empty()");
+	/* a duration only follows a date and + or - */
+	compile_error("3 days", 0, "ne s'emploie qu'ajoutée à une date");
+	compile_error("dt > 3 days", 5, "ne s'emploie qu'ajoutée à une date");
+	compile_error("i + 3 days", 2, "ne s'ajoute qu'à une date, pas à : entier");
+	compile_error("dt + 1.5 months", 5, "nombre entier");
+	compile_error("dt + 3 hours", 7, "pas d'heure");
+	compile_error("dt + 3 'd'", 7, "unité entre apostrophes");
+	compile_error("dt - 28 days * 2", 13, "une durée s'écrit seule");
+	compile_error("dt - 28 days.abs()", 12, "une durée s'écrit seule");
+	compile_error("dt + 1", 3, "attend une durée");
+	compile_error("dt - dt", 3, "attend une durée");
+	compile_error("-3 days", 1, "ne s'emploie qu'ajoutée à une date");
+	/* the result is a date */
+	struct arena a;
+	struct expr *e = NULL;
+	struct expr_error err;
+	arena_init(&a, 0);
+	assert_int_equal(expr_compile(&a, "dt - 28 days", 12, &syms, NULL, &e, &err), COOP_OK);
+	assert_int_equal(expr_result_type(e).base, EXPR_DATE);
+	assert_false(expr_result_type(e).collection);
+	assert_true(expr_slotset_has(expr_reads(e), 5));
+	arena_free(&a);
+}
+
 static void test_format_fr(void **state)
 {
 	(void)state;
@@ -414,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors_positioned),
 		cmocka_unit_test(test_type_errors),
 		cmocka_unit_test(test_reads_and_bounds),
+		cmocka_unit_test(test_date_durations),
 		cmocka_unit_test(test_format_fr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
