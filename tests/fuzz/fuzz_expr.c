@@ -1,8 +1,9 @@
 /*
  * fuzz_expr.c — libFuzzer target for the expression compiler and evaluator: any bytes are
  * compiled against a fixed symbol table; what compiles is evaluated with answered, missing and
- * not-applicable fields. Must never crash, leak or trip a sanitizer; and the engine's specialised
- * Boolean evaluators (expr_eval_bool) must agree with the general evaluator (else abort).
+ * not-applicable fields (dates too, for calendar durations such as `dt - 28 days`). Must never
+ * crash, leak or trip a sanitizer; and the engine's specialised Boolean evaluators
+ * (expr_eval_bool) must agree with the general evaluator (else abort).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,12 +14,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *names[] = {"b", "i", "d", "s", "m", "dt", "u_b", "u_i", "na_b", "na_m",
-			      "age_years", "age_months", "sex"};
+			      "age_years", "age_months", "sex", "u_dt", "na_dt", "dt_end"};
 static const struct expr_type types[] = {
 	{EXPR_BOOLEAN, false}, {EXPR_INTEGER, false}, {EXPR_DECIMAL, false}, {EXPR_STRING, false},
 	{EXPR_STRING, true},   {EXPR_DATE, false},    {EXPR_BOOLEAN, false}, {EXPR_INTEGER, false},
 	{EXPR_BOOLEAN, false}, {EXPR_STRING, true},   {EXPR_INTEGER, false}, {EXPR_INTEGER, false},
-	{EXPR_STRING, false},
+	{EXPR_STRING, false},  {EXPR_DATE, false},    {EXPR_DATE, false},    {EXPR_DATE, false},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -26,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const struct expr_symbols syms = {sizeof(names) / sizeof(names[0]), names, types};
 	static struct expr_item m_items[2] = {{.base = EXPR_STRING, .u.str = {"x", 1}},
 					      {.base = EXPR_STRING, .u.str = {"y", 1}}};
-	struct expr_value fields[13];
+	struct expr_value fields[16];
 	struct expr_item scratch[EXPR_SCRATCH_ITEMS];
 	fields[0] = expr_value_bool(true);
 	fields[1] = expr_value_int(size % 7 == 0 ? INT64_MAX : 3);
@@ -41,6 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fields[10] = expr_value_int(30);
 	fields[11] = expr_value_int(360);
 	fields[12] = expr_value_str("female", 6);
+	fields[13] = expr_value_missing();
+	fields[14] = expr_value_empty();
+	fields[15] = expr_value_date(size % 5 == 0 ? 84005 : 19753); /* 2199-12-31 or 2024-01-31 */
 
 	struct arena a;
 	arena_init(&a, 4 << 20);
