@@ -2,7 +2,7 @@
  * clinical_cases.c — runs a protocol's table of clinical cases (tests/cases/<id>.json, format in
  * docs/internals/protocol-format-spec.md §10) and checks each expected decision, urgency,
  * outcome, fired criteria, next questions, prescription lines present (with their computed
- * doses) or absent. It also checks the table itself:
+ * doses, or their fixed dose per intake) or absent. It also checks the table itself:
  * at least 15 cases, every criterion fired by some case, every outcome chosen by some case.
  * Usage: clinical_cases CASES.json (paths inside are relative to the working directory).
  */
@@ -43,6 +43,7 @@ static void check_lines(const struct protocol *p, const struct engine_result *r,
 		const char *sub = json_string_value(json_object_get(el, "substance"));
 		const json_t *daily = json_object_get(el, "daily_amount");
 		const json_t *per_dose = json_object_get(el, "per_dose_amount");
+		const json_t *dose = json_object_get(el, "dose"); /* {"amount": 1, "unit": "g"} */
 		bool found = false;
 		for (size_t k = 0; k < r->n_lines && !found; k++) {
 			if (!sub || !strstr(line_substance(p, &r->lines[k]), sub))
@@ -58,6 +59,19 @@ static void check_lines(const struct protocol *p, const struct engine_result *r,
 				snprintf(want, sizeof(want), "%g", json_number_value(per_dose));
 				snprintf(got, sizeof(got), "%g", r->lines[k].per_dose_amount);
 				failf(name, "dose par prise attendue %s, obtenue %s", want, got);
+			}
+			const struct prescription_line *l =
+				&p->templates[r->lines[k].template_index].lines[r->lines[k].line_index];
+			const char *unit = json_string_value(json_object_get(dose, "unit"));
+			if (dose && (!l->has_dose || !unit || !l->dose_unit || strcmp(unit, l->dose_unit) != 0 ||
+				     fabs(json_number_value(json_object_get(dose, "amount")) - l->dose_amount) > 1e-9)) {
+				snprintf(want, sizeof(want), "%g %s", json_number_value(json_object_get(dose, "amount")),
+					 unit ? unit : "?");
+				if (l->has_dose)
+					snprintf(got, sizeof(got), "%g %s", l->dose_amount, l->dose_unit ? l->dose_unit : "?");
+				else
+					snprintf(got, sizeof(got), "aucune dose fixe");
+				failf(name, "dose par prise attendue %s, ligne du protocole : %s", want, got);
 			}
 		}
 		if (!found)
