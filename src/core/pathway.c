@@ -873,3 +873,16 @@ size_t pathway_orientation_open(const struct pathway_question *q, size_t n, size
 	}
 	return count;
 }
+
+bool pathway_open_episode(const enum pathway_state *existing, size_t n, size_t *at)
+{
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned)existing[i] < PATHWAY_STATE_COUNT &&
+		    !pathway_state_is_final(existing[i])) {
+			if (at)
+				*at = i;
+			return true;
+		}
+	}
+	return false;
+}

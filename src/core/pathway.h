@@ -283,6 +283,12 @@ size_t pathway_questions_to_ask(enum pathway_state s, enum pathway_asker who,
  * délégué will ask it. */
 size_t pathway_orientation_open(const struct pathway_question *q, size_t n, size_t *first);
 
+/* One open episode per patient and protocol: given the states of the patient's episodes under
+ * the protocol, true when one is still open (not in a final state), with its index in *at (the
+ * first such; at may be NULL). A new request is then refused, naming that episode: the
+ * secretariat resumes or cancels it. */
+bool pathway_open_episode(const enum pathway_state *existing, size_t n, size_t *at);
+
 /* True for the states no action leaves (usual_care, closed, cancelled). */
 bool pathway_state_is_final(enum pathway_state s);
 

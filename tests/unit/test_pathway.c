@@ -1360,6 +1360,26 @@ static void test_questions_to_ask(void **state)
 	assert_int_equal(first, 0);
 }
 
+static void test_open_episode(void **state)
+{
+	(void)state;
+	size_t at = 99;
+	assert_false(pathway_open_episode(NULL, 0, &at));
+	const enum pathway_state done[] = {PATHWAY_CLOSED, PATHWAY_USUAL_CARE, PATHWAY_CANCELLED};
+	assert_false(pathway_open_episode(done, 3, &at));
+	assert_int_equal(at, 99);
+	for (int s = 0; s < PATHWAY_STATE_COUNT; s++) {
+		const enum pathway_state some[] = {PATHWAY_CLOSED, (enum pathway_state)s,
+						   PATHWAY_ORIENTATION};
+		at = 99;
+		assert_true(pathway_open_episode(some, 3, &at));
+		assert_int_equal(at, pathway_state_is_final((enum pathway_state)s) ? 2 : 1);
+	}
+	assert_true(pathway_open_episode(done + 1, 1, NULL) == false);
+	const enum pathway_state bad[] = {PATHWAY_STATE_COUNT};
+	assert_false(pathway_open_episode(bad, 1, &at));
+}
+
 static void test_blocker_mapping(void **state)
 {
 	(void)state;
@@ -1399,6 +1419,7 @@ int main(void)
 		cmocka_unit_test(test_codes_labels_parsers),
 		cmocka_unit_test(test_blocker_mapping),
 		cmocka_unit_test(test_may_answer),
+		cmocka_unit_test(test_open_episode),
 		cmocka_unit_test(test_questions_to_ask),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
