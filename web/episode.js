@@ -6,7 +6,8 @@
 // revoyure; closing; and the episode's history.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
   instantFr, patientName, urgencyLabels, hasRole, actionButton } from './lib.js';
-import { questionInput, collectAnswers } from './questions.js';
+import { questionInput, collectAnswers, fillAnswer, showOnly } from './questions.js';
+import { resumeRequest, cancelForm } from './secretariat.js';
 
 const actionLabels = {
   create: 'Demande créée', orientation_answers: 'Réponses d\u2019orientation',
@@ -16,12 +17,13 @@ const actionLabels = {
   record_decision: 'Décision enregistrée', record_revoyure: 'Revoyure par le délégant',
   plan_second_contact: 'Second contact planifié', record_second_contact: 'Second contact fait',
   record_gp_informed: 'Médecin traitant informé', close: 'Prise en charge close',
+  reorient: 'Évaluation arrêtée : réorientation vers un délégant', cancel: 'Demande annulée',
 };
 
 const stateLabels = {
   orientation: 'Orientation', proposed: 'Protocole proposé', usual_care: 'Soins habituels',
   consented: 'Consentement recueilli', assessing: 'En évaluation', included: 'Pris en charge',
-  excluded: 'Réorienté', follow_up: 'Suivi', closed: 'Clos',
+  excluded: 'Réorienté', follow_up: 'Suivi', closed: 'Clos', cancelled: 'Annulée',
 };
 
 async function professionals() {
@@ -60,6 +62,14 @@ export async function openEpisode(id) {
     panel.append(el('h2', { text: data.decision.decision === 'included' ? 'Pris en charge dans le protocole' : 'Réorienté vers le médecin' }),
       data.decision.urgency && data.decision.decision === 'excluded'
         ? el('p', { class: 'notice', text: `Urgence : ${urgencyLabels[data.decision.urgency] || ''}` }) : null);
+  } else if (data.cancelled) {
+    panel.append(el('h2', { text: 'Demande annulée' }),
+      el('p', { text: `Annulée le ${instantFr(data.cancelled.at)} par ${data.cancelled.by}${data.cancelled.reason ? ` : ${data.cancelled.reason}` : ''}.` }));
+  } else if (hasRole('secretary') && ['orientation', 'proposed', 'consented'].includes(ep.state)) {
+    // a request left before the assessment is resumed or cancelled, never an orphan
+    panel.append(el('h2', { text: 'Demande en attente' }),
+      ep.state !== 'consented' ? el('p', {}, actionButton(ep.state === 'proposed' ? 'Reprendre : recueillir le consentement' : 'Reprendre l\u2019orientation', () => resumeRequest(ep.id))) : el('p', { text: 'La patiente ou le patient attend le délégué.' }),
+      cancelForm(ep, reload));
   } else {
     panel.append(el('h2', { text: 'Étape en cours' }), el('p', { text: 'Rien à faire pour vous à cette étape.' }));
   }
@@ -107,39 +117,38 @@ async function assessment(ep, panel, reload) {
   if (!hasRole('delegue')) { panel.append(el('h2', { text: 'Évaluation en cours' }), el('p', { text: 'Le délégué mène l\u2019évaluation.' })); return; }
   const res = await api.call('GET', `/api/v1/protocols/${encodeURIComponent(ep.protocol_id)}`);
   if (!res.ok) { panel.append(el('p', { class: 'error', role: 'alert', text: api.message(res) })); return; }
-  const questions = res.body.questions.filter((q) => q.asked_by === 'examination');
+  // every question the engine may still need, whoever normally asks it: an orientation
+  // question left without an answer is asked again here, and the answer is the délégué's
+  const questions = res.body.questions;
+  const ask = ep.ask || {};
+  const unknownAtDesk = new Set(ask.unknown || []);
   const verdict = el('div', { 'aria-live': 'polite' });
+  const inputs = questions.map((q) => {
+    const node = questionInput(q);
+    if (q.asked_by === 'orientation') {
+      node.classList.add('from-orientation');
+      node.append(el('p', { class: 'help', text: unknownAtDesk.has(q.id)
+        ? 'Question d\u2019orientation : l\u2019accueil n\u2019a pas eu la réponse, posez-la.'
+        : 'Question d\u2019orientation (réponse de l\u2019accueil, à vérifier).' }));
+    }
+    return node;
+  });
   const form = el('form', { 'aria-labelledby': 'exam-title' },
     el('h2', { id: 'exam-title', text: 'Examen' }),
     el('p', { class: 'help', text: 'Renseignez ce que vous savez puis « Enregistrer et évaluer » : Coop dit quelles questions restent et pourquoi la patiente ou le patient est inclus ou exclu.' }),
-    ...questions.map(questionInput),
+    ...inputs,
     el('button', { type: 'submit', text: 'Enregistrer et évaluer' }), verdict);
-  // only the questions that apply are shown: a conditional one appears once the engine says
-  // it applies, one that turns out not to apply disappears; the next ones are highlighted
-  const recordedNow = (ep.data && ep.data.answers) || {};
-  const nodeOf = (id) => form.querySelector(`[data-question="${CSS.escape(id)}"]`);
-  for (const q of questions) if (q.conditional && recordedNow[q.id] === undefined) nodeOf(q.id).hidden = true;
-  const applyStates = (engine) => {
-    const next = new Set((engine.next_questions || []).map((q) => q.id));
-    for (const st of engine.questions || []) {
-      const node = nodeOf(st.id);
-      if (!node) continue;
-      node.hidden = st.state === 'not_applicable' || st.state === 'pending';
-      node.classList.toggle('next', next.has(st.id));
-    }
-  };
   // answers already recorded are shown again (coming back to an assessment)
   const recorded = (ep.data && ep.data.answers) || {};
-  for (const q of questions) {
-    const a = recorded[q.id];
-    if (a === undefined) continue;
-    if (q.type === 'boolean') {
-      const radio = form.querySelector(`input[name="${CSS.escape(q.id)}"][value="${a ? 'true' : 'false'}"]`);
-      if (radio) radio.checked = true;
-    } else if (form.elements[q.id]) {
-      form.elements[q.id].value = typeof a === 'number' ? String(a).replace('.', ',') : a;
-    }
-  }
+  for (const q of questions) fillAnswer(form, q, recorded[q.id]);
+  // only the questions the API says apply are shown; the next ones are highlighted
+  const nodeOf = (id) => form.querySelector(`[data-question="${CSS.escape(id)}"]`);
+  const applyAsk = (a) => {
+    showOnly(form, questions, a.questions);
+    const next = new Set(a.next || []);
+    for (const q of questions) { const node = nodeOf(q.id); if (node) node.classList.toggle('next', next.has(q.id)); }
+  };
+  if (ep.ask) applyAsk(ep.ask);
   let version = ep.version;
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -149,8 +158,9 @@ async function assessment(ep, panel, reload) {
     if (!saved.ok) { showError(form, saved); return; }
     clearErrors(form);
     version = saved.body.version;
+    stop.version = version;
     const engine = saved.body.engine || {};
-    applyStates(engine);
+    if (engine.ask) applyAsk(engine.ask);
     const next = (engine.next_questions || []).map((q) => el('li', { text: q.label }));
     verdict.replaceChildren(el('p', { class: engine.decision === 'excluded' ? 'warning' : 'notice', text: engine.decision_label || '' }),
       ...(next.length ? [el('p', { text: 'Questions à poser ensuite :' }), el('ul', {}, ...next)] : []),
@@ -177,7 +187,47 @@ async function assessment(ep, panel, reload) {
       reload();
     }));
   });
-  panel.append(form);
+  const stop = { version };
+  panel.append(form, await stopAssessment(ep, stop, reload));
+}
+
+// Stopping the assessment at any time: reorient the patient to a délégant (why, how urgently,
+// whom), or cancel the episode (why). `state.version` is the episode's current version.
+async function stopAssessment(ep, state, reload) {
+  const r = await api.call('GET', `/api/v1/episodes/${ep.id}/reachability`);
+  const list = r.ok ? r.body.delegants : [];
+  const reason = el('textarea', { rows: '2', maxlength: '2000' });
+  const urgency = el('select', {}, el('option', { value: '', text: '— choisir —' }),
+    ...['emergency', 'physician_same_day', 'physician_later'].map((u) => el('option', { value: u, text: urgencyLabels[u] })));
+  const called = el('select', {}, el('option', { value: '', text: '— choisir —' }),
+    ...list.map((d) => el('option', { value: String(d.professional_id),
+      text: `${d.name}${d.reachable_now ? ' (joignable maintenant)' : ''}${d.contact || d.phone ? ` — ${d.contact || d.phone}` : ''}` })));
+  const first = list.find((d) => d.reachable_now);
+  if (first) called.value = String(first.professional_id);
+  const reorient = el('form', { class: 'inline-form', 'aria-label': 'Réorienter vers un délégant' },
+    el('h3', { text: 'Réorienter vers un délégant' }),
+    field('stop-reason', 'Motif', reason), field('stop-urgency', 'Urgence', urgency),
+    field('stop-delegant', 'Délégant appelé', called));
+  reorient.append(actionButton('Arrêter et réorienter', async () => {
+    const body = { version: state.version, reason: reason.value.trim() || undefined,
+      urgency: urgency.value || undefined, delegant_called_id: called.value ? Number(called.value) : undefined };
+    const res = await api.call('POST', `/api/v1/episodes/${ep.id}/actions/reorient`, body);
+    if (!res.ok) { showError(reorient, res); return; }
+    reload();
+  }));
+  const cancelReason = el('input', { autocomplete: 'off', maxlength: '2000' });
+  const cancel = el('form', { class: 'inline-form', 'aria-label': 'Annuler la prise en charge' },
+    el('h3', { text: 'Annuler la prise en charge' }),
+    field('cancel-reason', 'Motif de l\u2019annulation', cancelReason));
+  cancel.append(actionButton('Annuler la prise en charge', async () => {
+    const res = await api.call('POST', `/api/v1/episodes/${ep.id}/actions/cancel`,
+      { version: state.version, reason: cancelReason.value.trim() || undefined });
+    if (!res.ok) { showError(cancel, res); return; }
+    reload();
+  }, { class: 'secondary' }));
+  return el('details', { class: 'card stop' }, el('summary', { text: 'Arrêter l\u2019évaluation' }),
+    el('p', { class: 'help', text: 'À tout moment : si un doute, un signe inhabituel ou la situation le demande, réorientez la patiente ou le patient vers un délégant, ou annulez la prise en charge.' }),
+    reorient, cancel);
 }
 
 async function outcome(ep, panel, act) {
@@ -192,7 +242,8 @@ async function outcome(ep, panel, act) {
     }
   }
   if (d.outcome_label) panel.append(el('p', { text: d.outcome_label }));
-  panel.append(el('p', { class: 'help', text: `Décision du ${dateFr(d.date)}, protocole version ${d.version || ''}.` }));
+  panel.append(el('p', { class: 'help', text: d.stopped ? `Évaluation arrêtée par ${d.by || 'le délégué'} le ${dateFr(d.date)}.`
+    : `Décision du ${dateFr(d.date)}, protocole version ${d.version || ''}.` }));
   if (d.lines.length) {
     panel.append(el('h3', { text: 'Ordonnance' }), el('ul', { class: 'prescription' }, ...d.lines.map((l) => el('li', { text: l }))),
       el('button', { type: 'button', class: 'secondary', text: 'Voir l\u2019ordonnance à imprimer', onclick: () => printable(ep, pros) }));

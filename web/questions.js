@@ -1,15 +1,19 @@
 // questions.js — a protocol's questions as form fields (boolean, choice, date, number with a
 // French comma accepted) and the answers read back from the form, for the secretariat's
-// orientation and the délégué's examination.
+// orientation and the délégué's examination. Which questions a screen shows is the API's
+// answer ("ask": the questions the person at that step may answer, conditional ones as soon as
+// they apply); at orientation each question can also be marked "Ne sait pas".
 import { el, field, parseDecimalFr } from './lib.js';
 
-// An input for one protocol question; the answer is read back by answerOf().
-export function questionInput(q) {
+// An input for one protocol question; the answer is read back by answerOf(). With
+// { unknown: true }, the person can also say they do not know (orientation).
+export function questionInput(q, opts = {}) {
   if (q.type === 'boolean') {
     const group = el('fieldset', { class: 'field', id: q.id },
       el('legend', { text: q.label }),
       el('label', { class: 'inline' }, el('input', { type: 'radio', name: q.id, value: 'true' }), ' Oui'),
-      el('label', { class: 'inline' }, el('input', { type: 'radio', name: q.id, value: 'false' }), ' Non'));
+      el('label', { class: 'inline' }, el('input', { type: 'radio', name: q.id, value: 'false' }), ' Non'),
+      opts.unknown ? el('label', { class: 'inline' }, el('input', { type: 'radio', name: q.id, value: 'unknown' }), ' Ne sait pas') : null);
     if (q.help) group.append(el('p', { class: 'help', text: q.help }));
     group.dataset.question = q.id;
     return group;
@@ -29,13 +33,28 @@ export function questionInput(q) {
     ? `entre ${String(q.min).replace('.', ',')} et ${String(q.max).replace('.', ',')}` : '';
   const help = [q.help, bounds].filter(Boolean).join(' — ');
   const wrap = field(`q-${q.id}`, q.unit ? `${q.label} (${q.unit})` : q.label, input, help || undefined);
+  if (opts.unknown) {
+    wrap.append(el('label', { class: 'inline' },
+      el('input', { type: 'checkbox', name: `${q.id}--unknown`, value: 'unknown' }), ' Ne sait pas'));
+  }
   wrap.dataset.question = q.id;
   return wrap;
+}
+
+// Is q marked "Ne sait pas" in the form?
+function unknownOf(form, q) {
+  if (q.type === 'boolean') {
+    const checked = form.querySelector(`input[name="${CSS.escape(q.id)}"]:checked`);
+    return Boolean(checked && checked.value === 'unknown');
+  }
+  const box = form.elements[`${q.id}--unknown`];
+  return Boolean(box && box.checked);
 }
 
 // The answer typed for q, or undefined when empty; a number that cannot be read is reported
 // in `bad` (the question's id) so the caller shows the error next to it.
 function answerOf(form, q, bad) {
+  if (unknownOf(form, q)) return undefined;
   if (q.type === 'boolean') {
     const checked = form.querySelector(`input[name="${CSS.escape(q.id)}"]:checked`);
     return checked ? checked.value === 'true' : undefined;
@@ -53,13 +72,50 @@ function answerOf(form, q, bad) {
   return v;
 }
 
+// The answers of the visible questions, and those marked "Ne sait pas" (unknown).
 export function collectAnswers(form, questions) {
   const answers = {};
   const bad = [];
+  const unknown = [];
   for (const q of questions) {
+    const node = form.querySelector(`[data-question="${CSS.escape(q.id)}"]`);
+    if (node && node.hidden) continue;
+    if (unknownOf(form, q)) { unknown.push(q.id); continue; }
     const a = answerOf(form, q, bad);
     if (a !== undefined) answers[q.id] = a;
   }
-  return { answers, bad };
+  return { answers, bad, unknown };
 }
 
+// Shows an answer already recorded (coming back to a form); `unknown` marks "Ne sait pas".
+export function fillAnswer(form, q, a, unknown = false) {
+  if (q.type === 'boolean') {
+    const value = unknown ? 'unknown' : (a ? 'true' : 'false');
+    if (!unknown && a === undefined) return;
+    const radio = form.querySelector(`input[name="${CSS.escape(q.id)}"][value="${value}"]`);
+    if (radio) radio.checked = true;
+    return;
+  }
+  if (unknown) {
+    const box = form.elements[`${q.id}--unknown`];
+    if (box) box.checked = true;
+    return;
+  }
+  if (a === undefined || !form.elements[q.id]) return;
+  form.elements[q.id].value = typeof a === 'number' ? String(a).replace('.', ',') : a;
+}
+
+// Shows only the questions the API says the person may answer now (`ids`); returns the
+// questions that just appeared (conditional ones that now apply).
+export function showOnly(form, questions, ids) {
+  const keep = new Set(ids || []);
+  const appeared = [];
+  for (const q of questions) {
+    const node = form.querySelector(`[data-question="${CSS.escape(q.id)}"]`);
+    if (!node) continue;
+    const shown = keep.has(q.id);
+    if (shown && node.hidden) appeared.push(q);
+    node.hidden = !shown;
+  }
+  return appeared;
+}

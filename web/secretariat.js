@@ -2,8 +2,8 @@
 // the protocol, its orientation questions, proposal or usual care, consent) and the day's list
 // of patients with who sees them.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
-  isoDay, instantFr, patientName, urgencyLabels } from './lib.js';
-import { questionInput, collectAnswers } from './questions.js';
+  isoDay, instantFr, patientName, urgencyLabels, actionButton } from './lib.js';
+import { questionInput, collectAnswers, fillAnswer, showOnly } from './questions.js';
 
 const title = () => el('h1', { text: 'Nouvelle demande' });
 
@@ -81,25 +81,61 @@ async function chooseProtocol(patient) {
   show(title(), form, backButton());
 }
 
-async function orientation(episode) {
-  const res = await api.call('GET', `/api/v1/protocols/${encodeURIComponent(episode.protocol_id)}`);
-  if (!res.ok) { show(el('p', { class: 'error', role: 'alert', text: api.message(res) }), backButton()); return; }
-  const questions = res.body.questions.filter((q) => q.asked_by === 'orientation' && !q.conditional);
+// Resumes a request left at orientation or at the proposal (from the day's list or the
+// episode's screen): the orientation questions with what was already said, or the consent.
+export async function resumeRequest(id) {
+  const res = await api.call('GET', `/api/v1/episodes/${id}`);
+  if (!res.ok) { show(title(), el('p', { class: 'error', role: 'alert', text: api.message(res) }), backButton()); return; }
+  if (res.body.state === 'proposed') consent(res.body);
+  else orientation(res.body);
+}
+
+// Cancelling a request (a patient who left, a request made by mistake): a reason, then done.
+export function cancelForm(episode, onDone) {
+  const reason = el('input', { autocomplete: 'off', maxlength: '2000' });
+  const form = el('form', { class: 'inline-form', 'aria-label': 'Annuler la demande' },
+    field(`cancel-reason-${episode.id}`, 'Motif de l\u2019annulation', reason));
+  form.append(actionButton('Annuler la demande', async () => {
+    if (!reason.value.trim()) { showError(form, 'Indiquez pourquoi la demande est annulée.', reason.name); return; }
+    const r = await api.call('POST', `/api/v1/episodes/${episode.id}/actions/cancel`,
+      { version: episode.version, reason: reason.value.trim() });
+    if (!r.ok) { showError(form, r); return; }
+    (onDone || done)('Demande annulée.');
+  }, { class: 'secondary' }));
+  return form;
+}
+
+async function orientation(created) {
+  // the episode as the API sees it: which orientation questions apply ("ask")
+  const [got, res] = await Promise.all([api.call('GET', `/api/v1/episodes/${created.id}`),
+    api.call('GET', `/api/v1/protocols/${encodeURIComponent(created.protocol_id)}`)]);
+  if (!res.ok || !got.ok) { show(el('p', { class: 'error', role: 'alert', text: api.message(res.ok ? got : res) }), backButton()); return; }
+  const episode = got.body;
+  const questions = res.body.questions.filter((q) => q.asked_by === 'orientation');
   const outcome = el('div', { 'aria-live': 'polite' });
   const form = el('form', { class: 'card', 'aria-labelledby': 'orient-title' },
     el('h2', { id: 'orient-title', text: `3. Questions d\u2019orientation — ${res.body.title}` }),
-    ...questions.map(questionInput),
+    el('p', { class: 'help', text: 'Posez chaque question ; si la personne ne sait pas, choisissez « Ne sait pas » : le délégué la posera.' }),
+    ...questions.map((q) => questionInput(q, { unknown: true })),
     el('button', { type: 'submit', text: 'Enregistrer les réponses' }), outcome);
+  const data = episode.data || {};
+  const given = data.orientation_answers || {};
+  const marks = new Set((episode.ask && episode.ask.unknown) || data.orientation_unknown || []);
+  for (const q of questions) fillAnswer(form, q, given[q.id], marks.has(q.id));
+  showOnly(form, questions, episode.ask ? episode.ask.questions : questions.filter((q) => !q.conditional).map((q) => q.id));
   let version = episode.version;
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const { answers, bad } = collectAnswers(form, questions);
+    const { answers, bad, unknown } = collectAnswers(form, questions);
     if (bad.length) { showError(form, 'Nombre illisible : écrivez par exemple 37,5.', bad[0]); return; }
-    const saved = await api.call('PUT', `/api/v1/episodes/${episode.id}/answers`, { version, answers });
+    const saved = await api.call('PUT', `/api/v1/episodes/${episode.id}/answers`, { version, answers, unknown });
     if (!saved.ok) { showError(form, saved); return; }
     version = saved.body.version;
     clearErrors(form);
-    const excluded = saved.body.engine && saved.body.engine.decision === 'excluded';
+    const engine = saved.body.engine || {};
+    const ask = engine.ask || {};
+    const appeared = showOnly(form, questions, ask.questions);
+    const excluded = engine.decision === 'excluded';
     const act = async (action, next) => {
       const r = await api.call('POST', `/api/v1/episodes/${episode.id}/actions/${action}`, { version });
       if (!r.ok) { showError(form, r); return; }
@@ -107,14 +143,28 @@ async function orientation(episode) {
       next(r.body);
     };
     const usual = () => act('orient_to_usual_care', () => done('Orientation vers le médecin enregistrée.'));
-    outcome.replaceChildren(excluded
-      ? el('div', {}, el('p', { class: 'notice', text: 'Les réponses excluent le protocole : la patiente ou le patient relève de son médecin, de la manière habituelle.' }),
-        el('button', { type: 'button', text: 'Orienter vers le médecin', onclick: usual }))
-      : el('div', {}, el('p', { class: 'notice', text: 'Rien n\u2019exclut le protocole à ce stade : il peut être proposé.' }),
+    const open = (ask.orientation_open || []).map((id) => questions.find((q) => q.id === id)).filter(Boolean);
+    const left = (ask.unknown || []).length;
+    if (excluded) {
+      outcome.replaceChildren(el('div', {}, el('p', { class: 'notice', text: 'Les réponses excluent le protocole : la patiente ou le patient relève de son médecin, de la manière habituelle.' }),
+        el('button', { type: 'button', text: 'Orienter vers le médecin', onclick: usual })));
+    } else if (open.length) {
+      // an empty or unfinished orientation does not say "nothing excludes the protocol"
+      outcome.replaceChildren(el('div', { class: 'warning', role: 'status' },
+        el('p', { text: appeared.length ? 'Nouvelle question selon la réponse donnée : répondez-y ou choisissez « Ne sait pas ».'
+          : 'Répondez à chaque question ou choisissez « Ne sait pas » avant de proposer le protocole :' }),
+        el('ul', {}, ...open.map((q) => el('li', { text: q.label })))));
+      const first = form.querySelector(`[data-question="${CSS.escape(open[0].id)}"] input, [data-question="${CSS.escape(open[0].id)}"] select`);
+      if (first) first.focus();
+    } else {
+      outcome.replaceChildren(el('div', {}, el('p', { class: 'notice', text: left
+        ? `Rien n\u2019exclut le protocole d\u2019après les réponses données ; le délégué posera ${left === 1 ? 'la question restée' : `les ${left} questions restées`} sans réponse. Il peut être proposé.`
+        : 'Rien n\u2019exclut le protocole à ce stade : il peut être proposé.' }),
         el('button', { type: 'button', text: 'Proposer le protocole', onclick: () => act('propose', (ep) => consent(ep)) }),
         el('button', { type: 'button', class: 'secondary', text: 'Orienter vers le médecin', onclick: usual })));
+    }
   });
-  show(title(), form, backButton());
+  show(title(), form, cancelForm(episode), backButton());
 }
 
 function consent(episode) {
@@ -131,7 +181,7 @@ function consent(episode) {
   };
   form.append(el('button', { type: 'button', text: 'Consentement donné', onclick: () => record('record_consent_given', 'Consentement enregistré : la patiente ou le patient attend le délégué.') }),
     el('button', { type: 'button', class: 'secondary', text: 'Refus : soins habituels', onclick: () => record('record_consent_refused', 'Refus enregistré : prise en charge habituelle par le médecin.') }));
-  show(title(), form);
+  show(title(), form, cancelForm(episode), backButton());
 }
 
 function done(message) {
@@ -145,7 +195,10 @@ export async function dayList(episodes, openEpisode) {
   const today = nav.session.today || isoDay(Date.now() / 1000);
   const pros = await api.call('GET', '/api/v1/professionals');
   const names = new Map((pros.ok ? pros.body.items : []).map((p) => [p.id, `${p.first_names} ${p.last_name}`]));
-  const todays = episodes.filter((e) => isoDay(e.created_at) === today || isoDay(e.updated_at) === today);
+  // today's, and the requests left at orientation or at the proposal, whatever their day: they
+  // are resumed or cancelled, never forgotten
+  const todays = episodes.filter((e) => isoDay(e.created_at) === today || isoDay(e.updated_at) === today
+    || e.state === 'orientation' || e.state === 'proposed');
   const section = card('Patients du jour');
   if (!todays.length) {
     section.append(el('p', { class: 'empty', text: 'Aucun patient aujourd\u2019hui pour le moment.' }));
@@ -163,8 +216,11 @@ export async function dayList(episodes, openEpisode) {
       ? ` — ${urgencyLabels[e.summary.urgency] || ''}` : '') }),
     el('td', { text: who(e) }),
     el('td', { text: instantFr(e.updated_at).slice(-5) }),
-    el('td', {}, el('button', { type: 'button', class: 'secondary', text: 'Ouvrir',
-      'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) }))));
+    el('td', {}, e.state === 'orientation' || e.state === 'proposed'
+      ? el('button', { type: 'button', text: 'Reprendre',
+        'aria-label': `Reprendre la demande n° ${e.id}`, onclick: () => resumeRequest(e.id) })
+      : el('button', { type: 'button', class: 'secondary', text: 'Ouvrir',
+        'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) }))));
   section.append(table(['Patient', 'Protocole', 'Étape', 'Vu par', 'Heure', 'Action'], rows, 'Patients du jour'));
   return section;
 }

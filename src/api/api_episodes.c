@@ -35,6 +35,9 @@
 
 json_t *patient_json(const struct db_patient *p);
 
+struct episode_view;
+static bool runs_it(const struct api_ctx *c, const struct episode_view *v);
+
 /* Everything loaded for one episode request. */
 struct episode_view {
 	struct db_episode ep;
@@ -130,6 +133,111 @@ static bool run_engine(struct api_ctx *c, const struct episode_view *v, json_t *
 		return false;
 	}
 	return true;
+}
+
+/* ------------------------------------------------------------------ who answers what */
+
+/* Is question `id` marked "ne sait pas" at orientation? */
+static bool marked_unknown(json_t *data, const char *id)
+{
+	json_t *marks = json_object_get(data, "orientation_unknown");
+	size_t i;
+	json_t *x;
+	json_array_foreach(marks, i, x) {
+		if (json_is_string(x) && strcmp(json_string_value(x), id) == 0)
+			return true;
+	}
+	return false;
+}
+
+static enum pathway_phase phase_of(const struct question *q)
+{
+	return q->asked_by == ASKED_ORIENTATION ? PATHWAY_PHASE_ORIENTATION
+						: PATHWAY_PHASE_EXAMINATION;
+}
+
+/* Who the caller is when answering this episode's questions: the délégué (before anyone runs
+ * it, or the one running it), else the secretariat, else someone who answers nothing. */
+static enum pathway_asker asker_of(const struct api_ctx *c, const struct episode_view *v)
+{
+	if (api_has_role(c, DB_ROLE_DELEGUE) && (!v->ep.delegue_id || runs_it(c, v)))
+		return PATHWAY_ASKER_DELEGUE;
+	if (api_has_role(c, DB_ROLE_SECRETARY))
+		return PATHWAY_ASKER_SECRETARY;
+	return PATHWAY_ASKER_OTHER;
+}
+
+/* The protocol's questions as the pathway rules see them after `run` (arena array of
+ * n_questions entries; NULL when out of memory). */
+static struct pathway_question *question_facts(struct api_ctx *c, const struct episode_view *v,
+					       const struct engine_run *run)
+{
+	const struct protocol *p = v->protocol;
+	struct pathway_question *q = arena_alloc(c->a, (p->n_questions + 1) * sizeof(*q));
+	for (size_t i = 0; q && i < p->n_questions; i++) {
+		q[i].phase = phase_of(&p->questions[i]);
+		q[i].status = (enum pathway_question_status)engine_question_state(&run->r, i);
+		q[i].unknown = marked_unknown(v->data, p->questions[i].id);
+	}
+	return q;
+}
+
+/* The orientation questions still open after `run`, for the propose rule. */
+static void orientation_facts(struct api_ctx *c, const struct episode_view *v,
+			      const struct engine_run *run, struct pathway_facts *f)
+{
+	struct pathway_question *q = question_facts(c, v, run);
+	size_t first = 0;
+	f->orientation_open = q ? pathway_orientation_open(q, v->protocol->n_questions, &first) : 1;
+	f->orientation_open_label = q && f->orientation_open ? v->protocol->questions[first].label
+							       : NULL;
+}
+
+/* What the caller may answer now, for the screens: "questions" (the ids of the questions that
+ * apply and that the caller may answer at this step, in file order: what the screen shows),
+ * "next" (the engine's next questions, all of them answerable by the caller when the caller
+ * is the one acting at this step), "orientation_open" (orientation questions neither answered
+ * nor marked "ne sait pas") and "unknown" (the "ne sait pas" marks). NULL when out of memory. */
+static json_t *ask_json(struct api_ctx *c, const struct episode_view *v,
+			const struct engine_run *run)
+{
+	const struct protocol *p = v->protocol;
+	struct pathway_question *q = question_facts(c, v, run);
+	bool *ask = arena_alloc(c->a, (p->n_questions + 1) * sizeof(*ask));
+	if (!q || !ask)
+		return NULL;
+	pathway_questions_to_ask(v->state, asker_of(c, v), q, p->n_questions, ask);
+	json_t *shown = json_array(), *next = json_array(), *open = json_array();
+	for (size_t i = 0; i < p->n_questions; i++) {
+		if (ask[i])
+			json_array_append_new(shown, json_string(p->questions[i].id));
+		if (q[i].phase == PATHWAY_PHASE_ORIENTATION && q[i].status == PATHWAY_Q_UNANSWERED &&
+		    !q[i].unknown)
+			json_array_append_new(open, json_string(p->questions[i].id));
+	}
+	for (size_t k = 0; k < run->r.n_next; k++)
+		if (ask[run->r.next[k]])
+			json_array_append_new(next, json_string(p->questions[run->r.next[k]].id));
+	json_t *marks = json_object_get(v->data, "orientation_unknown");
+	return json_pack("{s:o, s:o, s:o, s:O}", "questions", shown, "next", next,
+			 "orientation_open", open, "unknown",
+			 json_is_array(marks) ? marks : json_array());
+}
+
+/* Keeps in engine["next_questions"] only the questions the caller may answer now (the
+ * others are asked at another step, by someone else). */
+static void filter_next(struct api_ctx *c, const struct episode_view *v, json_t *engine)
+{
+	json_t *next = json_object_get(engine, "next_questions");
+	if (!json_is_array(next))
+		return;
+	enum pathway_asker who = asker_of(c, v);
+	for (size_t i = json_array_size(next); i-- > 0;) {
+		const char *id = json_string_value(json_object_get(json_array_get(next, i), "id"));
+		int q = id ? protocol_find_question(v->protocol, id) : -1;
+		if (q < 0 || !pathway_may_answer(v->state, who, phase_of(&v->protocol->questions[q])))
+			json_array_remove(next, i);
+	}
 }
 
 /* ------------------------------------------------------------------ facts for the core */
@@ -413,6 +521,7 @@ static json_t *episode_json(const struct api_ctx *c, const struct episode_view *
 	json_t *value;
 	json_object_foreach(v->data, key, value) {
 		bool clinical_key = strcmp(key, "answers") == 0 || strcmp(key, "decision") == 0 ||
+				    strcmp(key, "answered_by") == 0 ||
 				    strcmp(key, "revoyure") == 0 || strcmp(key, "second_contact") == 0;
 		if (clinical || !clinical_key)
 			json_object_set(shown, key, value);
@@ -541,6 +650,30 @@ void api_episodes_create(struct http_request *req, struct http_response *res, vo
 		api_store_error(&c, e, "Protocole");
 		return;
 	}
+	/* one open episode per patient and protocol: the open one is named, to resume or cancel */
+	struct db_episode *same = NULL;
+	size_t n_same = 0;
+	e = db_episode_list_for(c.db, c.account.structure_id, patient_id, ad.id, LIST_LIMIT, c.a,
+				&same, &n_same);
+	enum pathway_state *states = arena_alloc(c.a, (n_same + 1) * sizeof(*states));
+	if (e != COOP_OK || !states) {
+		api_store_error(&c, e != COOP_OK ? e : ERR_NOMEM, "Épisode");
+		return;
+	}
+	for (size_t i = 0; i < n_same; i++)
+		if (!pathway_state_parse(same[i].state, &states[i]))
+			states[i] = PATHWAY_STATE_COUNT;
+	size_t open_at;
+	if (pathway_open_episode(states, n_same, &open_at)) {
+		char m[400];
+		snprintf(m, sizeof(m),
+			 "Une prise en charge de ce patient pour ce protocole est déjà ouverte "
+			 "(demande n° %lld, étape « %s ») : reprenez-la ou annulez-la avant d'en "
+			 "ouvrir une autre.",
+			 (long long)same[open_at].id, pathway_state_label_fr(states[open_at]));
+		api_error(&c, 409, "episode_already_open", m, "protocol_id");
+		return;
+	}
 	struct db_episode ep = {.structure_id = c.account.structure_id,
 				.patient_id = patient_id,
 				.adoption_id = ad.id,
@@ -622,6 +755,7 @@ static bool may_act(struct api_ctx *c, const struct episode_view *v, enum pathwa
 	case PATHWAY_ORIENT_TO_USUAL_CARE:
 	case PATHWAY_RECORD_CONSENT_GIVEN:
 	case PATHWAY_RECORD_CONSENT_REFUSED:
+	case PATHWAY_CANCEL:
 		/* before the assessment: the secretariat or a délégué; after it starts: its délégué */
 		if (v->ep.delegue_id)
 			return runs_it(c, v);
@@ -632,6 +766,7 @@ static bool may_act(struct api_ctx *c, const struct episode_view *v, enum pathwa
 	case PATHWAY_RECORD_DECISION:
 	case PATHWAY_PLAN_SECOND_CONTACT:
 	case PATHWAY_RECORD_SECOND_CONTACT:
+	case PATHWAY_REORIENT:
 		return runs_it(c, v);
 	case PATHWAY_RECORD_REVOYURE:
 		return api_has_role(c, DB_ROLE_DELEGANT);
@@ -666,6 +801,18 @@ void api_episodes_get(struct http_request *req, struct http_response *res, void 
 		return;
 	}
 	json_t *out = episode_json(&c, &v);
+	/* what the caller may answer now (orientation, assessment): the screen shows these */
+	enum pathway_asker who = asker_of(&c, &v);
+	bool answering = out && who != PATHWAY_ASKER_OTHER &&
+			 (v.state == PATHWAY_ORIENTATION ||
+			  (v.state == PATHWAY_ASSESSING && who == PATHWAY_ASKER_DELEGUE));
+	struct engine_run *run = answering ? arena_alloc(c.a, sizeof(*run)) : NULL;
+	char msg[320];
+	if (run && run_engine(&c, &v, recorded_answers(v.data), run, msg, sizeof(msg))) {
+		json_t *ask = ask_json(&c, &v, run);
+		if (ask)
+			json_object_set_new(out, "ask", ask);
+	}
 	view_free(&v);
 	if (api_trace_read(&c, "read", "episode", id, NULL))
 		http_respond_json(res, 200, out);
@@ -809,9 +956,52 @@ static bool check_version(struct api_ctx *c, json_t *body, const struct episode_
 
 /* ------------------------------------------------------------------ answers */
 
+/* Checks the "ne sait pas" marks of an orientation (a list of orientation question ids, none
+ * also answered in `given`); false (error answered) otherwise. */
+static bool check_unknown(struct api_ctx *c, const struct episode_view *v, json_t *unknown,
+			  json_t *given, enum pathway_asker who)
+{
+	if (!json_is_array(unknown) || json_array_size(unknown) > v->protocol->n_questions) {
+		api_error(c, 400, "invalid",
+			  "« Ne sait pas » se donne comme une liste de questions d'orientation.",
+			  "unknown");
+		return false;
+	}
+	size_t i;
+	json_t *x;
+	json_array_foreach(unknown, i, x) {
+		const char *id = json_string_value(x);
+		int q = id ? protocol_find_question(v->protocol, id) : -1;
+		if (q < 0) {
+			api_error(c, 400, "invalid_answers",
+				  "« Ne sait pas » : question inconnue de ce protocole.", "unknown");
+			return false;
+		}
+		const struct question *qq = &v->protocol->questions[q];
+		char m[320];
+		if (!pathway_may_answer(v->state, who, phase_of(qq))) {
+			snprintf(m, sizeof(m),
+				 "« %s » se renseigne pendant l'examen par le délégué, pas à "
+				 "l'orientation.",
+				 qq->label);
+			api_error(c, 422, "not_an_orientation_question", m, id);
+			return false;
+		}
+		json_t *a = json_object_get(given, id);
+		if (a && !json_is_null(a)) {
+			snprintf(m, sizeof(m),
+				 "« %s » : donnez une réponse ou « ne sait pas », pas les deux.",
+				 qq->label);
+			api_error(c, 400, "invalid", m, id);
+			return false;
+		}
+	}
+	return true;
+}
+
 void api_episodes_answers(struct http_request *req, struct http_response *res, void *app)
 {
-	static const char *const fields[] = {"version", "answers", NULL};
+	static const char *const fields[] = {"version", "answers", "unknown", NULL};
 	struct api_ctx c;
 	int64_t id;
 	struct episode_view v;
@@ -830,28 +1020,21 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 		goto out;
 	json_t *given = json_object_get(body, "answers");
 	if (!json_is_object(given)) {
-		api_error(&c, 400, "required", "Le champ « answers » doit être un objet.", "answers");
+		api_error(&c, 400, "required", "Les réponses doivent être données question par question.",
+			  "answers");
 		goto out;
 	}
-	/* who answers what, when */
+	json_t *unknown = json_object_get(body, "unknown");
+	if (json_is_null(unknown))
+		unknown = NULL;
+	/* who answers what, when: the pathway's rule (pathway_may_answer) */
+	const enum pathway_asker who = asker_of(&c, &v);
 	bool orienting = v.state == PATHWAY_ORIENTATION;
 	if (orienting) {
-		const char *key;
-		json_t *value;
-		json_object_foreach(given, key, value) {
-			int q = protocol_find_question(v.protocol, key);
-			if (q >= 0 && v.protocol->questions[q].asked_by != ASKED_ORIENTATION) {
-				char m[240];
-				snprintf(m, sizeof(m),
-					 "« %s » se renseigne pendant l'examen par le délégué, pas à "
-					 "l'orientation.",
-					 v.protocol->questions[q].label);
-				api_error(&c, 422, "not_an_orientation_question", m, key);
-				goto out;
-			}
-		}
+		if (unknown && !check_unknown(&c, &v, unknown, given, who))
+			goto out;
 	} else {
-		if (!api_has_role(&c, DB_ROLE_DELEGUE) || (v.ep.delegue_id && !runs_it(&c, &v))) {
+		if (who != PATHWAY_ASKER_DELEGUE) {
 			api_error(&c, 403, "forbidden",
 				  "Seul le délégué qui mène l'évaluation peut saisir ces réponses.",
 				  NULL);
@@ -869,21 +1052,77 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 			refuse(&c, &pr);
 			goto out;
 		}
+		if (unknown) {
+			api_error(&c, 400, "invalid",
+				  "« Ne sait pas » ne s'indique qu'à l'orientation : pendant l'examen, "
+				  "posez la question au patient.",
+				  "unknown");
+			goto out;
+		}
 	}
-	/* merge: a null removes an answer */
+	{
+		const char *key;
+		json_t *value;
+		json_object_foreach(given, key, value) {
+			int q = protocol_find_question(v.protocol, key);
+			if (q >= 0 && !pathway_may_answer(v.state, who,
+							  phase_of(&v.protocol->questions[q]))) {
+				char m[240];
+				snprintf(m, sizeof(m),
+					 "« %s » se renseigne pendant l'examen par le délégué, pas à "
+					 "l'orientation.",
+					 v.protocol->questions[q].label);
+				api_error(&c, 422, "not_an_orientation_question", m, key);
+				goto out;
+			}
+		}
+	}
+	/* merge: a null removes an answer; each answer records who gave it */
 	before = json_deep_copy(v.data);
 	json_t *answers = recorded_answers(v.data);
 	if (!answers) {
 		answers = json_object();
 		json_object_set_new(v.data, "answers", answers);
 	}
+	json_t *by = json_object_get(v.data, "answered_by");
+	if (!json_is_object(by)) {
+		by = json_object();
+		json_object_set_new(v.data, "answered_by", by);
+	}
+	const char *role = who == PATHWAY_ASKER_DELEGUE ? "delegue" : "secretariat";
 	const char *key;
 	json_t *value;
 	json_object_foreach(given, key, value) {
-		if (json_is_null(value))
+		if (json_is_null(value)) {
 			json_object_del(answers, key);
-		else
+			json_object_del(by, key);
+		} else {
 			json_object_set(answers, key, value);
+			json_object_set_new(by, key,
+					    json_pack("{s:s, s:I, s:s, s:I}", "role", role,
+						      "account_id", (json_int_t)c.account.id, "by",
+						      c.account.display_name, "at", (json_int_t)c.now));
+		}
+	}
+	if (unknown) {
+		/* the marks replace the previous ones; a question marked loses its answer */
+		json_t *marks = json_array();
+		size_t i;
+		json_t *x;
+		json_array_foreach(unknown, i, x) {
+			const char *mid = json_string_value(x);
+			bool dup = false;
+			size_t k;
+			json_t *y;
+			json_array_foreach(marks, k, y) {
+				dup = dup || strcmp(json_string_value(y), mid) == 0;
+			}
+			if (!dup)
+				json_array_append_new(marks, json_string(mid));
+			json_object_del(answers, mid);
+			json_object_del(by, mid);
+		}
+		json_object_set_new(v.data, "orientation_unknown", marks);
 	}
 	struct engine_run *run = arena_alloc(c.a, sizeof(*run));
 	char msg[320];
@@ -907,6 +1146,12 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 		json_decref(engine);
 		engine = light;
 	}
+	if (engine) {
+		filter_next(&c, &v, engine);
+		json_t *ask = ask_json(&c, &v, run);
+		if (ask)
+			json_object_set_new(engine, "ask", ask);
+	}
 	append_history(&c, v.data, orienting ? "orientation_answers" : "save_answers",
 		       pathway_state_code(v.state));
 	save_and_answer(&c, &v, before, "answers", 200, engine);
@@ -929,6 +1174,9 @@ static const char *const f_how[] = {"version", "how", NULL};
 static const char *const f_note[] = {"version", "note", NULL};
 static const char *const f_decision[] = {"version", "delegant_called_id", "note", NULL};
 static const char *const f_plan[] = {"version", "date", NULL};
+static const char *const f_reorient[] = {"version", "reason", "urgency", "delegant_called_id",
+					 NULL};
+static const char *const f_reason[] = {"version", "reason", NULL};
 
 static const struct action_rule action_rules[] = {
 	{"propose", PATHWAY_PROPOSE, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE, f_none},
@@ -946,7 +1194,53 @@ static const struct action_rule action_rules[] = {
 	{"record_gp_informed", PATHWAY_RECORD_GP_INFORMED, DB_ROLE_DELEGUE | DB_ROLE_DELEGANT,
 	 f_how},
 	{"close", PATHWAY_CLOSE, DB_ROLE_DELEGUE | DB_ROLE_DELEGANT, f_none},
+	{"reorient", PATHWAY_REORIENT, DB_ROLE_DELEGUE, f_reorient},
+	{"cancel", PATHWAY_CANCEL, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE, f_reason},
 };
+
+/* The urgencies a délégué may choose when stopping an assessment. */
+static bool reorient_urgency(const char *code, enum urgency *out)
+{
+	static const enum urgency choices[] = {URG_EMERGENCY, URG_PHYSICIAN_SAME_DAY,
+					       URG_PHYSICIAN_LATER};
+	for (size_t i = 0; code && i < sizeof(choices) / sizeof(choices[0]); i++) {
+		if (strcmp(code, urgency_code(choices[i])) == 0) {
+			*out = choices[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Has the text something other than spaces? */
+static bool has_text(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return true;
+	return false;
+}
+
+/* The decision recorded when the délégué stops an assessment: excluded, with the urgency
+ * chosen, the reason and the délégant called; no prescription. */
+static json_t *stopped_json(struct api_ctx *c, const struct episode_view *v,
+			    const struct engine_run *run, bool engine_ok, enum urgency urg,
+			    const char *reason, int64_t delegant_called)
+{
+	char label[2200];
+	snprintf(label, sizeof(label), "Évaluation arrêtée par le délégué : %s", reason);
+	json_t *d = json_pack("{s:s, s:s, s:n, s:s, s:[], s:[], s:s, s:s, s:s, s:o, s:I, s:s, "
+			      "s:I, s:b}",
+			      "decision", "excluded", "urgency", urgency_code(urg), "outcome",
+			      "outcome_label", label, "lines", "advice", "explanation", label,
+			      "protocol_hash", v->protocol->hash, "reason", reason, "date",
+			      api_date_json(c->today), "at", (json_int_t)c->now, "by",
+			      c->account.display_name, "delegant_called_id",
+			      (json_int_t)delegant_called, "stopped", true);
+	if (d && engine_ok && run->r.version)
+		json_object_set_new(d, "version", json_string(run->r.version->version));
+	return d;
+}
 
 /* The decision as stored: engine result, lines as text, explanation, protocol hash. */
 static json_t *decision_json(struct api_ctx *c, const struct episode_view *v,
@@ -1018,15 +1312,25 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 			  NULL);
 		goto out;
 	}
-	const char *how = NULL, *note = NULL, *planned_text = NULL;
+	const char *how = NULL, *note = NULL, *planned_text = NULL, *reason = NULL, *urg_text = NULL;
+	enum urgency urg = URG_NONE;
 	int64_t delegant_called = 0;
 	coop_date planned = 0;
 	if (!api_str(&c, body, "how", 200, false, &how) ||
 	    !api_str(&c, body, "note", 2000, false, &note) ||
 	    !api_id(&c, body, "delegant_called_id", false, &delegant_called) ||
+	    !api_str(&c, body, "reason", 2000, false, &reason) ||
+	    !api_str(&c, body, "urgency", 32, false, &urg_text) ||
 	    !api_str(&c, body, "date", 10, rule->action == PATHWAY_PLAN_SECOND_CONTACT,
 		     &planned_text))
 		goto out;
+	if (urg_text && !reorient_urgency(urg_text, &urg)) {
+		api_error(&c, 400, "invalid",
+			  "Urgence inconnue : choisissez urgences (15), médecin le jour même ou médecin "
+			  "sans urgence.",
+			  "urgency");
+		goto out;
+	}
 	if (planned_text && !date_parse(planned_text, strlen(planned_text), &planned)) {
 		api_error(&c, 400, "invalid", "Date invalide : écrivez-la sous la forme AAAA-MM-JJ.",
 			  "date");
@@ -1071,6 +1375,13 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 	struct pathway_result pr;
 	gather_facts(&c, &v, in_scope, &f);
 	f.second_contact_planned = planned;
+	if (engine_ok)
+		orientation_facts(&c, &v, run, &f);
+	else
+		f.orientation_open = v.protocol->n_questions ? 1 : 0;
+	f.reason_given = has_text(reason);
+	f.urgency_given = urg != URG_NONE;
+	f.delegant_called = delegant_called != 0;
 	if (rule->roles & DB_ROLE_DELEGUE && api_has_role(&c, DB_ROLE_DELEGUE))
 		team_check_for(&c, &v, TEAM_ROLE_DELEGUE, &f.delegue);
 	if (rule->action == PATHWAY_RECORD_REVOYURE)
@@ -1151,6 +1462,15 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 	case PATHWAY_CLOSE:
 		if (pr.next == PATHWAY_CLOSED)
 			json_object_set(v.data, "closed", who);
+		break;
+	case PATHWAY_REORIENT:
+		json_object_set_new(v.data, "decision",
+				    stopped_json(&c, &v, run, engine_ok, urg, reason, delegant_called));
+		v.ep.protocol_hash = v.protocol->hash;
+		break;
+	case PATHWAY_CANCEL:
+		json_object_set_new(who, "reason", json_string(reason));
+		json_object_set(v.data, "cancelled", who);
 		break;
 	default:
 		break;

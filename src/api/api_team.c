@@ -371,6 +371,39 @@ void api_adhesions_create(struct http_request *req, struct http_response *res, v
 		return;
 	}
 	ad.adoption_id = adoption.id;
+	/* the same adhesion (person, protocol, role, overlapping dates) is recorded once */
+	struct db_adhesion *same = NULL;
+	size_t n_same = 0;
+	enum coop_err le = db_adhesion_list(c.db, ad.professional_id, adoption.id, c.a, &same,
+					    &n_same);
+	if (le != COOP_OK && le != ERR_NOT_FOUND) {
+		api_store_error(&c, le, "Adhésion");
+		return;
+	}
+	const struct team_adhesion wanted = {.professional_id = ad.professional_id,
+					     .role = role,
+					     .effective_from = ad.effective_from,
+					     .has_effective_to = ad.has_effective_to,
+					     .effective_to = ad.effective_to};
+	for (size_t i = 0; i < n_same; i++) {
+		struct team_adhesion old = {.professional_id = same[i].professional_id,
+					    .effective_from = same[i].effective_from,
+					    .has_effective_to = same[i].has_effective_to,
+					    .effective_to = same[i].effective_to};
+		if (!team_role_parse(same[i].role, &old.role) ||
+		    !team_adhesions_overlap(&wanted, &old))
+			continue;
+		char m[300], d0[16], d1[16];
+		date_format_fr(same[i].effective_from, d0, sizeof(d0));
+		date_format_fr(same[i].effective_to, d1, sizeof(d1));
+		snprintf(m, sizeof(m),
+			 "Ce professionnel adhère déjà à ce protocole comme %s sur ces dates (depuis le "
+			 "%s%s%s) : modifiez cette adhésion plutôt que d'en créer une seconde.",
+			 team_role_label_fr(role), d0, same[i].has_effective_to ? ", fin le " : "",
+			 same[i].has_effective_to ? d1 : "");
+		api_error(&c, 409, "adhesion_duplicate", m, "effective_from");
+		return;
+	}
 	int64_t id = 0;
 	enum coop_err e = db_begin(c.db);
 	if (e == COOP_OK)

@@ -27,6 +27,7 @@ static const struct {
 	[PATHWAY_EXCLUDED] = {"excluded", "Exclu, réorienté vers le médecin"},
 	[PATHWAY_FOLLOW_UP] = {"follow_up", "Suivi : second contact"},
 	[PATHWAY_CLOSED] = {"closed", "Épisode clôturé"},
+	[PATHWAY_CANCELLED] = {"cancelled", "Demande annulée"},
 };
 
 static const struct {
@@ -49,6 +50,8 @@ static const struct {
 	[PATHWAY_RECORD_GP_INFORMED] = {"record_gp_informed",
 					"Enregistrer l'information du médecin traitant"},
 	[PATHWAY_CLOSE] = {"close", "Clôturer"},
+	[PATHWAY_REORIENT] = {"reorient", "Arrêter l'évaluation et réorienter vers un délégant"},
+	[PATHWAY_CANCEL] = {"cancel", "Annuler la demande"},
 };
 
 static const char *const outcome_codes[PATHWAY_OUTCOME_COUNT] = {
@@ -83,11 +86,15 @@ static const char *const refusal_codes[PATHWAY_REFUSAL_COUNT] = {
 	[PATHWAY_REFUSAL_SECOND_CONTACT_OUT_OF_WINDOW] = "second_contact_out_of_window",
 	[PATHWAY_REFUSAL_GP_NOT_INFORMED] = "gp_not_informed",
 	[PATHWAY_REFUSAL_SECOND_CONTACT_DATE_PAST] = "second_contact_date_past",
+	[PATHWAY_REFUSAL_ORIENTATION_INCOMPLETE] = "orientation_incomplete",
+	[PATHWAY_REFUSAL_REASON_REQUIRED] = "reason_required",
+	[PATHWAY_REFUSAL_URGENCY_REQUIRED] = "urgency_required",
+	[PATHWAY_REFUSAL_DELEGANT_NOT_CALLED] = "delegant_not_called",
 };
 
 bool pathway_state_is_final(enum pathway_state s)
 {
-	return s == PATHWAY_USUAL_CARE || s == PATHWAY_CLOSED;
+	return s == PATHWAY_USUAL_CARE || s == PATHWAY_CLOSED || s == PATHWAY_CANCELLED;
 }
 
 const char *pathway_state_code(enum pathway_state s)
@@ -181,6 +188,8 @@ enum pathway_refusal pathway_refusal_for_blocker(enum team_blocker b)
 
 /* ---- Transition table ---------------------------------------------------------------------- */
 
+/* Every row lists every action (a missing one would read as 0, the orientation state). */
+
 /* NONE: the action does not exist from that state. close from included is resolved in
  * close_target() (follow_up or closed). */
 #define NONE PATHWAY_STATE_COUNT
@@ -200,6 +209,8 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_GP_INFORMED] = NONE,
 			[PATHWAY_CLOSE] = NONE,
+			[PATHWAY_REORIENT] = NONE,
+			[PATHWAY_CANCEL] = PATHWAY_CANCELLED,
 		},
 	[PATHWAY_PROPOSED] =
 		{
@@ -215,6 +226,8 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_GP_INFORMED] = NONE,
 			[PATHWAY_CLOSE] = NONE,
+			[PATHWAY_REORIENT] = NONE,
+			[PATHWAY_CANCEL] = PATHWAY_CANCELLED,
 		},
 	[PATHWAY_CONSENTED] =
 		{
@@ -230,6 +243,8 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_GP_INFORMED] = NONE,
 			[PATHWAY_CLOSE] = NONE,
+			[PATHWAY_REORIENT] = NONE,
+			[PATHWAY_CANCEL] = PATHWAY_CANCELLED,
 		},
 	[PATHWAY_ASSESSING] =
 		{
@@ -246,6 +261,8 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_GP_INFORMED] = NONE,
 			[PATHWAY_CLOSE] = NONE,
+			[PATHWAY_REORIENT] = PATHWAY_EXCLUDED,
+			[PATHWAY_CANCEL] = PATHWAY_CANCELLED,
 		},
 	[PATHWAY_INCLUDED] =
 		{
@@ -262,6 +279,8 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_RECORD_GP_INFORMED] = PATHWAY_INCLUDED,
 			/* follow_up or closed: resolved in close_target() */
 			[PATHWAY_CLOSE] = PATHWAY_CLOSED,
+			[PATHWAY_REORIENT] = NONE,
+			[PATHWAY_CANCEL] = NONE,
 		},
 	[PATHWAY_EXCLUDED] =
 		{
@@ -277,6 +296,8 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_GP_INFORMED] = PATHWAY_EXCLUDED,
 			[PATHWAY_CLOSE] = PATHWAY_CLOSED,
+			[PATHWAY_REORIENT] = NONE,
+			[PATHWAY_CANCEL] = NONE,
 		},
 	[PATHWAY_FOLLOW_UP] =
 		{
@@ -292,6 +313,8 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_RECORD_SECOND_CONTACT] = PATHWAY_FOLLOW_UP,
 			[PATHWAY_RECORD_GP_INFORMED] = PATHWAY_FOLLOW_UP,
 			[PATHWAY_CLOSE] = PATHWAY_CLOSED,
+			[PATHWAY_REORIENT] = NONE,
+			[PATHWAY_CANCEL] = NONE,
 		},
 	/* usual_care and closed are final: nothing leaves them (rule 1 refuses first). */
 	[PATHWAY_USUAL_CARE] =
@@ -308,6 +331,8 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_GP_INFORMED] = NONE,
 			[PATHWAY_CLOSE] = NONE,
+			[PATHWAY_REORIENT] = NONE,
+			[PATHWAY_CANCEL] = NONE,
 		},
 	[PATHWAY_CLOSED] =
 		{
@@ -323,6 +348,25 @@ static const enum pathway_state transitions[PATHWAY_STATE_COUNT][PATHWAY_ACTION_
 			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
 			[PATHWAY_RECORD_GP_INFORMED] = NONE,
 			[PATHWAY_CLOSE] = NONE,
+			[PATHWAY_REORIENT] = NONE,
+			[PATHWAY_CANCEL] = NONE,
+		},
+	[PATHWAY_CANCELLED] =
+		{
+			[PATHWAY_PROPOSE] = NONE,
+			[PATHWAY_ORIENT_TO_USUAL_CARE] = NONE,
+			[PATHWAY_RECORD_CONSENT_GIVEN] = NONE,
+			[PATHWAY_RECORD_CONSENT_REFUSED] = NONE,
+			[PATHWAY_START_ASSESSMENT] = NONE,
+			[PATHWAY_SAVE_ANSWERS] = NONE,
+			[PATHWAY_RECORD_DECISION] = NONE,
+			[PATHWAY_RECORD_REVOYURE] = NONE,
+			[PATHWAY_PLAN_SECOND_CONTACT] = NONE,
+			[PATHWAY_RECORD_SECOND_CONTACT] = NONE,
+			[PATHWAY_RECORD_GP_INFORMED] = NONE,
+			[PATHWAY_CLOSE] = NONE,
+			[PATHWAY_REORIENT] = NONE,
+			[PATHWAY_CANCEL] = NONE,
 		},
 };
 
@@ -429,6 +473,9 @@ static bool rule_final(const struct step *s)
 		return refuse(s->out, PATHWAY_REFUSAL_EPISODE_FINAL,
 			      "Le patient a été orienté vers la prise en charge habituelle : "
 			      "l'épisode est terminé, aucune action n'est plus possible.");
+	if (s->f->state == PATHWAY_CANCELLED)
+		return refuse(s->out, PATHWAY_REFUSAL_EPISODE_FINAL,
+			      "La demande a été annulée : aucune action n'est plus possible.");
 	return false;
 }
 
@@ -707,11 +754,58 @@ static bool rule_gp_informed(const struct step *s)
 		      "envoyée doit être enregistrée avant la clôture.");
 }
 
+/* 17. The protocol is proposed only once the orientation is done: every orientation question
+ * that applies answered, or marked "ne sait pas" (the délégué will ask it). An empty
+ * orientation does not say "nothing excludes the protocol". */
+static bool rule_orientation(const struct step *s)
+{
+	const struct pathway_facts *f = s->f;
+	if (s->action != PATHWAY_PROPOSE || f->orientation_open == 0)
+		return false;
+	if (f->orientation_open_label && f->orientation_open_label[0] != '\0')
+		return refuse(s->out, PATHWAY_REFUSAL_ORIENTATION_INCOMPLETE,
+			      "Orientation incomplète : répondez à « %s »%s, ou indiquez « ne sait "
+			      "pas » (le délégué posera la question).",
+			      f->orientation_open_label,
+			      f->orientation_open > 1 ? " et aux autres questions sans réponse" : "");
+	return refuse(s->out, PATHWAY_REFUSAL_ORIENTATION_INCOMPLETE,
+		      "Orientation incomplète : répondez aux questions d'orientation ou indiquez "
+		      "« ne sait pas » (le délégué les posera).");
+}
+
+/* 18. Stopping an assessment sends the patient to a délégant: why, how urgently, whom. */
+static bool rule_reorient(const struct step *s)
+{
+	const struct pathway_facts *f = s->f;
+	if (s->action != PATHWAY_REORIENT)
+		return false;
+	if (!f->reason_given)
+		return refuse(s->out, PATHWAY_REFUSAL_REASON_REQUIRED,
+			      "Indiquez pourquoi vous arrêtez l'évaluation et réorientez le patient.");
+	if (!f->urgency_given)
+		return refuse(s->out, PATHWAY_REFUSAL_URGENCY_REQUIRED,
+			      "Indiquez l'urgence de la réorientation (par exemple « médecin le "
+			      "jour même »).");
+	if (!f->delegant_called)
+		return refuse(s->out, PATHWAY_REFUSAL_DELEGANT_NOT_CALLED,
+			      "Indiquez le délégant appelé pour reprendre le patient.");
+	return false;
+}
+
+/* 19. A cancelled request says why. */
+static bool rule_cancel(const struct step *s)
+{
+	if (s->action != PATHWAY_CANCEL || s->f->reason_given)
+		return false;
+	return refuse(s->out, PATHWAY_REFUSAL_REASON_REQUIRED,
+		      "Indiquez pourquoi la demande est annulée.");
+}
+
 static bool (*const rules[])(const struct step *) = {
 	rule_final,       rule_transition, rule_consent,        rule_protocol,
 	rule_scope,       rule_long_term,  rule_team,           rule_reachable,
 	rule_decision,    rule_revoyure,   rule_second_contact, rule_plan_second_contact,
-	rule_gp_informed,
+	rule_gp_informed, rule_orientation, rule_reorient,      rule_cancel,
 };
 
 bool pathway_step(const struct pathway_facts *f, enum pathway_action action,
@@ -733,4 +827,62 @@ bool pathway_step(const struct pathway_facts *f, enum pathway_action action,
 	out->refusal = PATHWAY_REFUSAL_NONE;
 	out->next = target(f, action, outcome);
 	return true;
+}
+
+/* ---- Who answers which question, when ------------------------------------------------------ */
+
+bool pathway_may_answer(enum pathway_state s, enum pathway_asker who, enum pathway_phase phase)
+{
+	if (phase != PATHWAY_PHASE_ORIENTATION && phase != PATHWAY_PHASE_EXAMINATION)
+		return false;
+	switch (s) {
+	case PATHWAY_ORIENTATION:
+		return (who == PATHWAY_ASKER_SECRETARY || who == PATHWAY_ASKER_DELEGUE) &&
+		       phase == PATHWAY_PHASE_ORIENTATION;
+	case PATHWAY_ASSESSING: return who == PATHWAY_ASKER_DELEGUE;
+	default: return false;
+	}
+}
+
+static bool applies(const struct pathway_question *q)
+{
+	return q->status == PATHWAY_Q_ANSWERED || q->status == PATHWAY_Q_UNANSWERED;
+}
+
+size_t pathway_questions_to_ask(enum pathway_state s, enum pathway_asker who,
+				const struct pathway_question *q, size_t n, bool *ask)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		ask[i] = applies(&q[i]) && pathway_may_answer(s, who, q[i].phase);
+		count += ask[i];
+	}
+	return count;
+}
+
+size_t pathway_orientation_open(const struct pathway_question *q, size_t n, size_t *first)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (q[i].phase != PATHWAY_PHASE_ORIENTATION || q[i].status != PATHWAY_Q_UNANSWERED ||
+		    q[i].unknown)
+			continue;
+		if (count == 0 && first)
+			*first = i;
+		count++;
+	}
+	return count;
+}
+
+bool pathway_open_episode(const enum pathway_state *existing, size_t n, size_t *at)
+{
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned)existing[i] < PATHWAY_STATE_COUNT &&
+		    !pathway_state_is_final(existing[i])) {
+			if (at)
+				*at = i;
+			return true;
+		}
+	}
+	return false;
 }

@@ -32,6 +32,7 @@ enum pathway_state {
 	PATHWAY_EXCLUDED,    /* reoriented to a physician with an urgency */
 	PATHWAY_FOLLOW_UP,   /* first consultation over, second contact pending or done */
 	PATHWAY_CLOSED,      /* final */
+	PATHWAY_CANCELLED,   /* the request was cancelled before any decision: final */
 	PATHWAY_STATE_COUNT
 };
 
@@ -48,6 +49,8 @@ enum pathway_action {
 	PATHWAY_RECORD_SECOND_CONTACT,
 	PATHWAY_RECORD_GP_INFORMED,
 	PATHWAY_CLOSE,
+	PATHWAY_REORIENT, /* the délégué stops the assessment: the patient goes to a délégant */
+	PATHWAY_CANCEL,   /* the request is cancelled before any decision (with a reason) */
 	PATHWAY_ACTION_COUNT
 };
 
@@ -88,6 +91,10 @@ enum pathway_refusal {
 	PATHWAY_REFUSAL_SECOND_CONTACT_OUT_OF_WINDOW,
 	PATHWAY_REFUSAL_GP_NOT_INFORMED,
 	PATHWAY_REFUSAL_SECOND_CONTACT_DATE_PAST, /* "second_contact_date_past": planned before today */
+	PATHWAY_REFUSAL_ORIENTATION_INCOMPLETE,   /* "orientation_incomplete" */
+	PATHWAY_REFUSAL_REASON_REQUIRED,          /* "reason_required": reorient, cancel */
+	PATHWAY_REFUSAL_URGENCY_REQUIRED,         /* "urgency_required": reorient */
+	PATHWAY_REFUSAL_DELEGANT_NOT_CALLED,      /* "delegant_not_called": reorient */
 	PATHWAY_REFUSAL_COUNT
 };
 
@@ -136,6 +143,18 @@ struct pathway_facts {
 	 * request's date, read only by PATHWAY_PLAN_SECOND_CONTACT. Left at 0 (01/01/1970), it
 	 * is refused as past. */
 	coop_date second_contact_planned;
+
+	/* The orientation: how many orientation questions apply and are neither answered nor
+	 * marked "ne sait pas" (pathway_orientation_open()), and the first one's wording (may be
+	 * NULL), read by PATHWAY_PROPOSE. */
+	size_t orientation_open;
+	const char *orientation_open_label;
+
+	/* Facts of the request, read by PATHWAY_REORIENT and PATHWAY_CANCEL: a reason written, an
+	 * urgency chosen, the délégant called named (a délégant of the protocol in the team). */
+	bool reason_given;
+	bool urgency_given;
+	bool delegant_called;
 };
 
 #define PATHWAY_MESSAGE_MAX 640
@@ -168,6 +187,8 @@ struct pathway_result {
  *   follow_up    record_revoyure, plan_second_contact, record_second_contact,
  *                record_gp_informed → follow_up;
  *                close → closed
+ *   and: reorient (assessing) → excluded; cancel (orientation, proposed, consented,
+ *        assessing) → cancelled (final)
  *
  * Rules, checked in this order; the first that blocks gives the refusal:
  *   1. the state is not final (closed, usual_care);             episode_final
@@ -193,6 +214,12 @@ struct pathway_result {
  *      administrative: rules 4–7 and 10 do not apply to it. Planning again replaces the plan
  *      and is allowed;
  *  16. a transition into closed: a GP outside the team has been informed.  gp_not_informed
+ *  17. propose: every orientation question that applies is answered or marked "ne sait
+ *      pas" (orientation_open == 0);                               orientation_incomplete
+ *  18. reorient: a reason, an urgency and the délégant called;
+ *                               reason_required, urgency_required, delegant_not_called
+ *  19. cancel: a reason;                                            reason_required
+ * Reorient and cancel are safe exits: rules 3–11 do not apply to them.
  */
 bool pathway_step(const struct pathway_facts *f, enum pathway_action action,
 		  enum pathway_outcome outcome, struct pathway_result *out);
@@ -210,7 +237,59 @@ bool pathway_second_contact_window(const struct pathway_facts *f, coop_date *fro
  * the decision day or the next), for screens listing the revoyures still to do. */
 coop_date pathway_revoyure_last_day(coop_date decision);
 
-/* True for the states no action leaves (usual_care, closed). */
+/* ---- Who answers which question, when -------------------------------------------------------
+ *
+ * A protocol file says who normally asks each question (orientation by the secretariat,
+ * examination by the délégué). At orientation, the secretariat (or a délégué orienting) answers
+ * the orientation questions, conditional ones included as soon as they apply; what it cannot
+ * answer it marks "ne sait pas". During the assessment the délégué may answer every question,
+ * whoever normally asks it: an orientation question left open is asked again by the délégué and
+ * recorded as the délégué's. Nobody answers at any other step (answers are frozen after the
+ * decision). So whatever the engine still needs at a step is on the screen of who acts then. */
+
+enum pathway_asker { PATHWAY_ASKER_SECRETARY, PATHWAY_ASKER_DELEGUE, PATHWAY_ASKER_OTHER };
+
+/* When the protocol file says a question is normally asked. */
+enum pathway_phase { PATHWAY_PHASE_ORIENTATION, PATHWAY_PHASE_EXAMINATION };
+
+/* A question as the engine sees it now (same order as the engine's question states). */
+enum pathway_question_status {
+	PATHWAY_Q_ANSWERED,
+	PATHWAY_Q_UNANSWERED,     /* applies, no answer yet */
+	PATHWAY_Q_NOT_APPLICABLE, /* its condition is false */
+	PATHWAY_Q_PENDING,        /* its condition is still unknown */
+};
+
+struct pathway_question {
+	enum pathway_phase phase;
+	enum pathway_question_status status;
+	bool unknown; /* marked "ne sait pas" at orientation */
+};
+
+/* May `who` answer a question normally asked at `phase` while the episode is in state `s`?
+ * Orientation: the secretariat or a délégué, orientation questions only. Assessing: the
+ * délégué, every question. Any other state or asker: no. False for out-of-range values. */
+bool pathway_may_answer(enum pathway_state s, enum pathway_asker who, enum pathway_phase phase);
+
+/* The questions the screen of `who` shows at state `s`: ask[i] is set true for the questions
+ * that apply (answered or not) and that pathway_may_answer() lets `who` answer, false for the
+ * others. ask must hold n entries; q may be NULL when n is 0. Returns how many are true. */
+size_t pathway_questions_to_ask(enum pathway_state s, enum pathway_asker who,
+				const struct pathway_question *q, size_t n, bool *ask);
+
+/* The orientation questions still open: applying, unanswered and not marked "ne sait pas".
+ * Returns their count; *first (when not NULL and the count is not 0) gets the first one's
+ * index. A pending question (its condition depends on a "ne sait pas") is not open: the
+ * délégué will ask it. */
+size_t pathway_orientation_open(const struct pathway_question *q, size_t n, size_t *first);
+
+/* One open episode per patient and protocol: given the states of the patient's episodes under
+ * the protocol, true when one is still open (not in a final state), with its index in *at (the
+ * first such; at may be NULL). A new request is then refused, naming that episode: the
+ * secretariat resumes or cancels it. */
+bool pathway_open_episode(const enum pathway_state *existing, size_t n, size_t *at);
+
+/* True for the states no action leaves (usual_care, closed, cancelled). */
 bool pathway_state_is_final(enum pathway_state s);
 
 /* Stable API codes ("orientation", "follow_up"...); "?" when out of range. */

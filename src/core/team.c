@@ -133,6 +133,15 @@ bool team_adhesion_active(const struct team_adhesion *a, coop_date on)
 	return on >= a->effective_from && (!a->has_effective_to || on < a->effective_to);
 }
 
+bool team_adhesions_overlap(const struct team_adhesion *a, const struct team_adhesion *b)
+{
+	if (a->professional_id != b->professional_id || a->role != b->role)
+		return false;
+	bool a_before_b_ends = !b->has_effective_to || a->effective_from < b->effective_to;
+	bool b_before_a_ends = !a->has_effective_to || b->effective_from < a->effective_to;
+	return a_before_b_ends && b_before_a_ends;
+}
+
 /* Writes the phrase of blocker b (lower case, with its date) for adhesion a checked as role. */
 static void blocker_phrase(struct text *t, enum team_blocker b, const struct team_adhesion *a,
 			   enum team_role role)

@@ -95,6 +95,12 @@ struct team_check {
 /* True when on is inside the adhesion's membership dates (a may not be NULL). */
 bool team_adhesion_active(const struct team_adhesion *a, coop_date on);
 
+/* Would adhesions a and b (of one protocol) record the same adhesion twice: the same
+ * professional in the same role, with membership dates that overlap (effective_from inclusive,
+ * effective_to exclusive, no end = open)? Neither may be NULL. Successive adhesions (one ends the
+ * day the next begins) do not overlap: people leave and come back. */
+bool team_adhesions_overlap(const struct team_adhesion *a, const struct team_adhesion *b);
+
 /* May the professional of adhesion a act as `role` for its protocol on date `on`?
  * `allowed` is the set of professions the protocol version in force on that date allows for
  * that role (bits from team_profession_bit). a may be NULL: the professional has no adhesion.

@@ -296,6 +296,10 @@ enum coop_err db_episode_update(struct db *db, const struct db_episode *e);
 /* A structure's episodes, newest first, optionally in one state (NULL = all); at most limit. */
 enum coop_err db_episode_list(struct db *db, int64_t structure_id, const char *state,
 			      size_t limit, struct arena *a, struct db_episode **out, size_t *n);
+/* One patient's episodes under one adoption, newest first; at most limit. */
+enum coop_err db_episode_list_for(struct db *db, int64_t structure_id, int64_t patient_id,
+				  int64_t adoption_id, size_t limit, struct arena *a,
+				  struct db_episode **out, size_t *n);
 
 /* ------------------------------------------------------------------ sessions */
 

@@ -60,6 +60,7 @@ enum stmt_id {
 	S_EPISODE_UPDATE,
 	S_EPISODE_LIST,
 	S_EPISODE_LIST_STATE,
+	S_EPISODE_LIST_FOR,
 	S_SESSION_INSERT,
 	S_SESSION_GET,
 	S_SESSION_TOUCH,
@@ -245,6 +246,9 @@ static const struct {
 	[S_EPISODE_LIST_STATE] = {"episode_list_state",
 				  "SELECT " EPISODE_COLUMNS " FROM episodes WHERE structure_id = ?1 "
 				  "AND state = ?3 ORDER BY id DESC LIMIT ?2"},
+	[S_EPISODE_LIST_FOR] = {"episode_list_for",
+				"SELECT " EPISODE_COLUMNS " FROM episodes WHERE structure_id = ?1 "
+				"AND patient_id = ?3 AND adoption_id = ?4 ORDER BY id DESC LIMIT ?2"},
 	[S_SESSION_INSERT] = {"session_insert",
 			      "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, "
 			      "expires_at, last_seen, structure_id) "
@@ -1287,6 +1291,20 @@ enum coop_err db_episode_list(struct db *db, int64_t structure_id, const char *s
 	if (state)
 		bind_text(s, 3, state);
 	return read_all(db, s, which, read_episode, a, sizeof(**out), (void **)out, n);
+}
+
+enum coop_err db_episode_list_for(struct db *db, int64_t structure_id, int64_t patient_id,
+				  int64_t adoption_id, size_t limit, struct arena *a,
+				  struct db_episode **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(db, S_EPISODE_LIST_FOR);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, structure_id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	sqlite3_bind_int64(s, 3, patient_id);
+	sqlite3_bind_int64(s, 4, adoption_id);
+	return read_all(db, s, S_EPISODE_LIST_FOR, read_episode, a, sizeof(**out), (void **)out, n);
 }
 
 /* ------------------------------------------------------------------ sessions */

@@ -76,6 +76,10 @@ async function consentedEpisode(name, first, born, protocol = 'snp-cystite') {
   const patient = await call('POST', '/api/v1/patients', { birth_name: name, first_names: first,
     birth_date: born, sex: 'female' });
   let ep = await call('POST', '/api/v1/episodes', { patient_id: patient.id, protocol_id: protocol });
+  // the secretariat did not know the orientation answers: the délégué asks them
+  const proto = await call('GET', `/api/v1/protocols/${protocol}`);
+  const unknown = proto.questions.filter((q) => q.asked_by === 'orientation').map((q) => q.id);
+  ep = await call('PUT', `/api/v1/episodes/${ep.id}/answers`, { version: ep.version, answers: {}, unknown });
   ep = await call('POST', `/api/v1/episodes/${ep.id}/actions/propose`, { version: ep.version });
   return call('POST', `/api/v1/episodes/${ep.id}/actions/record_consent_given`, { version: ep.version, how: 'oral' });
 }

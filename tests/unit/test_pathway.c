@@ -76,6 +76,9 @@ static struct pathway_facts good(enum pathway_state s)
 		.reachability_message = "Délégant joignable maintenant : Dr Martin",
 		.decision_date = D("2026-11-24"),
 		.second_contact_planned = D("2026-12-08"),
+		.reason_given = true,
+		.urgency_given = true,
+		.delegant_called = true,
 	};
 	struct team_adhesion d = nurse(), g = physician();
 	assert_true(team_check_adhesion(&d, TEAM_ROLE_DELEGUE, f.today, NURSE, &f.delegue));
@@ -104,25 +107,28 @@ struct cell {
 static const struct cell matrix[PATHWAY_STATE_COUNT][PATHWAY_ACTION_COUNT] = {
 	/* propose, orient_to_usual_care, consent_given, consent_refused, start_assessment,
 	 * save_answers, record_decision (included), revoyure, plan_second_contact, second_contact,
-	 * gp_informed, close */
+	 * gp_informed, close, reorient, cancel */
 	[PATHWAY_ORIENTATION] = {TO(PROPOSED), TO(USUAL_CARE), NO(W), NO(W), NO(C), NO(C), NO(C),
-				 NO(W), NO(W), NO(W), NO(W), NO(W)},
+				 NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), TO(CANCELLED)},
 	[PATHWAY_PROPOSED] = {NO(W), TO(USUAL_CARE), TO(CONSENTED), TO(USUAL_CARE), NO(C), NO(C),
-			      NO(C), NO(W), NO(W), NO(W), NO(W), NO(W)},
+			      NO(C), NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), TO(CANCELLED)},
 	[PATHWAY_USUAL_CARE] = {NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F),
-				NO(F), NO(F), NO(F)},
+				NO(F), NO(F), NO(F), NO(F), NO(F)},
 	[PATHWAY_CONSENTED] = {NO(W), TO(USUAL_CARE), NO(W), TO(USUAL_CARE), TO(ASSESSING), NO(W),
-			       NO(W), NO(W), NO(W), NO(W), NO(W), NO(W)},
+			       NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), TO(CANCELLED)},
 	[PATHWAY_ASSESSING] = {NO(W), TO(USUAL_CARE), NO(W), TO(USUAL_CARE), NO(W), TO(ASSESSING),
-			       TO(INCLUDED), NO(W), NO(W), NO(W), NO(W), NO(W)},
+			       TO(INCLUDED), NO(W), NO(W), NO(W), NO(W), NO(W), TO(EXCLUDED),
+			       TO(CANCELLED)},
 	[PATHWAY_INCLUDED] = {NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), TO(INCLUDED),
-			      TO(INCLUDED), TO(FOLLOW_UP), TO(INCLUDED), TO(FOLLOW_UP)},
+			      TO(INCLUDED), TO(FOLLOW_UP), TO(INCLUDED), TO(FOLLOW_UP), NO(W), NO(W)},
 	[PATHWAY_EXCLUDED] = {NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), TO(EXCLUDED), NO(W),
-			      NO(W), TO(EXCLUDED), TO(CLOSED)},
+			      NO(W), TO(EXCLUDED), TO(CLOSED), NO(W), NO(W)},
 	[PATHWAY_FOLLOW_UP] = {NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), NO(W), TO(FOLLOW_UP),
-			       TO(FOLLOW_UP), TO(FOLLOW_UP), TO(FOLLOW_UP), TO(CLOSED)},
+			       TO(FOLLOW_UP), TO(FOLLOW_UP), TO(FOLLOW_UP), TO(CLOSED), NO(W), NO(W)},
 	[PATHWAY_CLOSED] = {NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F),
-			    NO(F), NO(F)},
+			    NO(F), NO(F), NO(F), NO(F)},
+	[PATHWAY_CANCELLED] = {NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F), NO(F),
+			       NO(F), NO(F), NO(F), NO(F), NO(F)},
 };
 
 static void test_every_state_and_action(void **state)
@@ -153,8 +159,8 @@ static void test_every_state_and_action(void **state)
 			}
 		}
 	}
-	assert_int_equal(allowed, 25);
-	assert_int_equal(refused, PATHWAY_STATE_COUNT * PATHWAY_ACTION_COUNT - 25);
+	assert_int_equal(allowed, 30);
+	assert_int_equal(refused, PATHWAY_STATE_COUNT * PATHWAY_ACTION_COUNT - 30);
 }
 
 /* ---- Each rule ---- */
@@ -231,6 +237,59 @@ static void no_consent_suspended(struct pathway_facts *f)
 {
 	no_consent(f);
 	suspended(f);
+}
+static void orientation_open_one(struct pathway_facts *f)
+{
+	f->orientation_open = 1;
+	f->orientation_open_label = "Fièvre";
+}
+static void orientation_open_two(struct pathway_facts *f)
+{
+	f->orientation_open = 2;
+	f->orientation_open_label = "Fièvre";
+}
+static void orientation_open_no_label(struct pathway_facts *f)
+{
+	f->orientation_open = 3;
+}
+static void orientation_open_out_of_scope(struct pathway_facts *f)
+{
+	orientation_open_one(f);
+	f->patient_in_scope = false;
+}
+static void no_reason(struct pathway_facts *f)
+{
+	f->reason_given = false;
+}
+static void no_urgency(struct pathway_facts *f)
+{
+	f->urgency_given = false;
+}
+static void no_delegant_called(struct pathway_facts *f)
+{
+	f->delegant_called = false;
+}
+static void nothing_for_reorient(struct pathway_facts *f)
+{
+	no_reason(f);
+	no_urgency(f);
+	no_delegant_called(f);
+}
+static void no_urgency_no_delegant(struct pathway_facts *f)
+{
+	no_urgency(f);
+	no_delegant_called(f);
+}
+static void reorient_while_everything_fails(struct pathway_facts *f)
+{
+	f->consent_given = false;
+	f->protocol_suspended = true;
+	f->protocol_in_force = false;
+	f->protocol_signed = false;
+	f->patient_in_scope = false;
+	f->delegant_reachable = false;
+	f->gp = PATHWAY_GP_OUTSIDE;
+	team_check_adhesion(NULL, TEAM_ROLE_DELEGUE, f->today, NURSE, &f->delegue);
 }
 static void recheck_delegue(struct pathway_facts *f, struct team_adhesion *a, uint64_t allowed)
 {
@@ -564,6 +623,56 @@ struct rule_case {
 #define INCOMPLETE PATHWAY_OUTCOME_INCOMPLETE
 
 static const struct rule_case rule_cases[] = {
+	/* 17. orientation done before proposing */
+	{"propose, one orientation question open", S(ORIENTATION), A(PROPOSE), INC,
+	 orientation_open_one, R(ORIENTATION_INCOMPLETE), 0,
+	 "Orientation incomplète : répondez à « Fièvre », ou indiquez « ne sait pas » (le délégué "
+	 "posera la question)."},
+	{"propose, two orientation questions open", S(ORIENTATION), A(PROPOSE), INC,
+	 orientation_open_two, R(ORIENTATION_INCOMPLETE), 0,
+	 "Orientation incomplète : répondez à « Fièvre » et aux autres questions sans réponse, ou "
+	 "indiquez « ne sait pas » (le délégué posera la question)."},
+	{"propose, open questions without a label", S(ORIENTATION), A(PROPOSE), INC,
+	 orientation_open_no_label, R(ORIENTATION_INCOMPLETE), 0,
+	 "Orientation incomplète : répondez aux questions d'orientation ou indiquez « ne sait pas » "
+	 "(le délégué les posera)."},
+	{"propose, out of scope says so before the open questions", S(ORIENTATION), A(PROPOSE), INC,
+	 orientation_open_out_of_scope, R(OUT_OF_SCOPE), 0, NULL},
+	{"orient to usual care with questions open", S(ORIENTATION), A(ORIENT_TO_USUAL_CARE), INC,
+	 orientation_open_one, R(NONE), S(USUAL_CARE), NULL},
+	{"cancel with questions open", S(ORIENTATION), A(CANCEL), INC, orientation_open_one, R(NONE),
+	 S(CANCELLED), NULL},
+	/* 18. reorient: why, how urgently, whom */
+	{"reorient without anything", S(ASSESSING), A(REORIENT), INC, nothing_for_reorient,
+	 R(REASON_REQUIRED), 0,
+	 "Indiquez pourquoi vous arrêtez l'évaluation et réorientez le patient."},
+	{"reorient without urgency", S(ASSESSING), A(REORIENT), INC, no_urgency_no_delegant,
+	 R(URGENCY_REQUIRED), 0,
+	 "Indiquez l'urgence de la réorientation (par exemple « médecin le jour même »)."},
+	{"reorient without the délégant called", S(ASSESSING), A(REORIENT), INC, no_delegant_called,
+	 R(DELEGANT_NOT_CALLED), 0, "Indiquez le délégant appelé pour reprendre le patient."},
+	{"reorient is a safe exit", S(ASSESSING), A(REORIENT), INC, reorient_while_everything_fails,
+	 R(NONE), S(EXCLUDED), NULL},
+	{"reorient before the assessment", S(CONSENTED), A(REORIENT), INC, keep, R(WRONG_STATE), 0,
+	 "Action « Arrêter l'évaluation et réorienter vers un délégant » impossible à l'étape "
+	 "« Consentement recueilli »."},
+	{"reorient after the decision", S(INCLUDED), A(REORIENT), INC, keep, R(WRONG_STATE), 0,
+	 NULL},
+	{"reorient after closing", S(CLOSED), A(REORIENT), INC, keep, R(EPISODE_FINAL), 0, NULL},
+	/* 19. cancel: a reason */
+	{"cancel without a reason", S(ORIENTATION), A(CANCEL), INC, no_reason, R(REASON_REQUIRED), 0,
+	 "Indiquez pourquoi la demande est annulée."},
+	{"cancel an assessment without a reason", S(ASSESSING), A(CANCEL), INC, no_reason,
+	 R(REASON_REQUIRED), 0, NULL},
+	{"cancel is a safe exit", S(ASSESSING), A(CANCEL), INC, reorient_while_everything_fails,
+	 R(NONE), S(CANCELLED), NULL},
+	{"cancel once proposed, no reason needed for anything else", S(PROPOSED), A(CANCEL), INC,
+	 no_urgency_no_delegant, R(NONE), S(CANCELLED), NULL},
+	{"cancel after the decision", S(EXCLUDED), A(CANCEL), INC, keep, R(WRONG_STATE), 0, NULL},
+	{"cancel twice", S(CANCELLED), A(CANCEL), INC, keep, R(EPISODE_FINAL), 0,
+	 "La demande a été annulée : aucune action n'est plus possible."},
+	{"nothing after a cancellation", S(CANCELLED), A(CLOSE), INC, keep, R(EPISODE_FINAL), 0,
+	 NULL},
 	/* 1–2: state */
 	{"closed: nothing", S(CLOSED), A(RECORD_GP_INFORMED), INC, keep, R(EPISODE_FINAL), 0,
 	 "L'épisode est clôturé : aucune action n'est plus possible."},
@@ -1172,7 +1281,103 @@ static void test_codes_labels_parsers(void **state)
 	int finals = 0;
 	for (int s = 0; s < PATHWAY_STATE_COUNT; s++)
 		finals += pathway_state_is_final((enum pathway_state)s);
-	assert_int_equal(finals, 2);
+	assert_true(pathway_state_is_final(PATHWAY_CANCELLED));
+	assert_int_equal(finals, 3);
+}
+
+/* ---- Who answers which question, when ---- */
+
+static void test_may_answer(void **state)
+{
+	(void)state;
+	const enum pathway_phase O = PATHWAY_PHASE_ORIENTATION, E = PATHWAY_PHASE_EXAMINATION;
+	for (int s = 0; s < PATHWAY_STATE_COUNT; s++) {
+		for (int w = PATHWAY_ASKER_SECRETARY; w <= PATHWAY_ASKER_OTHER; w++) {
+			enum pathway_state st = (enum pathway_state)s;
+			enum pathway_asker who = (enum pathway_asker)w;
+			bool orienting = st == PATHWAY_ORIENTATION && who != PATHWAY_ASKER_OTHER;
+			bool assessing = st == PATHWAY_ASSESSING && who == PATHWAY_ASKER_DELEGUE;
+			print_message("%s × asker %d\n", pathway_state_code(st), w);
+			assert_int_equal(pathway_may_answer(st, who, O), orienting || assessing);
+			assert_int_equal(pathway_may_answer(st, who, E), assessing);
+		}
+	}
+	assert_false(pathway_may_answer(PATHWAY_ASSESSING, PATHWAY_ASKER_DELEGUE,
+					(enum pathway_phase)7));
+	assert_false(pathway_may_answer(PATHWAY_STATE_COUNT, PATHWAY_ASKER_DELEGUE, O));
+}
+
+static void test_questions_to_ask(void **state)
+{
+	(void)state;
+	const struct pathway_question q[] = {
+		{PATHWAY_PHASE_ORIENTATION, PATHWAY_Q_ANSWERED, false},
+		{PATHWAY_PHASE_ORIENTATION, PATHWAY_Q_UNANSWERED, true},   /* "ne sait pas" */
+		{PATHWAY_PHASE_ORIENTATION, PATHWAY_Q_UNANSWERED, false},  /* e.g. conditional */
+		{PATHWAY_PHASE_ORIENTATION, PATHWAY_Q_NOT_APPLICABLE, false},
+		{PATHWAY_PHASE_ORIENTATION, PATHWAY_Q_PENDING, false},
+		{PATHWAY_PHASE_EXAMINATION, PATHWAY_Q_UNANSWERED, false},
+		{PATHWAY_PHASE_EXAMINATION, PATHWAY_Q_ANSWERED, false},
+	};
+	const size_t n = sizeof(q) / sizeof(q[0]);
+	bool ask[7];
+	/* the secretary at orientation: the orientation questions that apply */
+	assert_int_equal(pathway_questions_to_ask(PATHWAY_ORIENTATION, PATHWAY_ASKER_SECRETARY, q, n,
+						  ask),
+			 3);
+	const bool sec[7] = {true, true, true, false, false, false, false};
+	assert_memory_equal(ask, sec, sizeof(sec));
+	/* the délégué assessing: every question that applies, whoever normally asks it */
+	assert_int_equal(pathway_questions_to_ask(PATHWAY_ASSESSING, PATHWAY_ASKER_DELEGUE, q, n,
+						  ask),
+			 5);
+	const bool del[7] = {true, true, true, false, false, true, true};
+	assert_memory_equal(ask, del, sizeof(del));
+	/* the secretary during the assessment, anyone after it: nothing */
+	assert_int_equal(pathway_questions_to_ask(PATHWAY_ASSESSING, PATHWAY_ASKER_SECRETARY, q, n,
+						  ask),
+			 0);
+	assert_int_equal(pathway_questions_to_ask(PATHWAY_INCLUDED, PATHWAY_ASKER_DELEGUE, q, n,
+						  ask),
+			 0);
+	assert_false(ask[0]);
+	assert_int_equal(pathway_questions_to_ask(PATHWAY_ASSESSING, PATHWAY_ASKER_DELEGUE, NULL, 0,
+						  NULL),
+			 0);
+
+	/* open at orientation: applies, unanswered, not "ne sait pas" */
+	size_t first = 99;
+	assert_int_equal(pathway_orientation_open(q, n, &first), 1);
+	assert_int_equal(first, 2);
+	assert_int_equal(pathway_orientation_open(q, 2, &first), 0);
+	assert_int_equal(first, 2); /* untouched */
+	assert_int_equal(pathway_orientation_open(q, n, NULL), 1);
+	const struct pathway_question empty[] = {
+		{PATHWAY_PHASE_ORIENTATION, PATHWAY_Q_UNANSWERED, false},
+		{PATHWAY_PHASE_ORIENTATION, PATHWAY_Q_UNANSWERED, false},
+	};
+	assert_int_equal(pathway_orientation_open(empty, 2, &first), 2);
+	assert_int_equal(first, 0);
+}
+
+static void test_open_episode(void **state)
+{
+	(void)state;
+	size_t at = 99;
+	assert_false(pathway_open_episode(NULL, 0, &at));
+	const enum pathway_state done[] = {PATHWAY_CLOSED, PATHWAY_USUAL_CARE, PATHWAY_CANCELLED};
+	assert_false(pathway_open_episode(done, 3, &at));
+	assert_int_equal(at, 99);
+	for (int s = 0; s < PATHWAY_STATE_COUNT; s++) {
+		const enum pathway_state some[] = {PATHWAY_CLOSED, (enum pathway_state)s,
+						   PATHWAY_ORIENTATION};
+		at = 99;
+		assert_true(pathway_open_episode(some, 3, &at));
+		assert_int_equal(at, pathway_state_is_final((enum pathway_state)s) ? 2 : 1);
+	}
+	assert_true(pathway_open_episode(done + 1, 1, NULL) == false);
+	const enum pathway_state bad[] = {PATHWAY_STATE_COUNT};
+	assert_false(pathway_open_episode(bad, 1, &at));
 }
 
 static void test_blocker_mapping(void **state)
@@ -1213,6 +1418,9 @@ int main(void)
 		cmocka_unit_test(test_revoyure_last_day),
 		cmocka_unit_test(test_codes_labels_parsers),
 		cmocka_unit_test(test_blocker_mapping),
+		cmocka_unit_test(test_may_answer),
+		cmocka_unit_test(test_open_episode),
+		cmocka_unit_test(test_questions_to_ask),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -675,6 +675,38 @@ static void test_reach_message_truncation(void **state)
 	}
 }
 
+/* The same adhesion (person, protocol, role, overlapping dates) is not recorded twice. */
+static void test_adhesions_overlap(void **state)
+{
+	(void)state;
+	struct team_adhesion a = base_delegue(), b = base_delegue();
+	a.effective_from = D("2025-01-01");
+	a.has_effective_to = false;
+	b.effective_from = D("2026-03-01");
+	b.has_effective_to = false;
+	assert_true(team_adhesions_overlap(&a, &b)); /* both open-ended */
+	assert_true(team_adhesions_overlap(&b, &a));
+	a.has_effective_to = true;
+	a.effective_to = D("2026-03-01"); /* ends the day b begins: successive */
+	assert_false(team_adhesions_overlap(&a, &b));
+	assert_false(team_adhesions_overlap(&b, &a));
+	a.effective_to = D("2026-03-02"); /* one day in common */
+	assert_true(team_adhesions_overlap(&a, &b));
+	b.has_effective_to = true;
+	b.effective_to = D("2026-06-01");
+	a.effective_from = D("2026-06-01"); /* a after b */
+	a.effective_to = D("2026-09-01");
+	assert_false(team_adhesions_overlap(&a, &b));
+	a.effective_from = D("2026-05-31");
+	assert_true(team_adhesions_overlap(&a, &b));
+	assert_true(team_adhesions_overlap(&a, &a)); /* the very same */
+	b.role = TEAM_ROLE_DELEGANT; /* another role: another adhesion */
+	assert_false(team_adhesions_overlap(&a, &b));
+	b.role = a.role;
+	b.professional_id = a.professional_id + 1; /* another person */
+	assert_false(team_adhesions_overlap(&a, &b));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -692,6 +724,7 @@ int main(void)
 		cmocka_unit_test(test_next_across_week_wrap),
 		cmocka_unit_test(test_reach_message),
 		cmocka_unit_test(test_reach_message_truncation),
+		cmocka_unit_test(test_adhesions_overlap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
