@@ -2,8 +2,9 @@
 // the protocol, its orientation questions, proposal or usual care, consent) and the day's list
 // of patients with who sees them.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
-  isoDay, instantFr, patientName, urgencyLabels } from './lib.js';
+  isoDay, instantFr, patientName } from './lib.js';
 import { questionInput, collectAnswers } from './questions.js';
+import { isReferral, urgencyBanner, urgencyTag } from './urgency.js';
 
 const title = () => el('h1', { text: 'Nouvelle demande' });
 
@@ -99,7 +100,8 @@ async function orientation(episode) {
     if (!saved.ok) { showError(form, saved); return; }
     version = saved.body.version;
     clearErrors(form);
-    const excluded = saved.body.engine && saved.body.engine.decision === 'excluded';
+    const engine = saved.body.engine || {};
+    const excluded = engine.decision === 'excluded' || isReferral(engine);
     const act = async (action, next) => {
       const r = await api.call('POST', `/api/v1/episodes/${episode.id}/actions/${action}`, { version });
       if (!r.ok) { showError(form, r); return; }
@@ -108,7 +110,10 @@ async function orientation(episode) {
     };
     const usual = () => act('orient_to_usual_care', () => done('Orientation vers le médecin enregistrée.'));
     outcome.replaceChildren(excluded
-      ? el('div', {}, el('p', { class: 'notice', text: 'Les réponses excluent le protocole : la patiente ou le patient relève de son médecin, de la manière habituelle.' }),
+      ? el('div', {}, urgencyBanner(engine),
+        el('p', { text: engine.urgency === 'emergency'
+          ? 'Les réponses excluent le protocole : appelez le 15 (SAMU) maintenant, puis enregistrez l\u2019orientation.'
+          : 'Les réponses excluent le protocole : la patiente ou le patient relève de son médecin, selon l\u2019urgence indiquée.' }),
         el('button', { type: 'button', text: 'Orienter vers le médecin', onclick: usual }))
       : el('div', {}, el('p', { class: 'notice', text: 'Rien n\u2019exclut le protocole à ce stade : il peut être proposé.' }),
         el('button', { type: 'button', text: 'Proposer le protocole', onclick: () => act('propose', (ep) => consent(ep)) }),
@@ -156,11 +161,10 @@ export async function dayList(episodes, openEpisode) {
     if (e.state === 'consented') return 'en attente du délégué';
     return '—';
   };
-  const rows = todays.map((e) => el('tr', {},
+  const rows = todays.map((e) => el('tr', { class: e.summary && e.summary.urgency === 'emergency' ? 'urgent-row' : null },
     el('td', { text: patientName(e.patient) }),
     el('td', { text: e.protocol_title }),
-    el('td', { text: e.state_label + (e.summary && e.summary.urgency && e.summary.decision === 'excluded'
-      ? ` — ${urgencyLabels[e.summary.urgency] || ''}` : '') }),
+    el('td', {}, e.state_label, ...(isReferral(e.summary) && e.summary.urgency ? [' — ', urgencyTag(e.summary.urgency)] : [])),
     el('td', { text: who(e) }),
     el('td', { text: instantFr(e.updated_at).slice(-5) }),
     el('td', {}, el('button', { type: 'button', class: 'secondary', text: 'Ouvrir',
