@@ -316,6 +316,11 @@ void explain_text(const struct protocol *p, const struct engine_input *in,
 	strbuf_printf(out, "Décision : %s\n", decision_label_fr(r->decision));
 	if (r->decision == DECISION_EXCLUDED)
 		strbuf_printf(out, "Réorientation : %s\n", urgency_label_fr(r->urgency));
+	if (engine_reorients(r)) {
+		strbuf_puts(out, "Motif : ");
+		explain_reason_fr(p, r, out);
+		strbuf_puts(out, "\n");
+	}
 	if (r->scope != SCOPE_OK) {
 		scope_text(r->version, r->scope, out);
 		strbuf_puts(out, "\n");
