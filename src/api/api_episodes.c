@@ -761,7 +761,7 @@ static enum revoyure_reason revoyure_reason_of(const struct episode_view *v)
 	struct revoyure_facts f = {
 		.protocol_has_revoyure = v->protocol->revoyure.present,
 		.decided = json_is_object(d),
-		.reoriented = referral_of(v->data) == d && d,
+		.reoriented = d && referral_of(v->data) == d,
 		.on_age_only = json_is_string(json_object_get(d, "scope")) &&
 			       strcmp(json_string_value(json_object_get(d, "scope")), "age") == 0 &&
 			       json_array_size(json_object_get(d, "fired")) == 0,
