@@ -8,6 +8,7 @@ import { newRequest, dayList } from './secretariat.js';
 import { openEpisode, delegueQueue } from './episode.js';
 import { delegantSections } from './delegant.js';
 import { coordinationSections } from './coordination.js';
+import { isReferral, urgencyTag } from './urgency.js';
 
 function signInScreen(message) {
   const error = el('p', { class: 'error', role: 'alert', hidden: !message, text: message || '' });
@@ -68,7 +69,7 @@ function allEpisodes(items) {
   const rows = items.map((e) => el('tr', {},
     el('td', { text: e.patient ? patientName(e.patient) : `Prise en charge n° ${e.id}` }),
     el('td', { text: e.protocol_title }),
-    el('td', { text: e.state_label }),
+    el('td', {}, e.state_label, ...(isReferral(e.summary) && e.summary.urgency ? [' — ', urgencyTag(e.summary.urgency)] : [])),
     el('td', { text: instantFr(e.updated_at) }),
     el('td', {}, e.patient ? el('button', { type: 'button', class: 'secondary', text: 'Ouvrir',
       'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) }) : '—')));

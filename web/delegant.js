@@ -4,10 +4,10 @@
 // me). Everything is inserted as text; the API's French refusals are shown next to the field
 // they concern, and what was typed stays on screen.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
-  instantFr, numberFr, parseDecimalFr, patientName, urgencyLabels, actionButton } from './lib.js';
+  instantFr, numberFr, parseDecimalFr, patientName, actionButton } from './lib.js';
+import { isReferral, urgencyTag } from './urgency.js';
 
 const weekdays = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
-const urgencyRank = { emergency: 0, physician_same_day: 1, physician_later: 2, none: 3 };
 
 // 480 → "08:00"; 1440 → "24:00"
 function hhmm(minutes) {
@@ -61,30 +61,42 @@ export async function delegantSections(episodes, openEpisode) {
   ];
 }
 
-// ---------------------------------------------------------------- 1. patients reoriented to me
+// ---------------------------------------------------------------- 1. patients reoriented
 
+// 2026-11-25 → 2026-11-24 (ISO days compare as text)
+function dayBefore(iso) {
+  const d = new Date(`${iso}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+// Patients sent to a physician: by the délégué who called me, or by the answers at orientation
+// (then no délégant was called: every délégant of the protocol sees them), from today and
+// yesterday or still awaiting my revoyure. In the API's order: emergencies, then the same day,
+// first.
 function reoriented(episodes, me, today, openEpisode) {
-  const section = card('Patients réorientés vers moi');
-  const mine = episodes.filter((e) => e.summary && e.summary.decision === 'excluded' && e.state !== 'closed'
-    && e.summary.delegant_called_id === me)
-    .sort((a, b) => (urgencyRank[a.summary.urgency] ?? 9) - (urgencyRank[b.summary.urgency] ?? 9)
-      || (b.summary.decision_date || '').localeCompare(a.summary.decision_date || ''));
+  const section = card('Patients réorientés');
+  const yesterday = today ? dayBefore(today) : '';
+  const mine = episodes.filter((e) => isReferral(e.summary) && e.state !== 'closed'
+    && (!e.summary.delegant_called_id || e.summary.delegant_called_id === me)
+    && ((e.summary.referral_date || '') >= yesterday || (e.summary.revoyure_called_for && !e.summary.revoyure_done)));
   if (!mine.length) {
-    section.append(el('p', { class: 'empty', text: 'Aucun patient ne vous a été réorienté par un délégué pour le moment.' }));
+    section.append(el('p', { class: 'empty', text: 'Aucun patient réorienté vers un médecin pour le moment.' }));
     return section;
   }
-  section.append(el('p', { class: 'help', text: 'Patients que le délégué a exclus du protocole en vous appelant : voyez-les selon l\u2019urgence indiquée.' }));
+  section.append(el('p', { class: 'help', text: 'Patients que le protocole renvoie au médecin, à l\u2019orientation ou après l\u2019examen du délégué : les urgences d\u2019abord.' }));
   const rows = mine.map((e) => {
     const u = e.summary.urgency;
-    return el('tr', {},
+    const day = e.summary.referral_date;
+    return el('tr', { class: u === 'emergency' ? 'urgent-row' : null },
       el('td', { text: patientName(e.patient) }),
       el('td', { text: e.protocol_title }),
-      el('td', { class: u === 'emergency' || u === 'physician_same_day' ? 'no' : null, text: urgencyLabels[u] || 'Non précisée' }),
-      el('td', { text: e.summary.decision_date === today ? 'aujourd\u2019hui' : dateFr(e.summary.decision_date) }),
-      el('td', { text: e.summary.revoyure_done ? 'faite' : 'à faire' }),
+      el('td', {}, urgencyTag(u), e.summary.reason ? el('span', { class: 'help block', text: e.summary.reason }) : null),
+      el('td', { text: day === today ? 'aujourd\u2019hui' : dateFr(day) }),
+      el('td', { text: e.summary.revoyure_done ? 'faite' : e.summary.revoyure_called_for ? 'à faire' : '—' }),
       el('td', {}, openButton(e, openEpisode)));
   });
-  section.append(table(['Patient', 'Protocole', 'Urgence', 'Réorienté le', 'Revoyure', 'Action'], rows, 'Patients réorientés vers moi'));
+  section.append(table(['Patient', 'Protocole', 'Urgence et motif', 'Réorienté le', 'Revoyure', 'Action'], rows, 'Patients réorientés'));
   return section;
 }
 
@@ -93,11 +105,14 @@ function reoriented(episodes, me, today, openEpisode) {
 function revoyures(episodes, today, openEpisode) {
   const section = card('Revoyures à faire');
   // the last day comes from the server (the pathway's rule): ISO dates compare as text
+  // only where the protocol calls for one (the API applies the rule): exclusion other than on
+  // the age, new symptoms, the délégué's doubt — not every included patient
   const due = episodes.filter((e) => ['included', 'excluded', 'follow_up'].includes(e.state) && e.summary
+    && e.summary.revoyure_called_for === true
     && e.summary.revoyure_done === false && e.summary.revoyure_until
     && e.summary.decision_date <= today && today <= e.summary.revoyure_until)
     .sort((a, b) => a.summary.decision_date.localeCompare(b.summary.decision_date));
-  section.append(el('p', { class: 'help', text: 'La revoyure de la décision du délégué se fait le jour de la décision ou le lendemain.' }));
+  section.append(el('p', { class: 'help', text: 'La revoyure se fait le jour de la décision du délégué ou le lendemain, quand le protocole l\u2019appelle : exclusion pour un motif autre que l\u2019âge, symptômes nouveaux, doute du délégué.' }));
   if (!due.length) {
     section.append(el('p', { class: 'empty', text: 'Aucune revoyure à faire aujourd\u2019hui.' }));
     return section;
@@ -107,7 +122,8 @@ function revoyures(episodes, today, openEpisode) {
     return el('tr', {},
       el('td', { text: patientName(e.patient) }),
       el('td', { text: e.protocol_title }),
-      el('td', { text: e.summary.decision === 'excluded' ? 'Réorienté vers le médecin' : 'Pris en charge dans le protocole' }),
+      el('td', {}, isReferral(e.summary) ? 'Réorienté vers le médecin' : 'Pris en charge dans le protocole',
+        e.summary.revoyure_reason ? el('span', { class: 'help block', text: `Revoyure : ${e.summary.revoyure_reason}` }) : null),
       el('td', { text: dateFr(e.summary.decision_date) }),
       el('td', { class: lastDay ? 'no' : null,
         text: lastDay ? 'aujourd\u2019hui au plus tard' : e.summary.decision_date === today

@@ -5,9 +5,10 @@
 // and the délégant to call); the second contact; the information of the médecin traitant; the
 // revoyure; closing; and the episode's history.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
-  instantFr, patientName, urgencyLabels, hasRole, actionButton } from './lib.js';
+  instantFr, patientName, urgencyLabels, hasRole, actionButton, isoDay } from './lib.js';
 import { questionInput, collectAnswers, fillAnswer, showOnly } from './questions.js';
 import { resumeRequest, cancelForm } from './secretariat.js';
+import { isReferral, urgencyBanner, urgencyTag } from './urgency.js';
 
 const actionLabels = {
   create: 'Demande créée', orientation_answers: 'Réponses d\u2019orientation',
@@ -59,21 +60,25 @@ export async function openEpisode(id) {
   } else if (data.decision && Array.isArray(data.decision.lines)) {
     await outcome(ep, panel, act);
   } else if (data.decision) {
-    panel.append(el('h2', { text: data.decision.decision === 'included' ? 'Pris en charge dans le protocole' : 'Réorienté vers le médecin' }),
-      data.decision.urgency && data.decision.decision === 'excluded'
-        ? el('p', { class: 'notice', text: `Urgence : ${urgencyLabels[data.decision.urgency] || ''}` }) : null);
+    const referral = isReferral(data.decision);
+    panel.append(el('h2', { text: referral ? 'Réorienté vers le médecin' : 'Pris en charge dans le protocole' }),
+      referral ? urgencyBanner(data.decision) : '');
   } else if (data.cancelled) {
     panel.append(el('h2', { text: 'Demande annulée' }),
       el('p', { text: `Annulée le ${instantFr(data.cancelled.at)} par ${data.cancelled.by}${data.cancelled.reason ? ` : ${data.cancelled.reason}` : ''}.` }));
   } else if (hasRole('secretary') && ['orientation', 'proposed', 'consented'].includes(ep.state)) {
     // a request left before the assessment is resumed or cancelled, never an orphan
     panel.append(el('h2', { text: 'Demande en attente' }),
+      data.verdict && data.verdict.urgency ? urgencyBanner(data.verdict) : '',
       ep.state !== 'consented' ? el('p', {}, actionButton(ep.state === 'proposed' ? 'Reprendre : recueillir le consentement' : 'Reprendre l\u2019orientation', () => resumeRequest(ep.id))) : el('p', { text: 'La patiente ou le patient attend le délégué.' }),
       cancelForm(ep, reload));
+  } else if (data.verdict && data.verdict.urgency) {
+    // no decision, but the answers already send the patient to a physician (orientation)
+    panel.append(el('h2', { text: 'Réorienté vers le médecin' }), urgencyBanner(data.verdict));
   } else {
     panel.append(el('h2', { text: 'Étape en cours' }), el('p', { text: 'Rien à faire pour vous à cette étape.' }));
   }
-  parts.push(history(data.history), backButton());
+  parts.push(history(data.history, data), backButton());
   show(...parts);
 }
 
@@ -133,6 +138,9 @@ async function assessment(ep, panel, reload) {
     }
     return node;
   });
+  // what the engine already knows (answers saved earlier): a referral shows before anything else
+  const known = ep.data && ep.data.verdict;
+  if (known && known.urgency) verdict.append(urgencyBanner(known));
   const form = el('form', { 'aria-labelledby': 'exam-title' },
     el('h2', { id: 'exam-title', text: 'Examen' }),
     el('p', { class: 'help', text: 'Renseignez ce que vous savez puis « Enregistrer et évaluer » : Coop dit quelles questions restent et pourquoi la patiente ou le patient est inclus ou exclu.' }),
@@ -162,14 +170,17 @@ async function assessment(ep, panel, reload) {
     const engine = saved.body.engine || {};
     if (engine.ask) applyAsk(engine.ask);
     const next = (engine.next_questions || []).map((q) => el('li', { text: q.label }));
-    verdict.replaceChildren(el('p', { class: engine.decision === 'excluded' ? 'warning' : 'notice', text: engine.decision_label || '' }),
+    // a referral is said first, in the style of its urgency, as soon as the engine knows it
+    const referral = isReferral(engine);
+    verdict.replaceChildren(...(referral ? [urgencyBanner(engine, engine.explanation)] : []),
+      el('p', { class: referral ? 'warning' : 'notice', text: engine.decision_label || '' }),
       ...(next.length ? [el('p', { text: 'Questions à poser ensuite :' }), el('ul', {}, ...next)] : []),
-      el('details', {}, el('summary', { text: 'Pourquoi ? (explication détaillée)' }),
+      referral ? null : el('details', {}, el('summary', { text: 'Détails' }),
         el('pre', { class: 'explain', text: engine.explanation || '' })));
     if (engine.decision !== 'included' && engine.decision !== 'excluded') return;
     const body = {};
     let called = null;
-    if (engine.decision === 'excluded') {
+    if (referral) {
       const r = await api.call('GET', `/api/v1/episodes/${ep.id}/reachability`);
       const list = r.ok ? r.body.delegants : [];
       called = el('select', { name: 'delegant_called_id' }, el('option', { value: '', text: '— aucun —' }),
@@ -180,8 +191,16 @@ async function assessment(ep, panel, reload) {
       verdict.append(el('h3', { text: 'Délégant à appeler' }), delegantsTable(list),
         field('delegant_called_id', 'Délégant appelé', called));
     }
+    // what calls for the délégant's revoyure besides an exclusion (the protocol's conditions)
+    const newSymptoms = el('input', { type: 'checkbox', id: 'decision-new-symptoms', name: 'new_symptoms' });
+    const doubt = el('input', { type: 'checkbox', id: 'decision-doubt', name: 'doubt' });
+    verdict.append(el('fieldset', { class: 'revoyure-flags' }, el('legend', { text: 'Pour la revoyure par le délégant' }),
+      el('div', { class: 'field' }, el('label', { class: 'inline', for: 'decision-new-symptoms' }, newSymptoms, 'Symptômes nouveaux')),
+      el('div', { class: 'field' }, el('label', { class: 'inline', for: 'decision-doubt' }, doubt, 'Doute du délégué'))));
     verdict.append(actionButton('Enregistrer la décision', async () => {
       if (called && called.value) body.delegant_called_id = Number(called.value);
+      body.new_symptoms = newSymptoms.checked;
+      body.doubt = doubt.checked;
       const r = await api.call('POST', `/api/v1/episodes/${ep.id}/actions/record_decision`, { version, ...body });
       if (!r.ok) { showError(form, r); return; }
       reload();
@@ -233,15 +252,18 @@ async function stopAssessment(ep, state, reload) {
 async function outcome(ep, panel, act) {
   const d = ep.data.decision;
   const pros = await professionals();
-  panel.append(el('h2', { text: d.decision === 'included' ? 'Prise en charge dans le protocole' : 'Réorientation vers le médecin' }));
-  if (d.decision === 'excluded') {
-    panel.append(el('p', { class: 'warning', role: 'status', text: `Urgence : ${urgencyLabels[d.urgency] || d.urgency}` }));
-    if (d.delegant_called_id) {
-      const p = pros.get(d.delegant_called_id);
-      panel.append(el('p', { text: `Délégant appelé : ${proName(p)}${p && p.phone ? ` — ${p.phone}` : ''}` }));
-    }
+  const referral = isReferral(d);
+  panel.append(el('h2', { text: referral ? 'Réorientation vers le médecin' : 'Prise en charge dans le protocole' }));
+  if (referral) {
+    panel.append(urgencyBanner(d, d.explanation));
+    if (d.delegant_called_id) panel.append(el('p', { text: `Délégant appelé : ${calledText(d, pros)}` }));
   }
-  if (d.outcome_label) panel.append(el('p', { text: d.outcome_label }));
+  if (d.outcome_label && !referral) panel.append(el('p', { text: d.outcome_label }));
+  if (d.note) panel.append(el('p', { text: `Note du délégué : ${d.note}` }));
+  const flags = [d.new_symptoms ? 'symptômes nouveaux' : '', d.doubt ? 'doute du délégué' : ''].filter(Boolean);
+  if (flags.length) panel.append(el('p', { text: `Signalé pour la revoyure : ${flags.join(', ')}.` }));
+  // the délégant who sees the patient again reads what the délégué found
+  if (hasRole('delegant')) panel.append(await findings(ep));
   panel.append(el('p', { class: 'help', text: d.stopped ? `Évaluation arrêtée par ${d.by || 'le délégué'} le ${dateFr(d.date)}.`
     : `Décision du ${dateFr(d.date)}, protocole version ${d.version || ''}.` }));
   if (d.lines.length) {
@@ -276,11 +298,43 @@ async function outcome(ep, panel, act) {
       actionButton('Enregistrer la revoyure', () => act('record_revoyure', { note: note.value.trim() || undefined }, form)));
     panel.append(form);
   } else if (ep.data.revoyure) {
-    panel.append(el('p', { text: `Revoyure faite par ${ep.data.revoyure.by} le ${instantFr(ep.data.revoyure.at)}.` }));
+    panel.append(el('p', { text: `Revoyure faite par ${ep.data.revoyure.by} le ${instantFr(ep.data.revoyure.at)}${ep.data.revoyure.note ? ` — note : ${ep.data.revoyure.note}` : '.'}` }));
   }
   const closeBox = el('div');
   closeBox.append(actionButton('Clore la prise en charge', () => act('close', {}, closeBox)));
   panel.append(closeBox);
+}
+
+// The délégant called with a referral and how to reach them: the contact of the slot in which
+// they were reachable when called (a Sunday mobile, not the weekday office line).
+function calledText(d, pros) {
+  const c = d.delegant_called;
+  if (c) {
+    if (c.reachable_now && c.contact) return `${c.name} — ${c.contact}`;
+    if (c.reachable_now) return c.name;
+    return `${c.name} — non joignable à ce moment${c.phone ? ` (cabinet : ${c.phone})` : ''}`;
+  }
+  return proName(pros.get(d.delegant_called_id)) || `professionnel n° ${d.delegant_called_id}`;
+}
+
+// What the délégué found: every answered question with its answer, in the protocol's order.
+async function findings(ep) {
+  const section = el('section', { 'aria-labelledby': 'findings-title' },
+    el('h3', { id: 'findings-title', text: 'Constatations du délégué' }));
+  const res = await api.call('GET', `/api/v1/protocols/${encodeURIComponent(ep.protocol_id)}`);
+  const answers = (ep.data && ep.data.answers) || {};
+  if (!res.ok) { section.append(el('p', { class: 'error', role: 'alert', text: api.message(res) })); return section; }
+  const said = (q, a) => {
+    if (typeof a === 'boolean') return a ? 'oui' : 'non';
+    if (q.type === 'choice') { const c = (q.choices || []).find((x) => x.code === a); return c ? c.label : String(a); }
+    if (q.type === 'date') return dateFr(a);
+    const text = typeof a === 'number' ? String(a).replace('.', ',') : String(a);
+    return q.unit ? `${text} ${q.unit}` : text;
+  };
+  const items = res.body.questions.filter((q) => answers[q.id] !== undefined)
+    .map((q) => el('li', {}, `${q.label} : `, el('strong', { text: said(q, answers[q.id]) })));
+  section.append(items.length ? el('ul', { class: 'findings' }, ...items) : el('p', { class: 'empty', text: 'Aucune réponse enregistrée.' }));
+  return section;
 }
 
 // Scheduling and recording the second contact, when the protocol has one.
@@ -341,13 +395,14 @@ async function printable(ep, pros) {
     sheet);
 }
 
-function history(items) {
+function history(items, data = {}) {
   const section = el('section', { class: 'card', 'aria-labelledby': 'history-title' },
     el('h2', { id: 'history-title', text: 'Historique' }));
   if (!items || !items.length) { section.append(el('p', { class: 'empty', text: 'Rien encore.' })); return section; }
   section.append(el('ol', { class: 'history' }, ...items.map((h) => el('li', {},
     el('span', { class: 'when', text: instantFr(h.at) }), ' — ',
-    `${actionLabels[h.action] || h.action} (${h.by}) → ${stateLabels[h.state] || h.state}`))));
+    `${actionLabels[h.action] || h.action} (${h.by}) → ${stateLabels[h.state] || h.state}`,
+    h.action === 'record_revoyure' && data.revoyure && data.revoyure.note ? ` — note : ${data.revoyure.note}` : ''))));
   return section;
 }
 
@@ -358,14 +413,22 @@ export function delegueQueue(episodes) {
   const current = episodes.filter((e) => e.delegue_id === mine && ['assessing', 'included', 'excluded', 'follow_up'].includes(e.state));
   const section = card('Ma file',
     el('p', { class: 'help', text: 'Ouvrez un patient qui attend : Coop vérifie votre adhésion au protocole et qu\u2019un délégant peut être joint, puis vous guide question par question jusqu\u2019à l\u2019ordonnance ou la réorientation.' }));
+  // the list comes oldest arrival first (the API's order): the first patient waits longest
+  const arrival = (e) => {
+    const at = e.summary && e.summary.arrived_at;
+    if (typeof at !== 'number') return '—';
+    return isoDay(at) === nav.session.today ? `aujourd\u2019hui à ${instantFr(at).slice(-5)}` : instantFr(at);
+  };
   const row = (e, what) => el('tr', {},
-    el('td', { text: patientName(e.patient) }), el('td', { text: e.protocol_title }), el('td', { text: what }),
+    el('td', { text: patientName(e.patient) }), el('td', { text: e.protocol_title }),
+    el('td', { text: arrival(e) }),
+    el('td', {}, what, ...(isReferral(e.summary) && e.summary.urgency ? [' — ', urgencyTag(e.summary.urgency)] : [])),
     el('td', {}, el('button', { type: 'button', class: 'secondary', text: 'Ouvrir',
       'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) })));
   const rows = [...waiting.map((e) => row(e, 'attend l\u2019évaluation')),
     ...current.map((e) => row(e, e.summary && e.summary.second_contact_date && !e.summary.second_contact_done
       ? `${e.state_label} — second contact le ${dateFr(e.summary.second_contact_date)}` : e.state_label))];
-  section.append(rows.length ? table(['Patient', 'Protocole', 'Où en est-on', 'Action'], rows, 'Ma file')
+  section.append(rows.length ? table(['Patient', 'Protocole', 'Arrivée', 'Où en est-on', 'Action'], rows, 'Ma file')
     : el('p', { class: 'empty', text: 'Personne n\u2019attend pour le moment.' }));
   return section;
 }

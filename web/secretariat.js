@@ -2,8 +2,9 @@
 // the protocol, its orientation questions, proposal or usual care, consent) and the day's list
 // of patients with who sees them.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
-  isoDay, instantFr, patientName, urgencyLabels, actionButton } from './lib.js';
+  isoDay, instantFr, patientName, actionButton } from './lib.js';
 import { questionInput, collectAnswers, fillAnswer, showOnly } from './questions.js';
+import { isReferral, urgencyBanner, urgencyTag } from './urgency.js';
 
 const title = () => el('h1', { text: 'Nouvelle demande' });
 
@@ -135,7 +136,7 @@ async function orientation(created) {
     const engine = saved.body.engine || {};
     const ask = engine.ask || {};
     const appeared = showOnly(form, questions, ask.questions);
-    const excluded = engine.decision === 'excluded';
+    const excluded = engine.decision === 'excluded' || isReferral(engine);
     const act = async (action, next) => {
       const r = await api.call('POST', `/api/v1/episodes/${episode.id}/actions/${action}`, { version });
       if (!r.ok) { showError(form, r); return; }
@@ -146,7 +147,10 @@ async function orientation(created) {
     const open = (ask.orientation_open || []).map((id) => questions.find((q) => q.id === id)).filter(Boolean);
     const left = (ask.unknown || []).length;
     if (excluded) {
-      outcome.replaceChildren(el('div', {}, el('p', { class: 'notice', text: 'Les réponses excluent le protocole : la patiente ou le patient relève de son médecin, de la manière habituelle.' }),
+      outcome.replaceChildren(el('div', {}, urgencyBanner(engine),
+        el('p', { text: engine.urgency === 'emergency'
+          ? 'Les réponses excluent le protocole : appelez le 15 (SAMU) maintenant, puis enregistrez l\u2019orientation.'
+          : 'Les réponses excluent le protocole : la patiente ou le patient relève de son médecin, selon l\u2019urgence indiquée.' }),
         el('button', { type: 'button', text: 'Orienter vers le médecin', onclick: usual })));
     } else if (open.length) {
       // an empty or unfinished orientation does not say "nothing excludes the protocol"
@@ -209,11 +213,10 @@ export async function dayList(episodes, openEpisode) {
     if (e.state === 'consented') return 'en attente du délégué';
     return '—';
   };
-  const rows = todays.map((e) => el('tr', {},
+  const rows = todays.map((e) => el('tr', { class: e.summary && e.summary.urgency === 'emergency' ? 'urgent-row' : null },
     el('td', { text: patientName(e.patient) }),
     el('td', { text: e.protocol_title }),
-    el('td', { text: e.state_label + (e.summary && e.summary.urgency && e.summary.decision === 'excluded'
-      ? ` — ${urgencyLabels[e.summary.urgency] || ''}` : '') }),
+    el('td', {}, e.state_label, ...(isReferral(e.summary) && e.summary.urgency ? [' — ', urgencyTag(e.summary.urgency)] : [])),
     el('td', { text: who(e) }),
     el('td', { text: instantFr(e.updated_at).slice(-5) }),
     el('td', {}, e.state === 'orientation' || e.state === 'proposed'

@@ -22,6 +22,7 @@
 
 #include "api/app.h"
 #include "core/pathway.h"
+#include "core/revoyure.h"
 #include "core/strbuf.h"
 #include "core/team.h"
 #include "protocol/answers.h"
@@ -431,10 +432,77 @@ static void reachability(struct api_ctx *c, const struct episode_view *v, bool *
 	}
 }
 
+/* The délégant called with a referral, as the délégué reaches them: name, and the contact of
+ * the slot in which they are reachable now (team_contact_now(): a Sunday mobile, not the
+ * weekday office line); when not reachable now, their professional phone, said as such. */
+static json_t *delegant_called_json(struct api_ctx *c, const struct episode_view *v,
+				    int64_t professional)
+{
+	struct db_professional pro;
+	if (db_professional_get(c->db, professional, c->a, &pro) != COOP_OK)
+		return json_null();
+	char name[256];
+	snprintf(name, sizeof(name), "%s%s %s",
+		 strcmp(pro.profession, "medecin") == 0 ? "Dr " : "", pro.first_names,
+		 pro.last_name);
+	struct db_availability *av = NULL;
+	size_t n = 0;
+	const char *contact = NULL;
+	bool now = false;
+	if (db_availability_for_adoption(c->db, v->adoption.id, c->today, c->a, &av, &n) ==
+		    COOP_OK &&
+	    n > 0) {
+		struct team_slot *slots = arena_alloc(c->a, n * sizeof(*slots));
+		for (size_t i = 0; slots && i < n; i++)
+			slots[i] = (struct team_slot){.professional_id = av[i].professional_id,
+						      .weekday = (uint8_t)av[i].weekday,
+						      .start_minute = (uint16_t)av[i].start_minute,
+						      .end_minute = (uint16_t)av[i].end_minute,
+						      .contact = av[i].how};
+		struct team_availability ta = {.slots = slots, .n_slots = slots ? n : 0};
+		now = team_contact_now(&ta, professional, c->today, c->minute, &contact);
+	}
+	return json_pack("{s:I, s:s, s:s?, s:b, s:s?}", "professional_id", (json_int_t)professional,
+			 "name", name, "contact", now ? contact : NULL, "reachable_now", now,
+			 "phone", pro.phone);
+}
+
 static bool data_has(json_t *data, const char *key)
 {
 	json_t *x = json_object_get(data, key);
 	return x && !json_is_null(x);
+}
+
+/* What the engine said on the answers just saved, as kept with the episode (verdict): the
+ * decision, and for a referral its urgency, headline and one-sentence reason; the day. */
+static json_t *verdict_json(const struct api_ctx *c, json_t *engine)
+{
+	json_t *o = json_pack("{s:O?, s:o}", "decision", json_object_get(engine, "decision"), "date",
+			      api_date_json(c->today));
+	bool referral = json_is_true(json_object_get(engine, "reorientation"));
+	json_object_set(o, "urgency", referral ? json_object_get(engine, "urgency") : json_null());
+	json_object_set(o, "urgency_headline",
+			referral ? json_object_get(engine, "urgency_headline") : json_null());
+	json_object_set(o, "reason", referral ? json_object_get(engine, "reason") : json_null());
+	return o;
+}
+
+/* The referral known for an episode (borrowed): the recorded decision when it sends the patient
+ * to a physician, else — no decision yet — the engine's latest verdict when it does; NULL when
+ * neither does. Decisions recorded before "reorientation" was stored count when excluded. */
+static json_t *referral_of(json_t *data)
+{
+	json_t *d = json_object_get(data, "decision");
+	if (json_is_object(d)) {
+		json_t *r = json_object_get(d, "reorientation");
+		bool referral = r ? json_is_true(r)
+				  : json_is_string(json_object_get(d, "decision")) &&
+					    strcmp(json_string_value(json_object_get(d, "decision")),
+						   "excluded") == 0;
+		return referral ? d : NULL;
+	}
+	json_t *vd = json_object_get(data, "verdict");
+	return json_is_object(vd) && json_is_string(json_object_get(vd, "urgency")) ? vd : NULL;
 }
 
 /* The protocol's second contact and the decision day, as the pathway rules read them. */
@@ -540,10 +608,15 @@ static json_t *episode_json(const struct api_ctx *c, const struct episode_view *
 		json_t *decision = json_object_get(v->data, "decision");
 		if (decision)
 			json_object_set_new(shown, "decision",
-					    json_pack("{s:O?, s:O?}", "decision",
+					    json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?}", "decision",
 						      json_object_get(decision, "decision"),
 						      "urgency",
-						      json_object_get(decision, "urgency")));
+						      json_object_get(decision, "urgency"),
+						      "reorientation",
+						      json_object_get(decision, "reorientation"),
+						      "urgency_headline",
+						      json_object_get(decision, "urgency_headline"),
+						      "reason", json_object_get(decision, "reason")));
 	}
 	json_object_set_new(o, "data", shown);
 	json_t *window = clinical ? second_contact_window_json(v) : NULL;
@@ -820,17 +893,55 @@ void api_episodes_get(struct http_request *req, struct http_response *res, void 
 		json_decref(out);
 }
 
+/* When the patient arrived for the délégué (consent recorded), else when the request was made:
+ * the délégué's queue is served oldest first. */
+static json_int_t arrived_at(const struct episode_view *v)
+{
+	json_t *at = json_object_get(json_object_get(v->data, "consent"), "at");
+	return json_is_integer(at) ? json_integer_value(at) : (json_int_t)v->ep.created_at;
+}
+
+/* What the revoyure rule (core/revoyure.h) reads from the recorded decision. */
+static enum revoyure_reason revoyure_reason_of(const struct episode_view *v)
+{
+	json_t *d = json_object_get(v->data, "decision");
+	struct revoyure_facts f = {
+		.protocol_has_revoyure = v->protocol->revoyure.present,
+		.decided = json_is_object(d),
+		.reoriented = d && referral_of(v->data) == d,
+		.on_age_only = json_is_string(json_object_get(d, "scope")) &&
+			       strcmp(json_string_value(json_object_get(d, "scope")), "age") == 0 &&
+			       json_array_size(json_object_get(d, "fired")) == 0,
+		.new_symptoms = json_is_true(json_object_get(d, "new_symptoms")),
+		.delegue_doubt = json_is_true(json_object_get(d, "doubt")),
+	};
+	return revoyure_called_for(&f);
+}
+
 /* What a list row shows of the episode's progress, for the queues of each role: the decision's
- * kind and urgency (secretariat too); for délégués and délégants also the decision date, the
- * délégant called, whether the revoyure and the second contact are done, and the second
- * contact's planned date, the last day of the revoyure. */
+ * kind; the referral (decision, or the engine's verdict before any decision) with its urgency,
+ * headline, reason and day (secretariat too); for délégués and délégants also the arrival time,
+ * the decision date, the délégant called, whether a revoyure is called for (and why), whether
+ * the revoyure and the second contact are done, and the second contact's planned date, the last
+ * day of the revoyure. */
 static json_t *list_summary(struct api_ctx *c, const struct episode_view *v)
 {
 	json_t *d = json_object_get(v->data, "decision");
-	json_t *o = json_pack("{s:O?, s:O?}", "decision", json_object_get(d, "decision"), "urgency",
-			      json_object_get(d, "urgency"));
+	json_t *ref = referral_of(v->data);
+	json_t *o = json_pack("{s:O?, s:O?, s:b, s:O?, s:O?, s:O?}", "decision",
+			      json_object_get(d, "decision"), "urgency",
+			      json_object_get(ref, "urgency"), "reorientation", ref != NULL,
+			      "urgency_headline", json_object_get(ref, "urgency_headline"), "reason",
+			      json_object_get(ref, "reason"), "referral_date",
+			      json_object_get(ref, "date"));
 	if (!o || !api_has_role(c, CLINICAL_ROLES))
 		return o;
+	json_object_set_new(o, "arrived_at", json_integer(arrived_at(v)));
+	enum revoyure_reason why = revoyure_reason_of(v);
+	json_object_set_new(o, "revoyure_called_for", json_boolean(why != REVOYURE_NOT_CALLED_FOR));
+	json_object_set_new(o, "revoyure_reason", why != REVOYURE_NOT_CALLED_FOR
+							  ? json_string(revoyure_reason_label_fr(why))
+							  : json_null());
 	json_object_set(o, "decision_date", json_object_get(d, "date") ? json_object_get(d, "date")
 								       : json_null());
 	json_object_set(o, "delegant_called_id", json_object_get(d, "delegant_called_id")
@@ -850,6 +961,38 @@ static json_t *list_summary(struct api_ctx *c, const struct episode_view *v)
 	json_t *plan = json_object_get(json_object_get(v->data, "second_contact_plan"), "date");
 	json_object_set(o, "second_contact_date", plan ? plan : json_null());
 	return o;
+}
+
+/* One row of a list, with what orders it: first key, second key, then the stored order. */
+struct list_row {
+	json_t *item;
+	int64_t id;
+	json_int_t key1, key2;
+	size_t index; /* as stored: newest first */
+};
+
+/* A délégant's priority for a row: a referral by emergency or for the same day that nobody has
+ * seen again yet (not closed, no revoyure, referred today or yesterday) comes first. */
+static int referral_rank(const struct api_ctx *c, const struct episode_view *v)
+{
+	json_t *ref = referral_of(v->data);
+	const char *u = json_string_value(json_object_get(ref, "urgency"));
+	const char *day = json_string_value(json_object_get(ref, "date"));
+	coop_date when;
+	if (!u || !day || !date_parse(day, strlen(day), &when) || when + 1 < c->today ||
+	    v->state == PATHWAY_CLOSED || data_has(v->data, "revoyure"))
+		return 2;
+	return strcmp(u, "emergency") == 0 ? 0 : strcmp(u, "physician_same_day") == 0 ? 1 : 2;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct list_row *x = a, *y = b;
+	if (x->key1 != y->key1)
+		return x->key1 < y->key1 ? -1 : 1;
+	if (x->key2 != y->key2)
+		return x->key2 < y->key2 ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
 }
 
 void api_episodes_list(struct http_request *req, struct http_response *res, void *app)
@@ -874,6 +1017,14 @@ void api_episodes_list(struct http_request *req, struct http_response *res, void
 		return;
 	}
 	json_t *items = json_array(), *ids = json_array();
+	struct list_row *rows = arena_alloc(c.a, (n ? n : 1) * sizeof(*rows));
+	size_t n_rows = 0;
+	if (!rows) {
+		json_decref(items);
+		json_decref(ids);
+		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct episode_view v;
 		memset(&v, 0, sizeof(v));
@@ -896,9 +1047,21 @@ void api_episodes_list(struct http_request *req, struct http_response *res, void
 			if (api_has_role(&c, DB_ROLE_SECRETARY | CLINICAL_ROLES))
 				json_object_set_new(full, "summary", list_summary(&c, &v));
 		}
-		json_array_append_new(items, full);
-		json_array_append_new(ids, json_integer(v.ep.id));
+		/* délégants: pending urgent referrals first, then as stored (newest first);
+		 * délégués: the queue oldest arrival first (then oldest request); the others: as
+		 * stored */
+		struct list_row *row = &rows[n_rows++];
+		*row = (struct list_row){.item = full, .id = v.ep.id, .index = i};
+		if (api_has_role(&c, DB_ROLE_DELEGANT))
+			row->key1 = referral_rank(&c, &v);
+		else if (api_has_role(&c, DB_ROLE_DELEGUE))
+			row->key1 = arrived_at(&v), row->key2 = v.ep.id;
 		view_free(&v);
+	}
+	qsort(rows, n_rows, sizeof(*rows), row_cmp);
+	for (size_t i = 0; i < n_rows; i++) {
+		json_array_append_new(items, rows[i].item);
+		json_array_append_new(ids, json_integer(rows[i].id));
 	}
 	json_t *what = json_pack("{s:o}", "ids", ids);
 	bool traced = what && api_trace_read(&c, "list", "episode", 0, what);
@@ -1143,6 +1306,15 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 					  json_object_get(engine, "decision"), "decision_label",
 					  json_object_get(engine, "decision_label"), "next_questions",
 					  json_object_get(engine, "next_questions"));
+		/* … and, at once, whether the answers send the patient to a physician and how fast */
+		static const char *const urgent_keys[] = {"urgency", "urgency_label",
+							  "urgency_headline", "reason",
+							  "reorientation"};
+		for (size_t k = 0; light && k < sizeof(urgent_keys) / sizeof(urgent_keys[0]); k++) {
+			json_t *x = json_object_get(engine, urgent_keys[k]);
+			if (x)
+				json_object_set(light, urgent_keys[k], x);
+		}
 		json_decref(engine);
 		engine = light;
 	}
@@ -1152,6 +1324,9 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 		if (ask)
 			json_object_set_new(engine, "ask", ask);
 	}
+	/* the engine's latest verdict, kept with the episode: a referral shows in every list at
+	 * once, before any decision is recorded */
+	json_object_set_new(v.data, "verdict", verdict_json(&c, engine));
 	append_history(&c, v.data, orienting ? "orientation_answers" : "save_answers",
 		       pathway_state_code(v.state));
 	save_and_answer(&c, &v, before, "answers", 200, engine);
@@ -1172,7 +1347,8 @@ struct action_rule {
 static const char *const f_none[] = {"version", NULL};
 static const char *const f_how[] = {"version", "how", NULL};
 static const char *const f_note[] = {"version", "note", NULL};
-static const char *const f_decision[] = {"version", "delegant_called_id", "note", NULL};
+static const char *const f_decision[] = {"version", "delegant_called_id", "note", "new_symptoms",
+					 "doubt", NULL};
 static const char *const f_plan[] = {"version", "date", NULL};
 static const char *const f_reorient[] = {"version", "reason", "urgency", "delegant_called_id",
 					 NULL};
@@ -1270,6 +1446,25 @@ static json_t *decision_json(struct api_ctx *c, const struct episode_view *v,
 	json_object_set_new(d, "advice", advice);
 	json_object_set_new(d, "version", json_string(r->version->version));
 	strbuf_free(&why);
+	/* the referral at a glance: whoever reads the decision sees it, with its one-sentence
+	 * reason; and what the revoyure rule reads (the age alone, or a criterion) */
+	struct strbuf reason = STRBUF_INIT;
+	bool referral = explain_reason_fr(p, r, &reason);
+	json_object_set_new(d, "reorientation", json_boolean(referral));
+	json_object_set_new(d, "reason", referral ? json_string(strbuf_str(&reason)) : json_null());
+	json_object_set_new(d, "urgency_headline",
+			    referral ? json_string(explain_urgency_headline_fr(r->urgency))
+				     : json_null());
+	strbuf_free(&reason);
+	json_t *fired = json_array();
+	for (size_t i = 0; i < p->n_criteria; i++)
+		if (r->criteria[i].fired)
+			json_array_append_new(fired, json_string(p->criteria[i].id));
+	json_object_set_new(d, "fired", fired);
+	json_object_set_new(d, "scope", json_string(r->scope == SCOPE_AGE   ? "age"
+						     : r->scope == SCOPE_SEX ? "sex"
+						     : r->scope == SCOPE_OK  ? "ok"
+									     : "other"));
 	return d;
 }
 
@@ -1330,6 +1525,19 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 			  "sans urgence.",
 			  "urgency");
 		goto out;
+	}
+	static const struct {
+		const char *key, *label;
+	} flags[] = {{"new_symptoms", "Symptômes nouveaux"}, {"doubt", "Doute du délégué"}};
+	for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++) {
+		json_t *x = json_object_get(body, flags[k].key);
+		if (x && !json_is_boolean(x)) {
+			char m[160];
+			snprintf(m, sizeof(m), "« %s » se coche ou se décoche (oui ou non).",
+				 flags[k].label);
+			api_error(&c, 400, "invalid", m, flags[k].key);
+			goto out;
+		}
 	}
 	if (planned_text && !date_parse(planned_text, strlen(planned_text), &planned)) {
 		api_error(&c, 400, "invalid", "Date invalide : écrivez-la sous la forme AAAA-MM-JJ.",
@@ -1437,8 +1645,16 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 		break;
 	case PATHWAY_RECORD_DECISION: {
 		json_t *d = decision_json(&c, &v, run);
-		if (delegant_called)
+		if (delegant_called) {
 			json_object_set_new(d, "delegant_called_id", json_integer(delegant_called));
+			json_object_set_new(d, "delegant_called",
+					    delegant_called_json(&c, &v, delegant_called));
+		}
+		/* what the délégué notes for the revoyure rule (core/revoyure.h) */
+		json_object_set_new(d, "new_symptoms",
+				    json_boolean(json_is_true(json_object_get(body, "new_symptoms"))));
+		json_object_set_new(d, "doubt",
+				    json_boolean(json_is_true(json_object_get(body, "doubt"))));
 		if (note)
 			json_object_set_new(d, "note", json_string(note));
 		json_object_set_new(v.data, "decision", d);

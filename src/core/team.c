@@ -340,6 +340,23 @@ bool team_reachable_now(const struct team_availability *av, coop_date on, int mi
 	return reachable_at(av, on, minute, usual, slot);
 }
 
+bool team_contact_now(const struct team_availability *av, int64_t professional, coop_date on,
+		      int minute, const char **contact)
+{
+	if (minute < 0 || minute >= MINUTES_PER_DAY || professional == 0 ||
+	    absent(av, professional, on))
+		return false;
+	const int wd = team_weekday(on);
+	for (size_t i = 0; i < av->n_slots; i++) {
+		const struct team_slot *s = &av->slots[i];
+		if (s->professional_id == professional && slot_covers(s, wd, minute)) {
+			*contact = s->contact;
+			return true;
+		}
+	}
+	return false;
+}
+
 bool team_next_reachable(const struct team_availability *av, coop_date on, int minute,
 			 int64_t usual, struct team_moment *out)
 {

@@ -161,6 +161,13 @@ struct team_availability {
 bool team_reachable_now(const struct team_availability *av, coop_date on, int minute, int64_t usual,
 			size_t *slot);
 
+/* How to reach `professional` now: the contact of their slot covering (on, minute) — not their
+ * office number when they are reachable on a weekend mobile — unless absent that day. Writes
+ * the slot's contact (may be NULL: the slot has none) to *contact and returns true; false when
+ * they are not reachable now or minute is out of range (*contact untouched). */
+bool team_contact_now(const struct team_availability *av, int64_t professional, coop_date on,
+		      int minute, const char **contact);
+
 /* A moment at which a slot's délégant can be reached. */
 struct team_moment {
 	size_t slot; /* index in av->slots */

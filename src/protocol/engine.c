@@ -375,7 +375,17 @@ enum coop_err engine_evaluate(const struct protocol *p, const struct engine_inpu
 		return refer_undecidable(r);
 	}
 	r->decision = DECISION_INCLUDED;
+	/* an outcome that sends the patient to the physician carries its urgency at the top level:
+	 * whoever reads only the decision and the urgency sees the referral */
+	if (p->outcomes[r->outcome].kind == OUTCOME_REORIENTATION)
+		r->urgency = p->outcomes[r->outcome].urgency;
 	return COOP_OK;
+}
+
+bool engine_reorients(const struct engine_result *r)
+{
+	return r->decision == DECISION_EXCLUDED ||
+	       (r->decision == DECISION_INCLUDED && r->urgency != URG_NONE);
 }
 
 const char *decision_code(enum decision d)

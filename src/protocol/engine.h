@@ -74,7 +74,10 @@ struct engine_result {
 	const struct protocol_version *version;
 	int age_years, age_months;
 	enum scope_failure scope;
-	enum urgency urgency;      /* strongest urgency of what fired (excluded only) */
+	/* where the patient goes when they leave the protocol: excluded → the strongest urgency of
+	 * what fired (at least URG_PHYSICIAN_LATER); included with a reorientation outcome → that
+	 * outcome's urgency; otherwise URG_NONE. Never URG_NONE for a referral. */
+	enum urgency urgency;
 	struct criterion_result criteria[PROTOCOL_MAX_CRITERIA];
 	/* every field's value as used: slots[i] points into the input (applicable questions),
 	 * into `own` (computed values, reserved names) or at a shared empty/unknown value (questions
@@ -101,6 +104,10 @@ void engine_input_init(struct engine_input *in, coop_date visit, coop_date birth
  * visit date. Never allocates; safe on any answers (types were checked by the decoder). */
 enum coop_err engine_evaluate(const struct protocol *p, const struct engine_input *in,
 			      struct engine_result *r);
+
+/* True when the result sends the patient to a physician: excluded, or included with an
+ * outcome that reorients (then r->urgency is that outcome's). */
+bool engine_reorients(const struct engine_result *r);
 
 /* The state of question i after an evaluation (or engine_prepare()). */
 enum question_state engine_question_state(const struct engine_result *r, size_t i);

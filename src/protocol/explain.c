@@ -198,6 +198,111 @@ static void scope_text(const struct protocol_version *v, enum scope_failure s, s
 	}
 }
 
+/* ---------------------------------------------------------------- the reason, in one sentence */
+
+const char *explain_urgency_headline_fr(enum urgency u)
+{
+	switch (u) {
+	case URG_EMERGENCY: return "Urgence : appeler le 15";
+	case URG_PHYSICIAN_SAME_DAY: return "Médecin le jour même";
+	case URG_PHYSICIAN_LATER: return "Médecin, consultation programmée (sans urgence)";
+	case URG_NONE: break;
+	}
+	return "";
+}
+
+/* Where the patient goes, inside a sentence. */
+static const char *urgency_action_fr(enum urgency u)
+{
+	switch (u) {
+	case URG_EMERGENCY: return "urgence : appeler le 15";
+	case URG_PHYSICIAN_SAME_DAY: return "médecin le jour même";
+	case URG_PHYSICIAN_LATER: return "médecin, consultation programmée sans urgence";
+	case URG_NONE: break;
+	}
+	return "médecin";
+}
+
+/* Appends a label without its final full stop (the sentence goes on). */
+static void put_label(const char *label, struct strbuf *out)
+{
+	size_t n = strlen(label);
+	while (n > 0 && (label[n - 1] == '.' || label[n - 1] == ' '))
+		n--;
+	strbuf_printf(out, "%.*s", (int)n, label);
+}
+
+bool explain_reason_fr(const struct protocol *p, const struct engine_result *r,
+		       struct strbuf *out)
+{
+	if (!engine_reorients(r))
+		return false;
+	const char *action = urgency_action_fr(r->urgency);
+	if (r->decision == DECISION_INCLUDED) {
+		/* an outcome that reorients */
+		const struct outcome *o = r->outcome >= 0 ? &p->outcomes[r->outcome] : NULL;
+		if (o)
+			put_label(o->label, out);
+		else
+			strbuf_puts(out, "Issue du protocole");
+		strbuf_printf(out, " — le protocole adresse au médecin ; %s.", action);
+		return true;
+	}
+	/* the fired criterion with the strongest urgency, the first among equals */
+	int chosen = -1;
+	size_t n_fired = 0;
+	for (size_t i = 0; i < p->n_criteria; i++) {
+		if (!r->criteria[i].fired)
+			continue;
+		n_fired++;
+		if (chosen < 0 || p->criteria[i].urgency > p->criteria[chosen].urgency)
+			chosen = (int)i;
+	}
+	size_t others = n_fired ? n_fired - 1 : 0;
+	if (chosen >= 0) {
+		const struct criterion *c = &p->criteria[chosen];
+		put_label(c->label, out);
+		strbuf_printf(out, " — %s ; %s",
+			      c->kind == CRIT_INCLUSION ? "condition du protocole non remplie"
+							: "le protocole exclut ce cas",
+			      action);
+		if (r->scope == SCOPE_AGE || r->scope == SCOPE_SEX)
+			others++;
+	} else if (r->scope == SCOPE_AGE) {
+		const struct protocol_version *v = r->version;
+		strbuf_puts(out, "Âge hors du champ du protocole (");
+		if (v && v->age_min.set && v->age_max.set && v->age_min.unit == v->age_max.unit) {
+			strbuf_printf(out, "de %d à ", v->age_min.value);
+			age_bound_text(&v->age_max, out);
+		} else if (v && v->age_min.set && v->age_max.set) {
+			strbuf_puts(out, "de ");
+			age_bound_text(&v->age_min, out);
+			strbuf_puts(out, " à ");
+			age_bound_text(&v->age_max, out);
+		} else if (v && v->age_min.set) {
+			strbuf_puts(out, "au moins ");
+			age_bound_text(&v->age_min, out);
+		} else if (v && v->age_max.set) {
+			strbuf_puts(out, "au plus ");
+			age_bound_text(&v->age_max, out);
+		}
+		strbuf_printf(out, ") ; %s", action);
+	} else if (r->scope == SCOPE_SEX) {
+		strbuf_printf(out, "Le protocole ne concerne pas ce sexe ; %s", action);
+	} else if (r->scope == SCOPE_NO_OUTCOME) {
+		strbuf_printf(out, "Aucune issue du protocole ne correspond à ces réponses ; %s", action);
+	} else {
+		strbuf_printf(out, "Le protocole ne permet pas de conclure avec ces réponses ; %s",
+			      action);
+	}
+	if (others == 1)
+		strbuf_puts(out, " (et un autre motif, voir le détail)");
+	else if (others > 1)
+		strbuf_printf(out, " (et %zu autres motifs, voir le détail)", others);
+	strbuf_puts(out, ".");
+	return true;
+}
+
 void explain_text(const struct protocol *p, const struct engine_input *in,
 		  const struct engine_result *r, struct strbuf *out)
 {
@@ -211,6 +316,11 @@ void explain_text(const struct protocol *p, const struct engine_input *in,
 	strbuf_printf(out, "Décision : %s\n", decision_label_fr(r->decision));
 	if (r->decision == DECISION_EXCLUDED)
 		strbuf_printf(out, "Réorientation : %s\n", urgency_label_fr(r->urgency));
+	if (engine_reorients(r)) {
+		strbuf_puts(out, "Motif : ");
+		explain_reason_fr(p, r, out);
+		strbuf_puts(out, "\n");
+	}
 	if (r->scope != SCOPE_OK) {
 		scope_text(r->version, r->scope, out);
 		strbuf_puts(out, "\n");
@@ -391,12 +501,20 @@ json_t *explain_json(const struct protocol *p, const struct engine_input *in,
 						   r->age_months));
 	json_object_set_new(root, "decision", json_string(decision_code(r->decision)));
 	json_object_set_new(root, "decision_label", json_string(decision_label_fr(r->decision)));
-	if (r->decision == DECISION_EXCLUDED) {
+	struct strbuf reason = STRBUF_INIT;
+	bool reorients = explain_reason_fr(p, r, &reason);
+	if (reorients) {
 		json_object_set_new(root, "urgency", json_string(urgency_code(r->urgency)));
 		json_object_set_new(root, "urgency_label", json_string(urgency_label_fr(r->urgency)));
+		json_object_set_new(root, "urgency_headline",
+				    json_string(explain_urgency_headline_fr(r->urgency)));
+		json_object_set_new(root, "reason", json_string(strbuf_str(&reason)));
 	} else {
 		json_object_set_new(root, "urgency", json_null());
+		json_object_set_new(root, "reason", json_null());
 	}
+	json_object_set_new(root, "reorientation", json_boolean(reorients));
+	strbuf_free(&reason);
 	const char *scope = scope_code(r->scope);
 	json_object_set_new(root, "scope", scope ? json_string(scope) : json_null());
 

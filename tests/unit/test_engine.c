@@ -373,6 +373,99 @@ static void test_long_lists_release_scratch(void **state)
 	protocol_free(p);
 }
 
+/* An included outcome that reorients carries its urgency at the top level; the screens and the
+ * lists read only decision and urgency. */
+static void test_reorienting_outcome_carries_urgency(void **state)
+{
+	(void)state;
+	struct protocol *p = load_small(
+		"  - {id: allergie, label: \"Allergie\", type: boolean, asked_by: examination}\n",
+		crit_true,
+		"outcomes:\n"
+		"  - {id: medecin, kind: reorientation, when: \"allergie\", label: \"Allergie : alternative à décider par le médecin\", urgency: physician_same_day, source: \"s\", confidence: inferred}\n"
+		"  - {id: conseils, kind: advice, when: \"allergie.not()\", label: \"Conseils\", source: \"s\", confidence: inferred}\n");
+	eval_small(p, "{\"allergie\":true}");
+	assert_int_equal(res.decision, DECISION_INCLUDED);
+	assert_int_equal(res.urgency, URG_PHYSICIAN_SAME_DAY);
+	assert_true(engine_reorients(&res));
+	struct strbuf sb = STRBUF_INIT;
+	assert_true(explain_reason_fr(p, &res, &sb));
+	assert_string_equal(strbuf_str(&sb), "Allergie : alternative à décider par le médecin — le "
+					     "protocole adresse au médecin ; médecin le jour même.");
+	strbuf_free(&sb);
+	json_t *j = explain_json(p, &in, &res);
+	assert_string_equal(json_string_value(json_object_get(j, "urgency")), "physician_same_day");
+	assert_true(json_is_true(json_object_get(j, "reorientation")));
+	json_decref(j);
+	/* the other outcome: included, no referral, no urgency, no reason */
+	eval_small(p, "{\"allergie\":false}");
+	assert_int_equal(res.decision, DECISION_INCLUDED);
+	assert_int_equal(res.urgency, URG_NONE);
+	assert_false(engine_reorients(&res));
+	assert_false(explain_reason_fr(p, &res, &sb));
+	assert_int_equal(sb.len, 0);
+	j = explain_json(p, &in, &res);
+	assert_true(json_is_null(json_object_get(j, "urgency")));
+	assert_true(json_is_null(json_object_get(j, "reason")));
+	json_decref(j);
+	strbuf_free(&sb);
+	protocol_free(p);
+}
+
+static const char *reason_of(void)
+{
+	static char text[512];
+	struct strbuf sb = STRBUF_INIT;
+	if (!explain_reason_fr(proto, &res, &sb))
+		snprintf(text, sizeof(text), "(none)");
+	else
+		snprintf(text, sizeof(text), "%s", strbuf_str(&sb));
+	strbuf_free(&sb);
+	return text;
+}
+
+/* The reason of an exclusion, in one sentence from the criterion's wording. */
+static void test_reason_in_one_sentence(void **state)
+{
+	(void)state;
+	/* a red flag: its label, and the emergency */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
+		 "\"answers\":{\"trismus\":true}}");
+	assert_string_equal(reason_of(), "Trismus — le protocole exclut ce cas ; urgence : appeler le 15.");
+	/* two fired: the strongest is named, the other counted */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
+		 "\"answers\":{\"odynophagie\":true,\"fievre\":true,\"toux\":false,\"trismus\":true}}");
+	assert_string_equal(reason_of(), "Trismus — le protocole exclut ce cas ; urgence : appeler le "
+					 "15 (et un autre motif, voir le détail).");
+	/* the first among equals: exclusion (same day) alone */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
+		 "\"answers\":{\"odynophagie\":true,\"fievre\":true,\"toux\":false,\"trismus\":false}}");
+	assert_string_equal(reason_of(), "Score élevé avec fièvre — le protocole exclut ce cas ; "
+					 "médecin le jour même.");
+	/* an inclusion criterion not met */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
+		 "\"answers\":{\"odynophagie\":false}}");
+	assert_string_equal(reason_of(), "Odynophagie — condition du protocole non remplie ; médecin, "
+					 "consultation programmée sans urgence.");
+	/* the age: the bounds in years, no age in months */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"2020-11-26\",\"sex\":\"male\"}}");
+	assert_string_equal(reason_of(), "Âge hors du champ du protocole (de 6 à 50 ans) ; médecin, "
+					 "consultation programmée sans urgence.");
+	/* not a referral: nothing */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
+		 "\"answers\":{\"odynophagie\":true}}");
+	assert_string_equal(reason_of(), "(none)");
+	/* the JSON carries it with the headline */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
+		 "\"answers\":{\"trismus\":true}}");
+	json_t *j = explain_json(proto, &in, &res);
+	assert_string_equal(json_string_value(json_object_get(j, "urgency_headline")),
+			    "Urgence : appeler le 15");
+	assert_string_equal(json_string_value(json_object_get(j, "reason")),
+			    "Trismus — le protocole exclut ce cas ; urgence : appeler le 15.");
+	json_decref(j);
+}
+
 static void test_deterministic(void **state)
 {
 	(void)state;
@@ -400,6 +493,8 @@ int main(void)
 		cmocka_unit_test(test_outcome_waits_for_earlier_unknown),
 		cmocka_unit_test(test_weight_not_applicable_is_never_prescribed_blind),
 		cmocka_unit_test(test_long_lists_release_scratch),
+		cmocka_unit_test(test_reorienting_outcome_carries_urgency),
+		cmocka_unit_test(test_reason_in_one_sentence),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -440,6 +440,43 @@ static void test_whole_day_and_24h_slots(void **state)
 	assert_false(team_reachable_now(&ev, D("2026-11-28"), 0, 0, &s));
 }
 
+/* The contact shown for a délégant is the one of the slot they are reachable in now: the
+ * weekday office line on a weekday, the mobile of the Sunday slot on a Sunday. */
+static void test_contact_now(void **state)
+{
+	(void)state;
+	const struct team_slot slots[] = {
+		{1, 0, 8 * 60, 19 * 60, "Dr Durand", "01 23 45 67 01 (bureau)"},
+		{1, 6, 9 * 60, 12 * 60, "Dr Durand", "06 12 34 56 78 (portable)"},
+		{2, 6, 9 * 60, 12 * 60, "Dr Petit", NULL},
+	};
+	struct team_availability av = {slots, 3, NULL, 0};
+	const char *c = "untouched";
+	/* Sunday 29/11/2026 10:00: the Sunday slot's mobile, not the office line */
+	assert_true(team_contact_now(&av, 1, D("2026-11-29"), 10 * 60, &c));
+	assert_string_equal(c, "06 12 34 56 78 (portable)");
+	/* Monday 30/11 10:00: the office line */
+	assert_true(team_contact_now(&av, 1, D("2026-11-30"), 10 * 60, &c));
+	assert_string_equal(c, "01 23 45 67 01 (bureau)");
+	/* a slot without contact: reachable, no contact */
+	assert_true(team_contact_now(&av, 2, D("2026-11-29"), 10 * 60, &c));
+	assert_null(c);
+	/* not reachable now: false, contact untouched */
+	c = "untouched";
+	assert_false(team_contact_now(&av, 1, D("2026-11-29"), 13 * 60, &c));
+	assert_false(team_contact_now(&av, 2, D("2026-11-30"), 10 * 60, &c));
+	assert_false(team_contact_now(&av, 0, D("2026-11-30"), 10 * 60, &c));
+	assert_false(team_contact_now(&av, 1, D("2026-11-30"), 1440, &c));
+	assert_false(team_contact_now(&av, 1, D("2026-11-30"), -1, &c));
+	assert_string_equal(c, "untouched");
+	/* absent that day: not reachable, even though a slot covers the moment */
+	const struct team_absence away = {1, D("2026-11-29"), D("2026-11-29")};
+	av.absences = &away;
+	av.n_absences = 1;
+	assert_false(team_contact_now(&av, 1, D("2026-11-29"), 10 * 60, &c));
+	assert_true(team_contact_now(&av, 2, D("2026-11-29"), 10 * 60, &c));
+}
+
 static void test_absences(void **state)
 {
 	(void)state;
@@ -719,6 +756,7 @@ int main(void)
 		cmocka_unit_test(test_reachable_now),
 		cmocka_unit_test(test_whole_day_and_24h_slots),
 		cmocka_unit_test(test_absences),
+		cmocka_unit_test(test_contact_now),
 		cmocka_unit_test(test_next_reachable),
 		cmocka_unit_test(test_next_horizon_and_preference),
 		cmocka_unit_test(test_next_across_week_wrap),

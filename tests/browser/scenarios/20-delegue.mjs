@@ -85,7 +85,7 @@ export default ({ base, accessible, expectText, consentedEpisode, artefacts }) =
     if ((await page.inputValue('#delegant_called_id')) === '') throw new Error('le délégant joignable n\u2019est pas proposé');
     await page.click('button:has-text("Enregistrer la décision")');
     await expectText(page, 'h2', 'Réorientation vers le médecin');
-    await expectText(page, '.warning', 'Urgences');
+    await expectText(page, '.urgency-emergency', 'Urgence : appeler le 15');
     await expectText(page, 'p', 'Délégant appelé : Dr Anne Durand');
     await accessible(page, '30-signe-alerte');
   }],

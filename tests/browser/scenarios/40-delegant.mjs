@@ -28,10 +28,10 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
   return [
     ['délégant : patient réorienté vers moi et revoyure du jour', async (page) => {
       await asMedecin(page);
-      const reoriented = section(page, 'Patients réorientés vers moi');
+      const reoriented = section(page, 'Patients réorientés');
       const row = reoriented.locator('tr', { hasText: 'GARNIER LEA' });
       await row.first().waitFor({ timeout: 5000 });
-      if (!(await row.first().locator('td', { hasText: 'Urgences (SAMU / 15)' }).count()))
+      if (!(await row.first().locator('td', { hasText: 'Urgence : appeler le 15' }).count()))
         throw new Error('urgence absente de la ligne de GARNIER LEA');
       const due = section(page, 'Revoyures à faire').locator('tr', { hasText: 'GARNIER LEA' });
       if (!(await due.count())) throw new Error('GARNIER LEA absente des revoyures à faire');
@@ -50,7 +50,7 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
       await section(page, 'Revoyures à faire').waitFor();
       if (await section(page, 'Revoyures à faire').locator('tr', { hasText: 'GARNIER LEA' }).count())
         throw new Error('la revoyure faite reste dans « Revoyures à faire »');
-      if (!(await section(page, 'Patients réorientés vers moi').locator('tr', { hasText: 'GARNIER LEA' })
+      if (!(await section(page, 'Patients réorientés').locator('tr', { hasText: 'GARNIER LEA' })
         .locator('td', { hasText: /^faite$/ }).count()))
         throw new Error('la revoyure faite n\u2019apparaît pas chez les patients réorientés');
     }],
