@@ -75,7 +75,7 @@ export default ({ base, accessible, expectText, signIn, consentedEpisode, apiAs 
         cur = await nurse('PUT', `/api/v1/episodes/${ep.id}/answers`, { version: cur.version, answers: {
           consentement: true, odynophagie: true, dyspnee: false, hypersalivation: false, duree_symptomes_jours: 2,
           episode_similaire_15_jours: false, antibiotique_en_cours: false, immunodepression: false, grossesse: false,
-          retour_zone_tropicale: false, troubles_digestifs_marques: false, allergie_penicilline: true,
+          retour_zone_tropicale: false, troubles_digestifs_marques: false, allergie_penicilline: true, medicament_agranulocytose: false,
           alteration_etat_general: false, trismus: false, signes_complication_locale: false, fausses_membranes: false,
           ulcerations_ou_vesicules: false, temperature: 38.6, toux: false, adenopathies_cervicales_sensibles: true,
           amygdales_augmentees_ou_exsudat: true, trod_resultat: 'positif' } });
