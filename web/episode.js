@@ -258,7 +258,7 @@ async function outcome(ep, panel, act) {
     panel.append(urgencyBanner(d, d.explanation));
     if (d.delegant_called_id) panel.append(el('p', { text: `Délégant appelé : ${calledText(d, pros)}` }));
   }
-  if (d.outcome_label && !referral) panel.append(el('p', { text: d.outcome_label }));
+  if (d.outcome_label && (!referral || d.stopped)) panel.append(el('p', { text: d.outcome_label }));
   if (d.note) panel.append(el('p', { text: `Note du délégué : ${d.note}` }));
   const flags = [d.new_symptoms ? 'symptômes nouveaux' : '', d.doubt ? 'doute du délégué' : ''].filter(Boolean);
   if (flags.length) panel.append(el('p', { text: `Signalé pour la revoyure : ${flags.join(', ')}.` }));
