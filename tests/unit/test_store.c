@@ -768,6 +768,29 @@ static void test_patient_identity(void **state)
 	assert_int_equal(db_patient_update(f->db, &back), ERR_CONFLICT);
 	assert_int_equal(db_patient_merge(f->db, st, dup, 2, kept, &f->arena, &moved, &n_moved),
 			 ERR_CONFLICT);
+
+	/* a search by name prefix reads the folded-name indexes, not every patient */
+	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
+	sqlite3_stmt *plan = NULL;
+	assert_int_equal(
+		sqlite3_prepare_v2(raw,
+				   "EXPLAIN QUERY PLAN SELECT id FROM patients WHERE structure_id = 1 "
+				   "AND ((birth_name_folded >= 'LE' AND birth_name_folded < 'LE' || '~') "
+				   "OR (used_name_folded >= 'LE' AND used_name_folded < 'LE' || '~')) "
+				   "AND merged_into IS NULL",
+				   -1, &plan, NULL),
+		SQLITE_OK);
+	char details[512] = "";
+	while (sqlite3_step(plan) == SQLITE_ROW) {
+		size_t used = strlen(details);
+		snprintf(details + used, sizeof(details) - used, "%s\n",
+			 (const char *)sqlite3_column_text(plan, 3));
+	}
+	sqlite3_finalize(plan);
+	sqlite3_close(raw);
+	assert_non_null(strstr(details, "USING INDEX patients_by_folded_name"));
+	assert_non_null(strstr(details, "USING INDEX patients_by_folded_used_name"));
+	assert_null(strstr(details, "SCAN patients"));
 	const char *suffixes[] = {"", "-wal", "-shm"};
 	for (int i = 0; i < 3; i++) {
 		char p2[200];
