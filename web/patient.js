@@ -109,11 +109,15 @@ function creationForm(onChosen) {
     el('h2', { id: 'create-title', text: 'Ou créer le patient' }),
     ...identityFields(''),
     el('button', { type: 'submit', text: 'Créer le patient' }));
+  const submit = form.querySelector('button[type=submit]');
   const send = async (confirm) => {
+    if (submit.disabled) return;
     form.querySelectorAll('.duplicates').forEach((d) => d.remove());
     const body = identityBody(form);
     if (confirm) body.confirm_distinct = true;
-    const res = await api.call('POST', '/api/v1/patients', body);
+    submit.disabled = true;
+    let res;
+    try { res = await api.call('POST', '/api/v1/patients', body); } finally { submit.disabled = false; }
     if (res.status === 409 && res.body && res.body.error.code === 'duplicate') {
       clearErrors(form);
       const panel = duplicatesPanel(res, onChosen, () => send(true));

@@ -127,7 +127,8 @@ static bool name_field(struct api_ctx *c, json_t *body, const char *key, const c
 	const char *raw = NULL;
 	char stored[IDENT_NAME_SIZE], msg[IDENT_MSG_SIZE];
 	*out = NULL;
-	if (!api_str(c, body, key, IDENT_NAME_INPUT_MAX, false, &raw))
+	/* a generous bound here: ident_name_parse() says how long a name may be, in words */
+	if (!api_str(c, body, key, IDENT_NAME_INPUT_MAX * 4, false, &raw))
 		return false;
 	enum ident_name_status st = ident_name_parse(what, raw ? raw : "", raw ? strlen(raw) : 0,
 						     stored, sizeof(stored), msg, sizeof(msg));
