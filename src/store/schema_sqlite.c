@@ -152,7 +152,8 @@ static const char *const migrations[] = {
 	 * reason; merged_into marks a duplicate merged into another record. coop_fold() and
 	 * coop_upper() are the SQL functions db_open() registers (ident_fold, utf8_upper): they
 	 * fill the folded names of existing rows and repair names stored before upper-casing knew
-	 * accents ("LEFèVRE" → "LEFÈVRE"; only the case of letters changes). */
+	 * accents ("LEFèVRE" → "LEFÈVRE"; only the case of letters changes). A PostgreSQL
+	 * backend will need the same two functions (or to compute the folded names in C). */
 	"ALTER TABLE patients ADD COLUMN birth_name_folded TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE patients ADD COLUMN used_name_folded TEXT;"
 	"ALTER TABLE patients ADD COLUMN merged_into INTEGER REFERENCES patients(id);"
