@@ -1,67 +1,16 @@
-// secretariat.js — the secretary's screens: a new request (find or create the patient, choose
-// the protocol, its orientation questions, proposal or usual care, consent) and the day's list
+// secretariat.js — the secretary's screens: a new request (find or create the patient — in
+// patient.js —, choose the protocol, its orientation questions, proposal or usual care, consent) and the day's list
 // of patients with who sees them.
-import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
+import { api, nav, el, field, showError, clearErrors, show, backButton, card, table,
   isoDay, instantFr, patientName, actionButton } from './lib.js';
 import { questionInput, collectAnswers, fillAnswer, showOnly } from './questions.js';
 import { isReferral, urgencyBanner, urgencyTag } from './urgency.js';
+import { patientFinder } from './patient.js';
 
 const title = () => el('h1', { text: 'Nouvelle demande' });
 
 export function newRequest() {
-  const name = el('input', { autocomplete: 'off', required: true, minlength: '2' });
-  const born = el('input', { type: 'date' });
-  const results = el('div', { 'aria-live': 'polite' });
-  const search = el('form', { class: 'card', 'aria-labelledby': 'search-title' },
-    el('h2', { id: 'search-title', text: '1. Trouver le patient' }),
-    field('search-name', 'Nom de naissance (au moins deux lettres)', name),
-    field('search-born', 'Date de naissance (facultative)', born),
-    el('button', { type: 'submit', text: 'Rechercher' }), results);
-  search.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const q = new URLSearchParams({ name: name.value });
-    if (born.value) q.set('birth_date', born.value);
-    const res = await api.call('GET', `/api/v1/patients?${q}`);
-    if (!res.ok) { showError(search, res, 'search-name'); return; }
-    clearErrors(search);
-    const items = res.body.items.map((p) => el('li', {},
-      `${patientName(p)}, né(e) le ${dateFr(p.birth_date)} `,
-      el('button', { type: 'button', class: 'secondary', text: 'Choisir',
-        'aria-label': `Choisir ${patientName(p)}`, onclick: () => chooseProtocol(p) })));
-    results.replaceChildren(items.length
-      ? el('ul', { class: 'results' }, ...items)
-      : el('p', { class: 'empty', text: 'Aucun patient trouvé : créez-le ci-dessous.' }));
-  });
-  show(title(), search, patientForm(), backButton());
-}
-
-function patientForm() {
-  const sex = el('select', {}, el('option', { value: 'female', text: 'Féminin' }),
-    el('option', { value: 'male', text: 'Masculin' }), el('option', { value: 'unknown', text: 'Inconnu' }));
-  const form = el('form', { class: 'card', 'aria-labelledby': 'create-title' },
-    el('h2', { id: 'create-title', text: 'Ou créer le patient' }),
-    field('birth_name', 'Nom de naissance', el('input', { required: true, autocomplete: 'off' })),
-    field('first_names', 'Prénoms de naissance', el('input', { required: true, autocomplete: 'off' })),
-    field('used_name', 'Nom utilisé (facultatif)', el('input', { autocomplete: 'off' })),
-    field('birth_date', 'Date de naissance', el('input', { type: 'date', required: true })),
-    field('sex', 'Sexe', sex),
-    field('nir', 'NIR (facultatif)', el('input', { autocomplete: 'off', inputmode: 'text' }),
-      '15 caractères ; les espaces sont acceptés.'),
-    field('gp_name', 'Médecin traitant (facultatif)', el('input', { autocomplete: 'off' })),
-    el('button', { type: 'submit', text: 'Créer le patient' }));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const v = (n) => form.elements[n].value.trim();
-    const body = { birth_name: v('birth_name'), first_names: v('first_names'),
-      birth_date: v('birth_date'), sex: v('sex') };
-    if (v('used_name')) body.used_name = v('used_name');
-    if (v('nir')) body.nir = v('nir');
-    if (v('gp_name')) body.gp = { name: v('gp_name') };
-    const res = await api.call('POST', '/api/v1/patients', body);
-    if (!res.ok) { showError(form, res); return; }
-    chooseProtocol(res.body);
-  });
-  return form;
+  show(title(), ...patientFinder(chooseProtocol), backButton());
 }
 
 async function chooseProtocol(patient) {

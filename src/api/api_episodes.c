@@ -711,6 +711,12 @@ void api_episodes_create(struct http_request *req, struct http_response *res, vo
 			api_store_error(&c, e, "Patient");
 		return;
 	}
+	if (patient.merged_into) { /* a duplicate merged away: its episodes go to the kept record */
+		api_error(&c, 400, "merged",
+			  "Ce dossier a été fusionné dans un autre : choisissez le dossier conservé.",
+			  "patient_id");
+		return;
+	}
 	struct db_adoption ad;
 	e = db_adoption_find(c.db, c.account.structure_id, protocol_id, c.a, &ad);
 	if (e == ERR_NOT_FOUND || !app_protocol(c.app, protocol_id)) {

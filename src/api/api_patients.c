@@ -1,13 +1,35 @@
 /*
- * api_patients.c — patients of the caller's structure: search, create, read; and the protocols
- * the structure adopted.
+ * api_patients.c — patients of the caller's structure: search, create, correct, merge, read;
+ * and the protocols the structure adopted.
  *
- * A patient is identified by the INS identity traits (birth name, birth first names, birth
- * date, sex, birthplace code); the NIR is optional and checked (key included) before anything is
- * stored; so is the médecin traitant's RPPS. Names are stored with ASCII letters upper-cased
- * (INS style), so that searching "dup" finds "DUPONT". Every read of patient data — a search
- * included — appends an audit record; nobody sees another structure's patients (they do not
- * exist for them: 404). The coordinator, who manages the team, has no access to patients.
+ * A patient is identified by the INS strict traits (birth name, birth first names, birth date,
+ * sex, birthplace code); the NIR is optional. Identity vigilance (rules in core/ident.h):
+ * - names are checked (Latin letters, space, hyphen, apostrophe; control, invisible and
+ *   bidirectional characters refused) and stored in capitals with their diacritics
+ *   ("LEFÈVRE"); the NIR is checked (key included) and must agree with the sex and the year and
+ *   month of birth (ident_nir_traits: the tolerated month codes are there); so is the médecin
+ *   traitant's RPPS;
+ * - search compares folded forms (capitals, no diacritics, hyphens and apostrophes as spaces)
+ *   of the birth and used names, so "lefè", "Lefevre" and "LEFÈVRE" all find Lefèvre;
+ * - a creation or correction whose traits or NIR match another record (ident_match) is not
+ *   stored: 409 "duplicate" with the candidates. The same NIR, or the same traits with no two
+ *   different NIRs, cannot be overridden: the user chooses (or corrects) the existing record. A
+ *   close match (first names of which one begins the other, a sex unknown on one side, the
+ *   same traits with two different NIRs) may be overridden with "confirm_distinct": true once
+ *   the user has seen the candidates. A correction is refused only when it would make the
+ *   record the same as another (NIR, or same traits): the close resemblances were shown when
+ *   the records were created, and asking again at each correction would teach users to
+ *   confirm without reading;
+ * - a correction names the version it corrects (409 when stale);
+ * - two duplicates are merged by the secretariat only (POST /patients/{id}/merge): the
+ *   secretariat creates and checks identities at the desk, like an identity referent; the
+ *   coordinator has no access to patients and the carers have no need to merge. The kept
+ *   record takes from the duplicate what it lacks (NIR, used name, birthplace, médecin
+ *   traitant), the duplicate's episodes move to it, the duplicate is marked merged and leaves
+ *   the searches; both records and each moved episode get an audit record. Merging two records
+ *   with different NIRs is refused (two people).
+ * Every read of patient data — a search and the candidates of a 409 included — appends an audit
+ * record; nobody sees another structure's patients (they do not exist for them: 404).
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,23 +40,10 @@
 #include "protocol/summary.h"
 
 #define PATIENT_ROLES (DB_ROLE_SECRETARY | DB_ROLE_DELEGUE | DB_ROLE_DELEGANT)
+#define MERGE_ROLES DB_ROLE_SECRETARY
 #define NAME_MAX_BYTES 100
 #define SEARCH_LIMIT 50
-
-/* An arena copy of s with ASCII letters upper-cased and outer spaces removed. */
-static char *upper_trimmed(struct arena *a, const char *s)
-{
-	while (*s == ' ')
-		s++;
-	size_t n = strlen(s);
-	while (n > 0 && s[n - 1] == ' ')
-		n--;
-	char *out = arena_strndup(a, s, n);
-	for (size_t i = 0; out && i < n; i++)
-		if (out[i] >= 'a' && out[i] <= 'z')
-			out[i] = (char)(out[i] - 'a' + 'A');
-	return out;
-}
+#define CANDIDATES_MAX 20
 
 json_t *patient_json(const struct db_patient *p);
 json_t *patient_json(const struct db_patient *p)
@@ -57,11 +66,42 @@ json_t *patient_json(const struct db_patient *p)
 			       p->gp_professional_id ? json_integer(p->gp_professional_id)
 						     : json_null());
 	json_object_set_new(o, "gp", gp);
+	json_object_set_new(o, "merged_into",
+			    p->merged_into ? json_integer(p->merged_into) : json_null());
 	return o;
 }
 
-static bool date_field(struct api_ctx *c, json_t *obj, const char *key, bool required,
-		       coop_date *out, bool *present)
+static enum ident_sex sex_code(const char *sex)
+{
+	return !sex			       ? IDENT_SEX_UNKNOWN
+	       : strcmp(sex, "female") == 0 ? IDENT_SEX_FEMALE
+	       : strcmp(sex, "male") == 0   ? IDENT_SEX_MALE
+					    : IDENT_SEX_UNKNOWN;
+}
+
+/* The traits ident_match() compares; the folded names go into the arena. False when full. */
+static bool traits_of(struct arena *a, const struct db_patient *p, struct ident_traits *t)
+{
+	char folded[IDENT_NAME_SIZE];
+	*t = (struct ident_traits){.birth_date = p->birth_date, .sex = sex_code(p->sex),
+				   .birthplace_code = p->birthplace_code, .nir = p->nir};
+	const char *names[2] = {p->birth_name ? p->birth_name : "",
+				p->first_names ? p->first_names : ""};
+	const char **outs[2] = {&t->birth_name, &t->first_names};
+	for (int i = 0; i < 2; i++) {
+		size_t n = strlen(names[i]);
+		char *buf = n < sizeof(folded) ? folded : arena_alloc(a, n + 1);
+		if (!buf || ident_fold(names[i], n, buf, n + 1, NULL) != COOP_OK)
+			return false;
+		*outs[i] = arena_strdup(a, buf);
+		if (!*outs[i])
+			return false;
+	}
+	return true;
+}
+
+static bool date_field(struct api_ctx *c, json_t *obj, const char *key, const char *what,
+		       bool required, coop_date *out, bool *present)
 {
 	const char *s = NULL;
 	*present = false;
@@ -71,7 +111,7 @@ static bool date_field(struct api_ctx *c, json_t *obj, const char *key, bool req
 		return true;
 	if (!date_parse(s, strlen(s), out)) {
 		char m[160];
-		snprintf(m, sizeof(m), "Le champ « %s » doit être une date AAAA-MM-JJ valide.", key);
+		snprintf(m, sizeof(m), "%s doit être une date valide.", what);
 		api_error(c, 400, "invalid", m, key);
 		return false;
 	}
@@ -79,19 +119,47 @@ static bool date_field(struct api_ctx *c, json_t *obj, const char *key, bool req
 	return true;
 }
 
-/* Reads and checks a patient's fields from body into *p (identifiers normalised, names
- * upper-cased); false when an error was answered. */
+/* Reads a name (birth name, first names, used name) as ident_name_parse() checks and stores
+ * it; what is the field as the user sees it. An optional name left empty is NULL. */
+static bool name_field(struct api_ctx *c, json_t *body, const char *key, const char *what,
+		       bool required, const char **out)
+{
+	const char *raw = NULL;
+	char stored[IDENT_NAME_SIZE], msg[IDENT_MSG_SIZE];
+	*out = NULL;
+	/* a generous bound here: ident_name_parse() says how long a name may be, in words */
+	if (!api_str(c, body, key, IDENT_NAME_INPUT_MAX * 4, false, &raw))
+		return false;
+	enum ident_name_status st = ident_name_parse(what, raw ? raw : "", raw ? strlen(raw) : 0,
+						     stored, sizeof(stored), msg, sizeof(msg));
+	if (st == IDENT_NAME_EMPTY && !required)
+		return true;
+	if (st != IDENT_NAME_OK) {
+		api_error(c, 400, st == IDENT_NAME_EMPTY ? "required" : "invalid", msg, key);
+		return false;
+	}
+	*out = arena_strdup(c->a, stored);
+	if (!*out)
+		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+	return *out != NULL;
+}
+
+/* Reads and checks a patient's fields from body into *out (identifiers normalised, names
+ * stored as ident_name_parse() gives them, the NIR agreeing with sex and birth date); false
+ * when an error was answered. */
 static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *out)
 {
 	static const char *const gp_fields[] = {"name", "rpps", "mssante", "professional_id",
 						NULL};
 	struct db_patient p = *out;
-	const char *birth_name, *first_names, *used_name, *sex, *birthplace;
+	const char *sex, *birthplace;
 	bool has_date;
-	if (!api_str(c, body, "birth_name", NAME_MAX_BYTES, true, &birth_name) ||
-	    !api_str(c, body, "first_names", NAME_MAX_BYTES, true, &first_names) ||
-	    !api_str(c, body, "used_name", NAME_MAX_BYTES, false, &used_name) ||
-	    !date_field(c, body, "birth_date", true, &p.birth_date, &has_date) ||
+	if (!name_field(c, body, "birth_name", "Le nom de naissance", true, &p.birth_name) ||
+	    !name_field(c, body, "first_names", "Les prénoms de naissance", true,
+			&p.first_names) ||
+	    !name_field(c, body, "used_name", "Le nom utilisé", false, &p.used_name) ||
+	    !date_field(c, body, "birth_date", "La date de naissance", true, &p.birth_date,
+			&has_date) ||
 	    !api_str(c, body, "sex", 10, true, &sex) ||
 	    !api_str(c, body, "birthplace_code", 5, false, &birthplace) ||
 	    !api_ident(c, body, "nir", IDENT_NIR, &p.nir))
@@ -106,6 +174,14 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 		api_error(c, 400, "invalid",
 			  "Le sexe doit valoir « female », « male » ou « unknown ».", "sex");
 		return false;
+	}
+	if (p.nir) {
+		char msg[IDENT_MSG_SIZE];
+		if (ident_nir_traits(p.nir, sex_code(sex), p.birth_date, msg, sizeof(msg)) !=
+		    IDENT_NIR_AGREES) {
+			api_error(c, 400, "invalid_identifier", msg, "nir");
+			return false;
+		}
 	}
 	if (birthplace) {
 		bool ok = strlen(birthplace) == 5;
@@ -166,40 +242,152 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 			}
 		}
 	}
-	p.birth_name = upper_trimmed(c->a, birth_name);
-	p.first_names = upper_trimmed(c->a, first_names);
-	p.used_name = used_name && *used_name ? upper_trimmed(c->a, used_name) : NULL;
 	p.sex = sex;
 	p.birthplace_code = birthplace;
-	if (!p.birth_name || !p.first_names || !*p.birth_name || !*p.first_names) {
-		api_error(c, 400, "required", "Le nom et les prénoms de naissance sont obligatoires.",
-			  "birth_name");
+	*out = p;
+	return true;
+}
+
+/* The records p may duplicate (p->id excluded), with how each matches, the strongest in
+ * *worst. Runs inside the caller's transaction so that no twin slips in between. */
+struct candidate {
+	struct db_patient p;
+	enum ident_match match;
+};
+
+static enum coop_err find_duplicates(struct api_ctx *c, const struct db_patient *p,
+				     struct candidate **out, size_t *n, enum ident_match *worst)
+{
+	struct db_patient *found = NULL;
+	size_t count = 0;
+	struct ident_traits mine, theirs;
+	*out = NULL;
+	*n = 0;
+	*worst = IDENT_MATCH_NONE;
+	enum coop_err e = db_patient_candidates(c->db, c->account.structure_id, p->id,
+						p->birth_name, p->birth_date, p->nir,
+						CANDIDATES_MAX, c->a, &found, &count);
+	if (e != COOP_OK)
+		return e;
+	if (count == 0)
+		return COOP_OK;
+	struct candidate *list = arena_alloc(c->a, count * sizeof(*list));
+	if (!list || !traits_of(c->a, p, &mine))
+		return ERR_NOMEM;
+	for (size_t i = 0; i < count; i++) {
+		if (!traits_of(c->a, &found[i], &theirs))
+			return ERR_NOMEM;
+		enum ident_match m = ident_match(&mine, &theirs);
+		if (m == IDENT_MATCH_NONE)
+			continue;
+		list[*n] = (struct candidate){.p = found[i], .match = m};
+		(*n)++;
+		if (m > *worst)
+			*worst = m;
+	}
+	*out = list;
+	return COOP_OK;
+}
+
+/* May the record be stored given its duplicates? */
+static bool duplicates_block(enum ident_match worst, bool confirm_distinct)
+{
+	return worst >= IDENT_MATCH_SAME || (worst == IDENT_MATCH_CLOSE && !confirm_distinct);
+}
+
+/* Answers 409 "duplicate" with the candidates (their reading traced). */
+static void answer_duplicates(struct api_ctx *c, const struct candidate *list, size_t n,
+			      enum ident_match worst)
+{
+	static const char *const match_codes[] = {"none", "close", "same", "nir"};
+	const char *message =
+		worst == IDENT_MATCH_NIR
+			? "Un dossier porte déjà ce NIR : c'est la même personne. Choisissez ce "
+			  "dossier (ou corrigez-le) au lieu d'en créer un second."
+		: worst == IDENT_MATCH_SAME
+			? "Un dossier existe déjà avec les mêmes nom, prénoms, date de naissance "
+			  "et sexe : choisissez-le (ou corrigez-le) au lieu d'en créer un second. "
+			  "S'il s'agit d'une autre personne, saisissez le NIR des deux."
+			: "Un dossier proche existe déjà (même nom et même date de naissance) : "
+			  "vérifiez qu'il ne s'agit pas de la même personne. Choisissez-le, ou "
+			  "confirmez qu'il s'agit d'une autre personne.";
+	json_t *items = json_array(), *ids = json_array();
+	for (size_t i = 0; items && ids && i < n; i++) {
+		json_t *o = patient_json(&list[i].p);
+		if (o)
+			json_object_set_new(o, "match", json_string(match_codes[list[i].match]));
+		json_array_append_new(items, o);
+		json_array_append_new(ids, json_integer(list[i].p.id));
+	}
+	json_t *what = json_pack("{s:s, s:o}", "reason", "duplicate_check", "ids", ids);
+	bool traced = what && api_trace_read(c, "search", "patient", 0, what);
+	json_decref(what);
+	if (!traced) {
+		if (!c->res->status)
+			api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		json_decref(items);
+		return;
+	}
+	json_t *body = json_pack("{s:{s:s, s:s, s:n}, s:o, s:b}", "error", "code", "duplicate",
+				 "message", message, "field", "candidates", items, "can_confirm",
+				 worst == IDENT_MATCH_CLOSE);
+	if (!body) {
+		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		return;
+	}
+	http_respond_json(c->res, 409, body);
+}
+
+static bool confirm_field(struct api_ctx *c, json_t *body, bool *out)
+{
+	json_t *v = json_object_get(body, "confirm_distinct");
+	*out = false;
+	if (!v || json_is_null(v))
+		return true;
+	if (!json_is_boolean(v)) {
+		api_error(c, 400, "invalid",
+			  "La confirmation d'une autre personne doit valoir vrai ou faux.",
+			  "confirm_distinct");
 		return false;
 	}
-	*out = p;
+	*out = json_is_true(v);
 	return true;
 }
 
 void api_patients_create(struct http_request *req, struct http_response *res, void *app)
 {
-	static const char *const fields[] = {"birth_name", "first_names", "used_name",
-					     "birth_date", "sex", "birthplace_code", "nir", "gp",
+	static const char *const fields[] = {"birth_name",      "first_names", "used_name",
+					     "birth_date",      "sex",         "birthplace_code",
+					     "nir",             "gp",          "confirm_distinct",
 					     NULL};
 	struct api_ctx c;
 	if (!api_begin(&c, req, res, app, PATIENT_ROLES))
 		return;
 	json_t *body = api_body(&c, fields);
 	struct db_patient p = {.structure_id = c.account.structure_id, .version = 1};
-	if (!body || !parse_patient(&c, body, &p))
+	bool confirm;
+	if (!body || !parse_patient(&c, body, &p) || !confirm_field(&c, body, &confirm))
 		return;
 	int64_t id = 0;
+	struct candidate *dups = NULL;
+	size_t n_dups = 0;
+	enum ident_match worst = IDENT_MATCH_NONE;
+	json_t *out = NULL;
 	enum coop_err e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = find_duplicates(&c, &p, &dups, &n_dups, &worst);
+	if (e == COOP_OK && duplicates_block(worst, confirm)) {
+		db_rollback(c.db);
+		answer_duplicates(&c, dups, n_dups, worst);
+		return;
+	}
 	if (e == COOP_OK)
 		e = db_patient_insert(c.db, &p, &id);
 	p.id = id;
-	json_t *out = patient_json(&p);
-	if (e == COOP_OK)
+	if (e == COOP_OK) {
+		out = patient_json(&p);
 		e = out ? api_audit(&c, "create", "patient", id, NULL, out) : ERR_NOMEM;
+	}
 	if (e == COOP_OK)
 		e = db_commit(c.db);
 	if (e != COOP_OK) {
@@ -209,6 +397,24 @@ void api_patients_create(struct http_request *req, struct http_response *res, vo
 		return;
 	}
 	http_respond_json(res, 201, out);
+}
+
+static void answer_merged(struct api_ctx *c, const struct db_patient *p)
+{
+	char m[200];
+	snprintf(m, sizeof(m),
+		 "Ce dossier a été fusionné dans le dossier n° %lld : c'est celui-ci qu'il faut "
+		 "consulter et corriger.",
+		 (long long)p->merged_into);
+	api_error(c, 409, "merged", m, NULL);
+}
+
+static void answer_stale(struct api_ctx *c)
+{
+	api_error(c, 409, "conflict",
+		  "Ce dossier a été modifié par quelqu'un d'autre entre-temps : rechargez-le "
+		  "avant d'enregistrer (vos saisies restent à l'écran).",
+		  "version");
 }
 
 void api_patients_update(struct http_request *req, struct http_response *res, void *app)
@@ -230,17 +436,34 @@ void api_patients_update(struct http_request *req, struct http_response *res, vo
 		api_store_error(&c, e, "Patient");
 		return;
 	}
+	if (old.merged_into) {
+		answer_merged(&c, &old);
+		return;
+	}
 	struct db_patient p = {.id = id, .structure_id = c.account.structure_id, .version = version};
 	if (!parse_patient(&c, body, &p))
 		return;
-	json_t *before = patient_json(&old);
+	struct candidate *dups = NULL;
+	size_t n_dups = 0;
+	enum ident_match worst = IDENT_MATCH_NONE;
+	json_t *before = patient_json(&old), *after = NULL;
 	e = db_begin(c.db);
+	if (e == COOP_OK)
+		e = find_duplicates(&c, &p, &dups, &n_dups, &worst);
+	/* close resemblances were shown at creation: only a record made the same is refused */
+	if (e == COOP_OK && duplicates_block(worst, true)) {
+		db_rollback(c.db);
+		json_decref(before);
+		answer_duplicates(&c, dups, n_dups, worst);
+		return;
+	}
 	if (e == COOP_OK)
 		e = db_patient_update(c.db, &p);
 	p.version = version + 1;
-	json_t *after = patient_json(&p);
-	if (e == COOP_OK)
-		e = api_audit(&c, "update", "patient", id, before, after);
+	if (e == COOP_OK) {
+		after = patient_json(&p);
+		e = after ? api_audit(&c, "update", "patient", id, before, after) : ERR_NOMEM;
+	}
 	if (e == COOP_OK)
 		e = db_commit(c.db);
 	json_decref(before);
@@ -248,15 +471,146 @@ void api_patients_update(struct http_request *req, struct http_response *res, vo
 		db_rollback(c.db);
 		json_decref(after);
 		if (e == ERR_CONFLICT)
-			api_error(&c, 409, "conflict",
-				  "Ce dossier a été modifié par quelqu'un d'autre entre-temps : "
-				  "rechargez-le avant d'enregistrer (vos saisies restent à l'écran).",
-				  "version");
+			answer_stale(&c);
 		else
 			api_store_error(&c, e, "Patient");
 		return;
 	}
 	http_respond_json(res, 200, after);
+}
+
+/* The kept record completed with what it lacks and the duplicate has. */
+static struct db_patient completed(const struct db_patient *kept, const struct db_patient *dup)
+{
+	struct db_patient k = *kept;
+	if (!k.nir)
+		k.nir = dup->nir;
+	if (!k.used_name)
+		k.used_name = dup->used_name;
+	if (!k.birthplace_code)
+		k.birthplace_code = dup->birthplace_code;
+	if (!k.gp_name && !k.gp_rpps && !k.gp_mssante && !k.gp_professional_id) {
+		k.gp_name = dup->gp_name;
+		k.gp_rpps = dup->gp_rpps;
+		k.gp_mssante = dup->gp_mssante;
+		k.gp_professional_id = dup->gp_professional_id;
+	}
+	return k;
+}
+
+void api_patients_merge(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"version", "duplicate_id", "duplicate_version", NULL};
+	struct api_ctx c;
+	int64_t id, version, dup_id, dup_version;
+	if (!api_begin(&c, req, res, app, MERGE_ROLES) || !api_param_id(&c, "id", &id))
+		return;
+	json_t *body = api_body(&c, fields);
+	if (!body || !api_id(&c, body, "version", true, &version) ||
+	    !api_id(&c, body, "duplicate_id", true, &dup_id) ||
+	    !api_id(&c, body, "duplicate_version", true, &dup_version))
+		return;
+	if (dup_id == id) {
+		api_error(&c, 400, "invalid",
+			  "Choisissez deux dossiers différents : un dossier ne se fusionne pas "
+			  "avec lui-même.",
+			  "duplicate_id");
+		return;
+	}
+	struct db_patient kept, dup;
+	enum coop_err e = db_patient_get(c.db, c.account.structure_id, id, c.a, &kept);
+	if (e == COOP_OK)
+		e = db_patient_get(c.db, c.account.structure_id, dup_id, c.a, &dup);
+	if (e != COOP_OK) {
+		api_store_error(&c, e, "Patient");
+		return;
+	}
+	if (kept.merged_into || dup.merged_into) {
+		answer_merged(&c, kept.merged_into ? &kept : &dup);
+		return;
+	}
+	if (kept.version != version || dup.version != dup_version) {
+		answer_stale(&c);
+		return;
+	}
+	struct ident_traits tk, td;
+	char msg[IDENT_MSG_SIZE];
+	if (!traits_of(c.a, &kept, &tk) || !traits_of(c.a, &dup, &td)) {
+		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		return;
+	}
+	if (!ident_merge_allowed(&tk, &td, msg, sizeof(msg))) {
+		api_error(&c, 400, "invalid", msg, "duplicate_id");
+		return;
+	}
+	struct db_patient k = completed(&kept, &dup);
+	if (k.nir && !kept.nir &&
+	    ident_nir_traits(k.nir, sex_code(k.sex), k.birth_date, msg, sizeof(msg)) !=
+		    IDENT_NIR_AGREES) {
+		char m[IDENT_MSG_SIZE + 120];
+		snprintf(m, sizeof(m),
+			 "Le NIR du doublon ne concorde pas avec le dossier conservé (%s) : corrigez "
+			 "l'un des deux avant de fusionner.",
+			 msg);
+		api_error(&c, 400, "invalid", m, "duplicate_id");
+		return;
+	}
+	json_t *before_kept = patient_json(&kept), *before_dup = patient_json(&dup);
+	json_t *after_kept = NULL, *after_dup = NULL, *moved = json_array();
+	int64_t *episodes = NULL;
+	size_t n_episodes = 0;
+	e = before_kept && before_dup && moved ? db_begin(c.db) : ERR_NOMEM;
+	bool began = e == COOP_OK;
+	if (e == COOP_OK)
+		e = db_patient_update(c.db, &k);
+	if (e == COOP_OK)
+		e = db_patient_merge(c.db, c.account.structure_id, dup_id, dup_version, id, c.a,
+				     &episodes, &n_episodes);
+	for (size_t i = 0; e == COOP_OK && i < n_episodes; i++) {
+		json_array_append_new(moved, json_integer(episodes[i]));
+		json_t *from = json_pack("{s:I}", "patient_id", (json_int_t)dup_id);
+		json_t *to = json_pack("{s:I}", "patient_id", (json_int_t)id);
+		e = from && to ? api_audit(&c, "merge", "episode", episodes[i], from, to)
+			       : ERR_NOMEM;
+		json_decref(from);
+		json_decref(to);
+	}
+	k.version = version + 1;
+	dup.version = dup_version + 1;
+	dup.merged_into = id;
+	if (e == COOP_OK) {
+		after_kept = patient_json(&k);
+		after_dup = patient_json(&dup);
+		if (!after_kept || !after_dup)
+			e = ERR_NOMEM;
+	}
+	if (e == COOP_OK) {
+		json_t *what = json_pack("{s:O, s:I, s:O}", "patient", after_kept, "merged",
+					 (json_int_t)dup_id, "episodes", moved);
+		e = what ? api_audit(&c, "merge", "patient", id, before_kept, what) : ERR_NOMEM;
+		json_decref(what);
+	}
+	if (e == COOP_OK)
+		e = api_audit(&c, "merged", "patient", dup_id, before_dup, after_dup);
+	if (e == COOP_OK)
+		e = db_commit(c.db);
+	json_decref(before_kept);
+	json_decref(before_dup);
+	json_decref(after_dup);
+	if (e != COOP_OK) {
+		if (began)
+			db_rollback(c.db);
+		json_decref(after_kept);
+		json_decref(moved);
+		if (e == ERR_CONFLICT)
+			answer_stale(&c);
+		else
+			api_store_error(&c, e, "Patient");
+		return;
+	}
+	http_respond_json(res, 200,
+			  json_pack("{s:o, s:I, s:o}", "patient", after_kept, "merged",
+				    (json_int_t)dup_id, "episodes_moved", moved));
 }
 
 void api_patients_get(struct http_request *req, struct http_response *res, void *app)
@@ -283,14 +637,15 @@ void api_patients_list(struct http_request *req, struct http_response *res, void
 		return;
 	const char *name = NULL, *born = NULL;
 	size_t name_len = 0;
+	static const char need_two[] =
+		"Indiquez au moins les deux premières lettres du nom de naissance ou du nom "
+		"utilisé.";
 	enum coop_err e = http_request_query(req, "name", &name, &name_len);
 	if (e == ERR_NOT_FOUND || (e == COOP_OK && name_len < 2)) {
-		api_error(&c, 400, "required",
-			  "Indiquez au moins les deux premières lettres du nom de naissance (name).",
-			  "name");
+		api_error(&c, 400, "required", need_two, "name");
 		return;
 	}
-	if (e != COOP_OK || name_len > NAME_MAX_BYTES) {
+	if (e != COOP_OK || name_len > IDENT_NAME_INPUT_MAX) {
 		api_error(&c, 400, "invalid", "Le nom recherché n'est pas valide.", "name");
 		return;
 	}
@@ -300,7 +655,7 @@ void api_patients_list(struct http_request *req, struct http_response *res, void
 	if (e == COOP_OK) {
 		if (!date_parse(born, strlen(born), &birth_date)) {
 			api_error(&c, 400, "invalid",
-				  "La date de naissance recherchée doit s'écrire AAAA-MM-JJ.",
+				  "La date de naissance recherchée doit être une date valide.",
 				  "birth_date");
 			return;
 		}
@@ -310,11 +665,12 @@ void api_patients_list(struct http_request *req, struct http_response *res, void
 			  "birth_date");
 		return;
 	}
-	const char *prefix = upper_trimmed(c.a, name);
-	if (!prefix || strlen(prefix) < 2) {
-		api_error(&c, 400, "required",
-			  "Indiquez au moins les deux premières lettres du nom de naissance (name).",
-			  "name");
+	/* the folded term: "lefè", "Lefevre" and "LEFÈVRE" all search "LEFE..." */
+	char prefix[IDENT_NAME_SIZE];
+	size_t prefix_len = 0;
+	if (ident_fold(name, name_len, prefix, sizeof(prefix), &prefix_len) != COOP_OK ||
+	    prefix_len < 2) {
+		api_error(&c, 400, "required", need_two, "name");
 		return;
 	}
 	struct db_patient *found = NULL;

@@ -50,6 +50,7 @@ static const struct http_route routes[] = {
 	{"POST", "/api/v1/patients", api_patients_create, "patients.create"},
 	{"GET", "/api/v1/patients/{id}", api_patients_get, "patients.get"},
 	{"PUT", "/api/v1/patients/{id}", api_patients_update, "patients.update"},
+	{"POST", "/api/v1/patients/{id}/merge", api_patients_merge, "patients.merge"},
 	{"GET", "/api/v1/structure", api_structure_get, "structure.get"},
 	{"PUT", "/api/v1/structure", api_structure_update, "structure.update"},
 	{"GET", "/api/v1/episodes", api_episodes_list, "episodes.list"},

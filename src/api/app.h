@@ -143,6 +143,7 @@ void api_patients_list(struct http_request *, struct http_response *, void *);
 void api_patients_create(struct http_request *, struct http_response *, void *);
 void api_patients_get(struct http_request *, struct http_response *, void *);
 void api_patients_update(struct http_request *, struct http_response *, void *);
+void api_patients_merge(struct http_request *, struct http_response *, void *);
 void api_structure_get(struct http_request *, struct http_response *, void *);
 void api_structure_update(struct http_request *, struct http_response *, void *);
 void api_episodes_list(struct http_request *, struct http_response *, void *);

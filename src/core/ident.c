@@ -19,8 +19,14 @@
  * - ADELI: no key is known, so only the format; 2A/2B + 7 digits is accepted for the same
  *   reason as FINESS.
  * Messages never give the expected key: that would help forge a number.
+ *
+ * The identity-vigilance half (end of the file; rules in ident.h) refuses a character in a name
+ * with its position counted in characters, not bytes, as the user sees it, and names it in
+ * words (an invisible or bidirectional mark by its U+ code, since it cannot be shown).
  */
 #include "core/ident.h"
+
+#include "core/utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -400,5 +406,313 @@ bool ident_parse(enum ident_kind kind, const char *s, size_t len, char *out, siz
 	}
 	memcpy(out, norm, n);
 	out[n] = '\0';
+	return true;
+}
+
+/* ------------------------------------------------------------------ identity vigilance */
+
+static bool is_bidi(uint32_t cp)
+{
+	return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static bool is_invisible(uint32_t cp)
+{
+	return cp == 0xAD || cp == 0x034F || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 ||
+	       cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200D) ||
+	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x206A && cp <= 0x206F) || cp == 0x3164 ||
+	       (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || cp == 0xFFA0 ||
+	       (cp >= 0xFFF0 && cp <= 0xFFFB) || (cp >= 0x1D173 && cp <= 0x1D17A) ||
+	       (cp >= 0xE0000 && cp <= 0xE0FFF);
+}
+
+static bool is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
+}
+
+/* Spaces a keyboard or a copied document may send: all become one plain space. */
+static bool is_space(uint32_t cp)
+{
+	return cp == ' ' || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+	       cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+static bool is_combining(uint32_t cp)
+{
+	return cp >= 0x0300 && cp <= 0x036F && cp != 0x034F;
+}
+
+/* "1re" or "4e": the French ordinal of a position. */
+static void ordinal(size_t pos, char *buf, size_t size)
+{
+	msg_set(buf, size, pos == 1 ? "%zure" : "%zue", pos);
+}
+
+enum ident_name_status ident_name_parse(const char *what, const char *s, size_t len, char *out,
+					size_t out_size, char *msg, size_t msg_size)
+{
+	char tidy[IDENT_NAME_SIZE], nth[24];
+	size_t n = 0, chars = 0, pos = 0;
+	bool pending_space = false, after_letter = false, first = true, ends_letter = false;
+	enum ident_name_status st = IDENT_NAME_OK;
+
+	if (out_size > 0)
+		out[0] = '\0';
+	msg_set(msg, msg_size, "%s", "");
+	if (len > IDENT_NAME_INPUT_MAX || (out_size <= len && out_size < IDENT_NAME_SIZE)) {
+		msg_set(msg, msg_size, "%s compte %d caractères au plus.", what, IDENT_NAME_MAX);
+		return IDENT_NAME_TOO_LONG;
+	}
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, len - i, &cp);
+		pos++;
+		ordinal(pos, nth, sizeof(nth));
+		if (k == 0 || cp == 0) {
+			msg_set(msg, msg_size,
+				"%s contient des caractères illisibles (codage incorrect) en %s "
+				"position : retapez-le au clavier.",
+				what, nth);
+			return IDENT_NAME_BAD_UTF8;
+		}
+		const char *at = s + i;
+		i += k;
+		if (is_space(cp)) {
+			pending_space = n > 0;
+			after_letter = false;
+			continue;
+		}
+		if (is_control(cp)) {
+			msg_set(msg, msg_size,
+				"%s contient un caractère de contrôle (tabulation, retour à la ligne…) "
+				"en %s position : retapez-le sur une seule ligne.",
+				what, nth);
+			return IDENT_NAME_CONTROL;
+		}
+		if (is_bidi(cp)) {
+			msg_set(msg, msg_size,
+				"%s contient une marque invisible de sens d'écriture (U+%04X) en %s "
+				"position, souvent venue d'un copier-coller : retapez-le au clavier.",
+				what, (unsigned)cp, nth);
+			return IDENT_NAME_BIDI;
+		}
+		if (is_invisible(cp)) {
+			msg_set(msg, msg_size,
+				"%s contient un caractère invisible (U+%04X) en %s position, souvent "
+				"venu d'un copier-coller : retapez-le au clavier.",
+				what, (unsigned)cp, nth);
+			return IDENT_NAME_INVISIBLE;
+		}
+		uint32_t keep;
+		bool letter = false;
+		if (cp == '-' || cp == 0x2010 || cp == 0x2011) {
+			keep = '-';
+		} else if (cp == '\'' || cp == 0x2019 || cp == 0x02BC) {
+			keep = '\'';
+		} else if (utf8_is_latin_letter(cp)) {
+			keep = utf8_upper_cp(cp);
+			letter = true;
+		} else if (is_combining(cp) && after_letter) {
+			keep = cp; /* an accent typed after its letter: part of the letter */
+			letter = true;
+		} else {
+			msg_set(msg, msg_size,
+				"%s contient « %.*s » en %s position, qui n'est pas admis : seuls les "
+				"lettres, l'espace, le trait d'union et l'apostrophe le sont, comme sur "
+				"la pièce d'identité.",
+				what, (int)k, at, nth);
+			return IDENT_NAME_BAD_CHAR;
+		}
+		if (first && !letter) {
+			st = IDENT_NAME_BAD_EDGE;
+			break;
+		}
+		first = false;
+		char enc[4];
+		size_t m = utf8_encode(keep, enc);
+		if (n + m + (pending_space ? 1 : 0) >= sizeof(tidy)) {
+			st = IDENT_NAME_TOO_LONG;
+			break;
+		}
+		if (pending_space) {
+			tidy[n++] = ' ';
+			chars++;
+			pending_space = false;
+		}
+		memcpy(tidy + n, enc, m);
+		n += m;
+		if (!is_combining(keep))
+			chars++;
+		after_letter = letter;
+		ends_letter = letter;
+	}
+	if (st == IDENT_NAME_OK && n == 0) {
+		msg_set(msg, msg_size, "%s est obligatoire.", what);
+		return IDENT_NAME_EMPTY;
+	}
+	if (st == IDENT_NAME_OK && !ends_letter)
+		st = IDENT_NAME_BAD_EDGE;
+	if (st == IDENT_NAME_OK && chars > IDENT_NAME_MAX)
+		st = IDENT_NAME_TOO_LONG;
+	if (st == IDENT_NAME_BAD_EDGE) {
+		msg_set(msg, msg_size,
+			"%s doit commencer et finir par une lettre : un trait d'union ou une "
+			"apostrophe est en trop.",
+			what);
+		return st;
+	}
+	if (st == IDENT_NAME_TOO_LONG || n >= out_size) {
+		msg_set(msg, msg_size, "%s compte %d caractères au plus.", what, IDENT_NAME_MAX);
+		return IDENT_NAME_TOO_LONG;
+	}
+	memcpy(out, tidy, n);
+	out[n] = '\0';
+	return IDENT_NAME_OK;
+}
+
+enum coop_err ident_fold(const char *s, size_t len, char *out, size_t out_size, size_t *out_len)
+{
+	size_t n = 0;
+	bool pending_space = false;
+	enum coop_err err = COOP_OK;
+	if (out_len)
+		*out_len = 0;
+	if (out_size == 0)
+		return ERR_TOO_LARGE;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, len - i, &cp);
+		if (k == 0) {
+			k = 1; /* an invalid byte: a word break */
+			cp = ' ';
+		}
+		i += k;
+		const char *base = utf8_latin_base(cp);
+		char digit[2] = {(char)cp, '\0'};
+		if (!base && cp >= '0' && cp <= '9')
+			base = digit;
+		if (!base) {
+			if (!is_combining(cp))
+				pending_space = n > 0;
+			continue;
+		}
+		size_t m = strlen(base);
+		if (n + m + (pending_space ? 1 : 0) >= out_size) {
+			err = ERR_TOO_LARGE;
+			n = 0;
+			break;
+		}
+		if (pending_space)
+			out[n++] = ' ';
+		pending_space = false;
+		memcpy(out + n, base, m);
+		n += m;
+	}
+	out[n] = '\0';
+	if (out_len)
+		*out_len = n;
+	return err;
+}
+
+static const char *const month_names[12] = {"janvier", "février", "mars", "avril",
+					    "mai", "juin", "juillet", "août",
+					    "septembre", "octobre", "novembre", "décembre"};
+
+enum ident_nir_agreement ident_nir_traits(const char *nir, enum ident_sex sex,
+					  coop_date birth_date, char *msg, size_t msg_size)
+{
+	msg_set(msg, msg_size, "%s", "");
+	if (!nir || strnlen(nir, 16) != 15 || !ident_check(IDENT_NIR, nir, 15, NULL, 0)) {
+		msg_set(msg, msg_size, "le NIR n'est pas valide (erreur interne)");
+		return IDENT_NIR_NOT_VALID;
+	}
+	int y, m, d;
+	date_to_ymd(birth_date, &y, &m, &d);
+	if ((nir[0] == '1' && sex == IDENT_SEX_FEMALE) || (nir[0] == '2' && sex == IDENT_SEX_MALE)) {
+		msg_set(msg, msg_size,
+			"Le NIR commence par %c (%s) alors que le sexe indiqué est %s : vérifiez le "
+			"NIR ou le sexe.",
+			nir[0], nir[0] == '1' ? "homme" : "femme",
+			sex == IDENT_SEX_FEMALE ? "féminin" : "masculin");
+		return IDENT_NIR_SEX_DIFFERS;
+	}
+	int nir_year = (nir[1] - '0') * 10 + (nir[2] - '0');
+	if (nir_year != ((y % 100) + 100) % 100) {
+		msg_set(msg, msg_size,
+			"Le NIR indique une naissance en « %c%c » (2e et 3e chiffres) alors que la "
+			"date de naissance est en %d : vérifiez le NIR ou la date.",
+			nir[1], nir[2], y);
+		return IDENT_NIR_YEAR_DIFFERS;
+	}
+	int nir_month = (nir[3] - '0') * 10 + (nir[4] - '0');
+	if (nir_month >= 1 && nir_month <= 12) {
+		if (nir_month != m && m >= 1 && m <= 12) {
+			msg_set(msg, msg_size,
+				"Le NIR indique une naissance en %s (4e et 5e chiffres : %c%c) alors "
+				"que la date de naissance est en %s : vérifiez le NIR ou la date.",
+				month_names[nir_month - 1], nir[3], nir[4], month_names[m - 1]);
+			return IDENT_NIR_MONTH_DIFFERS;
+		}
+	} else if (!((nir_month >= 20 && nir_month <= 42) || nir_month >= 50)) {
+		msg_set(msg, msg_size,
+			"Les 4e et 5e chiffres du NIR (« %c%c ») ne sont ni un mois (01 à 12) ni le "
+			"code d'un mois inconnu (20 à 42, 50 à 99) : vérifiez la saisie.",
+			nir[3], nir[4]);
+		return IDENT_NIR_MONTH_INVALID;
+	}
+	return IDENT_NIR_AGREES;
+}
+
+static bool known(const char *s)
+{
+	return s && *s;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* The words of a begin the words of b ("JEANNE" begins "JEANNE MARIE", not "JEANNETTE"). */
+static bool words_begin(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	return n > 0 && strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == ' ');
+}
+
+enum ident_match ident_match(const struct ident_traits *a, const struct ident_traits *b)
+{
+	if (known(a->nir) && known(b->nir) && strcmp(a->nir, b->nir) == 0)
+		return IDENT_MATCH_NIR;
+	if (!same_text(a->birth_name, b->birth_name) || a->birth_date != b->birth_date)
+		return IDENT_MATCH_NONE;
+	if (a->sex != b->sex && a->sex != IDENT_SEX_UNKNOWN && b->sex != IDENT_SEX_UNKNOWN)
+		return IDENT_MATCH_NONE;
+	if (known(a->birthplace_code) && known(b->birthplace_code) &&
+	    strcmp(a->birthplace_code, b->birthplace_code) != 0)
+		return IDENT_MATCH_NONE;
+	const char *fa = a->first_names ? a->first_names : "";
+	const char *fb = b->first_names ? b->first_names : "";
+	bool same_first = strcmp(fa, fb) == 0;
+	if (!same_first && !words_begin(fa, fb) && !words_begin(fb, fa))
+		return IDENT_MATCH_NONE;
+	bool nirs_differ = known(a->nir) && known(b->nir); /* equal ones returned above */
+	if (same_first && a->sex == b->sex && !nirs_differ)
+		return IDENT_MATCH_SAME;
+	return IDENT_MATCH_CLOSE;
+}
+
+bool ident_merge_allowed(const struct ident_traits *kept, const struct ident_traits *dup,
+			 char *msg, size_t msg_size)
+{
+	msg_set(msg, msg_size, "%s", "");
+	if (known(kept->nir) && known(dup->nir) && strcmp(kept->nir, dup->nir) != 0) {
+		msg_set(msg, msg_size,
+			"Les deux dossiers portent des NIR différents : ce sont deux personnes, pas "
+			"un doublon. Corrigez le NIR erroné avant de fusionner.");
+		return false;
+	}
 	return true;
 }

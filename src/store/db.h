@@ -255,6 +255,7 @@ struct db_patient {
 	const char *gp_mssante;      /* or NULL */
 	int64_t gp_professional_id;  /* the GP when in the team, else 0 */
 	int64_t version;             /* bumped by each update */
+	int64_t merged_into;         /* 0, or the record this duplicate was merged into */
 };
 
 /* An episode of care under a protocol. Its pathway details (orientation answers, consent,
@@ -279,13 +280,30 @@ enum coop_err db_patient_insert(struct db *db, const struct db_patient *p, int64
 enum coop_err db_patient_get(struct db *db, int64_t structure_id, int64_t id, struct arena *a,
 			     struct db_patient *out);
 /* Replaces the patient's fields when its version is still p->version (then bumped);
- * ERR_CONFLICT when someone else updated it first. */
+ * ERR_CONFLICT when someone else updated it first, or when it was merged into another record.
+ * Insert and update keep the folded names (ident_fold) the searches use in step. */
 enum coop_err db_patient_update(struct db *db, const struct db_patient *p);
-/* Patients of a structure whose birth name starts with `name_prefix` (case as stored), and born
- * on birth_date when has_birth_date; at most `limit`, by name. */
+/* Patients of a structure not merged away whose folded birth name or folded used name starts
+ * with `name_prefix` (itself folded by the caller: ident_fold), born on birth_date when
+ * has_birth_date; at most `limit`, by folded name. Reads the index, not every patient. */
 enum coop_err db_patient_search(struct db *db, int64_t structure_id, const char *name_prefix,
 				bool has_birth_date, coop_date birth_date, size_t limit,
 				struct arena *a, struct db_patient **out, size_t *n);
+/* The possible duplicates of a record: the structure's patients other than except_id (0: none)
+ * and not merged away whose folded birth name equals that of birth_name (as typed or stored)
+ * and born on birth_date, or whose NIR is nir (when not NULL); at most limit, oldest first.
+ * The caller decides with ident_match() which ones really match. */
+enum coop_err db_patient_candidates(struct db *db, int64_t structure_id, int64_t except_id,
+				    const char *birth_name, coop_date birth_date,
+				    const char *nir, size_t limit, struct arena *a,
+				    struct db_patient **out, size_t *n);
+/* Merges the duplicate record into kept_id, inside the caller's transaction: marks it merged
+ * (when its version is still duplicate_version; bumped) and moves its episodes to kept_id
+ * (their versions bumped), giving their ids (arena array) in *episodes. ERR_CONFLICT when the
+ * duplicate changed, was already merged, is kept_id itself or is not the structure's. */
+enum coop_err db_patient_merge(struct db *db, int64_t structure_id, int64_t duplicate_id,
+			       int64_t duplicate_version, int64_t kept_id, struct arena *a,
+			       int64_t **episodes, size_t *n_episodes);
 
 enum coop_err db_episode_insert(struct db *db, const struct db_episode *e, int64_t *id);
 enum coop_err db_episode_get(struct db *db, int64_t structure_id, int64_t id, struct arena *a,

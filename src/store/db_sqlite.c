@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ident.h"
+#include "core/utf8.h"
 #include "store/audit.h"
 #include "store/schema_sqlite.h"
 
@@ -55,6 +57,10 @@ enum stmt_id {
 	S_PATIENT_UPDATE,
 	S_PATIENT_SEARCH,
 	S_PATIENT_SEARCH_BORN,
+	S_PATIENT_CANDIDATES,
+	S_PATIENT_MERGE,
+	S_PATIENT_EPISODE_IDS,
+	S_PATIENT_EPISODES_MOVE,
 	S_EPISODE_INSERT,
 	S_EPISODE_GET,
 	S_EPISODE_UPDATE,
@@ -79,7 +85,7 @@ enum stmt_id {
 
 #define PATIENT_COLUMNS                                                                        \
 	"id, structure_id, birth_name, first_names, used_name, birth_date, sex, birthplace_code, " \
-	"nir, gp_name, gp_rpps, gp_mssante, gp_professional_id, version"
+	"nir, gp_name, gp_rpps, gp_mssante, gp_professional_id, version, merged_into"
 #define ADHESION_COLUMNS                                                                     \
 	"id, professional_id, adoption_id, role, effective_from, effective_to, "               \
 	"training_validated_by, training_date, training_hours, insurer, insurance_date, "      \
@@ -210,8 +216,9 @@ static const struct {
 	[S_PATIENT_INSERT] = {"patient_insert",
 			      "INSERT INTO patients (structure_id, birth_name, first_names, used_name, "
 			      "birth_date, sex, birthplace_code, nir, gp_name, gp_rpps, gp_mssante, "
-			      "gp_professional_id) "
-			      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
+			      "gp_professional_id, birth_name_folded, used_name_folded) "
+			      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+			      "coop_fold(?2), coop_fold(?4))"},
 	[S_PATIENT_GET] = {"patient_get",
 			   "SELECT " PATIENT_COLUMNS " FROM patients "
 			   "WHERE structure_id = ?1 AND id = ?2"},
@@ -219,16 +226,42 @@ static const struct {
 			      "UPDATE patients SET birth_name = ?3, first_names = ?4, used_name = ?5, "
 			      "birth_date = ?6, sex = ?7, birthplace_code = ?8, nir = ?9, "
 			      "gp_name = ?10, gp_rpps = ?11, gp_mssante = ?12, "
-			      "gp_professional_id = ?13, version = version + 1 "
-			      "WHERE id = ?1 AND structure_id = ?14 AND version = ?2"},
+			      "gp_professional_id = ?13, birth_name_folded = coop_fold(?3), "
+			      "used_name_folded = coop_fold(?5), version = version + 1 "
+			      "WHERE id = ?1 AND structure_id = ?14 AND version = ?2 "
+			      "AND merged_into IS NULL"},
+	/* folded names hold capitals, digits and spaces only, all below '~': a prefix is the
+	 * index range [prefix, prefix || '~') */
 	[S_PATIENT_SEARCH] = {"patient_search",
 			      "SELECT " PATIENT_COLUMNS " FROM patients WHERE structure_id = ?1 "
-			      "AND substr(birth_name, 1, length(?2)) = ?2 "
-			      "ORDER BY birth_name, first_names, id LIMIT ?3"},
+			      "AND ((birth_name_folded >= ?2 AND birth_name_folded < ?2 || '~') "
+			      "OR (used_name_folded >= ?2 AND used_name_folded < ?2 || '~')) "
+			      "AND merged_into IS NULL "
+			      "ORDER BY birth_name_folded, first_names, id LIMIT ?3"},
 	[S_PATIENT_SEARCH_BORN] = {"patient_search_born",
 				   "SELECT " PATIENT_COLUMNS " FROM patients WHERE structure_id = ?1 "
-				   "AND substr(birth_name, 1, length(?2)) = ?2 AND birth_date = ?4 "
-				   "ORDER BY birth_name, first_names, id LIMIT ?3"},
+				   "AND ((birth_name_folded >= ?2 AND birth_name_folded < ?2 || '~') "
+				   "OR (used_name_folded >= ?2 AND used_name_folded < ?2 || '~')) "
+				   "AND birth_date = ?4 AND merged_into IS NULL "
+				   "ORDER BY birth_name_folded, first_names, id LIMIT ?3"},
+	[S_PATIENT_CANDIDATES] = {"patient_candidates",
+				  /* a UNION, so that each half reads its own index */
+				  "SELECT " PATIENT_COLUMNS " FROM patients WHERE structure_id = ?1 "
+				  "AND birth_name_folded = coop_fold(?3) AND birth_date = ?4 "
+				  "AND id <> ?2 AND merged_into IS NULL UNION "
+				  "SELECT " PATIENT_COLUMNS " FROM patients WHERE structure_id = ?1 "
+				  "AND nir = ?5 AND id <> ?2 AND merged_into IS NULL "
+				  "ORDER BY id LIMIT ?6"},
+	[S_PATIENT_MERGE] = {"patient_merge",
+			     "UPDATE patients SET merged_into = ?3, version = version + 1 "
+			     "WHERE id = ?1 AND structure_id = ?4 AND version = ?2 "
+			     "AND merged_into IS NULL AND ?3 <> ?1"},
+	[S_PATIENT_EPISODE_IDS] = {"patient_episode_ids",
+				   "SELECT id FROM episodes WHERE patient_id = ?1 "
+				   "AND structure_id = ?2 ORDER BY id"},
+	[S_PATIENT_EPISODES_MOVE] = {"patient_episodes_move",
+				     "UPDATE episodes SET patient_id = ?2, version = version + 1 "
+				     "WHERE patient_id = ?1 AND structure_id = ?3"},
 	[S_EPISODE_INSERT] = {"episode_insert",
 			      "INSERT INTO episodes (structure_id, patient_id, adoption_id, "
 			      "protocol_hash, state, data, created_by, delegue_id, created_at, "
@@ -491,6 +524,51 @@ static enum coop_err read_all(struct db *db, sqlite3_stmt *s, enum stmt_id id, r
 
 /* ------------------------------------------------------------------ opening, migrations */
 
+/* coop_fold(text) and coop_upper(text): ident_fold() and utf8_upper() as SQL functions, so
+ * that statements and migrations keep the folded names in step with the names. NULL gives
+ * NULL; text that is not valid UTF-8 is returned unchanged by coop_upper. */
+static void sql_text_function(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	const char *in = (const char *)sqlite3_value_text(argv[0]);
+	int len = sqlite3_value_bytes(argv[0]);
+	if (!in || len < 0) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	char *out = sqlite3_malloc(len + 1);
+	if (!out) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	size_t n = 0;
+	bool fold = sqlite3_user_data(ctx) != NULL;
+	enum coop_err e = fold ? ident_fold(in, (size_t)len, out, (size_t)len + 1, &n)
+			       : utf8_upper(in, (size_t)len, out, (size_t)len + 1, &n);
+	if (e != COOP_OK) {
+		sqlite3_free(out);
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	sqlite3_result_text(ctx, out, (int)n, sqlite3_free);
+}
+
+static enum coop_err register_functions(struct db *db)
+{
+	static int fold_tag;
+	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+	int rc = sqlite3_create_function(db->conn, "coop_fold", 1, flags, &fold_tag,
+					 sql_text_function, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db->conn, "coop_upper", 1, flags, NULL,
+					     sql_text_function, NULL, NULL);
+	return rc == SQLITE_OK ? COOP_OK : fail(db, rc, "create_function");
+}
+
 static enum coop_err pragma(struct db *db, const char *sql)
 {
 	char *msg = NULL;
@@ -577,6 +655,11 @@ enum coop_err db_open(const char *path, const struct db_options *opts, struct db
 		goto out;
 	}
 	sqlite3_extended_result_codes(db->conn, 0);
+	if (register_functions(db) != COOP_OK) {
+		snprintf(msg, msg_size, "réglage de la base impossible : %s", db->error);
+		err = ERR_IO;
+		goto out;
+	}
 	sqlite3_busy_timeout(db->conn, opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : 5000);
 	err = pragma(db, "PRAGMA journal_mode = WAL");
 	if (err == COOP_OK)
@@ -1163,6 +1246,7 @@ static void read_patient(sqlite3_stmt *s, struct arena *a, void *record, bool *o
 	out->gp_mssante = col_text(s, 11, a, ok);
 	out->gp_professional_id = sqlite3_column_int64(s, 12);
 	out->version = sqlite3_column_int64(s, 13);
+	out->merged_into = sqlite3_column_int64(s, 14);
 }
 
 enum coop_err db_patient_insert(struct db *db, const struct db_patient *p, int64_t *id)
@@ -1214,6 +1298,65 @@ enum coop_err db_patient_search(struct db *db, int64_t structure_id, const char 
 	if (has_birth_date)
 		bind_date(s, 4, true, birth_date);
 	return read_all(db, s, which, read_patient, a, sizeof(**out), (void **)out, n);
+}
+
+enum coop_err db_patient_candidates(struct db *db, int64_t structure_id, int64_t except_id,
+				    const char *birth_name, coop_date birth_date,
+				    const char *nir, size_t limit, struct arena *a,
+				    struct db_patient **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(db, S_PATIENT_CANDIDATES);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, structure_id);
+	sqlite3_bind_int64(s, 2, except_id);
+	bind_text(s, 3, birth_name ? birth_name : "");
+	bind_date(s, 4, true, birth_date);
+	bind_text(s, 5, nir);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)limit);
+	return read_all(db, s, S_PATIENT_CANDIDATES, read_patient, a, sizeof(**out),
+			(void **)out, n);
+}
+
+static void read_id(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+{
+	(void)a;
+	(void)ok;
+	*(int64_t *)record = sqlite3_column_int64(s, 0);
+}
+
+enum coop_err db_patient_merge(struct db *db, int64_t structure_id, int64_t duplicate_id,
+			       int64_t duplicate_version, int64_t kept_id, struct arena *a,
+			       int64_t **episodes, size_t *n_episodes)
+{
+	*episodes = NULL;
+	*n_episodes = 0;
+	sqlite3_stmt *s = stmt(db, S_PATIENT_MERGE);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, duplicate_id);
+	sqlite3_bind_int64(s, 2, duplicate_version);
+	sqlite3_bind_int64(s, 3, kept_id);
+	sqlite3_bind_int64(s, 4, structure_id);
+	enum coop_err err = exec_one(db, s, S_PATIENT_MERGE);
+	if (err != COOP_OK) /* stale, already merged, or not this structure's */
+		return err == ERR_NOT_FOUND ? ERR_CONFLICT : err;
+	s = stmt(db, S_PATIENT_EPISODE_IDS);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, duplicate_id);
+	sqlite3_bind_int64(s, 2, structure_id);
+	err = read_all(db, s, S_PATIENT_EPISODE_IDS, read_id, a, sizeof(**episodes),
+		       (void **)episodes, n_episodes);
+	if (err != COOP_OK)
+		return err;
+	s = stmt(db, S_PATIENT_EPISODES_MOVE);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, duplicate_id);
+	sqlite3_bind_int64(s, 2, kept_id);
+	sqlite3_bind_int64(s, 3, structure_id);
+	return exec_done(db, s, S_PATIENT_EPISODES_MOVE);
 }
 
 static void read_episode(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)

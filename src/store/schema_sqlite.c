@@ -146,6 +146,25 @@ static const char *const migrations[] = {
 	"  UNIQUE (account_id, structure_id)"
 	");"
 	"ALTER TABLE sessions ADD COLUMN structure_id INTEGER REFERENCES structures(id);",
+	/* 3 (identity vigilance): the folded birth and used names (capitals, no diacritics,
+	 * hyphens and apostrophes as spaces: ident_fold) that search and duplicate checks compare,
+	 * indexed so that a search reads only the matching rows; the NIR indexed for the same
+	 * reason; merged_into marks a duplicate merged into another record. coop_fold() and
+	 * coop_upper() are the SQL functions db_open() registers (ident_fold, utf8_upper): they
+	 * fill the folded names of existing rows and repair names stored before upper-casing knew
+	 * accents ("LEFèVRE" → "LEFÈVRE"; only the case of letters changes). A PostgreSQL
+	 * backend will need the same two functions (or to compute the folded names in C). */
+	"ALTER TABLE patients ADD COLUMN birth_name_folded TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE patients ADD COLUMN used_name_folded TEXT;"
+	"ALTER TABLE patients ADD COLUMN merged_into INTEGER REFERENCES patients(id);"
+	"UPDATE patients SET birth_name = coop_upper(birth_name),"
+	"  first_names = coop_upper(first_names), used_name = coop_upper(used_name);"
+	"UPDATE patients SET birth_name_folded = coop_fold(birth_name),"
+	"  used_name_folded = coop_fold(used_name);"
+	"CREATE INDEX patients_by_folded_name ON patients(structure_id, birth_name_folded,"
+	"  birth_date);"
+	"CREATE INDEX patients_by_folded_used_name ON patients(structure_id, used_name_folded);"
+	"CREATE INDEX patients_by_nir ON patients(structure_id, nir);",
 };
 
 int schema_sqlite_count(void)

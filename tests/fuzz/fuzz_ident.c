@@ -10,7 +10,14 @@
  *   message or output buffer is never written past, and a cut message is a prefix of the whole;
  * - cross-kind facts: a valid SIRET starts with a valid SIREN; a 9-digit value is a valid
  *   FINESS exactly when it is a valid SIREN; a valid SIREN is a valid ADELI;
- * - the Luhn check digit computed for a payload makes it valid.
+ * - the Luhn check digit computed for a payload makes it valid;
+ * - identity vigilance: a name ident_name_parse() accepts is stored as valid UTF-8 of allowed
+ *   characters only (no control, invisible or bidirectional mark), starts and ends with a
+ *   letter, has single spaces, and parses to itself again; a refused one leaves "" and a
+ *   non-empty message naming the field; folding is idempotent, gives capitals, digits and
+ *   single inner spaces only, is never longer than its input, and folds the stored form as it
+ *   folds the typed one; ident_match() is symmetric and a record matches itself; the NIR
+ *   agreement of any valid NIR with any sex and date says "" exactly when it agrees.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,6 +26,7 @@
 #include <string.h>
 
 #include "core/ident.h"
+#include "core/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -34,7 +42,8 @@ static bool utf8_valid(const char *s, size_t len)
 	size_t i = 0;
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
-		size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 0;
+		size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+			   : (c & 0xF8) == 0xF0 ? 4 : 0;
 		if (n == 0 || i + n > len)
 			return false;
 		for (size_t j = 1; j < n; j++)
@@ -124,8 +133,105 @@ static void fuzz_kind(enum ident_kind kind, const char *raw, size_t len, const c
 		CHECK(tiny_out[0] == '\0');
 }
 
+/* Every character of a stored name is allowed: a Latin letter, a combining accent, a space, a
+ * hyphen or an apostrophe; no double space; a letter at both ends. */
+static void check_stored_name(const char *s)
+{
+	size_t len = strlen(s), i = 0;
+	uint32_t prev = 0, cp = 0;
+	CHECK(len > 0);
+	while (i < len) {
+		size_t k = utf8_decode(s + i, len - i, &cp);
+		CHECK(k > 0);
+		CHECK(utf8_is_latin_letter(cp) || (cp >= 0x300 && cp <= 0x36F && cp != 0x34F) ||
+		      cp == ' ' || cp == '-' || cp == '\'');
+		CHECK(utf8_upper_cp(cp) == cp || !utf8_is_latin_letter(cp));
+		if (i == 0)
+			CHECK(utf8_is_latin_letter(cp));
+		CHECK(!(cp == ' ' && prev == ' '));
+		prev = cp;
+		i += k;
+	}
+	CHECK(cp != ' ' && cp != '-' && cp != '\'');
+}
+
+static void check_folded(const char *f, size_t n, size_t in_len)
+{
+	CHECK(n == strlen(f) && n <= in_len);
+	for (size_t i = 0; i < n; i++) {
+		CHECK((f[i] >= 'A' && f[i] <= 'Z') || (f[i] >= '0' && f[i] <= '9') || f[i] == ' ');
+		if (f[i] == ' ')
+			CHECK(i > 0 && i + 1 < n && f[i + 1] != ' ');
+	}
+	char again[IDENT_NAME_SIZE + IDENT_NORM_SIZE];
+	size_t m = 0;
+	CHECK(ident_fold(f, n, again, sizeof(again), &m) == COOP_OK);
+	CHECK(m == n && memcmp(again, f, n) == 0);
+}
+
+static void fuzz_identity(const char *raw, size_t size)
+{
+	char stored[IDENT_NAME_SIZE], msg[IDENT_MSG_SIZE];
+	size_t len = size > IDENT_NAME_INPUT_MAX + 8 ? IDENT_NAME_INPUT_MAX + 8 : size;
+	enum ident_name_status st =
+		ident_name_parse("Le nom", raw, len, stored, sizeof(stored), msg, sizeof(msg));
+	check_message(st == IDENT_NAME_OK, msg);
+	char folded_raw[IDENT_NAME_SIZE + 8], folded_stored[IDENT_NAME_SIZE];
+	size_t nr = 0, ns = 0;
+	CHECK(ident_fold(raw, len, folded_raw, sizeof(folded_raw), &nr) == COOP_OK);
+	check_folded(folded_raw, nr, len);
+	if (st == IDENT_NAME_OK) {
+		check_stored_name(stored);
+		char again[IDENT_NAME_SIZE];
+		CHECK(ident_name_parse("Le nom", stored, strlen(stored), again, sizeof(again), NULL,
+				       0) == IDENT_NAME_OK);
+		CHECK(strcmp(again, stored) == 0);
+		CHECK(ident_fold(stored, strlen(stored), folded_stored, sizeof(folded_stored), &ns) ==
+		      COOP_OK);
+		check_folded(folded_stored, ns, strlen(stored));
+		CHECK(ns == nr && memcmp(folded_stored, folded_raw, ns) == 0);
+	} else {
+		CHECK(stored[0] == '\0');
+		CHECK(strstr(msg, "Le nom") == msg);
+	}
+
+	/* duplicates: symmetric, and a record matches itself */
+	size_t half = nr / 2;
+	char a_name[IDENT_NAME_SIZE + 8], b_name[IDENT_NAME_SIZE + 8];
+	memcpy(a_name, folded_raw, half);
+	a_name[half] = '\0';
+	memcpy(b_name, folded_raw + half, nr - half);
+	b_name[nr - half] = '\0';
+	coop_date born = size > 1 ? (coop_date)(raw[1] & 0x3F) : 0;
+	struct ident_traits a = {a_name, b_name, born, (enum ident_sex)(size % 3), NULL, NULL};
+	struct ident_traits b = {a_name, a_name, born, (enum ident_sex)((size / 3) % 3),
+				 size % 2 ? "75056" : NULL, size % 5 == 0 ? "x" : NULL};
+	CHECK(ident_match(&a, &b) == ident_match(&b, &a));
+	CHECK(ident_match(&a, &a) == IDENT_MATCH_SAME);
+	CHECK(ident_match(&b, &b) == (b.nir ? IDENT_MATCH_NIR : IDENT_MATCH_SAME));
+}
+
+/* Any valid NIR against any sex and date: "" exactly when they agree. */
+static void fuzz_nir_traits(const char *norm, size_t norm_len, const uint8_t *data, size_t size)
+{
+	if (norm_len != 15 || !ident_check(IDENT_NIR, norm, 15, NULL, 0))
+		return;
+	char nir[16], msg[IDENT_MSG_SIZE];
+	memcpy(nir, norm, 15);
+	nir[15] = '\0';
+	int y = 1900 + (size > 2 ? data[2] % 130 : 0), m = 1 + (size > 3 ? data[3] % 12 : 0);
+	enum ident_nir_agreement r = ident_nir_traits(
+		nir, (enum ident_sex)(size % 3), date_from_ymd(y, m, 1), msg, sizeof(msg));
+	check_message(r == IDENT_NIR_AGREES, msg);
+	CHECK(r != IDENT_NIR_NOT_VALID);
+	if (r == IDENT_NIR_AGREES)
+		CHECK((nir[1] - '0') * 10 + (nir[2] - '0') == y % 100);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	fuzz_identity((const char *)data, size);
+
 	const char *raw = (const char *)data;
 	char norm[IDENT_NORM_SIZE + 8];
 	size_t norm_len = 99;
@@ -184,6 +290,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(ident_luhn_valid(buf, d + 1));
 		buf[d] = (char)('0' + (key + 1) % 10);
 		CHECK(!ident_luhn_valid(buf, d + 1));
+		fuzz_nir_traits(norm, norm_len, data, size);
 	}
 
 	enum ident_kind kind;

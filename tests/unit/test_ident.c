@@ -1,6 +1,8 @@
 /*
  * test_ident.c — identifier normalisation and checks (NIR, RPPS, ADELI, FINESS, SIRET, SIREN).
  *
+ * Identity vigilance (names, folding, NIR against the traits, duplicates) is tested at the end.
+ *
  * Valid values come from the research (real or reference numbers) or are built here with
  * key functions written independently of ident.c (Luhn by trying each digit, the NIR key by
  * long division on the text). Every value under test is copied into a heap block of exactly
@@ -871,6 +873,289 @@ static void test_messages(void **state)
 	assert_string_equal(msg, "");
 }
 
+/* ------------------------------------------------------------------ identity vigilance */
+
+static enum ident_name_status name(const char *typed, char *out)
+{
+	char msg[IDENT_MSG_SIZE];
+	size_t len = strlen(typed);
+	char *heap = malloc(len ? len : 1);
+	assert_non_null(heap);
+	memcpy(heap, typed, len);
+	enum ident_name_status st =
+		ident_name_parse("Le nom de naissance", heap, len, out, IDENT_NAME_SIZE, msg,
+				 sizeof(msg));
+	free(heap);
+	assert_true(utf8_valid(msg, strlen(msg)));
+	if (st == IDENT_NAME_OK) {
+		assert_string_equal(msg, "");
+	} else {
+		assert_string_equal(out, "");
+		/* the message names the field as the user sees it */
+		assert_non_null(strstr(msg, "Le nom de naissance"));
+	}
+	snprintf(last_msg, sizeof(last_msg), "%s", msg);
+	return st;
+}
+
+static void test_name_upper_cased_with_accents(void **state)
+{
+	(void)state;
+	char out[IDENT_NAME_SIZE];
+	assert_int_equal(name("Lefèvre", out), IDENT_NAME_OK);
+	assert_string_equal(out, "LEFÈVRE");
+	assert_int_equal(name("Inès", out), IDENT_NAME_OK);
+	assert_string_equal(out, "INÈS");
+	assert_int_equal(name("  françoise   marie-hélène ", out), IDENT_NAME_OK);
+	assert_string_equal(out, "FRANÇOISE MARIE-HÉLÈNE");
+	assert_int_equal(name("d’Œillet ÿvette", out), IDENT_NAME_OK);
+	assert_string_equal(out, "D'ŒILLET ŸVETTE");
+	assert_int_equal(name("ștefan łukasz ğül ı", out), IDENT_NAME_OK);
+	assert_string_equal(out, "ȘTEFAN ŁUKASZ ĞÜL I");
+	assert_int_equal(name("straße", out), IDENT_NAME_OK);
+	assert_string_equal(out, "STRAßE");
+	/* a no-break space is a space; a Unicode hyphen is a hyphen */
+	assert_int_equal(name("le\xc2\xa0" "bihan\xe2\x80\x91" "arc", out), IDENT_NAME_OK);
+	assert_string_equal(out, "LE BIHAN-ARC");
+	/* an accent typed after its letter stays with it */
+	assert_int_equal(name("Le\xcc\x81on", out), IDENT_NAME_OK);
+	assert_string_equal(out, "LE\xcc\x81ON");
+}
+
+static void test_name_refused(void **state)
+{
+	(void)state;
+	char out[IDENT_NAME_SIZE];
+	assert_int_equal(name("", out), IDENT_NAME_EMPTY);
+	assert_int_equal(name("   ", out), IDENT_NAME_EMPTY);
+	assert_int_equal(name("Dupont3", out), IDENT_NAME_BAD_CHAR);
+	assert_non_null(strstr(last_msg, "« 3 » en 7e position"));
+	assert_int_equal(name("Dupont.", out), IDENT_NAME_BAD_CHAR);
+	assert_int_equal(name("Du@pont", out), IDENT_NAME_BAD_CHAR);
+	assert_int_equal(name("Иванов", out), IDENT_NAME_BAD_CHAR);
+	assert_int_equal(name("Dupont\tMarie", out), IDENT_NAME_CONTROL);
+	assert_int_equal(name("Dupont\nMarie", out), IDENT_NAME_CONTROL);
+	assert_int_equal(name("Du\x7fpont", out), IDENT_NAME_CONTROL);
+	assert_int_equal(name("Du\xc2\x85pont", out), IDENT_NAME_CONTROL);
+	assert_int_equal(name("Dup\xe2\x80\x8bont", out), IDENT_NAME_INVISIBLE);
+	assert_non_null(strstr(last_msg, "U+200B"));
+	assert_non_null(strstr(last_msg, "4e position"));
+	assert_int_equal(name("\xef\xbb\xbf" "Dupont", out), IDENT_NAME_INVISIBLE);
+	assert_non_null(strstr(last_msg, "1re position"));
+	assert_int_equal(name("Du\xc2\xadpont", out), IDENT_NAME_INVISIBLE);
+	assert_int_equal(name("Dupont\xe2\x80\xae", out), IDENT_NAME_BIDI);
+	assert_non_null(strstr(last_msg, "U+202E"));
+	assert_int_equal(name("\xe2\x80\x8f" "Dupont", out), IDENT_NAME_BIDI);
+	assert_int_equal(name("Du\xe2\x81\xa6pont", out), IDENT_NAME_BIDI);
+	assert_int_equal(name("Du\xff" "pont", out), IDENT_NAME_BAD_UTF8);
+	assert_int_equal(name("Du\xc3", out), IDENT_NAME_BAD_UTF8);
+	assert_int_equal(name("-Dupont", out), IDENT_NAME_BAD_EDGE);
+	assert_int_equal(name("Dupont'", out), IDENT_NAME_BAD_EDGE);
+	assert_int_equal(name("Dupont - ", out), IDENT_NAME_BAD_EDGE);
+	assert_int_equal(name("\xcc\x81" "Dupont", out), IDENT_NAME_BAD_CHAR);
+	/* 100 letters pass, 101 do not; 100 accented letters (200 bytes) pass */
+	char buf[512];
+	memset(buf, 'a', 101);
+	buf[101] = '\0';
+	assert_int_equal(name(buf, out), IDENT_NAME_TOO_LONG);
+	buf[100] = '\0';
+	assert_int_equal(name(buf, out), IDENT_NAME_OK);
+	for (int i = 0; i < 100; i++)
+		memcpy(buf + 2 * i, "\xc3\xa9", 2);
+	buf[200] = '\0';
+	assert_int_equal(name(buf, out), IDENT_NAME_OK);
+	assert_int_equal(strlen(out), 200);
+}
+
+static void fold(const char *s, const char *want)
+{
+	char out[IDENT_NAME_SIZE], again[IDENT_NAME_SIZE];
+	size_t n = 99;
+	assert_int_equal(ident_fold(s, strlen(s), out, sizeof(out), &n), COOP_OK);
+	assert_string_equal(out, want);
+	assert_int_equal(n, strlen(want));
+	assert_int_equal(ident_fold(out, n, again, sizeof(again), NULL), COOP_OK);
+	assert_string_equal(again, out);
+}
+
+static void test_fold(void **state)
+{
+	(void)state;
+	fold("LEFÈVRE", "LEFEVRE");
+	fold("Lefevre", "LEFEVRE");
+	fold("lefè", "LEFE");
+	fold("INÈS", "INES");
+	fold("Le Bihan-d’Arc", "LE BIHAN D ARC");
+	fold("  o'neil  ", "O NEIL");
+	fold("Œdipe Æsa straße Þór", "OEDIPE AESA STRASSE THOR");
+	fold("Le\xcc\x81on", "LEON");
+	fold("ȘTEFAN Łukasz ĳssel", "STEFAN LUKASZ IJSSEL");
+	fold("a--b", "A B");
+	fold("", "");
+	fold("-'", "");
+	fold("Du\xff" "pont", "DU PONT");
+	/* a small buffer is refused, not overrun */
+	char small[4];
+	size_t n = 9;
+	assert_int_equal(ident_fold("DUPONT", 6, small, sizeof(small), &n), ERR_TOO_LARGE);
+	assert_string_equal(small, "");
+	assert_int_equal(n, 0);
+}
+
+static enum ident_nir_agreement agree(const char *body13, enum ident_sex sex, const char *born)
+{
+	char nir[16], msg[IDENT_MSG_SIZE];
+	nir_with_key(body13, nir);
+	int y, m, d;
+	assert_int_equal(sscanf(born, "%d-%d-%d", &y, &m, &d), 3);
+	enum ident_nir_agreement r = ident_nir_traits(nir, sex, date_from_ymd(y, m, d), msg,
+						      sizeof(msg));
+	assert_true(r == IDENT_NIR_AGREES ? msg[0] == '\0' : msg[0] != '\0');
+	assert_true(utf8_valid(msg, strlen(msg)));
+	snprintf(last_msg, sizeof(last_msg), "%s", msg);
+	return r;
+}
+
+static void test_nir_traits(void **state)
+{
+	(void)state;
+	assert_int_equal(agree("2951099126111", IDENT_SEX_FEMALE, "1995-10-03"), IDENT_NIR_AGREES);
+	assert_int_equal(agree("1951099126111", IDENT_SEX_MALE, "1995-10-03"), IDENT_NIR_AGREES);
+	/* sex */
+	assert_int_equal(agree("2951099126111", IDENT_SEX_MALE, "1995-10-03"),
+			 IDENT_NIR_SEX_DIFFERS);
+	assert_int_equal(agree("1951099126111", IDENT_SEX_FEMALE, "1995-10-03"),
+			 IDENT_NIR_SEX_DIFFERS);
+	assert_non_null(strstr(last_msg, "féminin"));
+	assert_int_equal(agree("1951099126111", IDENT_SEX_UNKNOWN, "1995-10-03"),
+			 IDENT_NIR_AGREES);
+	/* special and temporary numbers: the sex is not compared */
+	for (const char *p = "3478"; *p; p++) {
+		char body[14];
+		memcpy(body, "2951099126111", 14);
+		body[0] = *p;
+		assert_int_equal(agree(body, IDENT_SEX_MALE, "1995-10-03"), IDENT_NIR_AGREES);
+		assert_int_equal(agree(body, IDENT_SEX_FEMALE, "1995-10-03"), IDENT_NIR_AGREES);
+	}
+	/* year: two digits, whatever the century */
+	assert_int_equal(agree("2951099126111", IDENT_SEX_FEMALE, "1985-10-03"),
+			 IDENT_NIR_YEAR_DIFFERS);
+	assert_non_null(strstr(last_msg, "1985"));
+	assert_int_equal(agree("2051099126111", IDENT_SEX_FEMALE, "2005-10-03"), IDENT_NIR_AGREES);
+	assert_int_equal(agree("2001099126111", IDENT_SEX_FEMALE, "1900-10-03"), IDENT_NIR_AGREES);
+	/* month */
+	assert_int_equal(agree("2950499126111", IDENT_SEX_FEMALE, "1995-10-03"),
+			 IDENT_NIR_MONTH_DIFFERS);
+	assert_non_null(strstr(last_msg, "avril"));
+	assert_non_null(strstr(last_msg, "octobre"));
+	/* the tolerated codes: 20–42 and 50–99 for an unknown month or a special registration */
+	const char *tolerated[] = {"20", "30", "42", "50", "62", "99"};
+	for (size_t i = 0; i < sizeof(tolerated) / sizeof(tolerated[0]); i++) {
+		char body[14];
+		memcpy(body, "2951099126111", 14);
+		memcpy(body + 3, tolerated[i], 2);
+		assert_int_equal(agree(body, IDENT_SEX_FEMALE, "1995-10-03"), IDENT_NIR_AGREES);
+		assert_int_equal(agree(body, IDENT_SEX_FEMALE, "1995-01-31"), IDENT_NIR_AGREES);
+	}
+	const char *refused[] = {"00", "13", "19", "43", "49"};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		char body[14];
+		memcpy(body, "2951099126111", 14);
+		memcpy(body + 3, refused[i], 2);
+		assert_int_equal(agree(body, IDENT_SEX_FEMALE, "1995-10-03"),
+				 IDENT_NIR_MONTH_INVALID);
+	}
+	/* Corsica */
+	char corse[16];
+	assert_true(ident_parse(IDENT_NIR, "253072B07300470", 15, corse, sizeof(corse), NULL, 0));
+	assert_int_equal(ident_nir_traits(corse, IDENT_SEX_FEMALE, date_from_ymd(1953, 7, 1),
+					  NULL, 0),
+			 IDENT_NIR_AGREES);
+	/* not a valid NIR: a caller bug, said so */
+	assert_int_equal(ident_nir_traits("295109912611194", IDENT_SEX_FEMALE,
+					  date_from_ymd(1995, 10, 3), NULL, 0),
+			 IDENT_NIR_NOT_VALID);
+	assert_int_equal(ident_nir_traits("2951", IDENT_SEX_FEMALE, date_from_ymd(1995, 10, 3),
+					  NULL, 0),
+			 IDENT_NIR_NOT_VALID);
+}
+
+static void test_duplicate_match(void **state)
+{
+	(void)state;
+	coop_date born = date_from_ymd(1980, 2, 14);
+	struct ident_traits a = {"LEFEVRE", "INES", born, IDENT_SEX_FEMALE, NULL, NULL};
+	struct ident_traits b = a;
+	assert_int_equal(ident_match(&a, &b), IDENT_MATCH_SAME);
+	/* NIR: the same person whatever the rest says */
+	b = (struct ident_traits){"DUPONT", "JEAN", born + 3, IDENT_SEX_MALE, "75056",
+				  "280027511200163"};
+	a.nir = "280027511200163";
+	assert_int_equal(ident_match(&a, &b), IDENT_MATCH_NIR);
+	assert_int_equal(ident_match(&b, &a), IDENT_MATCH_NIR);
+	/* identical traits, one NIR unknown: the same */
+	b = a;
+	b.nir = NULL;
+	assert_int_equal(ident_match(&a, &b), IDENT_MATCH_SAME);
+	assert_int_equal(ident_match(&b, &a), IDENT_MATCH_SAME);
+	/* identical traits, two different NIRs: may be someone else (to be confirmed) */
+	b.nir = "280027511200999";
+	assert_int_equal(ident_match(&a, &b), IDENT_MATCH_CLOSE);
+	/* birthplace: unknown on one side still matches, two different ones do not */
+	a.nir = NULL;
+	b = a;
+	b.birthplace_code = "75056";
+	assert_int_equal(ident_match(&a, &b), IDENT_MATCH_SAME);
+	a.birthplace_code = "69123";
+	assert_int_equal(ident_match(&a, &b), IDENT_MATCH_NONE);
+	a.birthplace_code = NULL;
+	/* first names: one list begins the other */
+	b = a;
+	b.nir = NULL;
+	b.first_names = "INES MARIE";
+	assert_int_equal(ident_match(&a, &b), IDENT_MATCH_CLOSE);
+	assert_int_equal(ident_match(&b, &a), IDENT_MATCH_CLOSE);
+	b.first_names = "INESSA";
+	assert_int_equal(ident_match(&a, &b), IDENT_MATCH_NONE);
+	b.first_names = "MARIE INES";
+	assert_int_equal(ident_match(&a, &b), IDENT_MATCH_NONE);
+	/* sex: unknown on one side is close, two different ones no match */
+	b = a;
+	b.nir = NULL;
+	b.sex = IDENT_SEX_UNKNOWN;
+	assert_int_equal(ident_match(&a, &b), IDENT_MATCH_CLOSE);
+	b.sex = IDENT_SEX_MALE;
+	assert_int_equal(ident_match(&a, &b), IDENT_MATCH_NONE);
+	/* another birth name or date: no match */
+	b = a;
+	b.nir = NULL;
+	b.birth_name = "LEFEBVRE";
+	assert_int_equal(ident_match(&a, &b), IDENT_MATCH_NONE);
+	b.birth_name = a.birth_name;
+	b.birth_date = born + 1;
+	assert_int_equal(ident_match(&a, &b), IDENT_MATCH_NONE);
+	/* folded forms make typing differences vanish */
+	char f1[IDENT_NAME_SIZE], f2[IDENT_NAME_SIZE];
+	assert_int_equal(ident_fold("Lefèvre", strlen("Lefèvre"), f1, sizeof(f1), NULL), COOP_OK);
+	assert_int_equal(ident_fold("LEFEVRE", 7, f2, sizeof(f2), NULL), COOP_OK);
+	b = a;
+	a.birth_name = f1;
+	b.birth_name = f2;
+	assert_int_equal(ident_match(&a, &b), IDENT_MATCH_SAME);
+
+	/* merging: refused only between two different NIRs */
+	char msg[IDENT_MSG_SIZE];
+	a.nir = "280027511200163";
+	b.nir = NULL;
+	assert_true(ident_merge_allowed(&a, &b, msg, sizeof(msg)));
+	assert_string_equal(msg, "");
+	b.nir = "280027511200163";
+	assert_true(ident_merge_allowed(&a, &b, msg, sizeof(msg)));
+	b.nir = "280027511200999";
+	assert_false(ident_merge_allowed(&a, &b, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, "NIR différents"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -889,6 +1174,11 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_nul_and_bounds),
 		cmocka_unit_test(test_messages),
+		cmocka_unit_test(test_name_upper_cased_with_accents),
+		cmocka_unit_test(test_name_refused),
+		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_nir_traits),
+		cmocka_unit_test(test_duplicate_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -655,6 +655,150 @@ static void test_patients_and_episodes(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* Identity vigilance in the store: a database of schema 2 upgrades with its names repaired
+ * ("LEFèVRE" stored by the old ASCII upper-casing becomes "LEFÈVRE") and folded for search;
+ * candidates for duplicates come by folded name and birth date or by NIR; a merge moves the
+ * episodes and takes the duplicate out of searches and candidates. */
+static void test_patient_identity(void **state)
+{
+	struct fixture *f = *state;
+	char old[160], msg[256];
+	snprintf(old, sizeof(old), "%s/v2.db", f->dir);
+	sqlite3 *raw = NULL;
+	assert_int_equal(sqlite3_open(old, &raw), SQLITE_OK);
+	for (int k = 1; k <= 2; k++)
+		assert_int_equal(sqlite3_exec(raw, schema_sqlite_migration(k), NULL, NULL, NULL),
+				 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(raw,
+			     "INSERT INTO structures (id, type, name) VALUES (1, 'MSP', 'MSP');"
+			     "INSERT INTO patients (id, structure_id, birth_name, first_names, "
+			     "used_name, birth_date, sex) VALUES (1, 1, 'LEFèVRE', 'INèS', NULL, "
+			     "'1980-02-14', 'female');"
+			     "PRAGMA user_version = 2;",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(raw);
+	struct db *db = NULL;
+	struct db_options opts = {.migrate = true};
+	assert_int_equal(db_open(old, &opts, &db, msg, sizeof(msg)), COOP_OK);
+	struct db_patient *found = NULL;
+	size_t n = 0;
+	assert_int_equal(db_patient_search(db, 1, "LEFE", false, 0, 10, &f->arena, &found, &n),
+			 COOP_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(found[0].birth_name, "LEFÈVRE");
+	assert_string_equal(found[0].first_names, "INÈS");
+	assert_int_equal(found[0].merged_into, 0);
+	db_close(db);
+
+	/* candidates and merge, on a fresh database */
+	int64_t st = add_structure(f);
+	struct db_patient pa = {.structure_id = st, .birth_name = "LEFÈVRE", .first_names = "INÈS",
+				.used_name = "MARTIN", .birth_date = day("1980-02-14"),
+				.sex = "female"};
+	int64_t kept = 0, dup = 0, other = 0;
+	assert_int_equal(db_patient_insert(f->db, &pa, &kept), COOP_OK);
+	pa.birth_name = "LEFEVRE";
+	pa.used_name = NULL;
+	assert_int_equal(db_patient_insert(f->db, &pa, &dup), COOP_OK);
+	pa.birth_name = "DUPUIS";
+	pa.nir = "280027511200135";
+	assert_int_equal(db_patient_insert(f->db, &pa, &other), COOP_OK);
+	/* search by used name too, folded */
+	assert_int_equal(db_patient_search(f->db, st, "MAR", false, 0, 10, &f->arena, &found, &n),
+			 COOP_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(found[0].id, kept);
+	/* candidates: folded birth name as typed, same date; or the NIR */
+	assert_int_equal(db_patient_candidates(f->db, st, 0, "Lefèvre", day("1980-02-14"), NULL,
+					       10, &f->arena, &found, &n),
+			 COOP_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(db_patient_candidates(f->db, st, kept, "Lefèvre", day("1980-02-14"),
+					       "280027511200135", 10, &f->arena, &found, &n),
+			 COOP_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(found[0].id, dup);
+	assert_int_equal(found[1].id, other);
+	assert_int_equal(db_patient_candidates(f->db, st, 0, "Lefèvre", day("1980-02-15"), NULL,
+					       10, &f->arena, &found, &n),
+			 COOP_OK);
+	assert_int_equal(n, 0);
+
+	/* the duplicate's episodes move to the kept record */
+	struct db_adoption ad = {.structure_id = st, .protocol_id = "snp-cystite",
+				 .adopted_on = day("2026-01-05")};
+	int64_t ad_id = 0, acc_id = 0, ep_id = 0;
+	assert_int_equal(db_adoption_insert(f->db, &ad, &ad_id), COOP_OK);
+	struct db_account acc = {.structure_id = st, .login = "accueil-fusion",
+				 .display_name = "Accueil", .password_hash = "h",
+				 .roles = DB_ROLE_SECRETARY};
+	assert_int_equal(db_account_insert(f->db, &acc, &acc_id), COOP_OK);
+	struct db_episode ep = {.structure_id = st, .patient_id = dup, .adoption_id = ad_id,
+				.state = "orientation", .created_by = acc_id, .created_at = 500};
+	assert_int_equal(db_episode_insert(f->db, &ep, &ep_id), COOP_OK);
+	int64_t *moved = NULL;
+	size_t n_moved = 0;
+	assert_int_equal(db_patient_merge(f->db, st, dup, 2, kept, &f->arena, &moved, &n_moved),
+			 ERR_CONFLICT); /* stale version */
+	assert_int_equal(db_patient_merge(f->db, st, dup, 1, dup, &f->arena, &moved, &n_moved),
+			 ERR_CONFLICT); /* into itself */
+	assert_int_equal(db_patient_merge(f->db, st, dup, 1, kept, &f->arena, &moved, &n_moved),
+			 COOP_OK);
+	assert_int_equal(n_moved, 1);
+	assert_int_equal(moved[0], ep_id);
+	struct db_episode eb;
+	assert_int_equal(db_episode_get(f->db, st, ep_id, &f->arena, &eb), COOP_OK);
+	assert_int_equal(eb.patient_id, kept);
+	assert_int_equal(eb.version, 2);
+	struct db_patient back;
+	assert_int_equal(db_patient_get(f->db, st, dup, &f->arena, &back), COOP_OK);
+	assert_int_equal(back.merged_into, kept);
+	assert_int_equal(back.version, 2);
+	/* merged: out of searches and candidates, no longer corrected nor merged again */
+	assert_int_equal(db_patient_search(f->db, st, "LEF", false, 0, 10, &f->arena, &found, &n),
+			 COOP_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(found[0].id, kept);
+	assert_int_equal(db_patient_candidates(f->db, st, 0, "LEFEVRE", day("1980-02-14"), NULL,
+					       10, &f->arena, &found, &n),
+			 COOP_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_patient_update(f->db, &back), ERR_CONFLICT);
+	assert_int_equal(db_patient_merge(f->db, st, dup, 2, kept, &f->arena, &moved, &n_moved),
+			 ERR_CONFLICT);
+
+	/* a search by name prefix reads the folded-name indexes, not every patient */
+	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
+	sqlite3_stmt *plan = NULL;
+	assert_int_equal(
+		sqlite3_prepare_v2(raw,
+				   "EXPLAIN QUERY PLAN SELECT id FROM patients WHERE structure_id = 1 "
+				   "AND ((birth_name_folded >= 'LE' AND birth_name_folded < 'LE' || '~') "
+				   "OR (used_name_folded >= 'LE' AND used_name_folded < 'LE' || '~')) "
+				   "AND merged_into IS NULL",
+				   -1, &plan, NULL),
+		SQLITE_OK);
+	char details[512] = "";
+	while (sqlite3_step(plan) == SQLITE_ROW) {
+		size_t used = strlen(details);
+		snprintf(details + used, sizeof(details) - used, "%s\n",
+			 (const char *)sqlite3_column_text(plan, 3));
+	}
+	sqlite3_finalize(plan);
+	sqlite3_close(raw);
+	assert_non_null(strstr(details, "USING INDEX patients_by_folded_name"));
+	assert_non_null(strstr(details, "USING INDEX patients_by_folded_used_name"));
+	assert_null(strstr(details, "SCAN patients"));
+	const char *suffixes[] = {"", "-wal", "-shm"};
+	for (int i = 0; i < 3; i++) {
+		char p2[200];
+		snprintf(p2, sizeof(p2), "%s%s", old, suffixes[i]);
+		unlink(p2);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -667,6 +811,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_patients_and_episodes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_patient_identity, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
