@@ -977,18 +977,20 @@ struct list_row {
 	size_t index; /* as stored: newest first */
 };
 
-/* A délégant's priority for a row: a referral by emergency or for the same day that nobody has
- * seen again yet (not closed, no revoyure, referred today or yesterday) comes first. */
+/* A délégant's priority for a row (referral_priority() in core/revoyure). */
 static int referral_rank(const struct api_ctx *c, const struct episode_view *v)
 {
 	json_t *ref = referral_of(v->data);
-	const char *u = json_string_value(json_object_get(ref, "urgency"));
 	const char *day = json_string_value(json_object_get(ref, "date"));
-	coop_date when;
-	if (!u || !day || !date_parse(day, strlen(day), &when) || when + 1 < c->today ||
-	    v->state == PATHWAY_CLOSED || data_has(v->data, "revoyure"))
-		return 2;
-	return strcmp(u, "emergency") == 0 ? 0 : strcmp(u, "physician_same_day") == 0 ? 1 : 2;
+	struct referral_facts f = {
+		.urgency = referral_urgency_parse(json_string_value(json_object_get(ref, "urgency"))),
+		.today = c->today,
+		.closed = v->state == PATHWAY_CLOSED,
+		.revoyure_recorded = data_has(v->data, "revoyure"),
+	};
+	if (!day || !date_parse(day, strlen(day), &f.referred_on))
+		return referral_priority(&(struct referral_facts){.urgency = REFERRAL_NONE});
+	return referral_priority(&f);
 }
 
 static int row_cmp(const void *a, const void *b)

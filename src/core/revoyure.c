@@ -4,6 +4,7 @@
 #include "core/revoyure.h"
 
 #include <stddef.h>
+#include <string.h>
 
 enum revoyure_reason revoyure_called_for(const struct revoyure_facts *f)
 {
@@ -38,4 +39,30 @@ const char *revoyure_reason_label_fr(enum revoyure_reason r)
 	case REVOYURE_NOT_CALLED_FOR: break;
 	}
 	return NULL;
+}
+
+enum referral_urgency referral_urgency_parse(const char *code)
+{
+	if (!code)
+		return REFERRAL_NONE;
+	if (strcmp(code, "emergency") == 0)
+		return REFERRAL_EMERGENCY;
+	if (strcmp(code, "physician_same_day") == 0)
+		return REFERRAL_SAME_DAY;
+	if (strcmp(code, "physician_later") == 0)
+		return REFERRAL_LATER;
+	return REFERRAL_NONE;
+}
+
+int referral_priority(const struct referral_facts *f)
+{
+	if (f->closed || f->revoyure_recorded || f->referred_on + 1 < f->today)
+		return 2;
+	switch (f->urgency) {
+	case REFERRAL_EMERGENCY: return 0;
+	case REFERRAL_SAME_DAY: return 1;
+	case REFERRAL_LATER:
+	case REFERRAL_NONE: break;
+	}
+	return 2;
 }

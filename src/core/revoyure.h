@@ -15,6 +15,8 @@
 
 #include <stdbool.h>
 
+#include "core/date.h"
+
 /* Why a revoyure is called for, in the protocols' order; REVOYURE_NOT_CALLED_FOR when not. */
 enum revoyure_reason {
 	REVOYURE_NOT_CALLED_FOR,
@@ -43,5 +45,32 @@ const char *revoyure_reason_code(enum revoyure_reason r);
 /* French labels for screens ("Exclusion du protocole (motif autre que l'âge)", "Symptômes
  * nouveaux", "Doute du délégué"); NULL for NOT_CALLED_FOR or out of range. */
 const char *revoyure_reason_label_fr(enum revoyure_reason r);
+
+/* How soon a referred patient must see a physician, as the délégants' lists order it. */
+enum referral_urgency {
+	REFERRAL_NONE,      /* no referral */
+	REFERRAL_EMERGENCY, /* "emergency": call the 15 */
+	REFERRAL_SAME_DAY,  /* "physician_same_day" */
+	REFERRAL_LATER,     /* "physician_later" */
+};
+
+/* The stable urgency code ("emergency", "physician_same_day", "physician_later") as an enum;
+ * REFERRAL_NONE for NULL or any other text. */
+enum referral_urgency referral_urgency_parse(const char *code);
+
+/* What orders a délégant's list: a referral and where it stands. */
+struct referral_facts {
+	enum referral_urgency urgency;
+	coop_date referred_on; /* the day the patient was referred */
+	coop_date today;
+	bool closed;            /* the episode is closed */
+	bool revoyure_recorded; /* a délégant already saw the patient again */
+};
+
+/* A délégant's priority for one episode, lowest first: 0 for an emergency referral nobody has
+ * seen again yet (not closed, no revoyure, referred today or yesterday), 1 for such a same-day
+ * referral, 2 for everything else (a later referral, one already seen, or no referral). f must
+ * not be NULL. */
+int referral_priority(const struct referral_facts *f);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * test_revoyure.c — when a délégant's revoyure is called for: an exclusion other than on the age,
  * new symptoms, the délégué's doubt; never for an included patient with nothing new, nor without
- * a decision or a protocol that provides for it; the order of the reasons and their labels.
+ * a decision or a protocol that provides for it; the order of the reasons and their labels; the
+ * délégants' list order: pending emergencies, then pending same-day referrals, then the rest.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -77,6 +78,43 @@ static void test_no_decision_or_no_revoyure_in_protocol(void **state)
 	assert_null(revoyure_reason_label_fr((enum revoyure_reason)42));
 }
 
+static void test_referral_urgency_codes(void **state)
+{
+	(void)state;
+	assert_int_equal(referral_urgency_parse("emergency"), REFERRAL_EMERGENCY);
+	assert_int_equal(referral_urgency_parse("physician_same_day"), REFERRAL_SAME_DAY);
+	assert_int_equal(referral_urgency_parse("physician_later"), REFERRAL_LATER);
+	assert_int_equal(referral_urgency_parse("none"), REFERRAL_NONE);
+	assert_int_equal(referral_urgency_parse(""), REFERRAL_NONE);
+	assert_int_equal(referral_urgency_parse(NULL), REFERRAL_NONE);
+}
+
+static void test_pending_referrals_first(void **state)
+{
+	(void)state;
+	struct referral_facts f = {.urgency = REFERRAL_EMERGENCY, .referred_on = 100, .today = 100};
+	assert_int_equal(referral_priority(&f), 0);
+	f.urgency = REFERRAL_SAME_DAY;
+	assert_int_equal(referral_priority(&f), 1);
+	f.urgency = REFERRAL_LATER;
+	assert_int_equal(referral_priority(&f), 2);
+	f.urgency = REFERRAL_NONE;
+	assert_int_equal(referral_priority(&f), 2);
+	/* still pending the next day, no longer the day after */
+	f.urgency = REFERRAL_EMERGENCY;
+	f.today = 101;
+	assert_int_equal(referral_priority(&f), 0);
+	f.today = 102;
+	assert_int_equal(referral_priority(&f), 2);
+	/* seen again, or closed: no longer first */
+	f.today = 100;
+	f.revoyure_recorded = true;
+	assert_int_equal(referral_priority(&f), 2);
+	f.revoyure_recorded = false;
+	f.closed = true;
+	assert_int_equal(referral_priority(&f), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -84,6 +122,8 @@ int main(void)
 		cmocka_unit_test(test_exclusion_other_than_age),
 		cmocka_unit_test(test_new_symptoms_and_doubt_on_included),
 		cmocka_unit_test(test_no_decision_or_no_revoyure_in_protocol),
+		cmocka_unit_test(test_referral_urgency_codes),
+		cmocka_unit_test(test_pending_referrals_first),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
