@@ -108,8 +108,10 @@ async function beforeStart(ep, panel, act) {
     panel.append(el('p', { text: 'Votre adhésion au protocole est en règle et un délégant peut être joint : vous pouvez commencer.' }),
       actionButton('Commencer l\u2019évaluation', () => act('start_assessment')));
   } else {
+    // the patient is never left waiting: the délégué can send them to the usual care
     panel.append(el('p', { class: 'error', role: 'alert', text: `Le protocole ne peut pas être appliqué maintenant : ${info.refusal.message}` }),
-      actionButton('Vérifier à nouveau', () => openEpisode(ep.id), { class: 'secondary' }));
+      actionButton('Vérifier à nouveau', () => openEpisode(ep.id), { class: 'secondary' }),
+      actionButton('Orienter vers le médecin (soins habituels)', () => act('orient_to_usual_care'), { class: 'secondary' }));
   }
 }
 
