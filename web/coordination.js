@@ -41,7 +41,8 @@ const actionGroups = [
     start_assessment: 'Évaluation commencée', save_answers: 'Réponses de l\u2019examen',
     record_decision: 'Décision du délégué', record_revoyure: 'Revoyure par le délégant',
     plan_second_contact: 'Second contact planifié', record_second_contact: 'Second contact fait',
-    record_gp_informed: 'Médecin traitant informé', close: 'Prise en charge close' }],
+    record_gp_informed: 'Médecin traitant informé', close: 'Prise en charge close',
+    reorient: 'Évaluation arrêtée, réorientation vers un délégant', cancel: 'Demande annulée' }],
   ['Équipe et protocoles', { validate_training: 'Formation validée', adopt: 'Protocole adopté',
     sign: 'Modèles d\u2019ordonnance signés', suspend: 'Protocole suspendu', resume: 'Protocole repris' }],
 ];

@@ -113,8 +113,10 @@ async function beforeStart(ep, panel, act) {
     panel.append(el('p', { text: 'Votre adhésion au protocole est en règle et un délégant peut être joint : vous pouvez commencer.' }),
       actionButton('Commencer l\u2019évaluation', () => act('start_assessment')));
   } else {
+    // the patient is never left waiting: the délégué can send them to the usual care
     panel.append(el('p', { class: 'error', role: 'alert', text: `Le protocole ne peut pas être appliqué maintenant : ${info.refusal.message}` }),
-      actionButton('Vérifier à nouveau', () => openEpisode(ep.id), { class: 'secondary' }));
+      actionButton('Vérifier à nouveau', () => openEpisode(ep.id), { class: 'secondary' }),
+      actionButton('Orienter vers le médecin (soins habituels)', () => act('orient_to_usual_care'), { class: 'secondary' }));
   }
 }
 
@@ -128,13 +130,17 @@ async function assessment(ep, panel, reload) {
   const ask = ep.ask || {};
   const unknownAtDesk = new Set(ask.unknown || []);
   const verdict = el('div', { 'aria-live': 'polite' });
+  const answeredBy = (ep.data && ep.data.answered_by) || {};
   const inputs = questions.map((q) => {
     const node = questionInput(q);
     if (q.asked_by === 'orientation') {
+      const who = answeredBy[q.id] && answeredBy[q.id].role;
       node.classList.add('from-orientation');
-      node.append(el('p', { class: 'help', text: unknownAtDesk.has(q.id)
-        ? 'Question d\u2019orientation : l\u2019accueil n\u2019a pas eu la réponse, posez-la.'
-        : 'Question d\u2019orientation (réponse de l\u2019accueil, à vérifier).' }));
+      node.append(el('p', { class: 'help', text: who === 'secretariat'
+        ? 'Question d\u2019orientation : réponse de l\u2019accueil, à vérifier.'
+        : who ? 'Question d\u2019orientation : votre réponse.'
+          : unknownAtDesk.has(q.id) ? 'Question d\u2019orientation : l\u2019accueil n\u2019a pas eu la réponse, posez-la.'
+            : 'Question d\u2019orientation restée sans réponse : posez-la.' }));
     }
     return node;
   });

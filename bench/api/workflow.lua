@@ -37,9 +37,9 @@ local common = require("common")
 
 common.install_pacing()
 
-local ORIENTATION = '{"symptomes_urinaires":true,"grossesse_possible":false,'
+local ORIENTATION = '{"consentement":true,"symptomes_urinaires":true,"grossesse_possible":false,'
    .. '"fievre_frissons_signales":false,"signes_digestifs":false}'
-local ANSWERS_1 = '{"consentement":true,"recueil_fiable":true,"temperature":37.0}'
+local ANSWERS_1 = '{"recueil_fiable":true,"temperature":37.0}'
 local ANSWERS_2 = '{"douleur_fosse_lombaire":false,"anomalie_voies_urinaires":false,'
    .. '"immunodepression_severe":false,"insuffisance_renale_severe":false,'
    .. '"episodes_12_mois":1,"infection_urinaire_15_jours":false,"leucorrhees_prurit":false,'

@@ -14,7 +14,10 @@
  * episode's details live in one JSON document (data); the engine's decision is stored with the
  * protocol file's hash, so it can be replayed. Roles: the secretariat orients and records
  * consent and never sees clinical answers; délégués assess; délégants record revoyures; the
- * coordinator sees states only.
+ * coordinator sees states only. Who answers which question at which step is the core's
+ * pathway_may_answer(): the episode read and each save of answers say which questions the
+ * caller's screen shows ("ask"), so whatever the engine still needs is on the screen of whoever
+ * acts at that step.
  */
 #include <stdio.h>
 #include <stdlib.h>

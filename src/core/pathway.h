@@ -4,7 +4,10 @@
  * An episode goes: orientation by the secretariat → protocol proposed → consent → assessment by
  * the délégué → included or excluded → optional revoyure by a délégant (decision day or the
  * next) → second contact where the protocol has one, in its window → closed. Refusing the
- * protocol at orientation or refusing consent ends in usual care.
+ * protocol at orientation or refusing consent ends in usual care. The délégué may stop an
+ * assessment at any time (reorient: to a délégant, as an exclusion), and a request may be
+ * cancelled before any decision. Who may answer which protocol question at which step is a rule
+ * here too (pathway_may_answer()), so that no patient is left with a question nobody can ask.
  *
  * pathway_step() is a pure function: the caller gathers the facts (the episode's state, the
  * protocol's status, the team checks from team.h, the reachability message, the médecin

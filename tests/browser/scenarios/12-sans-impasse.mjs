@@ -70,6 +70,13 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
       await page.check('input[name=appui_impossible_persistant][value=false]');
       await page.click('button:has-text("Enregistrer et évaluer")');
       await expectText(page, 'li', 'déformation');
+      // every question the engine asks next has its field on the délégué's screen
+      const asked = await page.locator('#exam-title ~ * li, form[aria-labelledby="exam-title"] ul li').allTextContents();
+      for (const label of asked) {
+        const field = page.locator('[data-question]', { hasText: label.trim() }).first();
+        if (!(await field.isVisible())) throw new Error(`« ${label} » est à poser mais n\u2019a pas de champ à l\u2019écran`);
+      }
+      if (!asked.length) throw new Error('aucune question à poser n\u2019est listée');
       // stopping the assessment: the reason, the urgency and the délégant are asked for
       await page.click('summary:has-text("Arrêter l\u2019évaluation")');
       await accessible(page, '12-arreter-evaluation');
