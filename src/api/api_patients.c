@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/api_prescription.h"
 #include "api/app.h"
 #include "core/ident.h"
 #include "core/strbuf.h"
@@ -406,7 +407,7 @@ void api_protocols_list(struct http_request *req, struct http_response *res, voi
 			return;
 		}
 		bool adopted = e == COOP_OK;
-		bool signed_current = adopted && ad.signed_hash && strcmp(ad.signed_hash, p->hash) == 0;
+		bool signed_current = adopted && api_rx_signed(c.a, p, &ad, NULL, NULL);
 		const struct protocol_version *v = protocol_version_at(p, c.today);
 		json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:o, s:b, s:b}", "id", p->id, "title",
 				      p->title, "hash", p->hash, "adopted", adopted, "status",

@@ -268,6 +268,13 @@ void rx_line_text(const struct protocol *p, const struct line_result *lr,
 		strbuf_printf(out, " — %s", l->instructions);
 }
 
+const char *rx_line_kind_code(enum line_kind k)
+{
+	static const char *const codes[] = {"medicine", "device", "act", "certificate",
+					    "sick_leave"};
+	return (unsigned)k < sizeof(codes) / sizeof(codes[0]) ? codes[k] : "medicine";
+}
+
 void rx_line_key(const struct protocol *p, size_t t, size_t l, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s#%zu", p->templates[t].id, l + 1);

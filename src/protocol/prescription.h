@@ -76,6 +76,9 @@ bool rx_sick_leave_days_ok(const struct prescription_line *l, int days, char *ms
 void rx_line_text(const struct protocol *p, const struct line_result *lr,
 		  const struct rx_completion *comp, int days, struct strbuf *out);
 
+/* "medicine", "device", "act", "certificate", "sick_leave". */
+const char *rx_line_kind_code(enum line_kind k);
+
 /* Key of a chosen line for the API and screens: "template_id#n" (n from 1). */
 void rx_line_key(const struct protocol *p, size_t t, size_t l, char *buf, size_t size);
 

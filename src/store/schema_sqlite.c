@@ -146,6 +146,9 @@ static const char *const migrations[] = {
 	"  UNIQUE (account_id, structure_id)"
 	");"
 	"ALTER TABLE sessions ADD COLUMN structure_id INTEGER REFERENCES structures(id);",
+	/* 3 (template completions): what the signing délégant completed on the template lines
+	 * the protocol leaves open (JSON array), covered by signed_hash */
+	"ALTER TABLE adoptions ADD COLUMN signed_completions TEXT;",
 };
 
 int schema_sqlite_count(void)
