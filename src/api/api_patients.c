@@ -414,6 +414,12 @@ void api_protocols_list(struct http_request *req, struct http_response *res, voi
 				      adopted ? json_string(ad.status) : json_null(), "signed",
 				      signed_current, "in_force", v != NULL);
 		json_object_set_new(o, "version", v ? json_string(v->version) : json_null());
+		/* a draft or repealed protocol can be neither adopted nor signed (the reason said) */
+		const char *not_usable = NULL;
+		bool usable = protocol_usable(p, &not_usable);
+		json_object_set_new(o, "adoptable", json_boolean(usable));
+		json_object_set_new(o, "not_adoptable_reason",
+				    usable ? json_null() : json_string(not_usable));
 		json_object_set_new(o, "signed_by", signed_current && ad.signed_by
 							    ? json_integer(ad.signed_by)
 							    : json_null());

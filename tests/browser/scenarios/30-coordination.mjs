@@ -114,7 +114,7 @@ export default ({ accessible, expectText, signIn, apiAs }) => {
           await call('POST', `/api/v1/protocols/${p.id}/resume`, {});
       }
       const items = (await (await apiAs('coordination'))('GET', '/api/v1/protocols')).items;
-      const wrong = items.filter((p) => !p.adopted || p.status !== 'active').map((p) => p.id);
+      const wrong = items.filter((p) => p.adoptable && (!p.adopted || p.status !== 'active')).map((p) => p.id);
       if (wrong.length) throw new Error(`protocoles non actifs après le scénario : ${wrong.join(', ')}`);
     }],
 
