@@ -222,6 +222,34 @@ void summary_text(const struct protocol *p, struct strbuf *out)
 				template_line_fr(p, t, li, out);
 				if (l->when)
 					strbuf_printf(out, "\n    seulement si : %s", expr_source(l->when));
+				if (l->optional && l->kind != LINE_SICK_LEAVE)
+					strbuf_puts(out, "\n    si nécessaire : au choix du délégué");
+				if (rx_line_completable(l)) {
+					strbuf_puts(out, "\n    à compléter à la signature :");
+					if (l->open.n_substances) {
+						strbuf_puts(out, " molécule parmi");
+						for (size_t k = 0; k < l->open.n_substances; k++)
+							strbuf_printf(out, "%s %s", k ? "," : "",
+								      l->open.substances[k]);
+						strbuf_puts(out, " ;");
+					}
+					if (l->open.dose) {
+						strbuf_puts(out, " dose de ");
+						explain_number_fr(l->open.dose_min, out);
+						strbuf_puts(out, " à ");
+						explain_number_fr(l->open.dose_max, out);
+						strbuf_printf(out, " %s par prise ;", l->open.dose_unit);
+					}
+					if (l->open.doses_per_day)
+						strbuf_printf(out, " %d à %d prises par jour ;",
+							      l->open.dpd_min, l->open.dpd_max);
+					if (l->open.duration)
+						strbuf_printf(out, " %d à %d jours ;", l->open.duration_min,
+							      l->open.duration_max);
+				}
+				if (l->signer_note)
+					strbuf_printf(out, "\n    note au délégant signataire : %s",
+						      l->signer_note);
 				strbuf_puts(out, "\n    ");
 				prov_fr(&l->prov, out);
 				strbuf_puts(out, "\n");
