@@ -171,7 +171,7 @@ async function assessment(ep, panel, reload) {
       verdict.append(el('h3', { text: 'Délégant à appeler' }), delegantsTable(list),
         field('delegant_called_id', 'Délégant appelé', called));
     }
-    const rx = lineChoices(engine.decision === 'included' ? engine.prescription_choices : null);
+    const rx = lineChoices(engine.decision === 'included' ? engine.prescription_choices : null, engine.prescription_weight_needed);
     if (rx.node) verdict.append(rx.node);
     verdict.append(actionButton('Enregistrer la décision', async () => {
       if (called && called.value) body.delegant_called_id = Number(called.value);

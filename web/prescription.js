@@ -11,10 +11,12 @@ function days(n) {
   return `${n} jour${n > 1 ? 's' : ''}`;
 }
 
-// Before « Enregistrer la décision »: the lines of the outcome. Returns { node, body() }: body()
-// gives the record_decision fields (optional_lines, sick_leave_days).
-export function lineChoices(choices) {
+// Before « Enregistrer la décision »: the lines of the outcome, and the child's weight when the
+// protocol did not ask it. Returns { node, body() }: body() gives the record_decision fields
+// (optional_lines, sick_leave_days, weight_kg).
+export function lineChoices(choices, weightNeeded) {
   if (!choices || !choices.length) return { node: null, body: () => ({}) };
+  const weight = weightNeeded ? el('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', name: 'weight_kg' }) : null;
   const boxes = [];
   let count = null;
   const list = el('ul', { class: 'prescription' });
@@ -41,12 +43,14 @@ export function lineChoices(choices) {
   const node = el('section', { 'aria-labelledby': 'rx-choices-title' },
     el('h3', { id: 'rx-choices-title', text: 'Ordonnance à délivrer' }),
     boxes.length ? el('p', { class: 'help', text: 'Cochez les lignes « si nécessaire » que vous délivrez à ce patient.' }) : null,
-    list);
+    list,
+    weight ? field('rx-weight', 'Poids de l\u2019enfant (kg)', weight, 'Il figure sur l\u2019ordonnance d\u2019un enfant. Par exemple 24,5.') : null);
   return {
     node,
     body: () => {
       const out = { optional_lines: boxes.filter((b) => b.checked).map((b) => b.value) };
       if (count && count.value) out.sick_leave_days = Number(count.value);
+      if (weight && weight.value.trim()) out.weight_kg = Number(weight.value.trim().replace(',', '.'));
       return out;
     },
   };

@@ -941,6 +941,9 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 		api_rx_signed(c.a, v.protocol, &v.adoption, &comps, &n_comps);
 		json_object_set_new(engine, "prescription_choices",
 				    api_rx_choices(v.protocol, &run->r, comps, n_comps));
+		json_object_set_new(engine, "prescription_weight_needed",
+				    json_boolean(api_rx_weight_needed(v.protocol, &run->in,
+								      &run->r)));
 	}
 	if (!api_has_role(&c, CLINICAL_ROLES) && engine) {
 		/* the secretariat sees where orientation leads, not the clinical trace */

@@ -167,6 +167,13 @@ bool api_rx_signed(struct arena *a, const struct protocol *p, const struct db_ad
 	return true;
 }
 
+bool api_rx_weight_needed(const struct protocol *p, const struct engine_input *in,
+			  const struct engine_result *r)
+{
+	double kg;
+	return r->n_lines && r->age_years < RX_CHILD_AGE_YEARS && !rx_weight(p, in, r, &kg);
+}
+
 json_t *api_rx_choices(const struct protocol *p, const struct engine_result *r,
 		       const struct rx_completion *comps, size_t n)
 {
@@ -290,6 +297,14 @@ bool api_rx_decide(struct api_ctx *c, const struct protocol *p, const struct eng
 			json_array_append_new(withheld, json_pack("{s:s, s:s}", "text",
 								  strbuf_str(&sb), "why", why));
 		strbuf_free(&sb);
+	}
+	/* a child's prescription carries the weight: asked now when the protocol did not */
+	if (json_array_size(lines) && r->age_years < RX_CHILD_AGE_YEARS && !has_weight) {
+		api_error(c, 422, "weight_required",
+			  "Indiquez le poids de l'enfant : il figure sur son ordonnance.", "weight_kg");
+		json_decref(lines);
+		json_decref(withheld);
+		return false;
 	}
 	if (days && !sick_chosen) {
 		api_error(c, 422, "sick_leave_days",

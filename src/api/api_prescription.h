@@ -37,9 +37,15 @@ bool api_rx_signed(struct arena *a, const struct protocol *p, const struct db_ad
 json_t *api_rx_choices(const struct protocol *p, const struct engine_result *r,
 		       const struct rx_completion *comps, size_t n);
 
+/* Does recording the decision need the weight (weight_kg): a child with lines to issue and no
+ * weight among the answers? */
+bool api_rx_weight_needed(const struct protocol *p, const struct engine_input *in,
+			  const struct engine_result *r);
+
 /* Reads "optional_lines" (keys), "sick_leave_days" and "weight_kg" of a record_decision body
  * and sets in the decision d: "lines" (the texts issued), "withheld" (lines not issued and
- * why), "age_years", "age_months", "weight_kg". false with the error answered (nothing set
+ * why), "age_years", "age_months", "weight_kg"; a child's weight is required (422
+ * weight_required) when lines are issued and no answer gives it. false with the error answered (nothing set
  * that matters: the caller discards d). */
 bool api_rx_decide(struct api_ctx *c, const struct protocol *p, const struct engine_input *in,
 		   const struct engine_result *r, const struct db_adoption *ad, json_t *body,
