@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 /* "template#n" → indexes; false when it names no line of p. */
 static bool parse_key(const struct protocol *p, const char *key, size_t *t, size_t *l)
 {
@@ -24,8 +23,9 @@ static bool parse_key(const struct protocol *p, const char *key, size_t *t, size
 	}
 	for (size_t i = 0; i < p->n_templates; i++) {
 		const char *id = p->templates[i].id;
-		if (strlen(id) == (size_t)(hash - key) && memcmp(id, key, (size_t)(hash - key)) == 0 &&
-		    n >= 1 && n <= p->templates[i].n_lines) {
+		if (strlen(id) == (size_t)(hash - key) &&
+		    memcmp(id, key, (size_t)(hash - key)) == 0 && n >= 1 &&
+		    n <= p->templates[i].n_lines) {
 			*t = i;
 			*l = n - 1;
 			return true;
@@ -52,7 +52,8 @@ bool api_rx_parse_completions(struct arena *a, const struct protocol *p, json_t 
 	if (!arr || json_is_null(arr))
 		return true;
 	if (!json_is_array(arr) || json_array_size(arr) > RX_MAX_COMPLETIONS) {
-		snprintf(msg, size, "Les compléments des ordonnances types doivent former une liste.");
+		snprintf(msg, size,
+			 "Les compléments des ordonnances types doivent former une liste.");
 		return false;
 	}
 	size_t count = json_array_size(arr);
@@ -67,32 +68,35 @@ bool api_rx_parse_completions(struct arena *a, const struct protocol *p, json_t 
 		json_t *it = json_array_get(arr, i);
 		memset(&c[i], 0, sizeof(c[i]));
 		const char *key = json_string_value(json_object_get(it, "line"));
-		if (!json_is_object(it) || !parse_key(p, key, &c[i].template_index, &c[i].line_index)) {
-			snprintf(msg, size, "Complément n° %zu : ligne d'ordonnance type inconnue.", i + 1);
+		if (!json_is_object(it) ||
+		    !parse_key(p, key, &c[i].template_index, &c[i].line_index)) {
+			snprintf(msg, size, "Complément n° %zu : ligne d'ordonnance type inconnue.",
+				 i + 1);
 			return false;
 		}
 		const char *k;
 		json_t *v;
-		json_object_foreach(it, k, v)
-		{
+		json_object_foreach(it, k, v) {
 			if (strcmp(k, "line") && strcmp(k, "substance") && strcmp(k, "dose") &&
 			    strcmp(k, "doses_per_day") && strcmp(k, "duration_days")) {
-				snprintf(msg, size, "Complément n° %zu : donnée inattendue.", i + 1);
+				snprintf(msg, size, "Complément n° %zu : donnée inattendue.",
+					 i + 1);
 				return false;
 			}
 		}
 		json_t *s = json_object_get(it, "substance"), *d = json_object_get(it, "dose");
 		if (s && !json_is_null(s)) {
 			if (!json_is_string(s) || json_string_length(s) > 300) {
-				snprintf(msg, size, "Complément n° %zu : molécule illisible.", i + 1);
+				snprintf(msg, size, "Complément n° %zu : molécule illisible.",
+					 i + 1);
 				return false;
 			}
 			c[i].substance = arena_strdup(a, json_string_value(s));
 		}
 		if (d && !json_is_null(d)) {
 			if (!json_is_number(d) || !isfinite(json_number_value(d))) {
-				snprintf(msg, size, "Complément n° %zu : la dose doit être un nombre.",
-					 i + 1);
+				snprintf(msg, size,
+					 "Complément n° %zu : la dose doit être un nombre.", i + 1);
 				return false;
 			}
 			c[i].has_dose = true;
@@ -100,10 +104,11 @@ bool api_rx_parse_completions(struct arena *a, const struct protocol *p, json_t 
 		}
 		if (!int_of(json_object_get(it, "doses_per_day"), 1, 24, &c[i].doses_per_day) ||
 		    !int_of(json_object_get(it, "duration_days"), 1, 365, &c[i].duration_days)) {
-			snprintf(msg, size,
-				 "Complément n° %zu : le nombre de prises par jour (1 à 24) et la durée "
-				 "(1 à 365 jours) sont des nombres entiers.",
-				 i + 1);
+			snprintf(
+				msg, size,
+				"Complément n° %zu : le nombre de prises par jour (1 à 24) et la durée "
+				"(1 à 365 jours) sont des nombres entiers.",
+				i + 1);
 			return false;
 		}
 	}
@@ -112,8 +117,7 @@ bool api_rx_parse_completions(struct arena *a, const struct protocol *p, json_t 
 	return true;
 }
 
-json_t *api_rx_completions_json(const struct protocol *p, const struct rx_completion *c,
-				size_t n)
+json_t *api_rx_completions_json(const struct protocol *p, const struct rx_completion *c, size_t n)
 {
 	json_t *arr = json_array();
 	for (size_t t = 0; t < p->n_templates; t++)
@@ -129,9 +133,11 @@ json_t *api_rx_completions_json(const struct protocol *p, const struct rx_comple
 			if (x->has_dose)
 				json_object_set_new(o, "dose", json_real(x->dose_amount));
 			if (x->doses_per_day)
-				json_object_set_new(o, "doses_per_day", json_integer(x->doses_per_day));
+				json_object_set_new(o, "doses_per_day",
+						    json_integer(x->doses_per_day));
 			if (x->duration_days)
-				json_object_set_new(o, "duration_days", json_integer(x->duration_days));
+				json_object_set_new(o, "duration_days",
+						    json_integer(x->duration_days));
 			json_array_append_new(arr, o);
 		}
 	return arr;
@@ -182,18 +188,20 @@ json_t *api_rx_choices(const struct protocol *p, const struct engine_result *r,
 		const struct line_result *lr = &r->lines[i];
 		const struct prescription_line *l =
 			&p->templates[lr->template_index].lines[lr->line_index];
-		const struct rx_completion *c = rx_find(comps, n, lr->template_index, lr->line_index);
+		const struct rx_completion *c =
+			rx_find(comps, n, lr->template_index, lr->line_index);
 		char key[200];
 		rx_line_key(p, lr->template_index, lr->line_index, key, sizeof(key));
 		struct strbuf sb = STRBUF_INIT;
 		rx_line_text(p, lr, c, l->max_days, &sb);
 		const char *why = NULL;
 		bool ok = rx_line_issuable(p, lr, c, &why);
-		json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b}", "key", key, "text", strbuf_str(&sb),
-				      "kind", rx_line_kind_code(l->kind), "optional", l->optional,
-				      "issuable", ok);
+		json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b}", "key", key, "text",
+				      strbuf_str(&sb), "kind", rx_line_kind_code(l->kind),
+				      "optional", l->optional, "issuable", ok);
 		json_object_set_new(o, "max_days",
-				    l->kind == LINE_SICK_LEAVE ? json_integer(l->max_days) : json_null());
+				    l->kind == LINE_SICK_LEAVE ? json_integer(l->max_days)
+							       : json_null());
 		json_object_set_new(o, "why_not", ok ? json_null() : json_string(why));
 		json_array_append_new(arr, o);
 		strbuf_free(&sb);
@@ -242,8 +250,7 @@ bool api_rx_decide(struct api_ctx *c, const struct protocol *p, const struct eng
 	/* every chosen key must be an optional line of this outcome */
 	size_t i;
 	json_t *it;
-	json_array_foreach(chosen, i, it)
-	{
+	json_array_foreach(chosen, i, it) {
 		const char *key = json_string_value(it);
 		bool found = false;
 		for (size_t k = 0; key && k < r->n_lines; k++) {
@@ -275,7 +282,9 @@ bool api_rx_decide(struct api_ctx *c, const struct protocol *p, const struct eng
 		char key[200];
 		rx_line_key(p, lr->template_index, lr->line_index, key, sizeof(key));
 		bool picked = !l->optional;
-		json_array_foreach(chosen, i, it) picked = picked || strcmp(json_string_value(it), key) == 0;
+		json_array_foreach(chosen, i, it) {
+			picked = picked || strcmp(json_string_value(it), key) == 0;
+		}
 		if (!picked)
 			continue;
 		if (l->kind == LINE_SICK_LEAVE) {
@@ -287,7 +296,8 @@ bool api_rx_decide(struct api_ctx *c, const struct protocol *p, const struct eng
 				return false;
 			}
 		}
-		const struct rx_completion *comp = rx_find(comps, n, lr->template_index, lr->line_index);
+		const struct rx_completion *comp =
+			rx_find(comps, n, lr->template_index, lr->line_index);
 		struct strbuf sb = STRBUF_INIT;
 		rx_line_text(p, lr, comp, days, &sb);
 		const char *why = NULL;
@@ -301,7 +311,8 @@ bool api_rx_decide(struct api_ctx *c, const struct protocol *p, const struct eng
 	/* a child's prescription carries the weight: asked now when the protocol did not */
 	if (json_array_size(lines) && r->age_years < RX_CHILD_AGE_YEARS && !has_weight) {
 		api_error(c, 422, "weight_required",
-			  "Indiquez le poids de l'enfant : il figure sur son ordonnance.", "weight_kg");
+			  "Indiquez le poids de l'enfant : il figure sur son ordonnance.",
+			  "weight_kg");
 		json_decref(lines);
 		json_decref(withheld);
 		return false;
@@ -335,7 +346,7 @@ static json_t *pro_json(const struct db_professional *pro)
 	pro_name(pro, &sb);
 	enum profession pf;
 	const char *label = profession_parse(pro->profession, &pf) ? profession_label_fr(pf)
-								    : pro->profession;
+								   : pro->profession;
 	json_t *o = json_pack("{s:s, s:s, s:o, s:o}", "name", strbuf_str(&sb), "profession", label,
 			      "rpps", pro->rpps ? json_string(pro->rpps) : json_null(), "adeli",
 			      pro->adeli ? json_string(pro->adeli) : json_null());
@@ -382,27 +393,26 @@ json_t *api_rx_document(struct api_ctx *c, const struct protocol *p, json_t *dec
 	struct strbuf age = STRBUF_INIT;
 	if (f.birth_known)
 		rx_age_fr(f.age_years, f.age_months, &age);
-	json_t *pat = json_pack("{s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:b}", "birth_name",
-				patient->birth_name, "first_names", patient->first_names,
-				"used_name",
-				patient->used_name ? json_string(patient->used_name) : json_null(),
-				"birth_date", api_date_json(patient->birth_date), "sex", patient->sex,
-				"age", f.birth_known ? json_string(strbuf_str(&age)) : json_null(),
-				"weight_kg", json_is_number(weight) ? json_copy(weight) : json_null(),
-				"child", ck.child);
+	json_t *pat = json_pack(
+		"{s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:b}", "birth_name", patient->birth_name,
+		"first_names", patient->first_names, "used_name",
+		patient->used_name ? json_string(patient->used_name) : json_null(), "birth_date",
+		api_date_json(patient->birth_date), "sex", patient->sex, "age",
+		f.birth_known ? json_string(strbuf_str(&age)) : json_null(), "weight_kg",
+		json_is_number(weight) ? json_copy(weight) : json_null(), "child", ck.child);
 	strbuf_free(&age);
 	json_t *signer_j = has_signer ? pro_json(&signer) : json_null();
 	if (has_signer)
 		json_object_set_new(signer_j, "signed_on",
 				    api_date_json(ad->signed_at ? (coop_date)(ad->signed_at / 86400)
 								: c->today));
-	json_t *out = json_pack(
-		"{s:b, s:o, s:{s:s, s:o, s:o}, s:o, s:o, s:o, s:O?, s:O, s:s, s:s}", "issuable", ck.ok,
-		"missing", missing, "structure", "name", st->name, "address",
-		st->address ? json_string(st->address) : json_null(), "finess",
-		st->finess ? json_string(st->finess) : json_null(), "delegue",
-		has_delegue ? pro_json(&delegue) : json_null(), "signer", signer_j, "patient", pat,
-		"date", json_object_get(decision, "date"), "lines", lines, "protocol_id", p->id,
-		"protocol_title", p->title);
+	json_t *out = json_pack("{s:b, s:o, s:{s:s, s:o, s:o}, s:o, s:o, s:o, s:O?, s:O, s:s, s:s}",
+				"issuable", ck.ok, "missing", missing, "structure", "name",
+				st->name, "address",
+				st->address ? json_string(st->address) : json_null(), "finess",
+				st->finess ? json_string(st->finess) : json_null(), "delegue",
+				has_delegue ? pro_json(&delegue) : json_null(), "signer", signer_j,
+				"patient", pat, "date", json_object_get(decision, "date"), "lines",
+				lines, "protocol_id", p->id, "protocol_title", p->title);
 	return out;
 }

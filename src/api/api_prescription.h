@@ -23,8 +23,7 @@ bool api_rx_parse_completions(struct arena *a, const struct protocol *p, json_t 
 			      struct rx_completion **out, size_t *n, char *msg, size_t size);
 
 /* The completions as stored and shown (new reference), in the protocol's order. */
-json_t *api_rx_completions_json(const struct protocol *p, const struct rx_completion *c,
-				size_t n);
+json_t *api_rx_completions_json(const struct protocol *p, const struct rx_completion *c, size_t n);
 
 /* Are p's templates signed for its current content: signed_hash equal to the hash of the file
  * and of the stored completions? *comps / *n (may be NULL) get the stored completions. */

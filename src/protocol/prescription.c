@@ -15,8 +15,7 @@ bool rx_line_completable(const struct prescription_line *l)
 	return l->kind == LINE_MEDICINE && l->open.present;
 }
 
-const struct rx_completion *rx_find(const struct rx_completion *comps, size_t n, size_t t,
-				    size_t l)
+const struct rx_completion *rx_find(const struct rx_completion *comps, size_t n, size_t t, size_t l)
 {
 	for (size_t i = 0; i < n; i++)
 		if (comps[i].template_index == t && comps[i].line_index == l)
@@ -40,8 +39,7 @@ bool rx_completion_check(const struct protocol *p, const struct rx_completion *c
 		snprintf(msg, size, "Cette ligne d'ordonnance n'existe pas dans le protocole.");
 		return false;
 	}
-	const struct prescription_line *l =
-		&p->templates[c->template_index].lines[c->line_index];
+	const struct prescription_line *l = &p->templates[c->template_index].lines[c->line_index];
 	const struct line_open *o = &l->open;
 	where(p, c->template_index, c->line_index, w, sizeof(w));
 	if (!rx_line_completable(l)) {
@@ -54,13 +52,15 @@ bool rx_completion_check(const struct protocol *p, const struct rx_completion *c
 		for (size_t i = 0; c->substance && i < o->n_substances; i++)
 			found = found || strcmp(c->substance, o->substances[i]) == 0;
 		if (!found) {
-			snprintf(msg, size, "%s : choisissez la molécule parmi celles que le protocole "
-					    "propose.",
+			snprintf(msg, size,
+				 "%s : choisissez la molécule parmi celles que le protocole "
+				 "propose.",
 				 w);
 			return false;
 		}
 	} else if (c->substance) {
-		snprintf(msg, size, "%s : le protocole fixe la molécule ; elle ne se choisit pas.", w);
+		snprintf(msg, size, "%s : le protocole fixe la molécule ; elle ne se choisit pas.",
+			 w);
 		return false;
 	}
 	if (o->dose) {
@@ -69,8 +69,8 @@ bool rx_completion_check(const struct protocol *p, const struct rx_completion *c
 			struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 			explain_number_fr(o->dose_min, &a);
 			explain_number_fr(o->dose_max, &b);
-			snprintf(msg, size, "%s : indiquez la dose par prise, entre %s et %s %s.", w,
-				 strbuf_str(&a), strbuf_str(&b), o->dose_unit);
+			snprintf(msg, size, "%s : indiquez la dose par prise, entre %s et %s %s.",
+				 w, strbuf_str(&a), strbuf_str(&b), o->dose_unit);
 			strbuf_free(&a);
 			strbuf_free(&b);
 			return false;
@@ -81,8 +81,9 @@ bool rx_completion_check(const struct protocol *p, const struct rx_completion *c
 	}
 	if (o->doses_per_day) {
 		if (c->doses_per_day < o->dpd_min || c->doses_per_day > o->dpd_max) {
-			snprintf(msg, size, "%s : indiquez le nombre de prises par jour, entre %d et %d.",
-				 w, o->dpd_min, o->dpd_max);
+			snprintf(msg, size,
+				 "%s : indiquez le nombre de prises par jour, entre %d et %d.", w,
+				 o->dpd_min, o->dpd_max);
 			return false;
 		}
 	} else if (c->doses_per_day) {
@@ -91,8 +92,9 @@ bool rx_completion_check(const struct protocol *p, const struct rx_completion *c
 	}
 	if (o->duration) {
 		if (c->duration_days < o->duration_min || c->duration_days > o->duration_max) {
-			snprintf(msg, size, "%s : indiquez la durée du traitement, entre %d et %d jours.",
-				 w, o->duration_min, o->duration_max);
+			snprintf(msg, size,
+				 "%s : indiquez la durée du traitement, entre %d et %d jours.", w,
+				 o->duration_min, o->duration_max);
 			return false;
 		}
 	} else if (c->duration_days) {
@@ -112,7 +114,8 @@ bool rx_signature_check(const struct protocol *p, const struct rx_completion *co
 			if (comps[j].template_index == comps[i].template_index &&
 			    comps[j].line_index == comps[i].line_index) {
 				char w[240];
-				where(p, comps[i].template_index, comps[i].line_index, w, sizeof(w));
+				where(p, comps[i].template_index, comps[i].line_index, w,
+				      sizeof(w));
 				snprintf(msg, size, "%s : complétée deux fois.", w);
 				return false;
 			}
@@ -152,13 +155,14 @@ void rx_template_hash(const struct protocol *p, const struct rx_completion *comp
 				continue;
 			char line[600];
 			int k = snprintf(line, sizeof(line), "\n%s#%zu|%s|%s%.6f|%d|%d",
-					 p->templates[t].id, l + 1, c->substance ? c->substance : "",
-					 c->has_dose ? "" : "-", c->has_dose ? c->dose_amount : 0.0,
-					 c->doses_per_day, c->duration_days);
+					 p->templates[t].id, l + 1,
+					 c->substance ? c->substance : "", c->has_dose ? "" : "-",
+					 c->has_dose ? c->dose_amount : 0.0, c->doses_per_day,
+					 c->duration_days);
 			if (k > 0)
-				crypto_hash_sha256_update(&st, (const unsigned char *)line,
-							  (size_t)k < sizeof(line) ? (size_t)k
-										   : sizeof(line) - 1);
+				crypto_hash_sha256_update(
+					&st, (const unsigned char *)line,
+					(size_t)k < sizeof(line) ? (size_t)k : sizeof(line) - 1);
 		}
 	unsigned char h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256_final(&st, h);
@@ -217,8 +221,9 @@ void rx_line_text(const struct protocol *p, const struct line_result *lr,
 		strbuf_puts(out, comp && comp->substance ? comp->substance : l->substance);
 		if (l->form)
 			strbuf_printf(out, ", %s", l->form);
-		int dpd = l->doses_per_day > 0 ? l->doses_per_day
-						: (comp && o->doses_per_day ? comp->doses_per_day : 0);
+		int dpd = l->doses_per_day > 0
+				  ? l->doses_per_day
+				  : (comp && o->doses_per_day ? comp->doses_per_day : 0);
 		if (l->has_dose) {
 			strbuf_puts(out, " : ");
 			explain_number_fr(l->dose_amount, out);

@@ -35,9 +35,9 @@ struct rx_completion {
 	size_t template_index, line_index;
 	const char *substance; /* one of line->open.substances, or NULL */
 	bool has_dose;
-	double dose_amount;    /* in line->open.dose_unit */
-	int doses_per_day;     /* 0 = not completed */
-	int duration_days;     /* 0 = not completed */
+	double dose_amount; /* in line->open.dose_unit */
+	int doses_per_day;  /* 0 = not completed */
+	int duration_days;  /* 0 = not completed */
 };
 
 /* Does the protocol let the signer complete this line (complete_at_signature)? */
@@ -84,8 +84,8 @@ void rx_line_key(const struct protocol *p, size_t t, size_t l, char *buf, size_t
 
 /* What the printed sheet knows. */
 struct rx_sheet_facts {
-	bool signer_rpps;  /* the signing délégant's RPPS is known */
-	bool finess;       /* the structure's FINESS is known */
+	bool signer_rpps; /* the signing délégant's RPPS is known */
+	bool finess;      /* the structure's FINESS is known */
 	bool birth_known;
 	int age_years, age_months;
 	bool weight_known; /* kg */
@@ -93,8 +93,8 @@ struct rx_sheet_facts {
 
 struct rx_sheet_check {
 	bool ok;
-	bool child;               /* the weight must be printed */
-	const char *missing[3];   /* French, static */
+	bool child;             /* the weight must be printed */
+	const char *missing[3]; /* French, static */
 	size_t n_missing;
 };
 

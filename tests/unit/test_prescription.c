@@ -59,8 +59,7 @@ static struct protocol *load_with(const char *from, const char *to, struct proto
 #define LINES_AT "    label: \"Ordonnance type : fosfomycine\"\n    lines:\n"
 
 /* Lines 1 to 4 before the base's fosfomycine (line 5). */
-static const char *const open_lines =
-	LINES_AT
+static const char *const open_lines = LINES_AT
 	"      - kind: medicine\n"
 	"        substance: \"anti-inflammatoire non stéroïdien\"\n"
 	"        form: \"comprimé\"\n"
@@ -156,8 +155,8 @@ static void test_signature(void **state)
 	c.doses_per_day = 4;
 	assert_false(rx_signature_check(p, &c, 1, msg, sizeof(msg)));
 	/* nothing to complete on the fosfomycine line; twice the same line */
-	struct rx_completion two[2] = {good, {.template_index = 0, .line_index = 4, .has_dose = true,
-					      .dose_amount = 3}};
+	struct rx_completion two[2] = {
+		good, {.template_index = 0, .line_index = 4, .has_dose = true, .dose_amount = 3}};
 	assert_false(rx_signature_check(p, two, 2, msg, sizeof(msg)));
 	assert_non_null(strstr(msg, "rien à compléter"));
 	two[1] = good;
@@ -215,8 +214,9 @@ static void test_text_and_sick_leave(void **state)
 	struct line_result lr = {.template_index = 0, .line_index = 0};
 	struct strbuf sb = STRBUF_INIT;
 	rx_line_text(p, &lr, &good, 0, &sb);
-	assert_string_equal(strbuf_str(&sb), "ibuprofène, comprimé : 400 mg par prise, 3 prises par "
-					     "jour, pendant 5 jours — Pendant le repas.");
+	assert_string_equal(strbuf_str(&sb),
+			    "ibuprofène, comprimé : 400 mg par prise, 3 prises par "
+			    "jour, pendant 5 jours — Pendant le repas.");
 	strbuf_free(&sb);
 	lr.line_index = 1;
 	rx_line_text(p, &lr, NULL, 0, &sb);
