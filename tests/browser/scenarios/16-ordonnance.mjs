@@ -64,8 +64,11 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
       await page.locator('tr', { hasText: 'ORDO LINA' }).locator('button:has-text("Ouvrir")').first().click();
       await page.click('button:has-text("Commencer l\u2019évaluation")');
       await expectText(page, 'h2', 'Examen');
-      await page.fill('#q-poids_kg', '24');
       await page.check('input[name=deformation][value=false]');
+      await page.click('button:has-text("Enregistrer et évaluer")');
+      // the weight is asked from 5 years: the question appears once the engine says so
+      await page.locator('#q-poids_kg').waitFor({ state: 'visible', timeout: 5000 });
+      await page.fill('#q-poids_kg', '24');
       await page.click('button:has-text("Enregistrer et évaluer")');
       await expectText(page, 'h3', 'Ordonnance à délivrer');
       await expectText(page, 'li', 'ibuprofène, comprimé : 400 mg par prise, 3 prises par jour, pendant 5 jours');
@@ -97,6 +100,30 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
         if (printed.includes(bad)) throw new Error(`l\u2019ordonnance imprimée porte « ${bad} »`);
       await page.emulateMedia({ media: 'screen' });
       await accessible(page, '16-ordonnance-enfant');
+    }],
+    ['délégué : le poids d\u2019un jeune enfant, que le protocole ne demande pas, est demandé pour l\u2019ordonnance', async (page) => {
+      const accueil = await apiAs('accueil');
+      const patient = await accueil('POST', '/api/v1/patients', { birth_name: 'Ordo', first_names: 'Tom',
+        birth_date: '2023-06-01', sex: 'male' });
+      let ep = await accueil('POST', '/api/v1/episodes', { patient_id: patient.id, protocol_id: 'test-ordonnance' });
+      ep = await accueil('PUT', `/api/v1/episodes/${ep.id}/answers`, { version: ep.version, answers: { douleur: true } });
+      ep = await accueil('POST', `/api/v1/episodes/${ep.id}/actions/propose`, { version: ep.version });
+      await accueil('POST', `/api/v1/episodes/${ep.id}/actions/record_consent_given`, { version: ep.version, how: 'oral' });
+
+      await signIn(page, 'infirmiere');
+      await page.locator('tr', { hasText: 'ORDO TOM' }).locator('button:has-text("Ouvrir")').first().click();
+      await page.click('button:has-text("Commencer l\u2019évaluation")');
+      await page.check('input[name=deformation][value=false]');
+      await page.click('button:has-text("Enregistrer et évaluer")');
+      await expectText(page, 'h3', 'Ordonnance à délivrer');
+      await page.click('button:has-text("Enregistrer la décision")');
+      await expectText(page, '.error', 'Indiquez le poids de l\'enfant');
+      await page.fill('#rx-weight', '14,5');
+      await page.click('button:has-text("Enregistrer la décision")');
+      await expectText(page, 'h2', 'Prise en charge dans le protocole');
+      await page.click('button:has-text("Voir l\u2019ordonnance à imprimer")');
+      await expectText(page, 'article.sheet', 'né le 01/06/2023, 3 ans, poids : 14,5 kg');
+      await accessible(page, '16-ordonnance-jeune-enfant');
     }],
   ];
 };
