@@ -408,6 +408,79 @@ static void who_section(const struct protocol *p, const struct protocol_version 
 		     nt, NULL);
 }
 
+/* One condition of a line's `when` in words, for the simple forms protocols use: an age bound,
+ * a visit date from which, a choice among the answers, a yes/no question. false otherwise. */
+static bool condition_fr(const struct protocol *p, const char *c, size_t n, struct strbuf *out)
+{
+	char buf[200], a[100], b[100];
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, c, n);
+	buf[n] = '\0';
+	int num, y, m, d, used = 0;
+	char op[3];
+	if (sscanf(buf, "age_years %2[<>=] %d%n", op, &num, &used) == 2 && (size_t)used == n) {
+		if (strcmp(op, ">=") == 0)
+			strbuf_printf(out, "patient de %d ans ou plus", num);
+		else if (strcmp(op, "<") == 0)
+			strbuf_printf(out, "patient de moins de %d ans", num);
+		else if (strcmp(op, ">") == 0)
+			strbuf_printf(out, "patient de plus de %d ans", num);
+		else if (strcmp(op, "<=") == 0)
+			strbuf_printf(out, "patient de %d ans au plus", num);
+		else
+			return false;
+		return true;
+	}
+	if (sscanf(buf, "visit_date >= @%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 &&
+	    (size_t)used == n) {
+		strbuf_printf(out, "consultation à partir du %02d/%02d/%04d", d, m, y);
+		return true;
+	}
+	if (sscanf(buf, "'%99[a-z0-9_]' in %99[a-z0-9_]%n", a, b, &used) == 2 &&
+	    (size_t)used == n) {
+		int qi = protocol_find_question(p, b);
+		for (size_t k = 0; qi >= 0 && k < p->questions[qi].n_choices; k++)
+			if (strcmp(p->questions[qi].choices[k].code, a) == 0) {
+				strbuf_printf(out, "« %s » parmi les réponses à « %s »",
+					      p->questions[qi].choices[k].label,
+					      p->questions[qi].label);
+				return true;
+			}
+		return false;
+	}
+	bool neg = strncmp(buf, "not ", 4) == 0;
+	int qi = protocol_find_question(p, neg ? buf + 4 : buf);
+	if (qi >= 0 && p->questions[qi].type == Q_BOOLEAN) {
+		strbuf_printf(out, "« %s » : %s", p->questions[qi].label, neg ? "non" : "oui");
+		return true;
+	}
+	return false;
+}
+
+/* A line's `when` in words ("seulement si : patient de 15 ans ou plus et …"), or a general
+ * sentence when its form is not one of the simple ones. */
+static void when_fr(const struct protocol *p, const struct expr *when, struct strbuf *out)
+{
+	const char *src = expr_source(when);
+	struct strbuf sb = STRBUF_INIT;
+	bool ok = true;
+	size_t start = 0, n = strlen(src);
+	while (ok && start < n) {
+		const char *and = strstr(src + start, " and ");
+		size_t end = and ? (size_t)(and - src) : n;
+		if (sb.len)
+			strbuf_puts(&sb, " et ");
+		ok = condition_fr(p, src + start, end - start, &sb);
+		start = and ? end + 5 : n;
+	}
+	if (ok && sb.len)
+		strbuf_printf(out, " — seulement si : %s", strbuf_str(&sb));
+	else
+		strbuf_puts(out, " — seulement dans les cas que prévoit le protocole");
+	strbuf_free(&sb);
+}
+
 static json_t *complete_json(const struct prescription_line *l)
 {
 	const struct line_open *o = &l->open;
@@ -455,7 +528,7 @@ static void templates_doc(const struct protocol *p, json_t *out, struct notes *n
 			else if (l->optional)
 				strbuf_puts(&sb, " (si nécessaire, au choix du délégué)");
 			if (l->when)
-				strbuf_puts(&sb, " — seulement dans les cas que prévoit le protocole");
+				when_fr(p, l->when, &sb);
 			/* never issued: a medicine without a complete dose nor a way to complete it */
 			struct rx_completion full = {.template_index = t,
 						     .line_index = li,
@@ -544,8 +617,7 @@ json_t *summary_for_signature(const struct protocol *p, coop_date today)
 			strbuf_printf(&sb, " Réorientation : %s.",
 				      lower_first(urgency_label_fr(o->urgency), low, sizeof(low)));
 		for (size_t t = 0; t < o->n_templates; t++)
-			strbuf_printf(&sb, " Ordonnance type : « %s ».",
-				      p->templates[o->templates[t]].label);
+			strbuf_printf(&sb, " %s.", p->templates[o->templates[t]].label);
 		for (size_t a = 0; a < o->n_advice; a++)
 			strbuf_printf(&sb, " Conseil : %s", o->advice[a]);
 		item(items, strbuf_str(&sb), &nt, &o->prov);
