@@ -15,6 +15,7 @@
 
 #include "protocol/prescription.h"
 #include "protocol/protocol.h"
+#include "protocol/summary.h"
 
 static char base_path[1024] = "tests/malformed/valid-base.yaml";
 
@@ -289,6 +290,39 @@ static void test_draft_not_usable(void **state)
 	protocol_free(p);
 }
 
+/* The document a délégant reads before signing: sentences, lines, sources as footnotes; never
+ * rule syntax, identifiers, hashes or the technical summary's headings. */
+static void test_signature_document(void **state)
+{
+	(void)state;
+	struct protocol *p = load_open();
+	json_t *doc = summary_for_signature(p, 20000);
+	assert_non_null(doc);
+	char *text = json_dumps(doc, 0);
+	assert_non_null(text);
+	assert_null(strstr(text, "=="));
+	assert_null(strstr(text, p->hash));
+	assert_null(strstr(text, "bandelette =")); /* an outcome's rule */
+	assert_null(strstr(text, "\"brulure\""));  /* a question id as a value */
+	assert_non_null(strstr(text, "Conduite"));
+	json_t *lines =
+		json_object_get(json_array_get(json_object_get(doc, "templates"), 0), "lines");
+	assert_int_equal(json_array_size(lines), 5);
+	json_t *open = json_object_get(json_array_get(lines, 0), "complete");
+	assert_int_equal(json_array_size(json_object_get(open, "substances")), 2);
+	assert_true(json_is_true(json_object_get(json_array_get(lines, 3), "never_issued")));
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(lines, 1), "signer_note")),
+		"Seulement si l'appui est impossible.");
+	/* every source is a numbered footnote, each once */
+	json_t *notes = json_object_get(doc, "footnotes");
+	assert_true(json_array_size(notes) >= 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(notes, 0), "n")), 1);
+	free(text);
+	json_decref(doc);
+	protocol_free(p);
+}
+
 int main(int argc, char **argv)
 {
 	const char *root = getenv("COOP_SOURCE_ROOT");
@@ -304,6 +338,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_text_and_sick_leave),
 		cmocka_unit_test(test_sheet),
 		cmocka_unit_test(test_draft_not_usable),
+		cmocka_unit_test(test_signature_document),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
