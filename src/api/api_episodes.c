@@ -974,10 +974,8 @@ struct action_rule {
 static const char *const f_none[] = {"version", NULL};
 static const char *const f_how[] = {"version", "how", NULL};
 static const char *const f_note[] = {"version", "note", NULL};
-static const char *const f_decision[] = {"version",         "delegant_called_id",
-					 "note",            "optional_lines",
-					 "sick_leave_days", "weight_kg",
-					 NULL};
+static const char *const f_decision[] = {"version", "delegant_called_id", "note",
+					 "optional_lines", "sick_leave_days", "weight_kg", NULL};
 static const char *const f_plan[] = {"version", "date", NULL};
 
 static const struct action_rule action_rules[] = {
