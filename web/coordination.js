@@ -304,7 +304,12 @@ function protocolsSection(ctx, protocols) {
   const problem = el('div', { 'aria-live': 'polite' });
   const rows = ctx.protocols.map((p) => {
     let adoption, signature, action;
-    if (!p.adopted) {
+    if (!p.adopted && p.adoptable === false) {
+      // a draft (or repealed) protocol: the API says why it cannot be adopted
+      adoption = el('td', { class: 'no', text: p.not_adoptable_reason || 'Ne peut pas être adopté' });
+      signature = el('td', { text: '—' });
+      action = el('span', { text: '—' });
+    } else if (!p.adopted) {
       adoption = el('td', { text: 'Non adopté' });
       signature = el('td', { text: '—' });
       action = actionButton('Adopter', async () => {

@@ -6,6 +6,7 @@
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
   instantFr, numberFr, parseDecimalFr, patientName, actionButton } from './lib.js';
 import { isReferral, urgencyTag } from './urgency.js';
+import { signScreen } from './signature.js';
 
 const weekdays = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
 
@@ -223,8 +224,8 @@ function templates(protocols, adhesions, me, proById) {
       el('td', { text: p.version || 'aucune en vigueur' }),
       el('td', { text: [p.status === 'suspended' ? 'protocole suspendu' : '',
         mineOk.has(p.id) ? '' : 'vous n\u2019êtes pas délégant en règle de ce protocole'].filter(Boolean).join(' ; ') || '—' }),
-      el('td', {}, el('button', { type: 'button', class: 'secondary', text: 'Lire et signer',
-        'aria-label': `Lire et signer les modèles : ${p.title}`, onclick: () => signScreen(p) })))),
+      el('td', {}, el('button', { type: 'button', class: 'secondary', text: mineOk.has(p.id) ? 'Lire et signer' : 'Lire',
+        'aria-label': `${mineOk.has(p.id) ? 'Lire et signer' : 'Lire'} les modèles : ${p.title}`, onclick: () => signScreen(p) })))),
     'Modèles d\u2019ordonnance à signer'));
   }
   if (signed.length) {
@@ -232,45 +233,6 @@ function templates(protocols, adhesions, me, proById) {
       text: `${p.title} — signés${p.signed_by ? ` par ${proName(proById.get(p.signed_by)) || `le professionnel n° ${p.signed_by}`}` : ''}${p.signed_at ? ` le ${instantFr(p.signed_at)}` : ''}` }))));
   }
   return section;
-}
-
-async function signScreen(p) {
-  const res = await api.call('GET', `/api/v1/protocols/${encodeURIComponent(p.id)}`);
-  const title = el('h1', { text: `Modèles d\u2019ordonnance — ${p.title}` });
-  if (!res.ok) { show(title, el('p', { class: 'error', role: 'alert', text: api.message(res) }), backButton()); return; }
-  const read = el('input', { type: 'checkbox', id: 'sign-read', name: 'read', 'aria-required': 'true' });
-  const form = el('form', { class: 'card', novalidate: true, 'aria-labelledby': 'sign-title' },
-    el('h2', { id: 'sign-title', text: 'Signature' }),
-    el('p', { text: `En signant, vous approuvez les ordonnances types de ce protocole${res.body.version ? ` (version ${res.body.version})` : ''} : les délégués pourront les délivrer à leurs patients dans le cadre du protocole.` }),
-    el('div', { class: 'field' }, el('label', { class: 'inline', for: 'sign-read' }, read,
-      'J\u2019ai lu le protocole et les modèles d\u2019ordonnance')),
-    el('button', { type: 'submit', text: 'Signer les modèles' }));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const button = form.querySelector('button[type=submit]');
-    if (button.disabled) return;
-    clearErrors(form);
-    if (!read.checked) {
-      showError(form, 'Cochez « J\u2019ai lu le protocole et les modèles d\u2019ordonnance » avant de signer.', 'read');
-      return;
-    }
-    button.disabled = true;
-    try {
-      const r = await api.call('POST', `/api/v1/protocols/${encodeURIComponent(p.id)}/sign`, {});
-      if (!r.ok) { showError(form, r); return; }
-      show(el('h1', { text: 'Modèles d\u2019ordonnance signés' }),
-        el('p', { class: 'ok', role: 'status', text: `Vous avez signé les modèles d\u2019ordonnance du protocole « ${p.title} » : les délégués peuvent désormais les délivrer.` }),
-        backButton());
-    } finally {
-      button.disabled = false;
-    }
-  });
-  show(title,
-    el('p', { class: 'notice', text: 'Lisez le protocole jusqu\u2019au bout, en particulier les ordonnances types et les points à vérifier : la case à cocher et le bouton de signature sont en bas de la page.' }),
-    el('section', { class: 'card', 'aria-labelledby': 'protocol-text-title' },
-      el('h2', { id: 'protocol-text-title', text: 'Le protocole' }),
-      el('pre', { class: 'explain', text: res.body.summary_text || '' })),
-    form, backButton());
 }
 
 // ---------------------------------------------------------------- 5. availability

@@ -9,6 +9,7 @@ import { api, nav, el, field, showError, clearErrors, show, backButton, card, ta
 import { questionInput, collectAnswers, fillAnswer, showOnly } from './questions.js';
 import { resumeRequest, cancelForm } from './secretariat.js';
 import { isReferral, urgencyBanner, urgencyTag } from './urgency.js';
+import { lineChoices, issuedLines, printable } from './prescription.js';
 
 const actionLabels = {
   create: 'Demande créée', orientation_answers: 'Réponses d\u2019orientation',
@@ -203,11 +204,13 @@ async function assessment(ep, panel, reload) {
     verdict.append(el('fieldset', { class: 'revoyure-flags' }, el('legend', { text: 'Pour la revoyure par le délégant' }),
       el('div', { class: 'field' }, el('label', { class: 'inline', for: 'decision-new-symptoms' }, newSymptoms, 'Symptômes nouveaux')),
       el('div', { class: 'field' }, el('label', { class: 'inline', for: 'decision-doubt' }, doubt, 'Doute du délégué'))));
+    const rx = lineChoices(engine.decision === 'included' ? engine.prescription_choices : null, engine.prescription_weight_needed);
+    if (rx.node) verdict.append(rx.node);
     verdict.append(actionButton('Enregistrer la décision', async () => {
       if (called && called.value) body.delegant_called_id = Number(called.value);
       body.new_symptoms = newSymptoms.checked;
       body.doubt = doubt.checked;
-      const r = await api.call('POST', `/api/v1/episodes/${ep.id}/actions/record_decision`, { version, ...body });
+      const r = await api.call('POST', `/api/v1/episodes/${ep.id}/actions/record_decision`, { version, ...body, ...rx.body() });
       if (!r.ok) { showError(form, r); return; }
       reload();
     }));
@@ -272,10 +275,7 @@ async function outcome(ep, panel, act) {
   if (hasRole('delegant')) panel.append(await findings(ep));
   panel.append(el('p', { class: 'help', text: d.stopped ? `Évaluation arrêtée par ${d.by || 'le délégué'} le ${dateFr(d.date)}.`
     : `Décision du ${dateFr(d.date)}, protocole version ${d.version || ''}.` }));
-  if (d.lines.length) {
-    panel.append(el('h3', { text: 'Ordonnance' }), el('ul', { class: 'prescription' }, ...d.lines.map((l) => el('li', { text: l }))),
-      el('button', { type: 'button', class: 'secondary', text: 'Voir l\u2019ordonnance à imprimer', onclick: () => printable(ep, pros) }));
-  }
+  panel.append(...issuedLines(d, () => printable(ep.id, () => openEpisode(ep.id))));
   if (d.advice && d.advice.length) panel.append(el('h3', { text: 'Conseils' }), el('ul', {}, ...d.advice.map((a) => el('li', { text: a }))));
   if (ep.state === 'closed') return;
 
@@ -371,34 +371,6 @@ async function secondContact(ep, box, act) {
     field('second-contact-note', 'Compte rendu du second contact', note));
   doneForm.append(actionButton('Second contact fait', () => act('record_second_contact', { note: note.value.trim() || undefined }, doneForm), { class: 'secondary' }));
   box.append(planForm, doneForm);
-}
-
-// The printable prescription: one sheet, the structure's heading, the délégué, the patient.
-async function printable(ep, pros) {
-  const [structure, protocols] = await Promise.all([api.call('GET', '/api/v1/structure'), api.call('GET', '/api/v1/protocols')]);
-  const s = structure.ok ? structure.body : {};
-  const proto = protocols.ok ? protocols.body.items.find((p) => p.id === ep.protocol_id) : null;
-  const d = ep.data.decision;
-  const delegue = pros.get(ep.delegue_id);
-  const signer = proto && proto.signed_by ? pros.get(proto.signed_by) : null;
-  const sheet = el('article', { class: 'sheet', 'aria-label': 'Ordonnance' },
-    el('header', {},
-      el('p', { class: 'sheet-structure', text: s.name || '' }),
-      s.address ? el('p', { text: s.address }) : null,
-      s.finess ? el('p', { text: `FINESS ${s.finess}` }) : null),
-    el('p', { class: 'sheet-who' }, el('strong', { text: delegue ? `${delegue.first_names} ${delegue.last_name}` : '' }),
-      delegue ? ` — ${delegue.profession_label || delegue.profession}${delegue.rpps ? `, RPPS ${delegue.rpps}` : ''}${delegue.adeli ? `, ADELI ${delegue.adeli}` : ''}` : ''),
-    el('p', { text: `Le ${dateFr(d.date)}` }),
-    el('p', {}, 'Patient : ', el('strong', { text: patientName(ep.patient) }), `, né(e) le ${dateFr(ep.patient.birth_date)}`),
-    el('h2', { text: 'Ordonnance' }),
-    el('ol', { class: 'prescription' }, ...d.lines.map((l) => el('li', { text: l }))),
-    el('p', { class: 'sheet-legal', text: `Prescription établie dans le cadre du protocole de coopération « ${ep.protocol_title} » (art. L. 4011-1 du code de la santé publique), selon le modèle signé par ${signer ? proName(signer) : 'le délégant'}${proto && proto.signed_at ? ` le ${instantFr(proto.signed_at).slice(0, 10)}` : ''}.` }),
-    el('p', { class: 'sheet-sign', text: 'Signature du délégué :' }));
-  show(el('h1', { class: 'no-print', text: 'Ordonnance à imprimer' }),
-    el('div', { class: 'no-print' },
-      el('button', { type: 'button', text: 'Imprimer', onclick: () => window.print() }),
-      el('button', { type: 'button', class: 'secondary', text: 'Retour à la prise en charge', onclick: () => openEpisode(ep.id) })),
-    sheet);
 }
 
 function history(items, data = {}) {

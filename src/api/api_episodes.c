@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api_prescription.h"
 #include "api/app.h"
 #include "core/pathway.h"
 #include "core/revoyure.h"
@@ -532,8 +533,8 @@ static void gather_facts(struct api_ctx *c, const struct episode_view *v, bool e
 	f->protocol_adopted = true;
 	f->protocol_suspended = strcmp(v->adoption.status, "active") != 0;
 	f->protocol_in_force = protocol_version_at(p, c->today) != NULL;
-	f->protocol_signed = v->adoption.signed_by != 0 && v->adoption.signed_hash &&
-			     strcmp(v->adoption.signed_hash, p->hash) == 0;
+	/* signed for this content: the file and what the signer completed (the template hash) */
+	f->protocol_signed = api_rx_signed(c->a, p, &v->adoption, NULL, NULL);
 	f->protocol_long_term = p->long_term;
 	second_contact_facts(v, f);
 	f->patient_in_scope = engine_in_scope;
@@ -927,6 +928,41 @@ static enum revoyure_reason revoyure_reason_of(const struct episode_view *v)
 	return revoyure_called_for(&f);
 }
 
+/* GET /api/v1/episodes/{id}/prescription: the prescription of the recorded decision as it is
+ * printed and handed to the patient — the structure (FINESS), the délégué, the signing délégant
+ * (RPPS), the patient with age and weight, the lines issued (never a note for the signer), and
+ * whether it may be handed over (else what is missing). The read is traced. */
+void api_episodes_prescription(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	int64_t id;
+	struct episode_view v;
+	if (!api_begin(&c, req, res, app, CLINICAL_ROLES) || !api_param_id(&c, "id", &id) ||
+	    !load_episode(&c, id, &v))
+		return;
+	json_t *out = NULL;
+	if (!may_see(&c, &v)) {
+		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
+		goto done;
+	}
+	json_t *d = json_object_get(v.data, "decision");
+	out = d ? api_rx_document(&c, v.protocol, d, &v.patient, &v.structure, &v.adoption,
+				  v.ep.delegue_id)
+		: NULL;
+	if (!out) {
+		api_error(&c, 404, "no_prescription",
+			  "Aucune ordonnance n'a été délivrée dans cette prise en charge.", NULL);
+		goto done;
+	}
+	if (api_trace_read(&c, "prescription", "episode", id, NULL)) {
+		http_respond_json(res, 200, out);
+		out = NULL;
+	}
+done:
+	json_decref(out);
+	view_free(&v);
+}
+
 /* What a list row shows of the episode's progress, for the queues of each role: the decision's
  * kind; the referral (decision, or the engine's verdict before any decision) with its urgency,
  * headline, reason and day (secretariat too); for délégués and délégants also the arrival time,
@@ -1311,6 +1347,17 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 		goto out;
 	}
 	json_t *engine = explain_json(v.protocol, &run->in, &run->r);
+	if (engine && run->r.decision == DECISION_INCLUDED) {
+		/* the lines the délégué will issue or choose (optional ones, the sick leave) */
+		struct rx_completion *comps = NULL;
+		size_t n_comps = 0;
+		api_rx_signed(c.a, v.protocol, &v.adoption, &comps, &n_comps);
+		json_object_set_new(engine, "prescription_choices",
+				    api_rx_choices(v.protocol, &run->r, comps, n_comps));
+		json_object_set_new(engine, "prescription_weight_needed",
+				    json_boolean(api_rx_weight_needed(v.protocol, &run->in,
+								      &run->r)));
+	}
 	if (!api_has_role(&c, CLINICAL_ROLES) && engine) {
 		/* the secretariat sees where orientation leads, not the clinical trace */
 		json_t *light = json_pack("{s:O?, s:O?, s:O?}", "decision",
@@ -1359,7 +1406,7 @@ static const char *const f_none[] = {"version", NULL};
 static const char *const f_how[] = {"version", "how", NULL};
 static const char *const f_note[] = {"version", "note", NULL};
 static const char *const f_decision[] = {"version", "delegant_called_id", "note", "new_symptoms",
-					 "doubt", NULL};
+					 "doubt", "optional_lines", "sick_leave_days", "weight_kg", NULL};
 static const char *const f_plan[] = {"version", "date", NULL};
 static const char *const f_reorient[] = {"version", "reason", "urgency", "delegant_called_id",
 					 NULL};
@@ -1656,6 +1703,14 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 		break;
 	case PATHWAY_RECORD_DECISION: {
 		json_t *d = decision_json(&c, &v, run);
+		/* the lines issued: the optional ones the délégué chose, the sick leave's days,
+		 * never a line without a complete dose; the age and the weight for the sheet */
+		if (run->r.decision == DECISION_INCLUDED &&
+		    !api_rx_decide(&c, v.protocol, &run->in, &run->r, &v.adoption, body, d)) {
+			json_decref(d);
+			json_decref(who);
+			goto out;
+		}
 		if (delegant_called) {
 			json_object_set_new(d, "delegant_called_id", json_integer(delegant_called));
 			json_object_set_new(d, "delegant_called",

@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/api_prescription.h"
 #include "api/app.h"
 #include "core/ident.h"
 #include "core/strbuf.h"
@@ -762,13 +763,19 @@ void api_protocols_list(struct http_request *req, struct http_response *res, voi
 			return;
 		}
 		bool adopted = e == COOP_OK;
-		bool signed_current = adopted && ad.signed_hash && strcmp(ad.signed_hash, p->hash) == 0;
+		bool signed_current = adopted && api_rx_signed(c.a, p, &ad, NULL, NULL);
 		const struct protocol_version *v = protocol_version_at(p, c.today);
 		json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:o, s:b, s:b}", "id", p->id, "title",
 				      p->title, "hash", p->hash, "adopted", adopted, "status",
 				      adopted ? json_string(ad.status) : json_null(), "signed",
 				      signed_current, "in_force", v != NULL);
 		json_object_set_new(o, "version", v ? json_string(v->version) : json_null());
+		/* a draft or repealed protocol can be neither adopted nor signed (the reason said) */
+		const char *not_usable = NULL;
+		bool usable = protocol_usable(p, &not_usable);
+		json_object_set_new(o, "adoptable", json_boolean(usable));
+		json_object_set_new(o, "not_adoptable_reason",
+				    usable ? json_null() : json_string(not_usable));
 		json_object_set_new(o, "signed_by", signed_current && ad.signed_by
 							    ? json_integer(ad.signed_by)
 							    : json_null());

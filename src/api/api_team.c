@@ -10,13 +10,17 @@
  * every write appends its audit record in the same transaction.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "api/api_prescription.h"
 #include "api/app.h"
 #include "api/auth.h"
 #include "core/ident.h"
 #include "core/profession.h"
 #include "core/team.h"
+#include "protocol/prescription.h"
+#include "protocol/summary.h"
 
 static json_t *professional_json(const struct db_professional *p)
 {
@@ -505,10 +509,10 @@ void api_adhesions_declarations(struct http_request *req, struct http_response *
 }
 
 /* Is the caller a délégant of that protocol in good standing today (any of their délégant
- * adhesions: people leave and come back)? false with the error answered otherwise; *since
- * (may be NULL) gets the start of the adhesion that holds. */
-static bool caller_is_delegant(struct api_ctx *c, const struct db_adoption *adoption,
-			       coop_date *since)
+ * adhesions: people leave and come back)? Answers nothing: on false, *status, *code and *msg
+ * (arena or static) say why. *since (may be NULL) gets the start of the adhesion that holds. */
+static bool delegant_standing(struct api_ctx *c, const struct db_adoption *adoption,
+			      coop_date *since, int *status, const char **code, const char **msg)
 {
 	struct db_adhesion *list = NULL;
 	size_t n = 0;
@@ -532,11 +536,21 @@ static bool caller_is_delegant(struct api_ctx *c, const struct db_adoption *adop
 			failure = arena_strdup(c->a, check.message);
 		}
 	}
-	if (failure)
-		api_error(c, 422, "delegant_check_failed", failure, NULL);
-	else
-		api_error(c, 403, "forbidden", "Seul un délégant de ce protocole peut faire cela.",
-			  NULL);
+	*status = failure ? 422 : 403;
+	*code = failure ? "delegant_check_failed" : "forbidden";
+	*msg = failure ? failure : "Seul un délégant de ce protocole peut faire cela.";
+	return false;
+}
+
+/* The same, answering the error on false. */
+static bool caller_is_delegant(struct api_ctx *c, const struct db_adoption *adoption,
+			       coop_date *since)
+{
+	int status;
+	const char *code, *msg;
+	if (delegant_standing(c, adoption, since, &status, &code, &msg))
+		return true;
+	api_error(c, status, code, msg, NULL);
 	return false;
 }
 
@@ -643,6 +657,11 @@ void api_protocols_adopt(struct http_request *req, struct http_response *res, vo
 		api_error(&c, 404, "not_found", "Protocole inconnu de ce serveur.", NULL);
 		return;
 	}
+	const char *why = NULL;
+	if (!protocol_usable(p, &why)) {
+		api_error(&c, 422, "protocol_not_active", why, NULL);
+		return;
+	}
 	struct db_adoption ad = {.structure_id = c.account.structure_id,
 				 .protocol_id = p->id,
 				 .status = "active",
@@ -666,28 +685,96 @@ void api_protocols_adopt(struct http_request *req, struct http_response *res, vo
 
 void api_protocols_sign(struct http_request *req, struct http_response *res, void *app)
 {
-	static const char *const fields[] = {NULL};
+	static const char *const fields[] = {"completions", NULL};
 	struct api_ctx c;
 	struct db_adoption ad;
 	const struct protocol *p;
+	json_t *body;
 	if (!api_begin(&c, req, res, app, DB_ROLE_DELEGANT) || !route_adoption(&c, &ad, &p) ||
-	    !api_body(&c, fields) || !caller_is_delegant(&c, &ad, NULL))
+	    !(body = api_body(&c, fields)))
 		return;
+	const char *why = NULL;
+	if (!protocol_usable(p, &why)) {
+		api_error(&c, 422, "protocol_not_active", why, NULL);
+		return;
+	}
+	if (!caller_is_delegant(&c, &ad, NULL))
+		return;
+	/* what the délégant completed on the lines the protocol leaves open, within its bounds:
+	 * part of the signed template and of its hash */
+	struct rx_completion *comps = NULL;
+	size_t n = 0;
+	char msg[400];
+	if (!api_rx_parse_completions(c.a, p, json_object_get(body, "completions"), &comps, &n,
+				      msg, sizeof(msg))) {
+		api_error(&c, 400, "invalid", msg, "completions");
+		return;
+	}
+	if (!rx_signature_check(p, comps, n, msg, sizeof(msg))) {
+		api_error(&c, 422, "completion_required", msg, "completions");
+		return;
+	}
+	char hash[PROTOCOL_HASH_HEX];
+	rx_template_hash(p, comps, n, hash);
+	json_t *completions = api_rx_completions_json(p, comps, n);
+	char *completions_text = n ? json_dumps(completions, JSON_COMPACT) : NULL;
 	json_t *before = json_pack("{s:o}", "signed_hash",
 				   ad.signed_hash ? json_string(ad.signed_hash) : json_null());
-	json_t *after = json_pack("{s:s, s:I}", "signed_hash", p->hash, "signed_by",
-				  (json_int_t)c.account.professional_id);
+	json_t *after = json_pack("{s:s, s:I, s:O}", "signed_hash", hash, "signed_by",
+				  (json_int_t)c.account.professional_id, "completions", completions);
 	enum coop_err e = db_begin(c.db);
 	if (e == COOP_OK)
-		e = db_adoption_sign(c.db, ad.id, c.account.professional_id, p->hash, c.now);
+		e = db_adoption_sign(c.db, ad.id, c.account.professional_id, hash, completions_text,
+				     c.now);
 	bool ok = commit_change(&c, e, "sign", "adoption", ad.id, before, after, "Protocole");
 	json_decref(before);
 	json_decref(after);
+	free(completions_text);
 	if (ok)
 		http_respond_json(res, 200,
-				  json_pack("{s:s, s:b, s:s, s:I}", "protocol_id", p->id, "signed",
-					    1, "signed_hash", p->hash, "signed_by",
-					    (json_int_t)c.account.professional_id));
+				  json_pack("{s:s, s:b, s:s, s:I, s:O}", "protocol_id", p->id,
+					    "signed", 1, "signed_hash", hash, "signed_by",
+					    (json_int_t)c.account.professional_id, "completions",
+					    completions));
+	json_decref(completions);
+}
+
+/* GET /api/v1/protocols/{id}/signature: the document a délégant reads before signing (the
+ * protocol in sentences, the template lines, what is left to complete and its bounds, the
+ * sources as footnotes), whether the caller may sign it now (else why), and what is signed
+ * today (by whom, with which completions). */
+void api_protocols_signature(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	struct db_adoption ad;
+	const struct protocol *p;
+	if (!api_begin(&c, req, res, app, API_ANY_ROLE) || !route_adoption(&c, &ad, &p))
+		return;
+	json_t *doc = summary_for_signature(p, c.today);
+	if (!doc) {
+		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		return;
+	}
+	const char *why = NULL;
+	int status;
+	const char *code = NULL;
+	bool may = protocol_usable(p, &why);
+	if (may && !api_has_role(&c, DB_ROLE_DELEGANT)) {
+		may = false;
+		why = "Seul un délégant de ce protocole signe ses ordonnances types.";
+	} else if (may) {
+		may = delegant_standing(&c, &ad, NULL, &status, &code, &why);
+	}
+	json_object_set_new(doc, "may_sign", json_boolean(may));
+	json_object_set_new(doc, "refusal", may ? json_null() : json_string(why));
+	struct rx_completion *comps = NULL;
+	size_t n = 0;
+	bool signed_now = api_rx_signed(c.a, p, &ad, &comps, &n);
+	json_object_set_new(doc, "signed", json_boolean(signed_now));
+	json_object_set_new(doc, "completions", api_rx_completions_json(p, comps, n));
+	const struct protocol_version *v = protocol_version_at(p, c.today);
+	json_object_set_new(doc, "version", v ? json_string(v->version) : json_null());
+	http_respond_json(res, 200, doc);
 }
 
 static void set_status(struct http_request *req, struct http_response *res, void *app,

@@ -159,6 +159,8 @@ void api_adhesions_create(struct http_request *, struct http_response *, void *)
 void api_adhesions_training(struct http_request *, struct http_response *, void *);
 void api_adhesions_declarations(struct http_request *, struct http_response *, void *);
 void api_protocols_sign(struct http_request *, struct http_response *, void *);
+void api_protocols_signature(struct http_request *, struct http_response *, void *);
+void api_episodes_prescription(struct http_request *, struct http_response *, void *);
 void api_protocols_get(struct http_request *, struct http_response *, void *);
 void api_protocols_adopt(struct http_request *, struct http_response *, void *);
 void api_protocols_suspend(struct http_request *, struct http_response *, void *);

@@ -3,7 +3,8 @@
  * demonstration maison de santé) and `coop audit verify --db PATH` (check the audit chain).
  *
  * The demonstration structure has one account per role, the six national protocols adopted and
- * their template prescriptions signed by the délégant, trained and insured délégués, one
+ * the template prescriptions of five signed by the délégant (the sixth is left for a newcomer
+ * to read and sign), trained and insured délégués, one
  * délégué whose training is not validated yet (to see a refusal), and the délégant's weekly
  * availability. A second structure, a CPTS, shows a person working in several structures: the
  * secretary `accueil2` belongs to the maison de santé (her home structure) and, through a
@@ -24,6 +25,8 @@ static const char *const demo_protocols[] = {"snp-cheville",    "snp-lombalgie",
 					     "snp-cystite",     "snp-odynophagie",
 					     "snp-rhinoconjonctivite", "snp-varicelle"};
 #define N_DEMO_PROTOCOLS (sizeof(demo_protocols) / sizeof(demo_protocols[0]))
+/* adopted, its templates not signed: a newcomer can try the signature on it */
+#define DEMO_UNSIGNED "snp-rhinoconjonctivite"
 
 /* One demo person: a professional (profession != NULL) and/or an account (login != NULL). */
 struct demo_person {
@@ -59,7 +62,7 @@ static void usage_init(FILE *f)
 	fputs("Usage : coop init --db FICHIER [--demo] [--protocols DOSSIER]\n"
 	      "Crée la base de données (ou la met au dernier schéma).\n"
 	      "  --demo        ajoute une maison de santé de démonstration : un compte par rôle,\n"
-	      "                les six protocoles nationaux adoptés et signés, et une CPTS où\n"
+	      "                les six protocoles nationaux adoptés (cinq signés), et une CPTS où\n"
 	      "                travaille aussi une secrétaire de la maison de santé (voir README)\n"
 	      "  --protocols   dossier des protocoles (protocols/ par défaut)\n",
 	      f);
@@ -200,9 +203,15 @@ static enum coop_err create_demo(struct db *db, const char *protocols_dir)
 					 .status = "active",
 					 .adopted_on = start};
 		err = db_adoption_insert(db, &ad, &adoptions[k]);
-		if (err == COOP_OK)
-			err = db_adoption_sign(db, adoptions[k], gp, p->hash, now_seconds());
-		if (err == COOP_OK) {
+		/* one protocol's templates are left for a newcomer to read and sign */
+		bool sign = strcmp(demo_protocols[k], DEMO_UNSIGNED) != 0;
+		if (err == COOP_OK && sign)
+			err = db_adoption_sign(db, adoptions[k], gp, p->hash, NULL, now_seconds());
+		if (err == COOP_OK && !sign) {
+			snprintf(json, sizeof(json), "{\"protocol_id\":\"%s\",\"signed\":false}",
+				 demo_protocols[k]);
+			err = audit_created(db, "adoption", adoptions[k], json);
+		} else if (err == COOP_OK) {
 			snprintf(json, sizeof(json),
 				 "{\"protocol_id\":\"%s\",\"signed_by\":%lld,\"signed_hash\":\"%s\"}",
 				 demo_protocols[k], (long long)gp, p->hash);
@@ -318,7 +327,8 @@ int cmd_init(int argc, char **argv)
 				status = 1;
 			} else {
 				printf("Démonstration créée : maison de santé des Tilleuls, six "
-				       "protocoles adoptés et signés, et une CPTS.\n"
+				       "protocoles adoptés (cinq signés : la rhinoconjonctivite attend "
+				       "la signature du médecin), et une CPTS.\n"
 				       "Comptes : coordination, accueil, infirmiere, infirmiere2, kine, "
 				       "medecin, accueil2 (maison de santé et CPTS) (mots de passe : "
 				       "voir README).\n");

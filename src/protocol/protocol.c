@@ -25,6 +25,19 @@ const struct protocol_version *protocol_version_at(const struct protocol *p, coo
 	return NULL;
 }
 
+bool protocol_usable(const struct protocol *p, const char **why)
+{
+	if (p && p->status == PROTOCOL_ACTIVE)
+		return true;
+	if (why)
+		*why = !p ? "Protocole inconnu."
+		       : p->status == PROTOCOL_DRAFT
+			       ? "Ce protocole est un brouillon : il ne peut être ni adopté ni signé tant "
+				 "que son statut n'est pas « en vigueur » (status: active)."
+			       : "Ce protocole est abrogé : il ne peut plus être adopté ni signé.";
+	return false;
+}
+
 int protocol_find_question(const struct protocol *p, const char *id)
 {
 	if (!p || !id)

@@ -133,6 +133,22 @@ struct criterion {
 enum line_kind { LINE_MEDICINE, LINE_DEVICE, LINE_ACT, LINE_CERTIFICATE, LINE_SICK_LEAVE };
 enum dose_per { DOSE_PER_DAY, DOSE_PER_DOSE };
 
+/* What the signing délégant completes on a medicine line the protocol leaves open
+ * (complete_at_signature), within these bounds. Each part is present only when the line does
+ * not fix it itself. */
+struct line_open {
+	bool present;
+	const char **substances; /* the molecule is chosen among these; n_substances 0 = fixed */
+	size_t n_substances;
+	bool dose;               /* amount per dose, in dose_unit, within [dose_min, dose_max] */
+	double dose_min, dose_max;
+	const char *dose_unit;
+	bool doses_per_day;      /* within [dpd_min, dpd_max] */
+	int dpd_min, dpd_max;
+	bool duration;           /* days, within [duration_min, duration_max] */
+	int duration_min, duration_max;
+};
+
 struct prescription_line {
 	enum line_kind kind;
 	struct expr *when; /* may be NULL */
@@ -152,6 +168,11 @@ struct prescription_line {
 	const char *item;
 	/* sick leave */
 	int max_days;
+	/* text for the signing délégant only (signer_note, and any sentence of `instructions`
+	 * that names the délégant, moved here at load): never printed for the patient */
+	const char *signer_note; /* may be NULL */
+	bool optional;           /* issued only if the délégué chooses it ("si nécessaire") */
+	struct line_open open;   /* completed at signature (medicine lines) */
 	struct provenance prov;
 };
 
@@ -289,6 +310,11 @@ void protocol_free(struct protocol *p);
 /* The version in force on `date`, or NULL. Versions are sorted and do not overlap (the loader
  * checks it): the search starts from the most recent. */
 const struct protocol_version *protocol_version_at(const struct protocol *p, coop_date date);
+
+/* May a structure adopt this protocol, and a délégant sign its template prescriptions? Only an
+ * active one: a draft is still being written, a repealed one no longer applies. false with a
+ * French sentence in *why (static) otherwise. */
+bool protocol_usable(const struct protocol *p, const char **why);
 
 /* Index of a question / computed / criterion / outcome / template by id, or -1. */
 int protocol_find_question(const struct protocol *p, const char *id);

@@ -20,6 +20,7 @@
  * bounded walk of the fixed schema, so hostile input costs at most O(file size) memory and time.
  */
 #include "protocol/protocol.h"
+#include "core/strbuf.h"
 #include "core/utf8.h"
 
 #include <assert.h>
@@ -1325,19 +1326,22 @@ static const struct mapdesc d_template = {"un modèle d'ordonnance", "dans le mo
 					  "chaque modèle d'ordonnance", k_template,
 					  ARRAY_LEN(k_template)};
 
-static const char *const k_line_medicine[] = {"!kind",         "when",         "!substance",
-					      "form",          "dose",         "dose_per_kg",
-					      "doses_per_day", "frequency",    "duration_days",
-					      "quantity",      "instructions", "!source",
-					      "!confidence"};
-static const char *const k_line_item[] = {"!kind",        "when",    "!item",      "quantity",
-					  "instructions", "!source", "!confidence"};
-static const char *const k_line_sick[] = {"!kind", "when", "!max_days", "!source", "!confidence"};
-static const char *const k_line_any[] = {"!kind",         "when",         "substance",
-					 "form",          "dose",         "dose_per_kg",
-					 "doses_per_day", "frequency",    "duration_days",
-					 "quantity",      "instructions", "item",
-					 "max_days",      "!source",      "!confidence"};
+static const char *const k_line_medicine[] = {
+	"!kind",         "when",         "!substance",  "form",
+	"dose",          "dose_per_kg",  "doses_per_day", "frequency",
+	"duration_days", "quantity",     "instructions", "signer_note",
+	"optional",      "complete_at_signature", "!source", "!confidence"};
+static const char *const k_line_item[] = {"!kind",        "when",        "!item",    "quantity",
+					  "instructions", "signer_note", "optional", "!source",
+					  "!confidence"};
+static const char *const k_line_sick[] = {"!kind", "when", "!max_days", "signer_note", "!source",
+					  "!confidence"};
+static const char *const k_line_any[] = {
+	"!kind",         "when",         "substance",    "form",
+	"dose",          "dose_per_kg",  "doses_per_day", "frequency",
+	"duration_days", "quantity",     "instructions", "item",
+	"max_days",      "signer_note",  "optional",     "complete_at_signature",
+	"!source",       "!confidence"};
 static const struct mapdesc d_line_medicine = {"une ligne d'ordonnance",
 					       "dans une ligne de kind medicine",
 					       "chaque ligne d'ordonnance", k_line_medicine,
@@ -1364,6 +1368,20 @@ static const struct mapdesc d_line_any = {"une ligne d'ordonnance", "dans la lig
 static const char *const k_dose[] = {"!amount", "!unit"};
 static const struct mapdesc d_dose = {"une dose ({amount: 3, unit: g})", "dans « dose »",
 				      "« dose »", k_dose, ARRAY_LEN(k_dose)};
+
+static const char *const k_open[] = {"substances", "dose", "doses_per_day", "duration_days"};
+static const struct mapdesc d_open = {"ce que le délégant complète à la signature",
+				      "dans « complete_at_signature »", "« complete_at_signature »",
+				      k_open, ARRAY_LEN(k_open)};
+static const char *const k_open_dose[] = {"!unit", "!min", "!max"};
+static const struct mapdesc d_open_dose = {"des bornes de dose ({unit: mg, min: 200, max: 400})",
+					   "dans « complete_at_signature.dose »",
+					   "« complete_at_signature.dose »", k_open_dose,
+					   ARRAY_LEN(k_open_dose)};
+static const char *const k_open_range[] = {"!min", "!max"};
+static const struct mapdesc d_open_range = {"des bornes ({min: 1, max: 7})",
+					    "dans les bornes", "ces bornes", k_open_range,
+					    ARRAY_LEN(k_open_range)};
 
 static const char *const k_dose_kg[] = {"!amount", "!unit", "!per", "!max", "!weight"};
 static const struct mapdesc d_dose_kg = {"une dose par kg", "dans « dose_per_kg »",
@@ -2241,6 +2259,132 @@ static void load_dose_per_kg(struct ctx *c, const struct ynode *v, struct prescr
 	l->weight_slot = qi;
 }
 
+/* {min, max} integers within [lo, hi], min <= max. */
+static bool load_int_range(struct ctx *c, const struct ynode *v, const char *key, int lo, int hi,
+			   int *min, int *max)
+{
+	struct mapv rv;
+	if (!map_open(c, v, &d_open_range, &rv))
+		return false;
+	bool ok = get_int(c, mv_get(&rv, "min"), "min", lo, hi, min) &
+		  get_int(c, mv_get(&rv, "max"), "max", lo, hi, max);
+	if (ok && *max < *min) {
+		err_at(c, mv_get(&rv, "max"), "« %s.max » doit être supérieur ou égal à « %s.min »",
+		       key, key);
+		return false;
+	}
+	return ok;
+}
+
+/* complete_at_signature: what the signing délégant completes, and within which bounds. Each
+ * part is allowed only where the line leaves it open. */
+static void load_open(struct ctx *c, const struct ynode *v, struct prescription_line *l)
+{
+	struct line_open *o = &l->open;
+	struct mapv mv;
+	if (!map_open(c, v, &d_open, &mv))
+		return;
+	const struct ynode *subst = mv_get(&mv, "substances"), *dose = mv_get(&mv, "dose"),
+			   *dpd = mv_get(&mv, "doses_per_day"), *dur = mv_get(&mv, "duration_days");
+	if (absent(subst) && absent(dose) && absent(dpd) && absent(dur)) {
+		err_at(c, v,
+		       "« complete_at_signature » doit dire ce que le délégant complète : "
+		       "substances, dose, doses_per_day ou duration_days");
+		return;
+	}
+	o->present = true;
+	if (!absent(subst)) {
+		get_str_list(c, subst, "substances", 1, &o->substances, &o->n_substances);
+		if (o->n_substances == 1)
+			err_at(c, subst,
+			       "« substances » propose au moins deux molécules au choix du délégant "
+			       "(une seule : écrivez-la dans « substance »)");
+	}
+	if (!absent(dose)) {
+		struct mapv dv;
+		if (l->has_dose || l->has_dose_per_kg) {
+			err_at(c, dose,
+			       "« complete_at_signature.dose » : la ligne fixe déjà sa dose (« dose » "
+			       "ou « dose_per_kg ») ; retirez l'une des deux");
+		} else if (map_open(c, dose, &d_open_dose, &dv)) {
+			bool ok = get_str(c, mv_get(&dv, "unit"), "unit", &o->dose_unit) &
+				  get_positive(c, mv_get(&dv, "min"), "min", &o->dose_min) &
+				  get_positive(c, mv_get(&dv, "max"), "max", &o->dose_max);
+			if (ok && o->dose_max < o->dose_min) {
+				err_at(c, mv_get(&dv, "max"),
+				       "« dose.max » doit être supérieur ou égal à « dose.min »");
+				ok = false;
+			}
+			o->dose = ok;
+		}
+	}
+	if (!absent(dpd)) {
+		if (l->doses_per_day > 0)
+			err_at(c, dpd,
+			       "« complete_at_signature.doses_per_day » : la ligne fixe déjà "
+			       "« doses_per_day »");
+		else
+			o->doses_per_day = load_int_range(c, dpd, "doses_per_day", 1, 24, &o->dpd_min,
+							  &o->dpd_max);
+	}
+	if (!absent(dur)) {
+		if (l->duration_days > 0)
+			err_at(c, dur,
+			       "« complete_at_signature.duration_days » : la ligne fixe déjà "
+			       "« duration_days »");
+		else
+			o->duration = load_int_range(c, dur, "duration_days", 1, 365,
+						     &o->duration_min, &o->duration_max);
+	}
+}
+
+/* Does this sentence speak to the délégant (« délégant », « délégante », any case of the D)? */
+static bool names_delegant(const char *s, size_t n)
+{
+	static const char w[] = "élégant"; /* after d or D */
+	size_t wl = sizeof(w) - 1;
+	for (size_t i = 0; i + 1 + wl <= n; i++)
+		if ((s[i] == 'd' || s[i] == 'D') && memcmp(s + i + 1, w, wl) == 0)
+			return true;
+	return false;
+}
+
+/* Patient-facing text never speaks to the délégant: a sentence of `instructions` that does is
+ * moved to the signer's note (it would otherwise be printed on the patient's prescription),
+ * with a warning telling the author to write it in « signer_note ». Sentences end with ". ". */
+static void split_signer_sentences(struct ctx *c, const struct ynode *v,
+				   struct prescription_line *l)
+{
+	const char *text = l->instructions;
+	if (!text || !names_delegant(text, strlen(text)))
+		return;
+	struct strbuf keep = STRBUF_INIT, note = STRBUF_INIT;
+	size_t n = strlen(text), start = 0;
+	while (start < n) {
+		size_t end = start;
+		while (end < n && !(text[end] == '.' && (end + 1 == n || text[end + 1] == ' ')))
+			end++;
+		if (end < n)
+			end++; /* the full stop */
+		struct strbuf *to = names_delegant(text + start, end - start) ? &note : &keep;
+		strbuf_printf(to, "%s%.*s", to->len ? " " : "", (int)(end - start), text + start);
+		start = end;
+		while (start < n && text[start] == ' ')
+			start++;
+	}
+	if (l->signer_note)
+		strbuf_printf(&note, " %s", l->signer_note);
+	l->instructions = keep.len ? arena_strdup(&c->p->arena, strbuf_str(&keep)) : NULL;
+	l->signer_note = arena_strdup(&c->p->arena, strbuf_str(&note));
+	if ((keep.len && !l->instructions) || !l->signer_note)
+		c->nomem = true;
+	warn_at(c, v,
+		"« instructions » s'adresse au délégant signataire : Coop ne l'imprime pas sur "
+		"l'ordonnance du patient ; écrivez ce texte dans « signer_note »");
+	strbuf_free(&keep);
+	strbuf_free(&note);
+}
+
 static void load_line(struct ctx *c, const struct ynode *n, struct prescription_line *l)
 {
 	static const struct mapdesc *const descs[] = {&d_line_medicine, &d_line_device, &d_line_act,
@@ -2266,6 +2410,17 @@ static void load_line(struct ctx *c, const struct ynode *n, struct prescription_
 	if (mv_get(&mv, "when"))
 		l->when = compile(c, mv_get(&mv, "when"), "when", EXPR_BOOLEAN);
 	get_prov(c, &mv, &l->prov);
+	get_opt_str(c, mv_get(&mv, "signer_note"), "signer_note", &l->signer_note);
+	const struct ynode *opt = mv_get(&mv, "optional");
+	if (!absent(opt)) {
+		bool yes = opt->kind == Y_SCALAR && opt->len == 4 && memcmp(opt->text, "true", 4) == 0;
+		bool no = opt->kind == Y_SCALAR && opt->len == 5 && memcmp(opt->text, "false", 5) == 0;
+		if (yes || no)
+			l->optional = yes;
+		else
+			err_at(c, opt, "« optional » doit valoir true ou false");
+	}
+	l->optional = l->optional || l->kind == LINE_SICK_LEAVE;
 	switch (l->kind) {
 	case LINE_MEDICINE: {
 		get_str(c, mv_get(&mv, "substance"), "substance", &l->substance);
@@ -2298,6 +2453,10 @@ static void load_line(struct ctx *c, const struct ynode *n, struct prescription_
 		const struct ynode *dd = mv_get(&mv, "duration_days");
 		if (!absent(dd))
 			get_int(c, dd, "duration_days", 1, 365, &l->duration_days);
+		const struct ynode *cs = mv_get(&mv, "complete_at_signature");
+		if (!absent(cs))
+			load_open(c, cs, l);
+		split_signer_sentences(c, mv_get(&mv, "instructions"), l);
 		break;
 	}
 	case LINE_DEVICE:
@@ -2306,6 +2465,7 @@ static void load_line(struct ctx *c, const struct ynode *n, struct prescription_
 		get_str(c, mv_get(&mv, "item"), "item", &l->item);
 		get_opt_str(c, mv_get(&mv, "quantity"), "quantity", &l->quantity);
 		get_opt_str(c, mv_get(&mv, "instructions"), "instructions", &l->instructions);
+		split_signer_sentences(c, mv_get(&mv, "instructions"), l);
 		break;
 	case LINE_SICK_LEAVE:
 		get_int(c, mv_get(&mv, "max_days"), "max_days", 1, 365, &l->max_days);

@@ -110,6 +110,9 @@ struct db_adoption {
 	int64_t signed_by;            /* professional id, 0 = not signed */
 	const char *signed_hash;      /* the protocol file's hash that was signed, or NULL */
 	int64_t signed_at;            /* unix seconds */
+	/* what the signer completed on open template lines (JSON array), or NULL; signed_hash
+	 * covers it (rx_template_hash) */
+	const char *signed_completions;
 };
 
 struct db_adhesion {
@@ -207,8 +210,10 @@ enum coop_err db_adoption_get(struct db *db, int64_t id, struct arena *a, struct
 /* The adoption of protocol_id by a structure; ERR_NOT_FOUND when not adopted. */
 enum coop_err db_adoption_find(struct db *db, int64_t structure_id, const char *protocol_id,
 			       struct arena *a, struct db_adoption *out);
+/* Records the signature: signed_hash is the signed template's hash, completions (may be NULL)
+ * the JSON array of what the signer completed. */
 enum coop_err db_adoption_sign(struct db *db, int64_t id, int64_t professional_id,
-			       const char *protocol_hash, int64_t at);
+			       const char *signed_hash, const char *completions, int64_t at);
 enum coop_err db_adoption_set_status(struct db *db, int64_t id, const char *status,
 				     const char *reason);
 

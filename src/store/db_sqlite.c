@@ -180,15 +180,15 @@ static const struct {
 			       "suspended_reason, adopted_on) VALUES (?1, ?2, ?3, ?4, ?5)"},
 	[S_ADOPTION_GET] = {"adoption_get",
 			    "SELECT id, structure_id, protocol_id, status, suspended_reason, "
-			    "adopted_on, signed_by, signed_hash, signed_at FROM adoptions "
-			    "WHERE id = ?1"},
+			    "adopted_on, signed_by, signed_hash, signed_at, signed_completions "
+			    "FROM adoptions WHERE id = ?1"},
 	[S_ADOPTION_FIND] = {"adoption_find",
 			     "SELECT id, structure_id, protocol_id, status, suspended_reason, "
-			     "adopted_on, signed_by, signed_hash, signed_at FROM adoptions "
-			     "WHERE structure_id = ?1 AND protocol_id = ?2"},
+			     "adopted_on, signed_by, signed_hash, signed_at, signed_completions "
+			     "FROM adoptions WHERE structure_id = ?1 AND protocol_id = ?2"},
 	[S_ADOPTION_SIGN] = {"adoption_sign",
-			     "UPDATE adoptions SET signed_by = ?2, signed_hash = ?3, signed_at = ?4 "
-			     "WHERE id = ?1"},
+			     "UPDATE adoptions SET signed_by = ?2, signed_hash = ?3, signed_at = ?4, "
+			     "signed_completions = ?5 WHERE id = ?1"},
 	[S_ADOPTION_SET_STATUS] = {"adoption_set_status",
 				   "UPDATE adoptions SET status = ?2, suspended_reason = ?3 "
 				   "WHERE id = ?1"},
@@ -1006,6 +1006,7 @@ static void read_adoption_row(sqlite3_stmt *s, struct arena *a, void *record, bo
 	out->signed_by = sqlite3_column_int64(s, 6);
 	out->signed_hash = col_text(s, 7, a, ok);
 	out->signed_at = sqlite3_column_int64(s, 8);
+	out->signed_completions = col_text(s, 9, a, ok);
 }
 
 enum coop_err db_adoption_get(struct db *db, int64_t id, struct arena *a, struct db_adoption *out)
@@ -1029,7 +1030,7 @@ enum coop_err db_adoption_find(struct db *db, int64_t structure_id, const char *
 }
 
 enum coop_err db_adoption_sign(struct db *db, int64_t id, int64_t professional_id,
-			       const char *protocol_hash, int64_t at)
+			       const char *protocol_hash, const char *completions, int64_t at)
 {
 	sqlite3_stmt *s = stmt(db, S_ADOPTION_SIGN);
 	if (!s)
@@ -1038,6 +1039,7 @@ enum coop_err db_adoption_sign(struct db *db, int64_t id, int64_t professional_i
 	sqlite3_bind_int64(s, 2, professional_id);
 	bind_text(s, 3, protocol_hash);
 	sqlite3_bind_int64(s, 4, at);
+	bind_text(s, 5, completions);
 	return exec_one(db, s, S_ADOPTION_SIGN);
 }
 

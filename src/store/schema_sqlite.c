@@ -165,6 +165,9 @@ static const char *const migrations[] = {
 	"  birth_date);"
 	"CREATE INDEX patients_by_folded_used_name ON patients(structure_id, used_name_folded);"
 	"CREATE INDEX patients_by_nir ON patients(structure_id, nir);",
+	/* 4 (template completions): what the signing délégant completed on the template lines
+	 * the protocol leaves open (JSON array), covered by signed_hash */
+	"ALTER TABLE adoptions ADD COLUMN signed_completions TEXT;",
 };
 
 int schema_sqlite_count(void)

@@ -5,6 +5,7 @@
 //   {"as": "accueil" | null, "method", "path", "body"?, "raw"?, "headers"?, "no_csrf"?,
 //    "status": 201, "json"?: {subset expected}, "error"?: "code", "save"?: {"var": "a.b.0.c"},
 //    "contains"?: ["text the raw response must contain"], "absent"?: ["a.b" paths that must not be there],
+//    "excludes"?: ["text the raw response must not contain"],
 //    "note"?: "what the step checks"}
 // "as" names a demo account (signed in once, cookie and CSRF token kept); null sends no cookie.
 // Strings may use ${var} for values saved by earlier steps of the same file. Each file runs on
@@ -136,6 +137,8 @@ async function runStep(step, vars) {
     if (json && pick(json, path) !== undefined) errors.push(`« ${path} » ne devrait pas figurer dans la réponse`);
   for (const part of step.contains || [])
     if (!text.includes(part)) errors.push(`la réponse ne contient pas « ${part} » : ${text.slice(0, 300)}`);
+  for (const part of step.excludes || [])
+    if (text.includes(part)) errors.push(`la réponse ne devrait pas contenir « ${part} »`);
   for (const [name, path] of Object.entries(step.save || {})) vars[name] = pick(json, path);
   return errors;
 }

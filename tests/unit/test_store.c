@@ -317,7 +317,7 @@ static void test_team_round_trip(void **state)
 	assert_string_equal(ad_back.status, "active");
 	assert_int_equal(ad_back.signed_by, 0);
 	assert_int_equal(ad_back.adopted_on, day("2026-01-05"));
-	assert_int_equal(db_adoption_sign(f->db, ad_id, gp, "abc123", 1700000000), COOP_OK);
+	assert_int_equal(db_adoption_sign(f->db, ad_id, gp, "abc123", NULL, 1700000000), COOP_OK);
 	assert_int_equal(db_adoption_set_status(f->db, ad_id, "suspended", "EIGS"), COOP_OK);
 	assert_int_equal(db_adoption_set_status(f->db, ad_id, "paused", NULL), ERR_CONFLICT);
 	assert_int_equal(db_adoption_get(f->db, ad_id, &f->arena, &ad_back), COOP_OK);

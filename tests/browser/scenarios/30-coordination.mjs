@@ -31,7 +31,7 @@ export default ({ accessible, expectText, signIn, apiAs }) => {
       const claire = team.locator('table', { has: page.locator('caption', { hasText: 'Adhésions de Claire Martin' }) })
         .locator('tr', { hasText: 'Pollakiurie' });
       await cell(claire, 'En règle');
-      // the protocols: the six national ones adopted and signed, test-suivi-prolonge not adopted
+      // the protocols: the six national ones adopted (five signed), test-suivi-prolonge not adopted
       const protocols = section(page, 'Protocoles');
       const cystite = protocols.locator('tr', { hasText: 'Pollakiurie' });
       await cell(cystite, 'Adopté, appliqué (version 2024-06)');
@@ -114,7 +114,7 @@ export default ({ accessible, expectText, signIn, apiAs }) => {
           await call('POST', `/api/v1/protocols/${p.id}/resume`, {});
       }
       const items = (await (await apiAs('coordination'))('GET', '/api/v1/protocols')).items;
-      const wrong = items.filter((p) => !p.adopted || p.status !== 'active').map((p) => p.id);
+      const wrong = items.filter((p) => p.adoptable && (!p.adopted || p.status !== 'active')).map((p) => p.id);
       if (wrong.length) throw new Error(`protocoles non actifs après le scénario : ${wrong.join(', ')}`);
     }],
 

@@ -110,7 +110,7 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
       await row.waitFor({ timeout: 5000 });
       await row.locator('button:has-text("Lire et signer")').click();
       await expectText(page, 'h1', 'Modèles d\u2019ordonnance — Protocole de test à suivi prolongé');
-      await expectText(page, 'pre.explain', 'Ordonnances types (à relire et signer par un délégant)');
+      await expectText(page, 'h2', 'Les ordonnances types');
       await page.click('button:has-text("Signer les modèles")');
       await expectText(page, '.field .error', 'Cochez « J\u2019ai lu le protocole et les modèles d\u2019ordonnance » avant de signer.');
       await accessible(page, '44-delegant-signature-refusee');
