@@ -4,7 +4,8 @@
  *
  * The demonstration structure has one account per role, the six national protocols adopted and
  * the template prescriptions of five signed by the délégant (the sixth is left for a newcomer
- * to read and sign), trained and insured délégués, one
+ * to read and sign; where a protocol leaves a line open to the signer, the demo completes it
+ * within the file's bounds), trained and insured délégués, one
  * délégué whose training is not validated yet (to see a refusal), and the délégant's weekly
  * availability. A second structure, a CPTS, shows a person working in several structures: the
  * secretary `accueil2` belongs to the maison de santé (her home structure) and, through a
@@ -12,13 +13,16 @@
  * passwords are listed in the README; they are for a demo database only.
  */
 #include <dirent.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "api/api_prescription.h"
 #include "api/auth.h"
 #include "cli/cli.h"
+#include "protocol/prescription.h"
 #include "store/db.h"
 
 static const char *const demo_protocols[] = {"snp-cheville",    "snp-lombalgie",
@@ -71,6 +75,69 @@ static void usage_init(FILE *f)
 static int64_t now_seconds(void)
 {
 	return (int64_t)time(NULL);
+}
+
+/* The demo délégant's completions of the lines a protocol leaves open (complete_at_signature):
+ * the first molecule offered, the lowest dose and number of doses a day, the middle of the
+ * duration's bounds. Fills out (capacity cap) and returns how many. */
+static size_t demo_completions(const struct protocol *p, struct rx_completion *out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t t = 0; t < p->n_templates; t++)
+		for (size_t l = 0; l < p->templates[t].n_lines && n < cap; l++) {
+			const struct prescription_line *line = &p->templates[t].lines[l];
+			if (!rx_line_completable(line))
+				continue;
+			const struct line_open *o = &line->open;
+			struct rx_completion c = {.template_index = t, .line_index = l};
+			if (o->n_substances)
+				c.substance = o->substances[0];
+			if (o->dose) {
+				c.has_dose = true;
+				c.dose_amount = o->dose_min;
+			}
+			if (o->doses_per_day)
+				c.doses_per_day = o->dpd_min;
+			if (o->duration)
+				c.duration_days = (o->duration_min + o->duration_max) / 2;
+			out[n++] = c;
+		}
+	return n;
+}
+
+/* Signs adoption `adoption` of protocol p for délégant `gp`, completing its open lines as the
+ * demo does (demo_completions); the signed hash goes to hash_out. */
+static enum coop_err demo_sign(struct db *db, const struct protocol *p, int64_t adoption,
+			       int64_t gp, char hash_out[PROTOCOL_HASH_HEX])
+{
+	enum coop_err err = COOP_OK;
+	char msg[300];
+	char *text = NULL;
+	json_t *arr = NULL;
+	struct rx_completion *comps = calloc(RX_MAX_COMPLETIONS, sizeof(*comps));
+	if (!comps)
+		return ERR_NOMEM;
+	size_t n = demo_completions(p, comps, RX_MAX_COMPLETIONS);
+	if (!rx_signature_check(p, comps, n, msg, sizeof(msg))) {
+		fprintf(stderr, "coop init : %s : %s\n", p->id, msg);
+		err = ERR_INVALID;
+		goto out;
+	}
+	rx_template_hash(p, comps, n, hash_out);
+	if (n) {
+		arr = api_rx_completions_json(p, comps, n);
+		text = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+		if (!text) {
+			err = ERR_NOMEM;
+			goto out;
+		}
+	}
+	err = db_adoption_sign(db, adoption, gp, hash_out, text, now_seconds());
+out:
+	free(text);
+	json_decref(arr);
+	free(comps);
+	return err;
 }
 
 static coop_date today(void)
@@ -205,8 +272,9 @@ static enum coop_err create_demo(struct db *db, const char *protocols_dir)
 		err = db_adoption_insert(db, &ad, &adoptions[k]);
 		/* one protocol's templates are left for a newcomer to read and sign */
 		bool sign = strcmp(demo_protocols[k], DEMO_UNSIGNED) != 0;
+		char signed_hash[PROTOCOL_HASH_HEX] = "";
 		if (err == COOP_OK && sign)
-			err = db_adoption_sign(db, adoptions[k], gp, p->hash, NULL, now_seconds());
+			err = demo_sign(db, p, adoptions[k], gp, signed_hash);
 		if (err == COOP_OK && !sign) {
 			snprintf(json, sizeof(json), "{\"protocol_id\":\"%s\",\"signed\":false}",
 				 demo_protocols[k]);
@@ -214,7 +282,7 @@ static enum coop_err create_demo(struct db *db, const char *protocols_dir)
 		} else if (err == COOP_OK) {
 			snprintf(json, sizeof(json),
 				 "{\"protocol_id\":\"%s\",\"signed_by\":%lld,\"signed_hash\":\"%s\"}",
-				 demo_protocols[k], (long long)gp, p->hash);
+				 demo_protocols[k], (long long)gp, signed_hash);
 			err = audit_created(db, "adoption", adoptions[k], json);
 		}
 		protocol_free(p);
