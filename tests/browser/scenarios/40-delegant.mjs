@@ -2,8 +2,9 @@
 // her by the délégué (20-delegue: GARNIER LEA, sent to emergency services today) and its
 // revoyure; the validation of infirmiere2's training (a future date refused in plain French,
 // next to the field, nothing typed lost); reading then signing the template prescriptions of
-// test-suivi-prolonge (refused until the reading is confirmed); adding then deleting a slot of
-// availability.
+// test-suivi-prolonge (refused until the reading is confirmed); signing the demo's unsigned
+// rhinoconjonctivite by completing its open lines (a duration out of the file's bounds refused);
+// adding then deleting a slot of availability.
 //
 // The server counts sign-ins per address (and its clock is fixed for the run): the délégant signs
 // in once and the later scenarios reuse her session cookie.
@@ -123,6 +124,39 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
       await expectText(page, 'section.card li', 'Protocole de test à suivi prolongé (tests de l\'API uniquement) — signés par Dr Anne Durand le 25/11/2026 à 10:00');
       if (await section(page, 'Modèles d\u2019ordonnance à signer').locator('tr', { hasText: 'Protocole de test' }).count())
         throw new Error('le protocole signé reste à signer');
+    }],
+
+    ['délégant : la rhinoconjonctivite se signe en complétant molécule, posologie et durée', async (page) => {
+      await asMedecin(page);
+      const row = section(page, 'Modèles d\u2019ordonnance à signer').locator('tr', { hasText: 'Rhinoconjonctivite' });
+      await row.waitFor({ timeout: 5000 });
+      await row.locator('button:has-text("Lire et signer")').click();
+      await expectText(page, 'h2', 'Les ordonnances types');
+      await expectText(page, '.signer-note', 'Note pour le délégant signataire : Choisir la molécule renouvelée');
+      await page.check('#sign-read');
+      await page.click('button:has-text("Signer les modèles")');
+      await expectText(page, 'form .error', 'choisissez la molécule');
+      // antihistaminique : molécule et durée ; béclométasone : pulvérisations et durée ;
+      // association : durée ; cromone : prises et durée ; collyre : molécule, prises et durée
+      await page.selectOption('#sign-0-substance', 'cétirizine');
+      await page.fill('#sign-0-duration', '60');
+      await page.fill('#sign-1-dose', '2');
+      await page.fill('#sign-1-duration', '28');
+      await page.fill('#sign-2-duration', '28');
+      await page.fill('#sign-3-doses-per-day', '4');
+      await page.fill('#sign-3-duration', '28');
+      await page.selectOption('#sign-4-substance', 'cromoglicate de sodium à 2 %');
+      await page.fill('#sign-4-doses-per-day', '4');
+      await page.fill('#sign-4-duration', '28');
+      await page.click('button:has-text("Signer les modèles")');
+      await expectText(page, 'form .error', 'entre 7 et 28');
+      await page.fill('#sign-0-duration', '28');
+      await page.click('button:has-text("Signer les modèles")');
+      await expectText(page, 'h1', 'Modèles d\u2019ordonnance signés');
+      const doc = await getJson(page, '/api/v1/protocols/snp-rhinoconjonctivite/signature');
+      const first = (doc.completions || []).find((c) => c.line === 'renouvellement_traitement#1');
+      if (!doc.signed || !first || first.substance !== 'cétirizine' || first.duration_days !== 28)
+        throw new Error(`signature de la rhinoconjonctivite : ${JSON.stringify(doc.completions)}`);
     }],
 
     ['délégant : un créneau de disponibilité ajouté puis supprimé', async (page) => {
