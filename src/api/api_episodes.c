@@ -830,7 +830,7 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 		goto out;
 	json_t *given = json_object_get(body, "answers");
 	if (!json_is_object(given)) {
-		api_error(&c, 400, "required", "Le champ « answers » doit être un objet.", "answers");
+		api_field_error(&c, "required", "answers", "sont obligatoires", "sont obligatoires");
 		goto out;
 	}
 	/* who answers what, when */
@@ -1028,8 +1028,7 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 		     &planned_text))
 		goto out;
 	if (planned_text && !date_parse(planned_text, strlen(planned_text), &planned)) {
-		api_error(&c, 400, "invalid", "Date invalide : écrivez-la sous la forme AAAA-MM-JJ.",
-			  "date");
+		api_field_error(&c, "invalid", "date", "doit être une date valide", NULL);
 		goto out;
 	}
 	if (delegant_called) {

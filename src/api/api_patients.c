@@ -70,9 +70,7 @@ static bool date_field(struct api_ctx *c, json_t *obj, const char *key, bool req
 	if (!s)
 		return true;
 	if (!date_parse(s, strlen(s), out)) {
-		char m[160];
-		snprintf(m, sizeof(m), "Le champ « %s » doit être une date AAAA-MM-JJ valide.", key);
-		api_error(c, 400, "invalid", m, key);
+		api_field_error(c, "invalid", key, "doit être une date valide", NULL);
 		return false;
 	}
 	*present = true;
@@ -104,7 +102,7 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 	}
 	if (strcmp(sex, "female") != 0 && strcmp(sex, "male") != 0 && strcmp(sex, "unknown") != 0) {
 		api_error(c, 400, "invalid",
-			  "Le sexe doit valoir « female », « male » ou « unknown ».", "sex");
+			  "Le sexe doit être féminin, masculin ou inconnu.", "sex");
 		return false;
 	}
 	if (birthplace) {
@@ -123,7 +121,7 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 	json_t *gp = json_object_get(body, "gp");
 	if (gp && !json_is_null(gp)) {
 		if (!json_is_object(gp)) {
-			api_error(c, 400, "invalid", "Le champ « gp » doit être un objet.", "gp");
+			api_field_error(c, "invalid", "gp", "n'est pas valide", NULL);
 			return false;
 		}
 		const char *key;

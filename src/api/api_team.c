@@ -101,7 +101,8 @@ void api_structure_update(struct http_request *req, struct http_response *res, v
 	}
 	json_t *aci = json_object_get(body, "aci_signatory");
 	if (aci && !json_is_boolean(aci)) {
-		api_error(&c, 400, "invalid", "« aci_signatory » doit valoir true ou false.",
+		api_error(&c, 400, "invalid",
+			  "La signature de l'accord conventionnel (ACI) doit être oui ou non.",
 			  "aci_signatory");
 		return;
 	}
@@ -298,9 +299,7 @@ static bool date_field(struct api_ctx *c, json_t *obj, const char *key, bool req
 	if (!s)
 		return true;
 	if (!date_parse(s, strlen(s), out)) {
-		char m[160];
-		snprintf(m, sizeof(m), "Le champ « %s » doit être une date AAAA-MM-JJ valide.", key);
-		api_error(c, 400, "invalid", m, key);
+		api_field_error(c, "invalid", key, "doit être une date valide", NULL);
 		return false;
 	}
 	*present = true;
@@ -332,7 +331,7 @@ void api_adhesions_create(struct http_request *req, struct http_response *res, v
 		return;
 	enum team_role role;
 	if (!team_role_parse(ad.role, &role)) {
-		api_error(&c, 400, "invalid", "Le rôle doit valoir « delegant » ou « delegue ».",
+		api_error(&c, 400, "invalid", "Le rôle doit être délégant ou délégué.",
 			  "role");
 		return;
 	}
@@ -735,10 +734,7 @@ static bool int_field(struct api_ctx *c, json_t *obj, const char *key, int min, 
 {
 	json_t *v = json_object_get(obj, key);
 	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-		char m[160];
-		snprintf(m, sizeof(m), "Le champ « %s » doit être un entier de %d à %d.", key, min,
-			 max);
-		api_error(c, 400, "invalid", m, key);
+		api_field_error(c, "invalid", key, "n'est pas valide", NULL);
 		return false;
 	}
 	*out = (int)json_integer_value(v);

@@ -98,6 +98,16 @@ void api_store_error(struct api_ctx *c, enum coop_err e, const char *what);
  * key is refused naming it. NULL (error answered) on failure. */
 json_t *api_body(struct api_ctx *c, const char *const *allowed);
 
+/* The words the user sees for the body or query field `key` of the current route ("La date de
+ * naissance"), capitalised with its article; NULL when the table has none. *plural (may be
+ * NULL) says whether the verb agrees in the plural ("Les prénoms sont..."). Static strings. */
+const char *api_field_label(const struct api_ctx *c, const char *key, bool *plural);
+/* Answers a 400 with code, naming the field by its label: "<label> <singular>." (or <plural>
+ * when the label is plural and plural is not NULL), e.g. "La date de naissance doit être une
+ * date valide." The error's `field` stays the API key, for the screens to place it. */
+void api_field_error(struct api_ctx *c, const char *code, const char *key, const char *singular,
+		     const char *plural);
+
 /* Reads an optional string field: NULL when absent or null; false (error answered) when of
  * another type, longer than max bytes or not valid text. */
 bool api_str(struct api_ctx *c, json_t *obj, const char *key, size_t max, bool required,
