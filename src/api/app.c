@@ -306,8 +306,8 @@ void api_store_error(struct api_ctx *c, enum coop_err e, const char *what)
 	switch (e) {
 	case ERR_CONFLICT:
 		api_error(c, 409, "conflict",
-			  "Ces données ont été modifiées par quelqu'un d'autre entre-temps, ou "
-			  "existent déjà : rechargez-les avant de recommencer.",
+			  "Ces données ont changé depuis leur affichage, ou existent déjà : "
+			  "rechargez-les avant de recommencer.",
 			  NULL);
 		return;
 	case ERR_NOT_FOUND: {
