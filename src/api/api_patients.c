@@ -391,7 +391,10 @@ void api_protocols_get(struct http_request *req, struct http_response *res, void
 void api_protocols_list(struct http_request *req, struct http_response *res, void *app)
 {
 	struct api_ctx c;
-	if (!api_begin(&c, req, res, app, API_ANY_ROLE))
+	struct db_patient patient;
+	bool for_patient = false;
+	if (!api_begin(&c, req, res, app, API_ANY_ROLE) ||
+	    !api_fit_patient(&c, &patient, &for_patient))
 		return;
 	json_t *items = json_array();
 	for (size_t i = 0; i < c.app->n_protocols; i++) {
@@ -435,6 +438,8 @@ void api_protocols_list(struct http_request *req, struct http_response *res, voi
 		json_object_set_new(o, "suspended_reason", adopted && ad.suspended_reason
 								   ? json_string(ad.suspended_reason)
 								   : json_null());
+		if (for_patient)
+			api_fit_json(&c, p, &patient, o);
 		json_array_append_new(items, o);
 	}
 	http_respond_json(res, 200, json_pack("{s:o}", "items", items));

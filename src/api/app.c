@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "api/auth.h"
+#include "protocol/engine.h"
 
 /* ------------------------------------------------------------------ routes */
 
@@ -251,6 +252,7 @@ static const struct field_label {
 	{"episodes.", "delegant_called_id", "Le délégant appelé", false},
 	{"episodes.", "date", "La date", false},
 	{"episodes.", "version", "La version de la prise en charge", false},
+	{"protocols.list", "patient_id", "Le patient", false},
 	/* the audit log's filters */
 	{"audit.", "action", "L'action", false},
 	{"audit.", "entity", "Le type de donnée", false},
@@ -291,6 +293,93 @@ void api_field_error(struct api_ctx *c, const char *code, const char *key, const
 	else /* a key without a label is a bug of ours: still a sentence, never the key */
 		snprintf(m, sizeof(m), "Une des données envoyées %s.", singular);
 	api_error(c, 400, code, m, key);
+}
+
+/* ------------------------------------------------------------------ protocols fit for a patient */
+
+bool api_fit_patient(struct api_ctx *c, struct db_patient *out, bool *has)
+{
+	const char *v = NULL;
+	size_t len = 0;
+	*has = false;
+	enum coop_err e = http_request_query(c->req, "patient_id", &v, &len);
+	if (e == ERR_NOT_FOUND)
+		return true;
+	int64_t id = 0;
+	bool ok = e == COOP_OK && len >= 1 && len <= 15;
+	for (size_t i = 0; ok && i < len; i++) {
+		ok = v[i] >= '0' && v[i] <= '9';
+		id = id * 10 + (v[i] - '0');
+	}
+	if (!ok || id < 1) {
+		api_field_error(c, "invalid", "patient_id", "n'est pas valide", NULL);
+		return false;
+	}
+	/* those who may read a patient's record (the coordination sees states only) */
+	if (!api_has_role(c, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE | DB_ROLE_DELEGANT)) {
+		api_error(c, 403, "forbidden", "Votre rôle ne permet pas cette action.", NULL);
+		return false;
+	}
+	e = db_patient_get(c->db, c->account.structure_id, id, c->a, out);
+	if (e != COOP_OK) {
+		api_store_error(c, e, "Patient");
+		return false;
+	}
+	/* the age and sex are read to choose the protocols: a read of the patient's record */
+	if (!api_trace_read(c, "read", "patient", id, NULL))
+		return false;
+	*has = true;
+	return true;
+}
+
+/* "16 ans", "3 mois" */
+static void age_words(const struct age_bound *b, char *buf, size_t size)
+{
+	snprintf(buf, size, "%d %s", b->value,
+		 b->unit == AGE_MONTHS ? "mois" : (b->value > 1 ? "ans" : "an"));
+}
+
+void api_fit_json(struct api_ctx *c, const struct protocol *p, const struct db_patient *pt,
+		  json_t *o)
+{
+	enum patient_sex sex = SEX_UNKNOWN;
+	enum scope_failure why = SCOPE_OK;
+	if (!patient_sex_parse(pt->sex, &sex))
+		sex = SEX_UNKNOWN;
+	enum coop_err e = engine_scope(p, c->today, pt->birth_date, sex, &why);
+	char reason[200] = "";
+	if (e == ERR_NOT_FOUND) {
+		snprintf(reason, sizeof(reason), "Aucune version du protocole n'est en vigueur "
+						 "aujourd'hui.");
+	} else if (e != COOP_OK) {
+		snprintf(reason, sizeof(reason), "La date de naissance est postérieure à "
+						 "aujourd'hui.");
+	} else if (why == SCOPE_AGE) {
+		const struct protocol_version *v = protocol_version_at(p, c->today);
+		char lo[32] = "", hi[32] = "";
+		if (v->age_min.set)
+			age_words(&v->age_min, lo, sizeof(lo));
+		if (v->age_max.set)
+			age_words(&v->age_max, hi, sizeof(hi));
+		if (*lo && *hi && v->age_min.unit == v->age_max.unit) /* "de 18 à 55 ans" */
+			snprintf(reason, sizeof(reason), "Protocole prévu de %d à %s.",
+				 v->age_min.value, hi);
+		else if (*lo && *hi)
+			snprintf(reason, sizeof(reason), "Protocole prévu de %s à %s.", lo, hi);
+		else if (*lo)
+			snprintf(reason, sizeof(reason), "Protocole prévu à partir de %s.", lo);
+		else
+			snprintf(reason, sizeof(reason), "Protocole prévu jusqu'à %s.", hi);
+	} else if (why == SCOPE_SEX) {
+		const struct protocol_version *v = protocol_version_at(p, c->today);
+		snprintf(reason, sizeof(reason), "%s",
+			 v->sexes == (1u << SEX_FEMALE) ? "Protocole réservé aux femmes."
+			 : v->sexes == (1u << SEX_MALE)
+			     ? "Protocole réservé aux hommes."
+			     : "Protocole prévu pour des patients d'un autre sexe.");
+	}
+	json_object_set_new(o, "fits_patient", json_boolean(*reason == '\0'));
+	json_object_set_new(o, "unfit_reason", *reason ? json_string(reason) : json_null());
 }
 
 /* ------------------------------------------------------------------ helpers */

@@ -88,6 +88,16 @@ bool api_has_role(const struct api_ctx *c, unsigned roles);
 /* The protocol of that id, or NULL. */
 const struct protocol *app_protocol(const struct app *app, const char *id);
 
+/* The patient of the query parameter patient_id (GET /protocols?patient_id=N), read in the
+ * caller's structure and traced: *has false when the parameter is absent. False (error
+ * answered) when it is not an id, the patient is not found, or the read cannot be traced. */
+bool api_fit_patient(struct api_ctx *c, struct db_patient *out, bool *has);
+/* Adds to o whether protocol p fits that patient today (engine_scope(): the age bounds and
+ * sexes of the version in force): "fits_patient" and, when not, "unfit_reason" (one French
+ * sentence; else null). */
+void api_fit_json(struct api_ctx *c, const struct protocol *p, const struct db_patient *pt,
+		  json_t *o);
+
 /* Answers an error in the one format. */
 void api_error(struct api_ctx *c, int status, const char *code, const char *message,
 	       const char *field);
