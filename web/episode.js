@@ -5,7 +5,7 @@
 // and the délégant to call); the second contact; the information of the médecin traitant; the
 // revoyure; closing; and the episode's history.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
-  instantFr, patientName, urgencyLabels, hasRole, actionButton } from './lib.js';
+  instantFr, patientName, urgencyLabels, hasRole, actionButton, at, bornFr, forPatient } from './lib.js';
 import { questionInput, collectAnswers } from './questions.js';
 
 const actionLabels = {
@@ -34,12 +34,13 @@ function proName(p) {
 }
 
 export async function openEpisode(id) {
+  at(`prise-en-charge/${id}`);
   const res = await api.call('GET', `/api/v1/episodes/${id}`);
   if (!res.ok) { show(el('h1', { text: 'Prise en charge' }), el('p', { class: 'error', role: 'alert', text: api.message(res) }), backButton()); return; }
   const ep = res.body;
   const data = ep.data || {};
   const title = el('h1', { text: `${ep.patient ? patientName(ep.patient) : `Patient n° ${ep.patient_id}`} — ${ep.protocol_title}` });
-  const state = el('p', { class: 'notice', role: 'status', text: `Étape : ${ep.state_label}` });
+  const state = el('p', { class: 'notice', role: 'status', text: `Étape : ${forPatient(ep.state_label, ep.patient)}` });
   const panel = el('section', { class: 'card', 'aria-label': 'Étape en cours' });
   const reload = () => openEpisode(ep.id);
   // one pathway action; the error is shown in `where` and nothing typed is lost
@@ -73,7 +74,7 @@ function patientCard(ep) {
   const gp = p.gp && p.gp.name ? p.gp.name : 'non déclaré';
   return el('section', { class: 'card compact', 'aria-label': 'Patient' },
     el('p', {}, el('strong', { text: patientName(p) }),
-      `, né(e) le ${dateFr(p.birth_date)}${p.used_name ? ` (nom de naissance : ${p.birth_name})` : ''}`),
+      `, ${bornFr(p)}${p.used_name ? ` (nom de naissance : ${p.birth_name})` : ''}`),
     el('p', { text: `Médecin traitant : ${gp}` }));
 }
 
@@ -152,7 +153,7 @@ async function assessment(ep, panel, reload) {
     const engine = saved.body.engine || {};
     applyStates(engine);
     const next = (engine.next_questions || []).map((q) => el('li', { text: q.label }));
-    verdict.replaceChildren(el('p', { class: engine.decision === 'excluded' ? 'warning' : 'notice', text: engine.decision_label || '' }),
+    verdict.replaceChildren(el('p', { class: engine.decision === 'excluded' ? 'warning' : 'notice', text: forPatient(engine.decision_label, ep.patient) }),
       ...(next.length ? [el('p', { text: 'Questions à poser ensuite :' }), el('ul', {}, ...next)] : []),
       el('details', {}, el('summary', { text: 'Pourquoi ? (explication détaillée)' }),
         el('pre', { class: 'explain', text: engine.explanation || '' })));
@@ -192,7 +193,7 @@ async function outcome(ep, panel, act) {
     }
   }
   if (d.outcome_label) panel.append(el('p', { text: d.outcome_label }));
-  panel.append(el('p', { class: 'help', text: `Décision du ${dateFr(d.date)}, protocole version ${d.version || ''}.` }));
+  panel.append(el('p', { class: 'help', text: `Décision du ${dateFr(d.date)}.` }));
   if (d.lines.length) {
     panel.append(el('h3', { text: 'Ordonnance' }), el('ul', { class: 'prescription' }, ...d.lines.map((l) => el('li', { text: l }))),
       el('button', { type: 'button', class: 'secondary', text: 'Voir l\u2019ordonnance à imprimer', onclick: () => printable(ep, pros) }));
@@ -278,7 +279,7 @@ async function printable(ep, pros) {
     el('p', { class: 'sheet-who' }, el('strong', { text: delegue ? `${delegue.first_names} ${delegue.last_name}` : '' }),
       delegue ? ` — ${delegue.profession_label || delegue.profession}${delegue.rpps ? `, RPPS ${delegue.rpps}` : ''}${delegue.adeli ? `, ADELI ${delegue.adeli}` : ''}` : ''),
     el('p', { text: `Le ${dateFr(d.date)}` }),
-    el('p', {}, 'Patient : ', el('strong', { text: patientName(ep.patient) }), `, né(e) le ${dateFr(ep.patient.birth_date)}`),
+    el('p', {}, 'Patient : ', el('strong', { text: patientName(ep.patient) }), `, ${bornFr(ep.patient)}`),
     el('h2', { text: 'Ordonnance' }),
     el('ol', { class: 'prescription' }, ...d.lines.map((l) => el('li', { text: l }))),
     el('p', { class: 'sheet-legal', text: `Prescription établie dans le cadre du protocole de coopération « ${ep.protocol_title} » (art. L. 4011-1 du code de la santé publique), selon le modèle signé par ${signer ? proName(signer) : 'le délégant'}${proto && proto.signed_at ? ` le ${instantFr(proto.signed_at).slice(0, 10)}` : ''}.` }),
@@ -313,7 +314,7 @@ export function delegueQueue(episodes) {
       'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) })));
   const rows = [...waiting.map((e) => row(e, 'attend l\u2019évaluation')),
     ...current.map((e) => row(e, e.summary && e.summary.second_contact_date && !e.summary.second_contact_done
-      ? `${e.state_label} — second contact le ${dateFr(e.summary.second_contact_date)}` : e.state_label))];
+      ? `${forPatient(e.state_label, e.patient)} — second contact le ${dateFr(e.summary.second_contact_date)}` : forPatient(e.state_label, e.patient)))];
   section.append(rows.length ? table(['Patient', 'Protocole', 'Où en est-on', 'Action'], rows, 'Ma file')
     : el('p', { class: 'empty', text: 'Personne n\u2019attend pour le moment.' }));
   return section;

@@ -2,12 +2,13 @@
 // the protocol, its orientation questions, proposal or usual care, consent) and the day's list
 // of patients with who sees them.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
-  isoDay, instantFr, patientName, urgencyLabels } from './lib.js';
+  isoDay, instantFr, patientName, urgencyLabels, at, bornFr, forPatient } from './lib.js';
 import { questionInput, collectAnswers } from './questions.js';
 
 const title = () => el('h1', { text: 'Nouvelle demande' });
 
 export function newRequest() {
+  at('nouvelle-demande');
   const name = el('input', { autocomplete: 'off', required: true, minlength: '2' });
   const born = el('input', { type: 'date' });
   const results = el('div', { 'aria-live': 'polite' });
@@ -24,7 +25,7 @@ export function newRequest() {
     if (!res.ok) { showError(search, res, 'search-name'); return; }
     clearErrors(search);
     const items = res.body.items.map((p) => el('li', {},
-      `${patientName(p)}, né(e) le ${dateFr(p.birth_date)} `,
+      `${patientName(p)}, ${bornFr(p)} `,
       el('button', { type: 'button', class: 'secondary', text: 'Choisir',
         'aria-label': `Choisir ${patientName(p)}`, onclick: () => chooseProtocol(p) })));
     results.replaceChildren(items.length
@@ -63,17 +64,22 @@ function patientForm() {
   return form;
 }
 
-async function chooseProtocol(patient) {
-  const res = await api.call('GET', '/api/v1/protocols');
-  const choices = res.ok ? res.body.items.filter((p) => p.adopted && p.status === 'active') : [];
-  const select = el('select', {}, ...choices.map((p) => el('option', { value: p.id, text: p.title })));
+export async function chooseProtocol(patient) {
+  at(`nouvelle-demande/patient/${patient.id}`);
+  // only the protocols the API says fit the patient's age and sex; nothing chosen in advance
+  const res = await api.call('GET', `/api/v1/protocols?patient_id=${patient.id}`);
+  const choices = res.ok ? res.body.items.filter((p) => p.adopted && p.status === 'active' && p.fits_patient) : [];
+  const select = el('select', {}, el('option', { value: '', text: '— choisir le protocole —' }),
+    ...choices.map((p) => el('option', { value: p.id, text: p.title })));
   const form = el('form', { class: 'card', 'aria-labelledby': 'protocol-title' },
     el('h2', { id: 'protocol-title', text: `2. Protocole pour ${patientName(patient)}` }),
     field('protocol_id', 'Protocole', select),
     el('button', { type: 'submit', text: 'Poser les questions d\u2019orientation' }));
   if (!res.ok) form.append(el('p', { class: 'error', role: 'alert', text: api.message(res) }));
+  if (res.ok && !choices.length) form.append(el('p', { class: 'notice', text: 'Aucun protocole adopté ne convient à l\u2019âge et au sexe de ce patient : il relève de son médecin, de la manière habituelle.' }));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    if (!select.value) { showError(form, 'Choisissez le protocole.', 'protocol_id'); return; }
     const created = await api.call('POST', '/api/v1/episodes', { patient_id: patient.id, protocol_id: select.value });
     if (!created.ok) { showError(form, created); return; }
     orientation(created.body);
@@ -81,7 +87,8 @@ async function chooseProtocol(patient) {
   show(title(), form, backButton());
 }
 
-async function orientation(episode) {
+export async function orientation(episode) {
+  at(`nouvelle-demande/orientation/${episode.id}`);
   const res = await api.call('GET', `/api/v1/protocols/${encodeURIComponent(episode.protocol_id)}`);
   if (!res.ok) { show(el('p', { class: 'error', role: 'alert', text: api.message(res) }), backButton()); return; }
   const questions = res.body.questions.filter((q) => q.asked_by === 'orientation' && !q.conditional);
@@ -117,7 +124,8 @@ async function orientation(episode) {
   show(title(), form, backButton());
 }
 
-function consent(episode) {
+export function consent(episode) {
+  at(`nouvelle-demande/consentement/${episode.id}`);
   const how = el('input', { autocomplete: 'off', value: 'oral, à l\u2019accueil' });
   const form = el('form', { class: 'card', 'aria-labelledby': 'consent-title' },
     el('h2', { id: 'consent-title', text: '4. Consentement' }),
@@ -159,7 +167,7 @@ export async function dayList(episodes, openEpisode) {
   const rows = todays.map((e) => el('tr', {},
     el('td', { text: patientName(e.patient) }),
     el('td', { text: e.protocol_title }),
-    el('td', { text: e.state_label + (e.summary && e.summary.urgency && e.summary.decision === 'excluded'
+    el('td', { text: forPatient(e.state_label, e.patient) + (e.summary && e.summary.urgency && e.summary.decision === 'excluded'
       ? ` — ${urgencyLabels[e.summary.urgency] || ''}` : '') }),
     el('td', { text: who(e) }),
     el('td', { text: instantFr(e.updated_at).slice(-5) }),
