@@ -6,7 +6,7 @@
 // text; the API's French refusals are shown next to the field they concern, and what was typed
 // stays on screen.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
-  isoDay, instantFr, actionButton, roleLabels } from './lib.js';
+  isoDay, instantFr, actionButton, roleLabels, labelCells } from './lib.js';
 
 // A message to show once the dashboard is rebuilt after an action (adopt, suspend, resume).
 let pending = null;
@@ -405,9 +405,10 @@ export async function openAudit() {
 
   const status = el('p', { role: 'status', id: 'audit-status' });
   const tbody = el('tbody');
-  const grid = el('table', {},
+  const columns = ['Date', 'Qui', 'Action', 'Objet', 'N°'];
+  const grid = el('table', { class: 'stack' },
     el('caption', { class: 'visually-hidden', text: 'Enregistrements du journal d\u2019audit, les plus récents d\u2019abord' }),
-    el('thead', {}, el('tr', {}, ...['Date', 'Qui', 'Action', 'Objet', 'N°'].map((h) => el('th', { scope: 'col', text: h })))),
+    el('thead', {}, el('tr', {}, ...columns.map((h) => el('th', { scope: 'col', text: h })))),
     tbody);
   const more = el('button', { type: 'button', class: 'secondary', text: 'Plus anciens', hidden: true });
   const results = el('section', { class: 'card', 'aria-labelledby': 'audit-results-title' },
@@ -435,7 +436,7 @@ export async function openAudit() {
     clearErrors(results);
     const items = res.body.items;
     if (!append) { tbody.replaceChildren(); shown = 0; }
-    tbody.append(...items.map(row));
+    tbody.append(...labelCells(columns, items.map(row)));
     shown += items.length;
     next = res.body.next_before_id;
     grid.hidden = shown === 0;
