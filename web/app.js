@@ -173,6 +173,9 @@ async function start() {
   document.getElementById('logout').addEventListener('click', async () => {
     if (!mayLeave()) return;
     await api.call('DELETE', '/api/v1/session');
+    // whoever signs in next starts from the dashboard (an expired session keeps its address)
+    history.replaceState(null, '', location.pathname);
+    nav.current = '';
     signedOut();
   });
   const res = await api.call('GET', '/api/v1/session');

@@ -311,7 +311,7 @@ function protocolsSection(ctx, protocols) {
         await homeWith('protocols', `Protocole « ${p.title} » adopté le ${dateFr(r.body.adopted_on || ctx.today)}. Ajoutez ses délégants et délégués dans « Équipe » ; un délégant devra ensuite signer ses modèles d\u2019ordonnance.`);
       }, { class: 'secondary', 'aria-label': `Adopter : ${p.title}` });
     } else {
-      const version = p.in_force ? `version ${p.version}` : 'aucune version en vigueur aujourd\u2019hui';
+      const version = p.in_force ? `version du ${dateFr(p.version_from)}` : 'aucune version en vigueur aujourd\u2019hui';
       adoption = p.status === 'suspended'
         ? el('td', { class: 'no', text: `Suspendu${p.suspended_reason ? ` : ${p.suspended_reason}` : ''}` })
         : el('td', { class: p.in_force ? 'yes' : 'no', text: `Adopté, appliqué (${version})` });

@@ -414,6 +414,9 @@ void api_protocols_list(struct http_request *req, struct http_response *res, voi
 				      adopted ? json_string(ad.status) : json_null(), "signed",
 				      signed_current, "in_force", v != NULL);
 		json_object_set_new(o, "version", v ? json_string(v->version) : json_null());
+		/* what a screen shows of the version: the day it came into force, not its code */
+		json_object_set_new(o, "version_from",
+				    v ? api_date_json(v->effective_from) : json_null());
 		json_object_set_new(o, "signed_by", signed_current && ad.signed_by
 							    ? json_integer(ad.signed_by)
 							    : json_null());

@@ -349,11 +349,11 @@ void api_fit_json(struct api_ctx *c, const struct protocol *p, const struct db_p
 	enum coop_err e = engine_scope(p, c->today, pt->birth_date, sex, &why);
 	char reason[200] = "";
 	if (e == ERR_NOT_FOUND) {
-		snprintf(reason, sizeof(reason), "Aucune version du protocole n'est en vigueur "
-						 "aujourd'hui.");
+		snprintf(reason, sizeof(reason), "%s",
+			 "Aucune version du protocole n'est en vigueur aujourd'hui.");
 	} else if (e != COOP_OK) {
-		snprintf(reason, sizeof(reason), "La date de naissance est postérieure à "
-						 "aujourd'hui.");
+		snprintf(reason, sizeof(reason), "%s",
+			 "La date de naissance est postérieure à aujourd'hui.");
 	} else if (why == SCOPE_AGE) {
 		const struct protocol_version *v = protocol_version_at(p, c->today);
 		char lo[32] = "", hi[32] = "";
@@ -375,8 +375,8 @@ void api_fit_json(struct api_ctx *c, const struct protocol *p, const struct db_p
 		snprintf(reason, sizeof(reason), "%s",
 			 v->sexes == (1u << SEX_FEMALE) ? "Protocole réservé aux femmes."
 			 : v->sexes == (1u << SEX_MALE)
-			     ? "Protocole réservé aux hommes."
-			     : "Protocole prévu pour des patients d'un autre sexe.");
+				 ? "Protocole réservé aux hommes."
+				 : "Protocole prévu pour des patients d'un autre sexe.");
 	}
 	json_object_set_new(o, "fits_patient", json_boolean(*reason == '\0'));
 	json_object_set_new(o, "unfit_reason", *reason ? json_string(reason) : json_null());
@@ -588,7 +588,8 @@ bool api_ident(struct api_ctx *c, json_t *obj, const char *key, enum ident_kind 
 	char value[IDENT_NORM_SIZE], msg[IDENT_MSG_SIZE], full[IDENT_MSG_SIZE + 64];
 	if (!ident_parse(kind, raw, strlen(raw), value, sizeof(value), msg, sizeof(msg))) {
 		const char *label = api_field_label(c, key, NULL);
-		snprintf(full, sizeof(full), "%s : %s.", label ? label : ident_kind_label(kind), msg);
+		snprintf(full, sizeof(full), "%s : %s.", label ? label : ident_kind_label(kind),
+			 msg);
 		api_error(c, 400, "invalid_identifier", full, key);
 		return false;
 	}
