@@ -22,10 +22,12 @@ static json_t *professional_json(const struct db_professional *p)
 {
 	enum profession prof;
 	bool known = profession_parse(p->profession, &prof);
+	bool female = p->sex && strcmp(p->sex, "female") == 0;
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)p->id, "last_name",
 			      p->last_name, "first_names", p->first_names, "profession",
 			      p->profession, "profession_label",
-			      known ? profession_label_fr(prof) : p->profession);
+			      known ? profession_label_fr_sex(prof, female) : p->profession);
+	json_object_set_new(o, "sex", p->sex ? json_string(p->sex) : json_null());
 	json_object_set_new(o, "rpps", p->rpps ? json_string(p->rpps) : json_null());
 	json_object_set_new(o, "adeli", p->adeli ? json_string(p->adeli) : json_null());
 	json_object_set_new(o, "mssante", p->mssante ? json_string(p->mssante) : json_null());
@@ -148,7 +150,7 @@ void api_professionals_list(struct http_request *req, struct http_response *res,
 void api_professionals_create(struct http_request *req, struct http_response *res, void *app)
 {
 	static const char *const fields[] = {"last_name", "first_names", "profession", "rpps",
-					     "adeli", "mssante", "phone", NULL};
+					     "adeli", "mssante", "phone", "sex", NULL};
 	struct api_ctx c;
 	if (!api_begin(&c, req, res, app, DB_ROLE_COORDINATOR))
 		return;
@@ -160,8 +162,14 @@ void api_professionals_create(struct http_request *req, struct http_response *re
 	    !api_ident(&c, body, "rpps", IDENT_RPPS, &p.rpps) ||
 	    !api_ident(&c, body, "adeli", IDENT_ADELI, &p.adeli) ||
 	    !api_str(&c, body, "mssante", 254, false, &p.mssante) ||
-	    !api_str(&c, body, "phone", 40, false, &p.phone))
+	    !api_str(&c, body, "phone", 40, false, &p.phone) ||
+	    !api_str(&c, body, "sex", 10, false, &p.sex))
 		return;
+	if (p.sex && strcmp(p.sex, "female") != 0 && strcmp(p.sex, "male") != 0) {
+		api_error(&c, 400, "invalid",
+			  "Le sexe doit être féminin ou masculin (ou non précisé).", "sex");
+		return;
+	}
 	enum profession prof;
 	if (!profession_parse(p.profession, &prof)) {
 		api_error(&c, 400, "invalid",

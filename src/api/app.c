@@ -221,6 +221,7 @@ static const struct field_label {
 	{"professionals.", "adeli", "Le numéro ADELI", false},
 	{"professionals.", "mssante", "La messagerie sécurisée (MSSanté)", false},
 	{"professionals.", "phone", "Le téléphone", false},
+	{"professionals.", "sex", "Le sexe", false},
 	{"adhesions.training", "date", "La date de la formation", false},
 	{"adhesions.", "professional_id", "Le professionnel", false},
 	{"adhesions.", "protocol_id", "Le protocole", false},

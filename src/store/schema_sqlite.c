@@ -146,6 +146,9 @@ static const char *const migrations[] = {
 	"  UNIQUE (account_id, structure_id)"
 	");"
 	"ALTER TABLE sessions ADD COLUMN structure_id INTEGER REFERENCES structures(id);",
+	/* 3 (professional's sex): the words of the screens agree with it ("Infirmière",
+	 * "déléguée"); NULL when not said */
+	"ALTER TABLE professionals ADD COLUMN sex TEXT CHECK (sex IN ('female', 'male'));",
 };
 
 int schema_sqlite_count(void)

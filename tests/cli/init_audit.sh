@@ -25,9 +25,9 @@ grep -q "déjà" "$dir/out" || fail "second init doit ne rien ajouter"
 # a database of schema 1 (before memberships) upgrades, its data kept
 cp "$db" "$dir/v1.db"
 sqlite3 "$dir/v1.db" "DROP TABLE memberships; ALTER TABLE sessions DROP COLUMN structure_id;
-  PRAGMA user_version = 1"
+  ALTER TABLE professionals DROP COLUMN sex; PRAGMA user_version = 1"
 "$coop" init --db "$dir/v1.db" >"$dir/out" || fail "mise à jour d'une base au schéma 1"
-grep -q "schéma 2" "$dir/out" || fail "schéma 2 attendu après la mise à jour"
+grep -q "schéma 3" "$dir/out" || fail "schéma 3 attendu après la mise à jour"
 [ "$(sqlite3 "$dir/v1.db" "SELECT count(*) FROM memberships")" = 0 ] || fail "appartenances"
 [ "$(sqlite3 "$dir/v1.db" "SELECT count(*) FROM accounts")" = 7 ] || fail "comptes perdus"
 "$coop" audit verify --db "$dir/v1.db" >/dev/null || fail "chaîne après mise à jour"

@@ -23,7 +23,7 @@ export default ({ accessible, expectText, signIn, apiAs }) => {
       const team = section(page, 'Équipe');
       await team.waitFor({ timeout: 5000 });
       // infirmiere2 (Lucie Petit): her cystite training is not validated yet
-      await expectText(page, 'section.card h3', 'Lucie Petit — Infirmier');
+      await expectText(page, 'section.card h3', 'Lucie Petit — Infirmière');
       const lucie = team.locator('table', { has: page.locator('caption', { hasText: 'Adhésions de Lucie Petit' }) })
         .locator('tr', { hasText: 'Pollakiurie' });
       await cell(lucie, 'Formation non validée');
@@ -49,7 +49,7 @@ export default ({ accessible, expectText, signIn, apiAs }) => {
       // Dr Anne Durand becomes its délégant, without insurance nor engagement at first
       await page.click('summary:has-text("Ajouter une adhésion")');
       // a nurse cannot be délégant: refused by the server next to the role, the choices kept
-      await page.selectOption('#adhesion-professional', { label: 'Claire Martin (Infirmier)' });
+      await page.selectOption('#adhesion-professional', { label: 'Claire Martin (Infirmière)' });
       await page.selectOption('#adhesion-protocol', { label: `${suivi} (tests de l'API uniquement)` });
       await page.selectOption('#adhesion-role', 'delegant');
       await page.click('button:has-text("Ajouter l\u2019adhésion")');
