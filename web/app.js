@@ -4,7 +4,7 @@
 // messages are shown next to what caused them, and what was typed stays in place when the
 // server refuses it or the network drops. Each screen has its address (see `routes`): Back,
 // a reload and a link shared inside the team show the same screen (after signing in).
-import { api, nav, el, show, showError, card, table, patientName, instantFr, roleLabels, hasRole,
+import { api, nav, el, show, showError, card, table, patientName, instantFr, roleFr, hasRole,
   at, here, mayLeave, forPatient } from './lib.js';
 import { newRequest, dayList, chooseProtocol, orientation, consent } from './secretariat.js';
 import { openEpisode, delegueQueue } from './episode.js';
@@ -83,7 +83,7 @@ function allEpisodes(items) {
 function signedIn(s) {
   nav.session = s;
   document.getElementById('who').textContent =
-    `${s.display_name} — ${s.roles.map((r) => roleLabels[r] || r).join(', ')}${s.structure_name ? ` — ${s.structure_name}` : ''}`;
+    `${s.display_name} — ${s.roles.map((r) => roleFr(r, s.sex)).join(', ')}${s.structure_name ? ` — ${s.structure_name}` : ''}`;
   document.getElementById('logout').hidden = false;
   document.getElementById('switch').hidden = !(s.structures && s.structures.length > 1);
   route();

@@ -284,12 +284,35 @@ export function labelCells(headers, rows) {
   return rows;
 }
 
+// A list of more than SEARCH_FROM rows comes with a search box: the rows whose text holds what is
+// typed, case and accents aside ("lefevre" finds "LEFÈVRE").
+const SEARCH_FROM = 8;
+
 export function table(headers, rows, caption) {
   labelCells(headers, rows);
-  return el('table', { class: 'stack' },
+  const t = el('table', { class: 'stack' },
     caption ? el('caption', { class: 'visually-hidden', text: caption }) : null,
     el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col', text: h })))),
     el('tbody', {}, ...rows));
+  return rows.length > SEARCH_FROM ? searchable(t, rows, caption) : t;
+}
+
+const folded = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+function searchable(t, rows, caption) {
+  const id = `s-${Math.random().toString(36).slice(2, 9)}`;
+  const input = el('input', { type: 'search', id, autocomplete: 'off' });
+  const status = el('p', { class: 'help', role: 'status' });
+  const texts = rows.map((r) => folded(r.textContent));
+  input.addEventListener('input', () => {
+    const q = folded(input.value.trim());
+    let found = 0;
+    rows.forEach((r, i) => { r.hidden = !!q && !texts[i].includes(q); if (!r.hidden) found++; });
+    status.textContent = q ? `${found} sur ${rows.length}` : '';
+  });
+  return el('div', { class: 'list' },
+    el('div', { class: 'list-search' }, el('label', { for: id, text: `Rechercher${caption ? ` dans « ${caption} »` : ''}` }), input),
+    status, t);
 }
 
 // A button that disables itself while its action runs (no double submission).
@@ -311,6 +334,13 @@ export const urgencyLabels = {
 export const roleLabels = {
   coordinator: 'coordination', secretary: 'secrétariat', delegue: 'délégué', delegant: 'délégant',
 };
+
+// A role's name agreeing with the person ("déléguée" for a woman délégué).
+export function roleFr(role, sex) {
+  if (role === 'delegue') return bySex(sex, 'déléguée', 'délégué', 'délégué');
+  if (role === 'delegant') return bySex(sex, 'déléguante', 'délégant', 'délégant');
+  return roleLabels[role] || role;
+}
 
 export function patientName(p) {
   if (!p) return '';

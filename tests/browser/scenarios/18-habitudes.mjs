@@ -2,7 +2,8 @@
 // its address (Back, a reload and a link shared inside the team show it again), leaving with
 // answers not saved asks first, a button waits for its request (no double sending), words agree
 // with the patient's sex, no internal code on an ordinary screen, and the protocols offered at
-// a new request are those that fit the patient's age and sex, none chosen in advance.
+// a new request are those that fit the patient's age and sex, none chosen in advance; a long list
+// has a search box.
 // Every episode set up here leaves the "waiting" list (assessment started): the later scenarios
 // open the first patient waiting.
 export default ({ base, accessible, expectText, signIn, apiAs }) => {
@@ -133,6 +134,7 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
       await expectText(page, 'ul.results li', 'HABITUDE LINA, née le 09/09/1988');
       await page.click('#logout');
       await signIn(page, 'infirmiere');
+      await expectText(page, '#who', 'Claire Martin, infirmière — déléguée');
       await page.goto(`${base}/#/prise-en-charge/${ep.id}`);
       await expectText(page, 'h2', 'Prise en charge dans le protocole');
       await expectText(page, 'p[role=status]', 'Incluse dans le protocole');
@@ -140,6 +142,25 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
       const code = /\bversion\b|\d{4}-[a-z]|[0-9a-f]{12}/i.exec(text);
       if (code) throw new Error(`code interne à l\u2019écran : « ${code[0]} »`);
       await accessible(page, '18-accords');
+    }],
+    ['listes : une recherche, sans tenir compte des majuscules ni des accents', async (page) => {
+      const desk = await apiAs('accueil');
+      for (const first of ['Ana', 'Basile', 'Chloe', 'Denis', 'Elise', 'Fanny', 'Gael', 'Hugo', 'Ivan']) {
+        const p = await desk('POST', '/api/v1/patients', { birth_name: 'Recherche', first_names: first,
+          birth_date: '1980-01-01', sex: first === 'Elise' ? 'female' : 'male' });
+        await desk('POST', '/api/v1/episodes', { patient_id: p.id, protocol_id: 'snp-cheville' });
+      }
+      await signIn(page, 'accueil');
+      const list = page.locator('section', { has: page.locator('h2', { hasText: 'Toutes les prises en charge' }) });
+      const search = list.locator('input[type=search]');
+      await search.fill('recherche élise');
+      await expectText(page, 'p[role=status]', 'sur');
+      const visible = await list.locator('tbody tr:visible').allTextContents();
+      if (visible.length !== 1 || !visible[0].includes('RECHERCHE ELISE'))
+        throw new Error(`recherche « recherche élise » : ${visible.length} ligne(s) montrée(s)`);
+      await accessible(page, '18-recherche-liste');
+      await search.fill('');
+      if ((await list.locator('tbody tr:visible').count()) < 9) throw new Error('la liste ne revient pas entière');
     }],
   ];
 };
