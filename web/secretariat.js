@@ -2,7 +2,7 @@
 // the protocol, its orientation questions, proposal or usual care, consent) and the day's list
 // of patients with who sees them.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
-  isoDay, instantFr, patientName, urgencyLabels, at, bornFr, forPatient } from './lib.js';
+  isoDay, instantFr, patientName, urgencyLabels, at, bornFr, forPatient, bySex } from './lib.js';
 import { questionInput, collectAnswers } from './questions.js';
 
 const title = () => el('h1', { text: 'Nouvelle demande' });
@@ -129,7 +129,7 @@ export function consent(episode) {
   const how = el('input', { autocomplete: 'off', value: 'oral, à l\u2019accueil' });
   const form = el('form', { class: 'card', 'aria-labelledby': 'consent-title' },
     el('h2', { id: 'consent-title', text: '4. Consentement' }),
-    el('p', { text: 'La patiente ou le patient accepte-t-il d\u2019être pris en charge par le professionnel délégué, et le partage de son dossier au sein de l\u2019équipe ?' }),
+    el('p', { text: `${bySex(episode.patient && episode.patient.sex, 'La patiente accepte-t-elle d\u2019être prise', 'Le patient accepte-t-il d\u2019être pris', 'La patiente ou le patient accepte-t-il d\u2019être pris')} en charge par le professionnel délégué, et le partage de son dossier au sein de l\u2019équipe ?` }),
     field('how', 'Comment le consentement a été recueilli', how));
   const record = async (action, message) => {
     const r = await api.call('POST', `/api/v1/episodes/${episode.id}/actions/${action}`,
@@ -137,7 +137,7 @@ export function consent(episode) {
     if (!r.ok) { showError(form, r); return; }
     done(message);
   };
-  form.append(el('button', { type: 'button', text: 'Consentement donné', onclick: () => record('record_consent_given', 'Consentement enregistré : la patiente ou le patient attend le délégué.') }),
+  form.append(el('button', { type: 'button', text: 'Consentement donné', onclick: () => record('record_consent_given', `Consentement enregistré : ${bySex(episode.patient && episode.patient.sex, 'la patiente', 'le patient', 'la patiente ou le patient')} attend le délégué.`) }),
     el('button', { type: 'button', class: 'secondary', text: 'Refus : soins habituels', onclick: () => record('record_consent_refused', 'Refus enregistré : prise en charge habituelle par le médecin.') }));
   show(title(), form);
 }

@@ -247,8 +247,8 @@ void api_patients_update(struct http_request *req, struct http_response *res, vo
 		json_decref(after);
 		if (e == ERR_CONFLICT)
 			api_error(&c, 409, "conflict",
-				  "Ce dossier a été modifié par quelqu'un d'autre entre-temps : "
-				  "rechargez-le avant d'enregistrer (vos saisies restent à l'écran).",
+				  "Ce dossier a changé depuis son affichage : rechargez-le avant "
+				  "d'enregistrer (vos saisies restent à l'écran).",
 				  "version");
 		else
 			api_store_error(&c, e, "Patient");

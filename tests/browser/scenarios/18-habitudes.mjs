@@ -143,6 +143,26 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
       if (code) throw new Error(`code interne à l\u2019écran : « ${code[0]} »`);
       await accessible(page, '18-accords');
     }],
+    ['consentement : l\u2019adresse de l\u2019étape, et la question accordée à la patiente', async (page) => {
+      const desk = await apiAs('accueil');
+      const patient = await desk('POST', '/api/v1/patients', { birth_name: 'Habitude', first_names: 'Mona',
+        birth_date: '1994-07-07', sex: 'female' });
+      let ep = await desk('POST', '/api/v1/episodes', { patient_id: patient.id, protocol_id: 'snp-cystite' });
+      ep = await desk('PUT', `/api/v1/episodes/${ep.id}/answers`, { version: ep.version, answers: {
+        consentement: true, symptomes_urinaires: true, grossesse_possible: false,
+        fievre_frissons_signales: false, signes_digestifs: false } });
+      ep = await desk('POST', `/api/v1/episodes/${ep.id}/actions/propose`, { version: ep.version });
+      await signIn(page, 'accueil');
+      await page.goto(`${base}/#/nouvelle-demande/consentement/${ep.id}`);
+      await expectText(page, 'h2', '4. Consentement');
+      await expectText(page, 'form p', 'La patiente accepte-t-elle d\u2019être prise en charge');
+      await page.click('button:has-text("Consentement donné")');
+      await expectText(page, 'p[role=status]', 'la patiente attend le délégué');
+      // she now waits for the délégué: start her assessment, the later scenarios open the first one waiting
+      const call = await apiAs('infirmiere');
+      const now = await call('GET', `/api/v1/episodes/${ep.id}`);
+      await call('POST', `/api/v1/episodes/${ep.id}/actions/start_assessment`, { version: now.version });
+    }],
     ['listes : une recherche, sans tenir compte des majuscules ni des accents', async (page) => {
       const desk = await apiAs('accueil');
       for (const first of ['Ana', 'Basile', 'Chloe', 'Denis', 'Elise', 'Fanny', 'Gael', 'Hugo', 'Ivan']) {
