@@ -285,8 +285,10 @@ export function labelCells(headers, rows) {
 }
 
 // A list of more than SEARCH_FROM rows comes with a search box: the rows whose text holds what is
-// typed, case and accents aside ("lefevre" finds "LEFÈVRE").
+// typed, case and accents aside ("lefevre" finds "LEFÈVRE"); and PAGE rows at a time, with a
+// button for the next ones.
 const SEARCH_FROM = 8;
+const PAGE = 20;
 
 export function table(headers, rows, caption) {
   labelCells(headers, rows);
@@ -303,16 +305,28 @@ function searchable(t, rows, caption) {
   const id = `s-${Math.random().toString(36).slice(2, 9)}`;
   const input = el('input', { type: 'search', id, autocomplete: 'off' });
   const status = el('p', { class: 'help', role: 'status' });
+  const more = el('button', { type: 'button', class: 'secondary more' });
   const texts = rows.map((r) => folded(r.textContent));
-  input.addEventListener('input', () => {
+  let limit = PAGE;
+  const apply = () => {
     const q = folded(input.value.trim());
     let found = 0;
-    rows.forEach((r, i) => { r.hidden = !!q && !texts[i].includes(q); if (!r.hidden) found++; });
-    status.textContent = q ? `${found} sur ${rows.length}` : '';
-  });
+    rows.forEach((r, i) => {
+      const hit = !q || texts[i].includes(q);
+      if (hit) found++;
+      r.hidden = !hit || found > limit;
+    });
+    const shown = Math.min(found, limit);
+    more.hidden = found <= limit;
+    more.textContent = `Afficher les ${Math.min(PAGE, found - limit)} suivants`;
+    status.textContent = q || found > limit ? `${shown} affichés sur ${found}${q ? ` trouvés (${rows.length} en tout)` : ''}` : '';
+  };
+  input.addEventListener('input', () => { limit = PAGE; apply(); });
+  more.addEventListener('click', () => { limit += PAGE; apply(); });
+  apply();
   return el('div', { class: 'list' },
     el('div', { class: 'list-search' }, el('label', { for: id, text: `Rechercher${caption ? ` dans « ${caption} »` : ''}` }), input),
-    status, t);
+    status, t, more);
 }
 
 // A button that disables itself while its action runs (no double submission).

@@ -3,7 +3,7 @@
 // answers not saved asks first, a button waits for its request (no double sending), words agree
 // with the patient's sex, no internal code on an ordinary screen, and the protocols offered at
 // a new request are those that fit the patient's age and sex, none chosen in advance; a long list
-// has a search box.
+// has a search box and shows twenty rows at a time.
 // Every episode set up here leaves the "waiting" list (assessment started): the later scenarios
 // open the first patient waiting.
 export default ({ base, accessible, expectText, signIn, apiAs }) => {
@@ -163,15 +163,23 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
       const now = await call('GET', `/api/v1/episodes/${ep.id}`);
       await call('POST', `/api/v1/episodes/${ep.id}/actions/start_assessment`, { version: now.version });
     }],
-    ['listes : une recherche, sans tenir compte des majuscules ni des accents', async (page) => {
+    ['listes : une recherche (majuscules et accents mis à part) et vingt lignes à la fois', async (page) => {
       const desk = await apiAs('accueil');
-      for (const first of ['Ana', 'Basile', 'Chloe', 'Denis', 'Elise', 'Fanny', 'Gael', 'Hugo', 'Ivan']) {
+      const names = ['Ana', 'Basile', 'Chloe', 'Denis', 'Elise', 'Fanny', 'Gael', 'Hugo', 'Ivan', 'Jade',
+        'Kevin', 'Lea', 'Marc', 'Nina', 'Oscar', 'Paula', 'Quentin', 'Rosa', 'Simon', 'Tina', 'Ugo', 'Vera'];
+      for (const first of names) {
         const p = await desk('POST', '/api/v1/patients', { birth_name: 'Recherche', first_names: first,
           birth_date: '1980-01-01', sex: first === 'Elise' ? 'female' : 'male' });
         await desk('POST', '/api/v1/episodes', { patient_id: p.id, protocol_id: 'snp-cheville' });
       }
       await signIn(page, 'accueil');
       const list = page.locator('section', { has: page.locator('h2', { hasText: 'Toutes les prises en charge' }) });
+      const rows = list.locator('tbody tr');
+      const total = await rows.count();
+      if (total <= 20 || (await list.locator('tbody tr:visible').count()) !== 20)
+        throw new Error(`${total} prises en charge : 20 attendues à l\u2019écran`);
+      await list.locator('button.more').click();
+      if ((await list.locator('tbody tr:visible').count()) !== Math.min(total, 40)) throw new Error('« Afficher les suivants » ne montre pas la suite');
       const search = list.locator('input[type=search]');
       await search.fill('recherche élise');
       await expectText(page, 'p[role=status]', 'sur');
@@ -180,7 +188,7 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
         throw new Error(`recherche « recherche élise » : ${visible.length} ligne(s) montrée(s)`);
       await accessible(page, '18-recherche-liste');
       await search.fill('');
-      if ((await list.locator('tbody tr:visible').count()) < 9) throw new Error('la liste ne revient pas entière');
+      if ((await list.locator('tbody tr:visible').count()) !== 20) throw new Error('la liste ne revient pas à ses vingt premières lignes');
     }],
   ];
 };
