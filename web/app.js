@@ -2,9 +2,11 @@
 // (secretariat, délégué, délégant, coordination), each section built by its module. Every
 // piece of data is inserted as text (textContent, never innerHTML); the API's French error
 // messages are shown next to what caused them, and what was typed stays in place when the
-// server refuses it or the network drops.
-import { api, nav, el, show, showError, card, table, patientName, instantFr, roleLabels, hasRole } from './lib.js';
-import { newRequest, dayList } from './secretariat.js';
+// server refuses it or the network drops. Each screen has its address (see `routes`): Back,
+// a reload and a link shared inside the team show the same screen (after signing in).
+import { api, nav, el, show, showError, card, table, patientName, instantFr, roleFr, hasRole,
+  at, here, mayLeave, forPatient } from './lib.js';
+import { newRequest, dayList, chooseProtocol, orientation, consent } from './secretariat.js';
 import { openEpisode, delegueQueue } from './episode.js';
 import { delegantSections } from './delegant.js';
 import { coordinationSections } from './coordination.js';
@@ -31,7 +33,7 @@ function signInScreen(message) {
     }
     api.csrf = res.body.csrf_token;
     if (res.body.structures && res.body.structures.length > 1) chooseStructure(res.body);
-    else home(res.body);
+    else signedIn(res.body);
   });
   show(el('h1', { id: 'signin-title', text: 'Connexion' }), form);
   login.focus();
@@ -53,7 +55,7 @@ function chooseStructure(s) {
     if (!checked) { showError(form, 'Choisissez une structure.'); return; }
     const res = await api.call('PUT', '/api/v1/session/structure', { structure_id: Number(checked.value) });
     if (!res.ok) { showError(form, res); return; }
-    home(res.body);
+    signedIn(res.body);
   });
   show(el('h1', { text: 'Bienvenue' }), form);
 }
@@ -69,7 +71,7 @@ function allEpisodes(items) {
   const rows = items.map((e) => el('tr', {},
     el('td', { text: e.patient ? patientName(e.patient) : `Prise en charge n° ${e.id}` }),
     el('td', { text: e.protocol_title }),
-    el('td', {}, e.state_label, ...(isReferral(e.summary) && e.summary.urgency ? [' — ', urgencyTag(e.summary.urgency)] : [])),
+    el('td', {}, forPatient(e.state_label, e.patient), ...(isReferral(e.summary) && e.summary.urgency ? [' — ', urgencyTag(e.summary.urgency)] : [])),
     el('td', { text: instantFr(e.updated_at) }),
     el('td', {}, e.patient ? el('button', { type: 'button', class: 'secondary', text: 'Ouvrir',
       'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) }) : '—')));
@@ -77,20 +79,26 @@ function allEpisodes(items) {
   return section;
 }
 
-async function home(s) {
-  if (s) nav.session = s;
-  const session = nav.session;
+// Signed in (and the structure chosen): the header says who, then the screen of the address
+// (the dashboard, or the screen of a link opened before signing in).
+function signedIn(s) {
+  nav.session = s;
   document.getElementById('who').textContent =
-    `${session.display_name} — ${session.roles.map((r) => roleLabels[r] || r).join(', ')}${session.structure_name ? ` — ${session.structure_name}` : ''}`;
+    `${s.display_name} — ${s.roles.map((r) => roleFr(r, s.sex)).join(', ')}${s.structure_name ? ` — ${s.structure_name}` : ''}`;
   document.getElementById('logout').hidden = false;
-  document.getElementById('switch').hidden = !(session.structures && session.structures.length > 1);
+  document.getElementById('switch').hidden = !(s.structures && s.structures.length > 1);
+  route();
+}
+
+async function home() {
+  at('');
   const res = await api.call('GET', '/api/v1/episodes');
   const items = res.ok ? res.body.items : [];
   const parts = [el('h1', { text: 'Tableau de bord' })];
   if (!res.ok) parts.push(el('p', { class: 'error', role: 'alert', text: api.message(res) }));
   if (hasRole('secretary')) {
     parts.push(el('p', { class: 'help', text: 'Un patient appelle ou se présente ? « Nouvelle demande » : retrouvez-le ou créez-le, posez les questions d\u2019orientation, proposez le protocole et recueillez son consentement ; il apparaît alors dans la file du délégué.' }),
-      el('button', { type: 'button', class: 'primary-action', text: 'Nouvelle demande', onclick: newRequest }));
+      el('button', { type: 'button', class: 'primary-action', text: 'Nouvelle demande', onclick: () => nav.go('nouvelle-demande') }));
     parts.push(await dayList(items, openEpisode));
   }
   if (hasRole('delegue')) parts.push(delegueQueue(items));
@@ -118,19 +126,63 @@ function watchNetwork() {
   update();
 }
 
+// A step of a new request, found again from its episode (after a reload or Back): the step the
+// episode is at, or the episode's own screen once the request is done.
+async function requestStep(id) {
+  const res = await api.call('GET', `/api/v1/episodes/${id}`);
+  if (res.ok && res.body.state === 'orientation') return orientation(res.body);
+  if (res.ok && res.body.state === 'proposed') return consent(res.body);
+  return openEpisode(id);
+}
+
+// The addresses of the screens ("#/" + path), and what shows each one.
+const routes = [
+  [/^$/, () => home()],
+  [/^prise-en-charge\/(\d+)$/, (m) => openEpisode(Number(m[1]))],
+  [/^nouvelle-demande$/, () => (hasRole('secretary') ? newRequest() : home())],
+  [/^nouvelle-demande\/patient\/(\d+)$/, async (m) => {
+    const res = hasRole('secretary') ? await api.call('GET', `/api/v1/patients/${m[1]}`) : null;
+    return res && res.ok ? chooseProtocol(res.body) : home();
+  }],
+  [/^nouvelle-demande\/(?:orientation|consentement)\/(\d+)$/, (m) => (hasRole('secretary') ? requestStep(Number(m[1])) : home())],
+];
+
+// Shows the screen of the current address (an unknown address: the dashboard).
+function route() {
+  const path = here();
+  for (const [re, render] of routes) {
+    const m = re.exec(path);
+    if (m) { nav.current = path; return render(m); }
+  }
+  history.replaceState(null, '', '#/');
+  return home();
+}
+
 async function start() {
   nav.home = () => home();
+  nav.route = () => route();
   nav.expired = () => { if (nav.session) signedOut('Votre session a expiré : reconnectez-vous.'); };
   watchNetwork();
-  document.getElementById('switch').addEventListener('click', () => chooseStructure(nav.session));
+  // Back, Forward, an address typed or a link followed: that screen, unless answers would be
+  // lost and the user prefers to stay (the address then goes back to the screen shown)
+  window.addEventListener('hashchange', () => {
+    if (!nav.session) return; // the sign-in screen: the address waits for the sign-in
+    if (!mayLeave()) { history.pushState(null, '', `#/${nav.current || ''}`); return; }
+    route();
+  });
+  document.getElementById('switch').addEventListener('click', () => { if (mayLeave()) chooseStructure(nav.session); });
   document.getElementById('logout').addEventListener('click', async () => {
+    if (!mayLeave()) return;
     await api.call('DELETE', '/api/v1/session');
+    // whoever signs in next starts from the dashboard (an expired session keeps its address)
+    history.replaceState(null, '', location.pathname);
+    nav.current = '';
     signedOut();
   });
   const res = await api.call('GET', '/api/v1/session');
   if (res.ok) {
     api.csrf = res.body.csrf_token;
-    home(res.body);
+    signedIn(res.body);
   } else {
     signInScreen();
   }

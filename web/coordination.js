@@ -6,7 +6,7 @@
 // text; the API's French refusals are shown next to the field they concern, and what was typed
 // stays on screen.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
-  isoDay, instantFr, actionButton, roleLabels } from './lib.js';
+  isoDay, instantFr, actionButton, roleLabels, labelCells } from './lib.js';
 
 // A message to show once the dashboard is rebuilt after an action (adopt, suspend, resume).
 let pending = null;
@@ -318,7 +318,7 @@ function protocolsSection(ctx, protocols) {
         await homeWith('protocols', `Protocole « ${p.title} » adopté le ${dateFr(r.body.adopted_on || ctx.today)}. Ajoutez ses délégants et délégués dans « Équipe » ; un délégant devra ensuite signer ses modèles d\u2019ordonnance.`);
       }, { class: 'secondary', 'aria-label': `Adopter : ${p.title}` });
     } else {
-      const version = p.in_force ? `version ${p.version}` : 'aucune version en vigueur aujourd\u2019hui';
+      const version = p.in_force ? `version du ${dateFr(p.version_from)}` : 'aucune version en vigueur aujourd\u2019hui';
       adoption = p.status === 'suspended'
         ? el('td', { class: 'no', text: `Suspendu${p.suspended_reason ? ` : ${p.suspended_reason}` : ''}` })
         : el('td', { class: p.in_force ? 'yes' : 'no', text: `Adopté, appliqué (${version})` });
@@ -412,9 +412,10 @@ export async function openAudit() {
 
   const status = el('p', { role: 'status', id: 'audit-status' });
   const tbody = el('tbody');
-  const grid = el('table', {},
+  const columns = ['Date', 'Qui', 'Action', 'Objet', 'N°'];
+  const grid = el('table', { class: 'stack' },
     el('caption', { class: 'visually-hidden', text: 'Enregistrements du journal d\u2019audit, les plus récents d\u2019abord' }),
-    el('thead', {}, el('tr', {}, ...['Date', 'Qui', 'Action', 'Objet', 'N°'].map((h) => el('th', { scope: 'col', text: h })))),
+    el('thead', {}, el('tr', {}, ...columns.map((h) => el('th', { scope: 'col', text: h })))),
     tbody);
   const more = el('button', { type: 'button', class: 'secondary', text: 'Plus anciens', hidden: true });
   const results = el('section', { class: 'card', 'aria-labelledby': 'audit-results-title' },
@@ -442,7 +443,7 @@ export async function openAudit() {
     clearErrors(results);
     const items = res.body.items;
     if (!append) { tbody.replaceChildren(); shown = 0; }
-    tbody.append(...items.map(row));
+    tbody.append(...labelCells(columns, items.map(row)));
     shown += items.length;
     next = res.body.next_before_id;
     grid.hidden = shown === 0;

@@ -5,7 +5,7 @@
 // and the délégant to call); the second contact; the information of the médecin traitant; the
 // revoyure; closing; and the episode's history.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
-  instantFr, patientName, urgencyLabels, hasRole, actionButton, isoDay } from './lib.js';
+  instantFr, patientName, urgencyLabels, hasRole, actionButton, isoDay, at, bornFr, forPatient } from './lib.js';
 import { questionInput, collectAnswers, fillAnswer, showOnly } from './questions.js';
 import { resumeRequest, cancelForm } from './secretariat.js';
 import { isReferral, urgencyBanner, urgencyTag } from './urgency.js';
@@ -38,12 +38,13 @@ function proName(p) {
 }
 
 export async function openEpisode(id) {
+  at(`prise-en-charge/${id}`);
   const res = await api.call('GET', `/api/v1/episodes/${id}`);
   if (!res.ok) { show(el('h1', { text: 'Prise en charge' }), el('p', { class: 'error', role: 'alert', text: api.message(res) }), backButton()); return; }
   const ep = res.body;
   const data = ep.data || {};
   const title = el('h1', { text: `${ep.patient ? patientName(ep.patient) : `Patient n° ${ep.patient_id}`} — ${ep.protocol_title}` });
-  const state = el('p', { class: 'notice', role: 'status', text: `Étape : ${ep.state_label}` });
+  const state = el('p', { class: 'notice', role: 'status', text: `Étape : ${forPatient(ep.state_label, ep.patient)}` });
   const panel = el('section', { class: 'card', 'aria-label': 'Étape en cours' });
   const reload = () => openEpisode(ep.id);
   // one pathway action; the error is shown in `where` and nothing typed is lost
@@ -89,7 +90,7 @@ function patientCard(ep) {
   const gp = p.gp && p.gp.name ? p.gp.name : 'non déclaré';
   return el('section', { class: 'card compact', 'aria-label': 'Patient' },
     el('p', {}, el('strong', { text: patientName(p) }),
-      `, né(e) le ${dateFr(p.birth_date)}${p.used_name ? ` (nom de naissance : ${p.birth_name})` : ''}`),
+      `, ${bornFr(p)}${p.used_name ? ` (nom de naissance : ${p.birth_name})` : ''}`),
     el('p', { text: `Médecin traitant : ${gp}` }));
 }
 
@@ -180,7 +181,7 @@ async function assessment(ep, panel, reload) {
     // a referral is said first, in the style of its urgency, as soon as the engine knows it
     const referral = isReferral(engine);
     verdict.replaceChildren(...(referral ? [urgencyBanner(engine, engine.explanation)] : []),
-      el('p', { class: referral ? 'warning' : 'notice', text: engine.decision_label || '' }),
+      el('p', { class: referral ? 'warning' : 'notice', text: forPatient(engine.decision_label || '', ep.patient) }),
       ...(next.length ? [el('p', { text: 'Questions à poser ensuite :' }), el('ul', {}, ...next)] : []),
       referral ? null : el('details', {}, el('summary', { text: 'Détails' }),
         el('pre', { class: 'explain', text: engine.explanation || '' })));
@@ -274,7 +275,7 @@ async function outcome(ep, panel, act) {
   // the délégant who sees the patient again reads what the délégué found
   if (hasRole('delegant')) panel.append(await findings(ep));
   panel.append(el('p', { class: 'help', text: d.stopped ? `Évaluation arrêtée par ${d.by || 'le délégué'} le ${dateFr(d.date)}.`
-    : `Décision du ${dateFr(d.date)}, protocole version ${d.version || ''}.` }));
+    : `Décision du ${dateFr(d.date)}.` }));
   panel.append(...issuedLines(d, () => printable(ep.id, () => openEpisode(ep.id))));
   if (d.advice && d.advice.length) panel.append(el('h3', { text: 'Conseils' }), el('ul', {}, ...d.advice.map((a) => el('li', { text: a }))));
   if (ep.state === 'closed') return;
@@ -405,7 +406,7 @@ export function delegueQueue(episodes) {
       'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) })));
   const rows = [...waiting.map((e) => row(e, 'attend l\u2019évaluation')),
     ...current.map((e) => row(e, e.summary && e.summary.second_contact_date && !e.summary.second_contact_done
-      ? `${e.state_label} — second contact le ${dateFr(e.summary.second_contact_date)}` : e.state_label))];
+      ? `${forPatient(e.state_label, e.patient)} — second contact le ${dateFr(e.summary.second_contact_date)}` : forPatient(e.state_label, e.patient)))];
   section.append(rows.length ? table(['Patient', 'Protocole', 'Arrivée', 'Où en est-on', 'Action'], rows, 'Ma file')
     : el('p', { class: 'empty', text: 'Personne n\u2019attend pour le moment.' }));
   return section;

@@ -2,7 +2,7 @@
 // patient.js —, choose the protocol, its orientation questions, proposal or usual care, consent) and the day's list
 // of patients with who sees them.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table,
-  isoDay, instantFr, patientName, actionButton } from './lib.js';
+  isoDay, instantFr, patientName, actionButton, at, forPatient, bySex } from './lib.js';
 import { questionInput, collectAnswers, fillAnswer, showOnly } from './questions.js';
 import { isReferral, urgencyBanner, urgencyTag } from './urgency.js';
 import { patientFinder } from './patient.js';
@@ -10,20 +10,26 @@ import { patientFinder } from './patient.js';
 const title = () => el('h1', { text: 'Nouvelle demande' });
 
 export function newRequest() {
+  at('nouvelle-demande');
   show(title(), ...patientFinder(chooseProtocol), backButton());
 }
 
-async function chooseProtocol(patient) {
-  const res = await api.call('GET', '/api/v1/protocols');
-  const choices = res.ok ? res.body.items.filter((p) => p.adopted && p.status === 'active') : [];
-  const select = el('select', {}, ...choices.map((p) => el('option', { value: p.id, text: p.title })));
+export async function chooseProtocol(patient) {
+  at(`nouvelle-demande/patient/${patient.id}`);
+  // only the protocols the API says fit the patient's age and sex; nothing chosen in advance
+  const res = await api.call('GET', `/api/v1/protocols?patient_id=${patient.id}`);
+  const choices = res.ok ? res.body.items.filter((p) => p.adopted && p.status === 'active' && p.fits_patient) : [];
+  const select = el('select', {}, el('option', { value: '', text: '— choisir le protocole —' }),
+    ...choices.map((p) => el('option', { value: p.id, text: p.title })));
   const form = el('form', { class: 'card', 'aria-labelledby': 'protocol-title' },
     el('h2', { id: 'protocol-title', text: `2. Protocole pour ${patientName(patient)}` }),
     field('protocol_id', 'Protocole', select),
     el('button', { type: 'submit', text: 'Poser les questions d\u2019orientation' }));
   if (!res.ok) form.append(el('p', { class: 'error', role: 'alert', text: api.message(res) }));
+  if (res.ok && !choices.length) form.append(el('p', { class: 'notice', text: 'Aucun protocole adopté ne convient à l\u2019âge et au sexe de ce patient : il relève de son médecin, de la manière habituelle.' }));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    if (!select.value) { showError(form, 'Choisissez le protocole.', 'protocol_id'); return; }
     const created = await api.call('POST', '/api/v1/episodes', { patient_id: patient.id, protocol_id: select.value });
     if (!created.ok) { showError(form, created); return; }
     orientation(created.body);
@@ -55,7 +61,8 @@ export function cancelForm(episode, onDone) {
   return form;
 }
 
-async function orientation(created) {
+export async function orientation(created) {
+  at(`nouvelle-demande/orientation/${created.id}`);
   // the episode as the API sees it: which orientation questions apply ("ask")
   const [got, res] = await Promise.all([api.call('GET', `/api/v1/episodes/${created.id}`),
     api.call('GET', `/api/v1/protocols/${encodeURIComponent(created.protocol_id)}`)]);
@@ -120,11 +127,12 @@ async function orientation(created) {
   show(title(), form, cancelForm(episode), backButton());
 }
 
-function consent(episode) {
+export function consent(episode) {
+  at(`nouvelle-demande/consentement/${episode.id}`);
   const how = el('input', { autocomplete: 'off', value: 'oral, à l\u2019accueil' });
   const form = el('form', { class: 'card', 'aria-labelledby': 'consent-title' },
     el('h2', { id: 'consent-title', text: '4. Consentement' }),
-    el('p', { text: 'La patiente ou le patient accepte-t-il d\u2019être pris en charge par le professionnel délégué, et le partage de son dossier au sein de l\u2019équipe ?' }),
+    el('p', { text: `${bySex(episode.patient && episode.patient.sex, 'La patiente accepte-t-elle d\u2019être prise', 'Le patient accepte-t-il d\u2019être pris', 'La patiente ou le patient accepte-t-il d\u2019être pris')} en charge par le professionnel délégué, et le partage de son dossier au sein de l\u2019équipe ?` }),
     field('how', 'Comment le consentement a été recueilli', how));
   const record = async (action, message) => {
     const r = await api.call('POST', `/api/v1/episodes/${episode.id}/actions/${action}`,
@@ -132,7 +140,7 @@ function consent(episode) {
     if (!r.ok) { showError(form, r); return; }
     done(message);
   };
-  form.append(el('button', { type: 'button', text: 'Consentement donné', onclick: () => record('record_consent_given', 'Consentement enregistré : la patiente ou le patient attend le délégué.') }),
+  form.append(el('button', { type: 'button', text: 'Consentement donné', onclick: () => record('record_consent_given', `Consentement enregistré : ${bySex(episode.patient && episode.patient.sex, 'la patiente', 'le patient', 'la patiente ou le patient')} attend le délégué.`) }),
     el('button', { type: 'button', class: 'secondary', text: 'Refus : soins habituels', onclick: () => record('record_consent_refused', 'Refus enregistré : prise en charge habituelle par le médecin.') }));
   show(title(), form, cancelForm(episode), backButton());
 }
@@ -165,7 +173,7 @@ export async function dayList(episodes, openEpisode) {
   const rows = todays.map((e) => el('tr', { class: e.summary && e.summary.urgency === 'emergency' ? 'urgent-row' : null },
     el('td', { text: patientName(e.patient) }),
     el('td', { text: e.protocol_title }),
-    el('td', {}, e.state_label, ...(isReferral(e.summary) && e.summary.urgency ? [' — ', urgencyTag(e.summary.urgency)] : [])),
+    el('td', {}, forPatient(e.state_label, e.patient), ...(isReferral(e.summary) && e.summary.urgency ? [' — ', urgencyTag(e.summary.urgency)] : [])),
     el('td', { text: who(e) }),
     el('td', { text: instantFr(e.updated_at).slice(-5) }),
     el('td', {}, e.state === 'orientation' || e.state === 'proposed'

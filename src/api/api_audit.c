@@ -41,13 +41,7 @@ static bool query_code(struct api_ctx *c, const char *name, const char **out)
 		     (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
 	}
 	if (!ok) {
-		char m[200];
-		snprintf(
-			m, sizeof(m),
-			"Le filtre « %s » doit compter de 1 à %d caractères parmi les lettres sans "
-			"accent, les chiffres, « . », « _ » et « - ».",
-			name, AUDIT_CODE_MAX);
-		api_error(c, 400, "invalid", m, name);
+		api_field_error(c, "invalid", name, "n'est pas valide", NULL);
 		*out = NULL;
 		return false;
 	}
@@ -70,11 +64,10 @@ static bool query_int(struct api_ctx *c, const char *name, int64_t min, int64_t 
 		n = n * 10 + (v[i] - '0');
 	}
 	if (!ok || n < min || n > max) {
-		char m[200];
-		snprintf(m, sizeof(m),
-			 "Le paramètre « %s » doit être un nombre entier de %lld à %lld.", name,
+		char one[80];
+		snprintf(one, sizeof(one), "doit être un nombre entier de %lld à %lld",
 			 (long long)min, (long long)max);
-		api_error(c, 400, "invalid", m, name);
+		api_field_error(c, "invalid", name, one, NULL);
 		return false;
 	}
 	*out = n;
@@ -110,11 +103,7 @@ static bool query_day(struct api_ctx *c, const char *name, bool *has, coop_date 
 	if (e == ERR_NOT_FOUND)
 		return true;
 	if (e != COOP_OK || !date_parse(v, len, out)) {
-		char m[200];
-		snprintf(m, sizeof(m),
-			 "Le paramètre « %s » doit être une date réelle au format AAAA-MM-JJ.",
-			 name);
-		api_error(c, 400, "invalid", m, name);
+		api_field_error(c, "invalid", name, "doit être une date valide", NULL);
 		return false;
 	}
 	*has = true;

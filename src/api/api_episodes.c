@@ -1155,10 +1155,24 @@ static bool check_version(struct api_ctx *c, json_t *body, const struct episode_
 	if (!api_id(c, body, "version", true, &version))
 		return false;
 	if (version != v->ep.version) {
-		api_error(c, 409, "conflict",
-			  "Cet épisode a été modifié par quelqu'un d'autre entre-temps : rechargez-le "
-			  "avant de continuer (vos saisies sont conservées à l'écran).",
-			  "version");
+		/* every write appends to the history: its last entry says who changed it last */
+		json_t *h = json_object_get(v->data, "history");
+		size_t n = json_array_size(h);
+		json_t *last = n ? json_array_get(h, n - 1) : NULL;
+		const char *by = json_string_value(json_object_get(last, "by"));
+		char m[320];
+		if (last && json_integer_value(json_object_get(last, "account_id")) == c->account.id)
+			snprintf(m, sizeof(m), "%s",
+				 "Vous avez déjà enregistré une modification de cette prise en charge "
+				 "(dans un autre onglet, ou par un double clic) : rechargez-la pour "
+				 "voir où elle en est avant de continuer.");
+		else
+			snprintf(m, sizeof(m),
+				 "Cette prise en charge a été modifiée entre-temps par %.120s : "
+				 "rechargez-la avant de continuer (vos saisies sont conservées à "
+				 "l'écran).",
+				 by && *by ? by : "quelqu'un d'autre");
+		api_error(c, 409, "conflict", m, "version");
 		return false;
 	}
 	return true;
@@ -1230,8 +1244,7 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 		goto out;
 	json_t *given = json_object_get(body, "answers");
 	if (!json_is_object(given)) {
-		api_error(&c, 400, "required", "Les réponses doivent être données question par question.",
-			  "answers");
+		api_field_error(&c, "required", "answers", "sont obligatoires", "sont obligatoires");
 		goto out;
 	}
 	json_t *unknown = json_object_get(body, "unknown");
@@ -1598,8 +1611,7 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 		}
 	}
 	if (planned_text && !date_parse(planned_text, strlen(planned_text), &planned)) {
-		api_error(&c, 400, "invalid", "Date invalide : écrivez-la sous la forme AAAA-MM-JJ.",
-			  "date");
+		api_field_error(&c, "invalid", "date", "doit être une date valide", NULL);
 		goto out;
 	}
 	if (delegant_called) {

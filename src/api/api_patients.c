@@ -111,9 +111,7 @@ static bool date_field(struct api_ctx *c, json_t *obj, const char *key, const ch
 	if (!s)
 		return true;
 	if (!date_parse(s, strlen(s), out)) {
-		char m[160];
-		snprintf(m, sizeof(m), "%s doit être une date valide.", what);
-		api_error(c, 400, "invalid", m, key);
+		api_field_error(c, "invalid", key, "doit être une date valide", NULL);
 		return false;
 	}
 	*present = true;
@@ -173,7 +171,7 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 	}
 	if (strcmp(sex, "female") != 0 && strcmp(sex, "male") != 0 && strcmp(sex, "unknown") != 0) {
 		api_error(c, 400, "invalid",
-			  "Le sexe doit valoir « female », « male » ou « unknown ».", "sex");
+			  "Le sexe doit être féminin, masculin ou inconnu.", "sex");
 		return false;
 	}
 	if (p.nir) {
@@ -200,7 +198,7 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 	json_t *gp = json_object_get(body, "gp");
 	if (gp && !json_is_null(gp)) {
 		if (!json_is_object(gp)) {
-			api_error(c, 400, "invalid", "Le champ « gp » doit être un objet.", "gp");
+			api_field_error(c, "invalid", "gp", "n'est pas valide", NULL);
 			return false;
 		}
 		const char *key;
@@ -472,7 +470,10 @@ void api_patients_update(struct http_request *req, struct http_response *res, vo
 		db_rollback(c.db);
 		json_decref(after);
 		if (e == ERR_CONFLICT)
-			answer_stale(&c);
+			api_error(&c, 409, "conflict",
+				  "Ce dossier a changé depuis son affichage : rechargez-le avant "
+				  "d'enregistrer (vos saisies restent à l'écran).",
+				  "version");
 		else
 			api_store_error(&c, e, "Patient");
 		return;
@@ -750,7 +751,10 @@ void api_protocols_get(struct http_request *req, struct http_response *res, void
 void api_protocols_list(struct http_request *req, struct http_response *res, void *app)
 {
 	struct api_ctx c;
-	if (!api_begin(&c, req, res, app, API_ANY_ROLE))
+	struct db_patient patient;
+	bool for_patient = false;
+	if (!api_begin(&c, req, res, app, API_ANY_ROLE) ||
+	    !api_fit_patient(&c, &patient, &for_patient))
 		return;
 	json_t *items = json_array();
 	for (size_t i = 0; i < c.app->n_protocols; i++) {
@@ -770,12 +774,9 @@ void api_protocols_list(struct http_request *req, struct http_response *res, voi
 				      adopted ? json_string(ad.status) : json_null(), "signed",
 				      signed_current, "in_force", v != NULL);
 		json_object_set_new(o, "version", v ? json_string(v->version) : json_null());
-		/* a draft or repealed protocol can be neither adopted nor signed (the reason said) */
-		const char *not_usable = NULL;
-		bool usable = protocol_usable(p, &not_usable);
-		json_object_set_new(o, "adoptable", json_boolean(usable));
-		json_object_set_new(o, "not_adoptable_reason",
-				    usable ? json_null() : json_string(not_usable));
+		/* what a screen shows of the version: the day it came into force, not its code */
+		json_object_set_new(o, "version_from",
+				    v ? api_date_json(v->effective_from) : json_null());
 		json_object_set_new(o, "signed_by", signed_current && ad.signed_by
 							    ? json_integer(ad.signed_by)
 							    : json_null());
@@ -800,6 +801,8 @@ void api_protocols_list(struct http_request *req, struct http_response *res, voi
 		json_object_set_new(o, "suspended_reason", adopted && ad.suspended_reason
 								   ? json_string(ad.suspended_reason)
 								   : json_null());
+		if (for_patient)
+			api_fit_json(&c, p, &patient, o);
 		json_array_append_new(items, o);
 	}
 	http_respond_json(res, 200, json_pack("{s:o}", "items", items));

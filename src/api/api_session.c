@@ -128,6 +128,13 @@ static json_t *session_json(const struct api_ctx *c, const struct db_account *ac
 		json_object_set_new(o, "professional_id", acc->professional_id
 								  ? json_integer(acc->professional_id)
 								  : json_null());
+		/* the professional's sex, for the words that agree with it ("déléguée") */
+		struct db_professional pro;
+		const char *sex = NULL;
+		if (acc->professional_id &&
+		    db_professional_get(c->db, acc->professional_id, c->a, &pro) == COOP_OK)
+			sex = pro.sex;
+		json_object_set_new(o, "sex", sex ? json_string(sex) : json_null());
 		json_object_set_new(o, "today", api_date_json(c->today));
 		json_object_set_new(o, "now", json_integer(c->now));
 		json_object_set_new(o, "structure_name",

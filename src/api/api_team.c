@@ -26,10 +26,12 @@ static json_t *professional_json(const struct db_professional *p)
 {
 	enum profession prof;
 	bool known = profession_parse(p->profession, &prof);
+	bool female = p->sex && strcmp(p->sex, "female") == 0;
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)p->id, "last_name",
 			      p->last_name, "first_names", p->first_names, "profession",
 			      p->profession, "profession_label",
-			      known ? profession_label_fr(prof) : p->profession);
+			      known ? profession_label_fr_sex(prof, female) : p->profession);
+	json_object_set_new(o, "sex", p->sex ? json_string(p->sex) : json_null());
 	json_object_set_new(o, "rpps", p->rpps ? json_string(p->rpps) : json_null());
 	json_object_set_new(o, "adeli", p->adeli ? json_string(p->adeli) : json_null());
 	json_object_set_new(o, "mssante", p->mssante ? json_string(p->mssante) : json_null());
@@ -105,7 +107,8 @@ void api_structure_update(struct http_request *req, struct http_response *res, v
 	}
 	json_t *aci = json_object_get(body, "aci_signatory");
 	if (aci && !json_is_boolean(aci)) {
-		api_error(&c, 400, "invalid", "« aci_signatory » doit valoir true ou false.",
+		api_error(&c, 400, "invalid",
+			  "La signature de l'accord conventionnel (ACI) doit être oui ou non.",
 			  "aci_signatory");
 		return;
 	}
@@ -151,7 +154,7 @@ void api_professionals_list(struct http_request *req, struct http_response *res,
 void api_professionals_create(struct http_request *req, struct http_response *res, void *app)
 {
 	static const char *const fields[] = {"last_name", "first_names", "profession", "rpps",
-					     "adeli", "mssante", "phone", NULL};
+					     "adeli", "mssante", "phone", "sex", NULL};
 	struct api_ctx c;
 	if (!api_begin(&c, req, res, app, DB_ROLE_COORDINATOR))
 		return;
@@ -163,8 +166,14 @@ void api_professionals_create(struct http_request *req, struct http_response *re
 	    !api_ident(&c, body, "rpps", IDENT_RPPS, &p.rpps) ||
 	    !api_ident(&c, body, "adeli", IDENT_ADELI, &p.adeli) ||
 	    !api_str(&c, body, "mssante", 254, false, &p.mssante) ||
-	    !api_str(&c, body, "phone", 40, false, &p.phone))
+	    !api_str(&c, body, "phone", 40, false, &p.phone) ||
+	    !api_str(&c, body, "sex", 10, false, &p.sex))
 		return;
+	if (p.sex && strcmp(p.sex, "female") != 0 && strcmp(p.sex, "male") != 0) {
+		api_error(&c, 400, "invalid",
+			  "Le sexe doit être féminin ou masculin (ou non précisé).", "sex");
+		return;
+	}
 	enum profession prof;
 	if (!profession_parse(p.profession, &prof)) {
 		api_error(&c, 400, "invalid",
@@ -302,9 +311,7 @@ static bool date_field(struct api_ctx *c, json_t *obj, const char *key, bool req
 	if (!s)
 		return true;
 	if (!date_parse(s, strlen(s), out)) {
-		char m[160];
-		snprintf(m, sizeof(m), "Le champ « %s » doit être une date AAAA-MM-JJ valide.", key);
-		api_error(c, 400, "invalid", m, key);
+		api_field_error(c, "invalid", key, "doit être une date valide", NULL);
 		return false;
 	}
 	*present = true;
@@ -336,7 +343,7 @@ void api_adhesions_create(struct http_request *req, struct http_response *res, v
 		return;
 	enum team_role role;
 	if (!team_role_parse(ad.role, &role)) {
-		api_error(&c, 400, "invalid", "Le rôle doit valoir « delegant » ou « delegue ».",
+		api_error(&c, 400, "invalid", "Le rôle doit être délégant ou délégué.",
 			  "role");
 		return;
 	}
@@ -855,10 +862,7 @@ static bool int_field(struct api_ctx *c, json_t *obj, const char *key, int min, 
 {
 	json_t *v = json_object_get(obj, key);
 	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-		char m[160];
-		snprintf(m, sizeof(m), "Le champ « %s » doit être un entier de %d à %d.", key, min,
-			 max);
-		api_error(c, 400, "invalid", m, key);
+		api_field_error(c, "invalid", key, "n'est pas valide", NULL);
 		return false;
 	}
 	*out = (int)json_integer_value(v);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "api/auth.h"
+#include "protocol/engine.h"
 
 /* ------------------------------------------------------------------ routes */
 
@@ -186,6 +187,206 @@ static struct db *thread_db(const struct app *app)
 	return db;
 }
 
+/* ------------------------------------------------------------------ field labels */
+
+/* What the user sees for each field the API reads, so that an error names it in the words of
+ * the screen ("La date de naissance"), never by its API key. An entry applies to the routes
+ * whose name starts with `route` ("patients." for every patient route; NULL for any route);
+ * the first match wins, so route-specific entries come before generic ones. */
+static const struct field_label {
+	const char *route, *key, *label;
+	bool plural; /* "Les prénoms sont obligatoires" */
+} field_labels[] = {
+	/* patients (the médecin traitant's fields are nested under "gp") */
+	{"patients.", "birth_name", "Le nom de naissance", false},
+	{"patients.", "first_names", "Les prénoms de naissance", true},
+	{"patients.", "used_name", "Le nom utilisé", false},
+	{"patients.", "birth_date", "La date de naissance", false},
+	{"patients.", "sex", "Le sexe", false},
+	{"patients.", "birthplace_code", "Le lieu de naissance", false},
+	{"patients.", "nir", "Le NIR", false},
+	{"patients.", "gp", "Le médecin traitant", false},
+	{"patients.", "name", "Le nom du médecin traitant", false},
+	{"patients.", "rpps", "Le RPPS du médecin traitant", false},
+	{"patients.", "mssante", "La messagerie sécurisée du médecin traitant", false},
+	{"patients.", "professional_id", "Le médecin traitant choisi dans l'équipe", false},
+	{"patients.", "version", "La version de la fiche", false},
+	/* the structure */
+	{"structure.", "type", "Le type de structure", false},
+	{"structure.", "name", "Le nom de la structure", false},
+	{"structure.", "address", "L'adresse", false},
+	{"structure.", "finess", "Le FINESS", false},
+	{"structure.", "siret", "Le SIRET", false},
+	/* professionals, adhesions, availability, accounts */
+	{"professionals.", "last_name", "Le nom", false},
+	{"professionals.", "first_names", "Les prénoms", true},
+	{"professionals.", "profession", "La profession", false},
+	{"professionals.", "rpps", "Le RPPS", false},
+	{"professionals.", "adeli", "Le numéro ADELI", false},
+	{"professionals.", "mssante", "La messagerie sécurisée (MSSanté)", false},
+	{"professionals.", "phone", "Le téléphone", false},
+	{"professionals.", "sex", "Le sexe", false},
+	{"adhesions.training", "date", "La date de la formation", false},
+	{"adhesions.", "professional_id", "Le professionnel", false},
+	{"adhesions.", "protocol_id", "Le protocole", false},
+	{"adhesions.", "role", "Le rôle", false},
+	{"adhesions.", "effective_from", "La date de début de l'adhésion", false},
+	{"adhesions.", "effective_to", "La date de fin de l'adhésion", false},
+	{"adhesions.", "insurer", "L'assureur", false},
+	{"adhesions.", "insurance_date", "La date de l'attestation d'assurance", false},
+	{"adhesions.", "engagement_date", "La date de l'engagement signé", false},
+	{"availability.", "weekday", "Le jour de la semaine", false},
+	{"availability.", "start_minute", "L'heure de début", false},
+	{"availability.", "end_minute", "L'heure de fin", false},
+	{"availability.", "how", "Le moyen de vous joindre", false},
+	{"accounts.", "login", "L'identifiant", false},
+	{"accounts.", "display_name", "Le nom affiché", false},
+	{"accounts.", "password", "Le mot de passe", false},
+	{"accounts.", "professional_id", "Le professionnel", false},
+	{"protocols.", "reason", "La raison", false},
+	/* session */
+	{"session.", "login", "L'identifiant", false},
+	{"session.", "password", "Le mot de passe", false},
+	{"session.", "structure_id", "La structure", false},
+	/* episodes */
+	{"episodes.", "patient_id", "Le patient", false},
+	{"episodes.", "protocol_id", "Le protocole", false},
+	{"episodes.", "answers", "Les réponses", true},
+	{"episodes.", "how", "La manière de recueillir le consentement", false},
+	{"episodes.", "note", "La note", false},
+	{"episodes.", "delegant_called_id", "Le délégant appelé", false},
+	{"episodes.", "date", "La date", false},
+	{"episodes.", "version", "La version de la prise en charge", false},
+	{"protocols.list", "patient_id", "Le patient", false},
+	/* the audit log's filters */
+	{"audit.", "action", "L'action", false},
+	{"audit.", "entity", "Le type de donnée", false},
+	{"audit.", "account_id", "Le compte", false},
+	{"audit.", "from", "La date de début", false},
+	{"audit.", "to", "La date de fin", false},
+	{"audit.", "before_id", "La page", false},
+	{"audit.", "limit", "Le nombre de lignes", false},
+	/* any route */
+	{NULL, "version", "La version", false},
+};
+
+const char *api_field_label(const struct api_ctx *c, const char *key, bool *plural)
+{
+	const char *route = c && c->req && c->req->route ? c->req->route->name : "";
+	for (size_t i = 0; key && i < sizeof(field_labels) / sizeof(field_labels[0]); i++) {
+		const struct field_label *f = &field_labels[i];
+		if (strcmp(f->key, key) != 0 ||
+		    (f->route && strncmp(route, f->route, strlen(f->route)) != 0))
+			continue;
+		if (plural)
+			*plural = f->plural;
+		return f->label;
+	}
+	if (plural)
+		*plural = false;
+	return NULL;
+}
+
+void api_field_error(struct api_ctx *c, const char *code, const char *key, const char *singular,
+		     const char *plural)
+{
+	bool many = false;
+	const char *label = api_field_label(c, key, &many);
+	char m[320];
+	if (label)
+		snprintf(m, sizeof(m), "%s %s.", label, many && plural ? plural : singular);
+	else /* a key without a label is a bug of ours: still a sentence, never the key */
+		snprintf(m, sizeof(m), "Une des données envoyées %s.", singular);
+	api_error(c, 400, code, m, key);
+}
+
+/* ------------------------------------------------------------------ protocols fit for a patient */
+
+bool api_fit_patient(struct api_ctx *c, struct db_patient *out, bool *has)
+{
+	const char *v = NULL;
+	size_t len = 0;
+	*has = false;
+	enum coop_err e = http_request_query(c->req, "patient_id", &v, &len);
+	if (e == ERR_NOT_FOUND)
+		return true;
+	int64_t id = 0;
+	bool ok = e == COOP_OK && len >= 1 && len <= 15;
+	for (size_t i = 0; ok && i < len; i++) {
+		ok = v[i] >= '0' && v[i] <= '9';
+		id = id * 10 + (v[i] - '0');
+	}
+	if (!ok || id < 1) {
+		api_field_error(c, "invalid", "patient_id", "n'est pas valide", NULL);
+		return false;
+	}
+	/* those who may read a patient's record (the coordination sees states only) */
+	if (!api_has_role(c, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE | DB_ROLE_DELEGANT)) {
+		api_error(c, 403, "forbidden", "Votre rôle ne permet pas cette action.", NULL);
+		return false;
+	}
+	e = db_patient_get(c->db, c->account.structure_id, id, c->a, out);
+	if (e != COOP_OK) {
+		api_store_error(c, e, "Patient");
+		return false;
+	}
+	/* the age and sex are read to choose the protocols: a read of the patient's record */
+	if (!api_trace_read(c, "read", "patient", id, NULL))
+		return false;
+	*has = true;
+	return true;
+}
+
+/* "16 ans", "3 mois" */
+static void age_words(const struct age_bound *b, char *buf, size_t size)
+{
+	snprintf(buf, size, "%d %s", b->value,
+		 b->unit == AGE_MONTHS ? "mois" : (b->value > 1 ? "ans" : "an"));
+}
+
+void api_fit_json(struct api_ctx *c, const struct protocol *p, const struct db_patient *pt,
+		  json_t *o)
+{
+	enum patient_sex sex = SEX_UNKNOWN;
+	enum scope_failure why = SCOPE_OK;
+	if (!patient_sex_parse(pt->sex, &sex))
+		sex = SEX_UNKNOWN;
+	enum coop_err e = engine_scope(p, c->today, pt->birth_date, sex, &why);
+	char reason[200] = "";
+	if (e == ERR_NOT_FOUND) {
+		snprintf(reason, sizeof(reason), "%s",
+			 "Aucune version du protocole n'est en vigueur aujourd'hui.");
+	} else if (e != COOP_OK) {
+		snprintf(reason, sizeof(reason), "%s",
+			 "La date de naissance est postérieure à aujourd'hui.");
+	} else if (why == SCOPE_AGE) {
+		const struct protocol_version *v = protocol_version_at(p, c->today);
+		char lo[32] = "", hi[32] = "";
+		if (v->age_min.set)
+			age_words(&v->age_min, lo, sizeof(lo));
+		if (v->age_max.set)
+			age_words(&v->age_max, hi, sizeof(hi));
+		if (*lo && *hi && v->age_min.unit == v->age_max.unit) /* "de 18 à 55 ans" */
+			snprintf(reason, sizeof(reason), "Protocole prévu de %d à %s.",
+				 v->age_min.value, hi);
+		else if (*lo && *hi)
+			snprintf(reason, sizeof(reason), "Protocole prévu de %s à %s.", lo, hi);
+		else if (*lo)
+			snprintf(reason, sizeof(reason), "Protocole prévu à partir de %s.", lo);
+		else
+			snprintf(reason, sizeof(reason), "Protocole prévu jusqu'à %s.", hi);
+	} else if (why == SCOPE_SEX) {
+		const struct protocol_version *v = protocol_version_at(p, c->today);
+		snprintf(reason, sizeof(reason), "%s",
+			 v->sexes == (1u << SEX_FEMALE) ? "Protocole réservé aux femmes."
+			 : v->sexes == (1u << SEX_MALE)
+				 ? "Protocole réservé aux hommes."
+				 : "Protocole prévu pour des patients d'un autre sexe.");
+	}
+	json_object_set_new(o, "fits_patient", json_boolean(*reason == '\0'));
+	json_object_set_new(o, "unfit_reason", *reason ? json_string(reason) : json_null());
+}
+
 /* ------------------------------------------------------------------ helpers */
 
 void api_error(struct api_ctx *c, int status, const char *code, const char *message,
@@ -199,8 +400,8 @@ void api_store_error(struct api_ctx *c, enum coop_err e, const char *what)
 	switch (e) {
 	case ERR_CONFLICT:
 		api_error(c, 409, "conflict",
-			  "Ces données ont été modifiées par quelqu'un d'autre entre-temps, ou "
-			  "existent déjà : rechargez-les avant de recommencer.",
+			  "Ces données ont changé depuis leur affichage, ou existent déjà : "
+			  "rechargez-les avant de recommencer.",
 			  NULL);
 		return;
 	case ERR_NOT_FOUND: {
@@ -353,33 +554,27 @@ bool api_str(struct api_ctx *c, json_t *obj, const char *key, size_t max, bool r
 	*out = NULL;
 	if (!v || json_is_null(v)) {
 		if (required) {
-			char m[160];
-			snprintf(m, sizeof(m), "Le champ « %s » est obligatoire.", key);
-			api_error(c, 400, "required", m, key);
+			api_field_error(c, "required", key, "est obligatoire", "sont obligatoires");
 			return false;
 		}
 		return true;
 	}
 	if (!json_is_string(v)) {
-		char m[160];
-		snprintf(m, sizeof(m), "Le champ « %s » doit être un texte.", key);
-		api_error(c, 400, "invalid", m, key);
+		api_field_error(c, "invalid", key, "doit être un texte", "doivent être un texte");
 		return false;
 	}
 	size_t len = json_string_length(v);
 	const char *s = json_string_value(v);
 	/* jansson already refuses invalid UTF-8 and \u0000 */
 	if (len > max || memchr(s, '\0', len)) {
-		char m[200];
-		snprintf(m, sizeof(m), "Le champ « %s » doit compter au plus %zu caractères.", key,
-			 max);
-		api_error(c, 400, "invalid", m, key);
+		char one[80], many[80];
+		snprintf(one, sizeof(one), "doit compter %zu caractères au plus", max);
+		snprintf(many, sizeof(many), "doivent compter %zu caractères au plus", max);
+		api_field_error(c, "invalid", key, one, many);
 		return false;
 	}
 	if (required && len == 0) {
-		char m[160];
-		snprintf(m, sizeof(m), "Le champ « %s » ne peut pas être vide.", key);
-		api_error(c, 400, "required", m, key);
+		api_field_error(c, "required", key, "est obligatoire", "sont obligatoires");
 		return false;
 	}
 	*out = s;
@@ -397,7 +592,9 @@ bool api_ident(struct api_ctx *c, json_t *obj, const char *key, enum ident_kind 
 		return true;
 	char value[IDENT_NORM_SIZE], msg[IDENT_MSG_SIZE], full[IDENT_MSG_SIZE + 64];
 	if (!ident_parse(kind, raw, strlen(raw), value, sizeof(value), msg, sizeof(msg))) {
-		snprintf(full, sizeof(full), "%s : %s.", ident_kind_label(kind), msg);
+		const char *label = api_field_label(c, key, NULL);
+		snprintf(full, sizeof(full), "%s : %s.", label ? label : ident_kind_label(kind),
+			 msg);
 		api_error(c, 400, "invalid_identifier", full, key);
 		return false;
 	}
@@ -411,17 +608,13 @@ bool api_id(struct api_ctx *c, json_t *obj, const char *key, bool required, int6
 	*out = 0;
 	if (!v || json_is_null(v)) {
 		if (required) {
-			char m[160];
-			snprintf(m, sizeof(m), "Le champ « %s » est obligatoire.", key);
-			api_error(c, 400, "required", m, key);
+			api_field_error(c, "required", key, "est obligatoire", "sont obligatoires");
 			return false;
 		}
 		return true;
 	}
 	if (!json_is_integer(v) || json_integer_value(v) < 1) {
-		char m[160];
-		snprintf(m, sizeof(m), "Le champ « %s » doit être un entier positif.", key);
-		api_error(c, 400, "invalid", m, key);
+		api_field_error(c, "invalid", key, "n'est pas valide", "ne sont pas valides");
 		return false;
 	}
 	*out = (int64_t)json_integer_value(v);

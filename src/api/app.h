@@ -88,6 +88,16 @@ bool api_has_role(const struct api_ctx *c, unsigned roles);
 /* The protocol of that id, or NULL. */
 const struct protocol *app_protocol(const struct app *app, const char *id);
 
+/* The patient of the query parameter patient_id (GET /protocols?patient_id=N), read in the
+ * caller's structure and traced: *has false when the parameter is absent. False (error
+ * answered) when it is not an id, the patient is not found, or the read cannot be traced. */
+bool api_fit_patient(struct api_ctx *c, struct db_patient *out, bool *has);
+/* Adds to o whether protocol p fits that patient today (engine_scope(): the age bounds and
+ * sexes of the version in force): "fits_patient" and, when not, "unfit_reason" (one French
+ * sentence; else null). */
+void api_fit_json(struct api_ctx *c, const struct protocol *p, const struct db_patient *pt,
+		  json_t *o);
+
 /* Answers an error in the one format. */
 void api_error(struct api_ctx *c, int status, const char *code, const char *message,
 	       const char *field);
@@ -97,6 +107,16 @@ void api_store_error(struct api_ctx *c, enum coop_err e, const char *what);
 /* The body as a JSON object checked against the allowed keys (NULL-terminated list): an unknown
  * key is refused naming it. NULL (error answered) on failure. */
 json_t *api_body(struct api_ctx *c, const char *const *allowed);
+
+/* The words the user sees for the body or query field `key` of the current route ("La date de
+ * naissance"), capitalised with its article; NULL when the table has none. *plural (may be
+ * NULL) says whether the verb agrees in the plural ("Les prénoms sont..."). Static strings. */
+const char *api_field_label(const struct api_ctx *c, const char *key, bool *plural);
+/* Answers a 400 with code, naming the field by its label: "<label> <singular>." (or <plural>
+ * when the label is plural and plural is not NULL), e.g. "La date de naissance doit être une
+ * date valide." The error's `field` stays the API key, for the screens to place it. */
+void api_field_error(struct api_ctx *c, const char *code, const char *key, const char *singular,
+		     const char *plural);
 
 /* Reads an optional string field: NULL when absent or null; false (error answered) when of
  * another type, longer than max bytes or not valid text. */

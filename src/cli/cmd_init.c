@@ -37,18 +37,20 @@ struct demo_person {
 	const char *last_name, *first_names, *profession, *rpps, *phone;
 	const char *login, *password, *display_name;
 	unsigned roles;
+	const char *sex; /* of the professional: "female", "male" */
 };
 
 /* The RPPS numbers are invented (valid check digit, not assigned to anyone we know of). */
 static const struct demo_person demo_people[] = {
 	{"Durand", "Anne", "medecin", "10000000017", "01 23 45 67 01", "medecin",
-	 "demo-medecin-2026", "Dr Anne Durand", DB_ROLE_DELEGANT},
+	 "demo-medecin-2026", "Dr Anne Durand", DB_ROLE_DELEGANT, "female"},
 	{"Martin", "Claire", "infirmier", "10000000025", "01 23 45 67 02", "infirmiere",
-	 "demo-infirmiere-2026", "Claire Martin, infirmière", DB_ROLE_DELEGUE},
+	 "demo-infirmiere-2026", "Claire Martin, infirmière", DB_ROLE_DELEGUE, "female"},
 	{"Bernard", "Paul", "masseur_kinesitherapeute", "10000000033", "01 23 45 67 03", "kine",
-	 "demo-kine-2026", "Paul Bernard, kinésithérapeute", DB_ROLE_DELEGUE},
+	 "demo-kine-2026", "Paul Bernard, kinésithérapeute", DB_ROLE_DELEGUE, "male"},
 	{"Petit", "Lucie", "infirmier", "10000000041", "01 23 45 67 04", "infirmiere2",
-	 "demo-infirmiere2-2026", "Lucie Petit, infirmière (formation à valider)", DB_ROLE_DELEGUE},
+	 "demo-infirmiere2-2026", "Lucie Petit, infirmière (formation à valider)", DB_ROLE_DELEGUE,
+	 "female"},
 	{NULL, NULL, NULL, NULL, NULL, "accueil", "demo-accueil-2026", "Accueil (secrétariat)",
 	 DB_ROLE_SECRETARY},
 	{NULL, NULL, NULL, NULL, NULL, "coordination", "demo-coordination-2026",
@@ -235,7 +237,8 @@ static enum coop_err create_demo(struct db *db, const char *protocols_dir)
 						    .first_names = d->first_names,
 						    .profession = d->profession,
 						    .rpps = d->rpps,
-						    .phone = d->phone};
+						    .phone = d->phone,
+						    .sex = d->sex};
 			err = db_professional_insert(db, &p, &professional);
 			if (err == COOP_OK) {
 				snprintf(json, sizeof(json),

@@ -6,38 +6,49 @@
 
 #include <string.h>
 
+/* Each profession's code, its label, and the label for a woman (the official feminine forms). */
 static const struct {
 	const char *code;
-	const char *label;
+	const char *label, *label_female;
 } professions[PROF_COUNT] = {
-	[PROF_MEDECIN] = {"medecin", "Médecin"},
-	[PROF_SAGE_FEMME] = {"sage_femme", "Sage-femme"},
-	[PROF_CHIRURGIEN_DENTISTE] = {"chirurgien_dentiste", "Chirurgien-dentiste"},
-	[PROF_PHARMACIEN] = {"pharmacien", "Pharmacien"},
-	[PROF_PREPARATEUR_PHARMACIE] = {"preparateur_pharmacie", "Préparateur en pharmacie"},
-	[PROF_INFIRMIER] = {"infirmier", "Infirmier"},
-	[PROF_MASSEUR_KINESITHERAPEUTE] = {"masseur_kinesitherapeute", "Masseur-kinésithérapeute"},
-	[PROF_ORTHOPTISTE] = {"orthoptiste", "Orthoptiste"},
-	[PROF_ORTHOPHONISTE] = {"orthophoniste", "Orthophoniste"},
-	[PROF_PEDICURE_PODOLOGUE] = {"pedicure_podologue", "Pédicure-podologue"},
-	[PROF_ERGOTHERAPEUTE] = {"ergotherapeute", "Ergothérapeute"},
-	[PROF_PSYCHOMOTRICIEN] = {"psychomotricien", "Psychomotricien"},
-	[PROF_DIETETICIEN] = {"dieteticien", "Diététicien"},
+	[PROF_MEDECIN] = {"medecin", "Médecin", "Médecin"},
+	[PROF_SAGE_FEMME] = {"sage_femme", "Sage-femme", "Sage-femme"},
+	[PROF_CHIRURGIEN_DENTISTE] = {"chirurgien_dentiste", "Chirurgien-dentiste",
+				      "Chirurgienne-dentiste"},
+	[PROF_PHARMACIEN] = {"pharmacien", "Pharmacien", "Pharmacienne"},
+	[PROF_PREPARATEUR_PHARMACIE] = {"preparateur_pharmacie", "Préparateur en pharmacie",
+					"Préparatrice en pharmacie"},
+	[PROF_INFIRMIER] = {"infirmier", "Infirmier", "Infirmière"},
+	[PROF_MASSEUR_KINESITHERAPEUTE] = {"masseur_kinesitherapeute", "Masseur-kinésithérapeute",
+					   "Masseuse-kinésithérapeute"},
+	[PROF_ORTHOPTISTE] = {"orthoptiste", "Orthoptiste", "Orthoptiste"},
+	[PROF_ORTHOPHONISTE] = {"orthophoniste", "Orthophoniste", "Orthophoniste"},
+	[PROF_PEDICURE_PODOLOGUE] = {"pedicure_podologue", "Pédicure-podologue",
+				     "Pédicure-podologue"},
+	[PROF_ERGOTHERAPEUTE] = {"ergotherapeute", "Ergothérapeute", "Ergothérapeute"},
+	[PROF_PSYCHOMOTRICIEN] = {"psychomotricien", "Psychomotricien", "Psychomotricienne"},
+	[PROF_DIETETICIEN] = {"dieteticien", "Diététicien", "Diététicienne"},
 	[PROF_MANIPULATEUR_ELECTRORADIOLOGIE] = {"manipulateur_electroradiologie",
-						 "Manipulateur d'électroradiologie médicale"},
-	[PROF_AUDIOPROTHESISTE] = {"audioprothesiste", "Audioprothésiste"},
-	[PROF_OPTICIEN_LUNETIER] = {"opticien_lunetier", "Opticien-lunetier"},
+						 "Manipulateur d'électroradiologie médicale",
+						 "Manipulatrice d'électroradiologie médicale"},
+	[PROF_AUDIOPROTHESISTE] = {"audioprothesiste", "Audioprothésiste", "Audioprothésiste"},
+	[PROF_OPTICIEN_LUNETIER] = {"opticien_lunetier", "Opticien-lunetier",
+				    "Opticienne-lunetière"},
 	[PROF_TECHNICIEN_LABORATOIRE] = {"technicien_laboratoire",
-					 "Technicien de laboratoire médical"},
-	[PROF_AIDE_SOIGNANT] = {"aide_soignant", "Aide-soignant"},
-	[PROF_AUXILIAIRE_PUERICULTURE] = {"auxiliaire_puericulture", "Auxiliaire de puériculture"},
-	[PROF_AMBULANCIER] = {"ambulancier", "Ambulancier"},
-	[PROF_ASSISTANT_DENTAIRE] = {"assistant_dentaire", "Assistant dentaire"},
-	[PROF_ORTHOPEDISTE_ORTHESISTE] = {"orthopediste_orthesiste", "Orthopédiste-orthésiste"},
-	[PROF_PODO_ORTHESISTE] = {"podo_orthesiste", "Podo-orthésiste"},
-	[PROF_OCULARISTE] = {"oculariste", "Oculariste"},
-	[PROF_EPITHESISTE] = {"epithesiste", "Épithésiste"},
-	[PROF_ORTHOPROTHESISTE] = {"orthoprothesiste", "Orthoprothésiste"},
+					 "Technicien de laboratoire médical",
+					 "Technicienne de laboratoire médical"},
+	[PROF_AIDE_SOIGNANT] = {"aide_soignant", "Aide-soignant", "Aide-soignante"},
+	[PROF_AUXILIAIRE_PUERICULTURE] = {"auxiliaire_puericulture", "Auxiliaire de puériculture",
+					  "Auxiliaire de puériculture"},
+	[PROF_AMBULANCIER] = {"ambulancier", "Ambulancier", "Ambulancière"},
+	[PROF_ASSISTANT_DENTAIRE] = {"assistant_dentaire", "Assistant dentaire",
+				     "Assistante dentaire"},
+	[PROF_ORTHOPEDISTE_ORTHESISTE] = {"orthopediste_orthesiste", "Orthopédiste-orthésiste",
+					  "Orthopédiste-orthésiste"},
+	[PROF_PODO_ORTHESISTE] = {"podo_orthesiste", "Podo-orthésiste", "Podo-orthésiste"},
+	[PROF_OCULARISTE] = {"oculariste", "Oculariste", "Oculariste"},
+	[PROF_EPITHESISTE] = {"epithesiste", "Épithésiste", "Épithésiste"},
+	[PROF_ORTHOPROTHESISTE] = {"orthoprothesiste", "Orthoprothésiste", "Orthoprothésiste"},
 };
 
 static const struct {
@@ -66,6 +77,13 @@ bool profession_parse(const char *code, enum profession *out)
 const char *profession_code(enum profession p)
 {
 	return (unsigned)p < PROF_COUNT ? professions[p].code : "?";
+}
+
+const char *profession_label_fr_sex(enum profession p, bool female)
+{
+	if ((unsigned)p >= PROF_COUNT)
+		return "?";
+	return female ? professions[p].label_female : professions[p].label;
 }
 
 const char *profession_label_fr(enum profession p)

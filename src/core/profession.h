@@ -54,6 +54,9 @@ bool profession_parse(const char *code, enum profession *out);
 const char *profession_code(enum profession p);
 /* French label, e.g. "Masseur-kinésithérapeute". */
 const char *profession_label_fr(enum profession p);
+/* The same agreeing with the person: for a woman the feminine form ("Infirmière",
+ * "Masseuse-kinésithérapeute"), else the label above. "?" when p is out of range. */
+const char *profession_label_fr_sex(enum profession p, bool female);
 
 bool structure_type_parse(const char *code, enum structure_type *out);
 const char *structure_type_code(enum structure_type s);

@@ -32,6 +32,33 @@ static bool age_within(const struct age_bound *b, int years, int months, bool is
 	return is_min ? age >= b->value : age <= b->value;
 }
 
+/* The patient's scope for a version: its age bounds, then its sexes (the one rule, used by the
+ * engine and by engine_scope()). */
+static inline enum scope_failure scope_of(const struct protocol_version *v, int years,
+					  int months, enum patient_sex sex)
+{
+	if (!age_within(&v->age_min, years, months, true) ||
+	    !age_within(&v->age_max, years, months, false))
+		return SCOPE_AGE;
+	if (v->sexes && !(v->sexes & (1u << sex)))
+		return SCOPE_SEX;
+	return SCOPE_OK;
+}
+
+enum coop_err engine_scope(const struct protocol *p, coop_date visit, coop_date birth,
+			   enum patient_sex sex, enum scope_failure *out)
+{
+	const struct protocol_version *v = protocol_version_at(p, visit);
+	*out = SCOPE_OK;
+	if (!v)
+		return ERR_NOT_FOUND;
+	if (birth > visit || (unsigned)sex >= SEX_COUNT)
+		return ERR_INVALID;
+	int months = date_age_months(birth, visit);
+	*out = scope_of(v, months / 12, months, sex);
+	return COOP_OK;
+}
+
 /* Adds to `need` the question slots behind `reads` (computed slots expand to their needs). */
 static void add_needs(const struct protocol *p, const struct expr_slotset *reads,
 		      struct expr_slotset *need)
@@ -250,12 +277,7 @@ prepare(const struct protocol *p, const struct engine_input *in, struct engine_r
 	r->slots[protocol_slot_age_months(p)] = &own_reserved[1];
 	r->slots[protocol_slot_sex(p)] = &own_reserved[2];
 	r->slots[protocol_slot_visit_date(p)] = &own_reserved[3];
-	const struct protocol_version *v = r->version;
-	if (!age_within(&v->age_min, r->age_years, r->age_months, true) ||
-	    !age_within(&v->age_max, r->age_years, r->age_months, false))
-		r->scope = SCOPE_AGE;
-	else if (v->sexes && !(v->sexes & (1u << in->sex)))
-		r->scope = SCOPE_SEX;
+	r->scope = scope_of(r->version, r->age_years, r->age_months, in->sex);
 
 	/* questions: every one applies, except conditional ones whose enable_when is not true;
 	 * those are settled in file order (an enable_when reads only earlier questions, whose

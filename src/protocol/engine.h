@@ -119,6 +119,14 @@ enum question_state engine_question_state(const struct engine_result *r, size_t 
 enum coop_err engine_prepare(const struct protocol *p, const struct engine_input *in,
 			     struct engine_result *r);
 
+/* Whether the protocol applies to a patient born on `birth`, of that sex, on the visit date: the
+ * age bounds and sexes of the version in force, exactly as engine_evaluate() checks them, before
+ * any answer (what a secretary needs to offer only the protocols that fit). *out is SCOPE_OK,
+ * SCOPE_AGE or SCOPE_SEX. ERR_NOT_FOUND when no version is in force on the visit date (then
+ * *out is SCOPE_OK), ERR_INVALID when born after the visit or sex out of range. Pure. */
+enum coop_err engine_scope(const struct protocol *p, coop_date visit, coop_date birth,
+			   enum patient_sex sex, enum scope_failure *out);
+
 const char *decision_code(enum decision d);   /* "incomplete", "excluded", "included" */
 const char *decision_label_fr(enum decision d);
 const char *tri_code(enum tri t);             /* "true", "false", "unknown", "not_applicable" */

@@ -76,6 +76,7 @@ struct db_professional {
 	const char *adeli;      /* or NULL */
 	const char *mssante;    /* or NULL */
 	const char *phone;      /* or NULL */
+	const char *sex;        /* "female", "male", or NULL (not said) */
 };
 
 /* Role bits of an account. */

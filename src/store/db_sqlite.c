@@ -109,14 +109,14 @@ static const struct {
 				"siret = ?6, aci_signatory = ?7 WHERE id = ?1"},
 	[S_PROFESSIONAL_INSERT] = {"professional_insert",
 				   "INSERT INTO professionals (structure_id, last_name, "
-				   "first_names, profession, rpps, adeli, mssante, phone) "
-				   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+				   "first_names, profession, rpps, adeli, mssante, phone, sex) "
+				   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
 	[S_PROFESSIONAL_GET] = {"professional_get",
 				"SELECT id, structure_id, last_name, first_names, profession, rpps, "
-				"adeli, mssante, phone FROM professionals WHERE id = ?1"},
+				"adeli, mssante, phone, sex FROM professionals WHERE id = ?1"},
 	[S_PROFESSIONAL_LIST] = {"professional_list",
 				 "SELECT id, structure_id, last_name, first_names, profession, rpps, "
-				 "adeli, mssante, phone FROM professionals WHERE structure_id = ?1 "
+				 "adeli, mssante, phone, sex FROM professionals WHERE structure_id = ?1 "
 				 "ORDER BY last_name, first_names, id"},
 	[S_ADHESION_GET] = {"adhesion_get",
 			    "SELECT " ADHESION_COLUMNS " FROM adhesions WHERE id = ?1"},
@@ -805,6 +805,7 @@ enum coop_err db_professional_insert(struct db *db, const struct db_professional
 	bind_text(s, 6, p->adeli);
 	bind_text(s, 7, p->mssante);
 	bind_text(s, 8, p->phone);
+	bind_text(s, 9, p->sex);
 	return exec_insert(db, s, S_PROFESSIONAL_INSERT, id);
 }
 
@@ -821,6 +822,7 @@ static void read_professional(sqlite3_stmt *s, struct arena *a, void *record, bo
 	out->adeli = col_text(s, 6, a, ok);
 	out->mssante = col_text(s, 7, a, ok);
 	out->phone = col_text(s, 8, a, ok);
+	out->sex = col_text(s, 9, a, ok);
 }
 
 enum coop_err db_professional_get(struct db *db, int64_t id, struct arena *a,

@@ -168,6 +168,9 @@ static const char *const migrations[] = {
 	/* 4 (template completions): what the signing délégant completed on the template lines
 	 * the protocol leaves open (JSON array), covered by signed_hash */
 	"ALTER TABLE adoptions ADD COLUMN signed_completions TEXT;",
+	/* 5 (professional's sex): the words of the screens agree with it ("Infirmière",
+	 * "déléguée"); NULL when not said */
+	"ALTER TABLE professionals ADD COLUMN sex TEXT CHECK (sex IN ('female', 'male'));",
 };
 
 int schema_sqlite_count(void)

@@ -24,15 +24,16 @@ grep -q "déjà" "$dir/out" || fail "second init doit ne rien ajouter"
 
 # a database of schema 1 (before memberships) upgrades, its data kept
 cp "$db" "$dir/v1.db"
-# (undo migration 4, template completions, migration 3, identity vigilance, then migration 2)
-sqlite3 "$dir/v1.db" "ALTER TABLE adoptions DROP COLUMN signed_completions;
+# (undo migration 5, professional's sex, migration 4, template completions, migration 3, identity vigilance, then migration 2)
+sqlite3 "$dir/v1.db" "ALTER TABLE professionals DROP COLUMN sex;
+  ALTER TABLE adoptions DROP COLUMN signed_completions;
   DROP INDEX patients_by_folded_name; DROP INDEX patients_by_folded_used_name;
   DROP INDEX patients_by_nir; ALTER TABLE patients DROP COLUMN birth_name_folded;
   ALTER TABLE patients DROP COLUMN used_name_folded; ALTER TABLE patients DROP COLUMN merged_into;
   DROP TABLE memberships; ALTER TABLE sessions DROP COLUMN structure_id;
   PRAGMA user_version = 1"
 "$coop" init --db "$dir/v1.db" >"$dir/out" || fail "mise à jour d'une base au schéma 1"
-grep -q "schéma 4" "$dir/out" || fail "schéma 4 attendu après la mise à jour"
+grep -q "schéma 5" "$dir/out" || fail "schéma 5 attendu après la mise à jour"
 [ "$(sqlite3 "$dir/v1.db" "SELECT count(*) FROM memberships")" = 0 ] || fail "appartenances"
 [ "$(sqlite3 "$dir/v1.db" "SELECT count(*) FROM accounts")" = 7 ] || fail "comptes perdus"
 "$coop" audit verify --db "$dir/v1.db" >/dev/null || fail "chaîne après mise à jour"

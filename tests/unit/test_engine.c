@@ -267,6 +267,50 @@ static void test_answers_refused(void **state)
 }
 
 
+/* engine_scope(): the same age and sex rule as the evaluation, before any answer (the protocols
+ * offered to a patient at a new request). */
+static void test_scope_before_answers(void **state)
+{
+	(void)state;
+	enum scope_failure why;
+	coop_date visit = date_from_ymd(2026, 11, 25);
+	assert_int_equal(engine_scope(proto, visit, date_from_ymd(2020, 11, 25), SEX_MALE, &why),
+			 COOP_OK);
+	assert_int_equal(why, SCOPE_OK);
+	/* one day short of 6, and 51 on the day: out, as the engine says */
+	engine_scope(proto, visit, date_from_ymd(2020, 11, 26), SEX_MALE, &why);
+	assert_int_equal(why, SCOPE_AGE);
+	engine_scope(proto, visit, date_from_ymd(1975, 11, 25), SEX_FEMALE, &why);
+	assert_int_equal(why, SCOPE_AGE);
+	assert_int_equal(eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1975-11-25\",\"sex\":\"female\"}}"), COOP_OK);
+	assert_int_equal(res.scope, SCOPE_AGE);
+	/* the version in force decides: 48 years old is out under v1, in under v2 */
+	engine_scope(proto, date_from_ymd(2023, 8, 23), date_from_ymd(1975, 1, 1), SEX_FEMALE, &why);
+	assert_int_equal(why, SCOPE_AGE);
+	engine_scope(proto, date_from_ymd(2023, 8, 24), date_from_ymd(1975, 1, 1), SEX_FEMALE, &why);
+	assert_int_equal(why, SCOPE_OK);
+	assert_int_equal(engine_scope(proto, date_from_ymd(2020, 3, 7), date_from_ymd(1990, 1, 1),
+				      SEX_FEMALE, &why),
+			 ERR_NOT_FOUND);
+	assert_int_equal(engine_scope(proto, visit, visit + 1, SEX_FEMALE, &why), ERR_INVALID);
+	/* a protocol for women only: a man, or a sex unknown, is out of scope */
+	const char *at = strstr(yaml, "age_max: {value: 50, unit: years}, ");
+	assert_non_null(at);
+	char buf[8192];
+	snprintf(buf, sizeof(buf), "%.*ssexes: [female], %s", (int)(at - yaml), yaml, at);
+	struct protocol *women = NULL;
+	struct protocol_diags d = {.count = 0};
+	assert_int_equal(protocol_load_buffer("femmes.yaml", buf, strlen(buf), &women, &d), COOP_OK);
+	coop_date born = date_from_ymd(1990, 1, 1);
+	engine_scope(women, visit, born, SEX_FEMALE, &why);
+	assert_int_equal(why, SCOPE_OK);
+	engine_scope(women, visit, born, SEX_MALE, &why);
+	assert_int_equal(why, SCOPE_SEX);
+	engine_scope(women, visit, born, SEX_UNKNOWN, &why);
+	assert_int_equal(why, SCOPE_SEX);
+	protocol_free(women);
+}
+
 /* A small protocol around the given questions/outcomes/prescriptions text, one criterion. */
 static struct protocol *load_small(const char *questions, const char *criteria, const char *rest)
 {
@@ -485,6 +529,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scope_age_boundaries),
+		cmocka_unit_test(test_scope_before_answers),
 		cmocka_unit_test(test_incomplete_then_next_questions),
 		cmocka_unit_test(test_exclusion_and_strongest_urgency),
 		cmocka_unit_test(test_outcomes_and_doses),

@@ -298,6 +298,24 @@ static void test_first_blocker_and_active(void **state)
 	assert_true(team_adhesion_active(&a, D("2099-01-01")));
 }
 
+/* A woman's profession in the feminine (the screens' words agree with the person). */
+static void test_profession_feminine(void **state)
+{
+	(void)state;
+	assert_string_equal(profession_label_fr_sex(PROF_INFIRMIER, true), "Infirmière");
+	assert_string_equal(profession_label_fr_sex(PROF_INFIRMIER, false), "Infirmier");
+	assert_string_equal(profession_label_fr_sex(PROF_MASSEUR_KINESITHERAPEUTE, true),
+			    "Masseuse-kinésithérapeute");
+	assert_string_equal(profession_label_fr_sex(PROF_MEDECIN, true), "Médecin");
+	for (int i = 0; i < PROF_COUNT; i++) {
+		const char *f = profession_label_fr_sex((enum profession)i, true);
+		assert_true(f[0] != '\0' && strcmp(f, "?") != 0);
+		assert_string_equal(profession_label_fr_sex((enum profession)i, false),
+				    profession_label_fr((enum profession)i));
+	}
+	assert_string_equal(profession_label_fr_sex(PROF_COUNT, true), "?");
+}
+
 static void test_codes_and_labels(void **state)
 {
 	(void)state;
@@ -752,6 +770,7 @@ int main(void)
 		cmocka_unit_test(test_version_change_june_2024),
 		cmocka_unit_test(test_first_blocker_and_active),
 		cmocka_unit_test(test_codes_and_labels),
+		cmocka_unit_test(test_profession_feminine),
 		cmocka_unit_test(test_weekday),
 		cmocka_unit_test(test_reachable_now),
 		cmocka_unit_test(test_whole_day_and_24h_slots),

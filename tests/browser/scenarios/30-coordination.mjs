@@ -23,7 +23,7 @@ export default ({ accessible, expectText, signIn, apiAs }) => {
       const team = section(page, 'Équipe');
       await team.waitFor({ timeout: 5000 });
       // infirmiere2 (Lucie Petit): her cystite training is not validated yet
-      await expectText(page, 'section.card h3', 'Lucie Petit — Infirmier');
+      await expectText(page, 'section.card h3', 'Lucie Petit — Infirmière');
       const lucie = team.locator('table', { has: page.locator('caption', { hasText: 'Adhésions de Lucie Petit' }) })
         .locator('tr', { hasText: 'Pollakiurie' });
       await cell(lucie, 'Formation non validée');
@@ -34,7 +34,7 @@ export default ({ accessible, expectText, signIn, apiAs }) => {
       // the protocols: the six national ones adopted (five signed), test-suivi-prolonge not adopted
       const protocols = section(page, 'Protocoles');
       const cystite = protocols.locator('tr', { hasText: 'Pollakiurie' });
-      await cell(cystite, 'Adopté, appliqué (version 2024-06)');
+      await cell(cystite, 'Adopté, appliqué (version du 18/06/2024)');
       await cell(cystite, /^Signés par Dr Anne Durand le \d{2}\/\d{2}\/\d{4}$/);
       const row = () => protocols.locator('tr', { hasText: suivi });
       await cell(row(), 'Non adopté');
@@ -43,13 +43,13 @@ export default ({ accessible, expectText, signIn, apiAs }) => {
       await page.click(`button[aria-label^="Adopter : ${suivi}"]`);
       await expectText(page, '#coord-status', `Protocole « ${suivi}`);
       await expectText(page, '#coord-status', 'adopté le 25/11/2026');
-      await cell(row(), 'Adopté, appliqué (version 1)');
+      await cell(row(), 'Adopté, appliqué (version du 01/09/2026)');
       await cell(row(), 'À signer par un délégant');
 
       // Dr Anne Durand becomes its délégant, without insurance nor engagement at first
       await page.click('summary:has-text("Ajouter une adhésion")');
       // a nurse cannot be délégant: refused by the server next to the role, the choices kept
-      await page.selectOption('#adhesion-professional', { label: 'Claire Martin (Infirmier)' });
+      await page.selectOption('#adhesion-professional', { label: 'Claire Martin (Infirmière)' });
       await page.selectOption('#adhesion-protocol', { label: `${suivi} (tests de l'API uniquement)` });
       await page.selectOption('#adhesion-role', 'delegant');
       await page.click('button:has-text("Ajouter l\u2019adhésion")');
@@ -105,7 +105,7 @@ export default ({ accessible, expectText, signIn, apiAs }) => {
         await accessible(page, '34-coordination-protocole-suspendu');
         await page.click(`button[aria-label="Reprendre : ${odynophagie}"]`);
         await expectText(page, '#coord-status', `Protocole « ${odynophagie} » repris : il s\u2019applique de nouveau.`);
-        await cell(row(), 'Adopté, appliqué (version 2024-06)');
+        await cell(row(), 'Adopté, appliqué (version du 18/06/2024)');
       } finally {
         // whatever happened above, the files that follow need every protocol active
         const call = await apiAs('coordination');

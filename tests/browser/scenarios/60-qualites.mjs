@@ -1,6 +1,7 @@
 // 60-qualites.mjs — qualities the whole interface must keep: the first screen weighs less than
 // 200 KB transferred, with no request leaving the server; a network drop loses nothing typed
-// (the message says so, the form keeps its values, sending again works once back online).
+// (the message says so, the form keeps its values, sending again works once back online); every
+// screen fits a tablet's width, and a phone's (390 px) with no table wider than the screen.
 export default ({ base, accessible, expectText, signIn }) => [
   ['premier écran : moins de 200 Ko transférés, aucune requête hors du serveur', async (page) => {
     let bytes = 0;
@@ -51,5 +52,32 @@ export default ({ base, accessible, expectText, signIn }) => [
     await page.locator('button:has-text("Ouvrir")').first().click();
     await expectText(page, 'h2', 'Historique');
     await fits('62-tablette-prise-en-charge');
+  }],
+  ['téléphone (390 × 844) : aucun tableau ni écran plus large que l’écran', async (page) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const fits = async (name) => {
+      const wide = await page.evaluate(() => {
+        const out = [...document.querySelectorAll('main table')]
+          .filter((t) => t.getBoundingClientRect().right > window.innerWidth + 0.5 || t.scrollWidth > t.clientWidth + 0.5)
+          .map((t) => (t.querySelector('caption') || t).textContent.trim().slice(0, 60));
+        const over = document.documentElement.scrollWidth - window.innerWidth;
+        return { out, over };
+      });
+      if (wide.out.length) throw new Error(`${name} : tableau plus large que le téléphone : ${wide.out.join(' ; ')}`);
+      if (wide.over > 0) throw new Error(`${name} : ${wide.over} px de trop en largeur sur un téléphone`);
+      await accessible(page, name);
+    };
+    let tables = 0;
+    for (const login of ['accueil', 'infirmiere', 'medecin', 'coordination']) {
+      await signIn(page, login);
+      tables += await page.locator('main table').count();
+      await fits(`63-telephone-${login}`);
+      await page.click('#logout');
+    }
+    if (tables < 4) throw new Error(`seulement ${tables} tableaux vérifiés sur les tableaux de bord`);
+    await signIn(page, 'infirmiere');
+    await page.locator('button:has-text("Ouvrir")').first().click();
+    await expectText(page, 'h2', 'Historique');
+    await fits('64-telephone-prise-en-charge');
   }],
 ];
