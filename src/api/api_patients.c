@@ -101,7 +101,7 @@ static bool traits_of(struct arena *a, const struct db_patient *p, struct ident_
 	return true;
 }
 
-static bool date_field(struct api_ctx *c, json_t *obj, const char *key, const char *what,
+static bool date_field(struct api_ctx *c, json_t *obj, const char *key,
 		       bool required, coop_date *out, bool *present)
 {
 	const char *s = NULL;
@@ -157,7 +157,7 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 	    !name_field(c, body, "first_names", "Les prénoms de naissance", true,
 			&p.first_names) ||
 	    !name_field(c, body, "used_name", "Le nom utilisé", false, &p.used_name) ||
-	    !date_field(c, body, "birth_date", "La date de naissance", true, &p.birth_date,
+	    !date_field(c, body, "birth_date", true, &p.birth_date,
 			&has_date) ||
 	    !api_str(c, body, "sex", 10, true, &sex) ||
 	    !api_str(c, body, "birthplace_code", 5, false, &birthplace) ||
