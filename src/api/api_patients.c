@@ -133,8 +133,12 @@ static bool name_field(struct api_ctx *c, json_t *body, const char *key, const c
 						     stored, sizeof(stored), msg, sizeof(msg));
 	if (st == IDENT_NAME_EMPTY && !required)
 		return true;
+	if (st == IDENT_NAME_EMPTY) { /* the field's label agrees: "Les prénoms … sont obligatoires" */
+		api_field_error(c, "required", key, "est obligatoire", "sont obligatoires");
+		return false;
+	}
 	if (st != IDENT_NAME_OK) {
-		api_error(c, 400, st == IDENT_NAME_EMPTY ? "required" : "invalid", msg, key);
+		api_error(c, 400, "invalid", msg, key);
 		return false;
 	}
 	*out = arena_strdup(c->a, stored);
@@ -411,8 +415,8 @@ static void answer_merged(struct api_ctx *c, const struct db_patient *p)
 static void answer_stale(struct api_ctx *c)
 {
 	api_error(c, 409, "conflict",
-		  "Ce dossier a été modifié par quelqu'un d'autre entre-temps : rechargez-le "
-		  "avant d'enregistrer (vos saisies restent à l'écran).",
+		  "Ce dossier a changé depuis son affichage : rechargez-le avant d'enregistrer "
+		  "(vos saisies restent à l'écran).",
 		  "version");
 }
 
@@ -470,10 +474,7 @@ void api_patients_update(struct http_request *req, struct http_response *res, vo
 		db_rollback(c.db);
 		json_decref(after);
 		if (e == ERR_CONFLICT)
-			api_error(&c, 409, "conflict",
-				  "Ce dossier a changé depuis son affichage : rechargez-le avant "
-				  "d'enregistrer (vos saisies restent à l'écran).",
-				  "version");
+			answer_stale(&c);
 		else
 			api_store_error(&c, e, "Patient");
 		return;
@@ -777,6 +778,12 @@ void api_protocols_list(struct http_request *req, struct http_response *res, voi
 		/* what a screen shows of the version: the day it came into force, not its code */
 		json_object_set_new(o, "version_from",
 				    v ? api_date_json(v->effective_from) : json_null());
+		/* a draft or repealed protocol can be neither adopted nor signed (the reason said) */
+		const char *not_usable = NULL;
+		bool usable = protocol_usable(p, &not_usable);
+		json_object_set_new(o, "adoptable", json_boolean(usable));
+		json_object_set_new(o, "not_adoptable_reason",
+				    usable ? json_null() : json_string(not_usable));
 		json_object_set_new(o, "signed_by", signed_current && ad.signed_by
 							    ? json_integer(ad.signed_by)
 							    : json_null());

@@ -462,7 +462,7 @@ enum ident_name_status ident_name_parse(const char *what, const char *s, size_t 
 		out[0] = '\0';
 	msg_set(msg, msg_size, "%s", "");
 	if (len > IDENT_NAME_INPUT_MAX || (out_size <= len && out_size < IDENT_NAME_SIZE)) {
-		msg_set(msg, msg_size, "%s compte %d caractères au plus.", what, IDENT_NAME_MAX);
+		msg_set(msg, msg_size, "%s doit compter %d caractères au plus.", what, IDENT_NAME_MAX);
 		return IDENT_NAME_TOO_LONG;
 	}
 	for (size_t i = 0; i < len;) {
@@ -564,7 +564,7 @@ enum ident_name_status ident_name_parse(const char *what, const char *s, size_t 
 		return st;
 	}
 	if (st == IDENT_NAME_TOO_LONG || n >= out_size) {
-		msg_set(msg, msg_size, "%s compte %d caractères au plus.", what, IDENT_NAME_MAX);
+		msg_set(msg, msg_size, "%s doit compter %d caractères au plus.", what, IDENT_NAME_MAX);
 		return IDENT_NAME_TOO_LONG;
 	}
 	memcpy(out, tidy, n);
