@@ -77,6 +77,25 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
       await expectText(page, 'h1', 'Tableau de bord');
       if (asked !== 2) throw new Error('une question est posée alors que tout est enregistré');
     }],
+    ['version dépassée par sa propre écriture : dit comme tel, et « Recharger » y remédie', async (page) => {
+      const ep = await started('Habitude', 'Nora', '1991-01-01');
+      await signIn(page, 'infirmiere');
+      await page.goto(`${base}/#/prise-en-charge/${ep.id}`);
+      await expectText(page, 'h2', 'Examen');
+      // the same délégué saves from elsewhere (another tab) meanwhile
+      const call = await apiAs('infirmiere');
+      await call('PUT', `/api/v1/episodes/${ep.id}/answers`, { version: ep.version, answers: { recueil_fiable: true } });
+      await page.check('input[name=recueil_fiable][value=true]');
+      page.on('dialog', (d) => d.accept());
+      await page.click('button:has-text("Enregistrer et évaluer")');
+      await expectText(page, '.error', 'Vous avez déjà enregistré une modification de cette prise en charge');
+      if (/quelqu.un d.autre/.test(await page.locator('.error').first().textContent()))
+        throw new Error('sa propre écriture est attribuée à « quelqu\u2019un d\u2019autre »');
+      await page.click('.error button:has-text("Recharger")');
+      await expectText(page, 'h2', 'Examen');
+      await page.click('button:has-text("Enregistrer et évaluer")');
+      await expectText(page, 'p', 'Questions à poser ensuite');
+    }],
     ['un bouton attend la réponse : pas de double envoi', async (page) => {
       await signIn(page, 'accueil');
       await page.click('button:has-text("Nouvelle demande")');
