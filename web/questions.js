@@ -1,5 +1,5 @@
-// questions.js — a protocol's questions as form fields (boolean, choice, date, number with a
-// French comma accepted) and the answers read back from the form, for the secretariat's
+// questions.js — a protocol's questions as form fields (boolean, choice, several choices as
+// checkboxes with « Aucune », date, number with a French comma accepted) and the answers read back from the form, for the secretariat's
 // orientation and the délégué's examination. Which questions a screen shows is the API's
 // answer ("ask": the questions the person at that step may answer, conditional ones as soon as
 // they apply); at orientation each question can also be marked "Ne sait pas".
@@ -14,6 +14,20 @@ export function questionInput(q, opts = {}) {
       el('label', { class: 'inline' }, el('input', { type: 'radio', name: q.id, value: 'true' }), ' Oui'),
       el('label', { class: 'inline' }, el('input', { type: 'radio', name: q.id, value: 'false' }), ' Non'),
       opts.unknown ? el('label', { class: 'inline' }, el('input', { type: 'radio', name: q.id, value: 'unknown' }), ' Ne sait pas') : null);
+    if (q.help) group.append(el('p', { class: 'help', text: q.help }));
+    group.dataset.question = q.id;
+    return group;
+  }
+  if (q.type === 'multichoice') {
+    // one box per choice, and « Aucune » to say that none applies (an answer: the empty list),
+    // so that nothing ticked stays "not answered"
+    const group = el('fieldset', { class: 'field', id: q.id },
+      el('legend', { text: q.label }),
+      ...q.choices.map((c) => el('label', { class: 'block' },
+        el('input', { type: 'checkbox', name: q.id, value: c.code }), ` ${c.label}`)),
+      el('label', { class: 'block' }, el('input', { type: 'checkbox', name: `${q.id}--none`, value: 'none' }), ' Aucune'),
+      opts.unknown ? el('label', { class: 'block' },
+        el('input', { type: 'checkbox', name: `${q.id}--unknown`, value: 'unknown' }), ' Ne sait pas') : null);
     if (q.help) group.append(el('p', { class: 'help', text: q.help }));
     group.dataset.question = q.id;
     return group;
@@ -59,6 +73,12 @@ function answerOf(form, q, bad) {
     const checked = form.querySelector(`input[name="${CSS.escape(q.id)}"]:checked`);
     return checked ? checked.value === 'true' : undefined;
   }
+  if (q.type === 'multichoice') {
+    const codes = [...form.querySelectorAll(`input[name="${CSS.escape(q.id)}"]:checked`)].map((b) => b.value);
+    if (codes.length) return codes;
+    const none = form.elements[`${q.id}--none`];
+    return none && none.checked ? [] : undefined;
+  }
   const v = form.elements[q.id] ? form.elements[q.id].value.trim() : '';
   if (v === '') return undefined;
   if (q.type === 'integer' || q.type === 'decimal') {
@@ -99,6 +119,13 @@ export function fillAnswer(form, q, a, unknown = false) {
   if (unknown) {
     const box = form.elements[`${q.id}--unknown`];
     if (box) box.checked = true;
+    return;
+  }
+  if (q.type === 'multichoice') {
+    if (!Array.isArray(a)) return;
+    for (const box of form.querySelectorAll(`input[name="${CSS.escape(q.id)}"]`)) box.checked = a.includes(box.value);
+    const none = form.elements[`${q.id}--none`];
+    if (none) none.checked = a.length === 0;
     return;
   }
   if (a === undefined || !form.elements[q.id]) return;

@@ -95,7 +95,11 @@ async function signIn(page, login, password = `demo-${login}-2026`) {
 
 const helpers = { base, accessible, expectText, signIn, consentedEpisode, apiAs, artefacts };
 const scenarios = [];
-for (const file of readdirSync(join(here, 'scenarios')).filter((f) => f.endsWith('.mjs')).sort()) {
+// COOP_SCENARIOS=12,42 runs only the files whose names start with those prefixes (while working
+// on one screen); make test runs them all
+const only = (process.env.COOP_SCENARIOS || '').split(',').filter(Boolean);
+for (const file of readdirSync(join(here, 'scenarios')).filter((f) => f.endsWith('.mjs')).sort()
+  .filter((f) => !only.length || only.some((p) => f.startsWith(p)))) {
   const mod = await import(pathToFileURL(join(here, 'scenarios', file)).href);
   scenarios.push(...mod.default(helpers));
 }
