@@ -183,8 +183,8 @@ async function assessment(ep, panel, reload) {
     verdict.replaceChildren(...(referral ? [urgencyBanner(engine, engine.explanation)] : []),
       el('p', { class: referral ? 'warning' : 'notice', text: forPatient(engine.decision_label || '', ep.patient) }),
       ...(next.length ? [el('p', { text: 'Questions à poser ensuite :' }), el('ul', {}, ...next)] : []),
-      referral ? null : el('details', {}, el('summary', { text: 'Détails' }),
-        el('pre', { class: 'explain', text: engine.explanation || '' })));
+      ...(referral ? [] : [el('details', {}, el('summary', { text: 'Détails' }),
+        el('pre', { class: 'explain', text: engine.explanation || '' }))]));
     if (engine.decision !== 'included' && engine.decision !== 'excluded') return;
     const body = {};
     let called = null;

@@ -53,6 +53,15 @@ async function expectText(page, selector, text) {
     const got = await page.locator(selector).first().textContent().catch(() => null);
     throw new Error(`« ${text} » attendu dans ${selector}, lu « ${got} »`);
   }
+  await noLeakedValue(page);
+}
+
+// A screen never shows a program's empty values as words ("null", "undefined", "NaN"): checked
+// each time a scenario looks for a text, and at the end of every scenario.
+async function noLeakedValue(page) {
+  const shown = await page.locator('#main').innerText().catch(() => '');
+  const leak = shown.match(/(^|[\s(«:,])(null|undefined|NaN)([\s).»,;:]|$)/);
+  if (leak) throw new Error(`l\u2019écran affiche « ${leak[2]} » : ${shown.slice(Math.max(0, leak.index - 80), leak.index + 40)}`);
 }
 
 // An API client signed in as a demo account, for setting up what a scenario starts from.
@@ -119,6 +128,7 @@ try {
     page.on('pageerror', (e) => errors.push(e.message));
     try {
       await run(page);
+      await noLeakedValue(page);
       if (errors.length) throw new Error(`erreur JavaScript : ${errors[0]}`);
       passed++;
       console.log(`ok   ${name}`);
