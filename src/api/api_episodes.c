@@ -1658,6 +1658,11 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 	else
 		f.orientation_open = v.protocol->n_questions ? 1 : 0;
 	f.reason_given = has_text(reason);
+	/* what the answers saved so far say: a referral is never cancelled away (rule 19) */
+	if (engine_ok && engine_reorients(&run->r)) {
+		f.referral_known = true;
+		f.referral_headline = explain_urgency_headline_fr(run->r.urgency);
+	}
 	f.urgency_given = urg != URG_NONE;
 	f.delegant_called = delegant_called != 0;
 	if (rule->roles & DB_ROLE_DELEGUE && api_has_role(&c, DB_ROLE_DELEGUE))
@@ -1757,11 +1762,16 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 		if (pr.next == PATHWAY_CLOSED)
 			json_object_set(v.data, "closed", who);
 		break;
-	case PATHWAY_REORIENT:
-		json_object_set_new(v.data, "decision",
-				    stopped_json(&c, &v, run, engine_ok, urg, reason, delegant_called));
+	case PATHWAY_REORIENT: {
+		json_t *d = stopped_json(&c, &v, run, engine_ok, urg, reason, delegant_called);
+		/* the délégant called, with the contact of the slot in which they are reachable now */
+		if (d && delegant_called)
+			json_object_set_new(d, "delegant_called",
+					    delegant_called_json(&c, &v, delegant_called));
+		json_object_set_new(v.data, "decision", d);
 		v.ep.protocol_hash = v.protocol->hash;
 		break;
+	}
 	case PATHWAY_CANCEL:
 		json_object_set_new(who, "reason", json_string(reason));
 		json_object_set(v.data, "cancelled", who);

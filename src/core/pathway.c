@@ -90,6 +90,7 @@ static const char *const refusal_codes[PATHWAY_REFUSAL_COUNT] = {
 	[PATHWAY_REFUSAL_REASON_REQUIRED] = "reason_required",
 	[PATHWAY_REFUSAL_URGENCY_REQUIRED] = "urgency_required",
 	[PATHWAY_REFUSAL_DELEGANT_NOT_CALLED] = "delegant_not_called",
+	[PATHWAY_REFUSAL_REFERRAL_PENDING] = "referral_pending",
 };
 
 bool pathway_state_is_final(enum pathway_state s)
@@ -792,13 +793,26 @@ static bool rule_reorient(const struct step *s)
 	return false;
 }
 
-/* 19. A cancelled request says why. */
+/* 19. A cancelled request says why, and a referral is never cancelled away. */
 static bool rule_cancel(const struct step *s)
 {
-	if (s->action != PATHWAY_CANCEL || s->f->reason_given)
+	const struct pathway_facts *f = s->f;
+	if (s->action != PATHWAY_CANCEL)
 		return false;
-	return refuse(s->out, PATHWAY_REFUSAL_REASON_REQUIRED,
-		      "Indiquez pourquoi la demande est annulée.");
+	if (!f->reason_given)
+		return refuse(s->out, PATHWAY_REFUSAL_REASON_REQUIRED,
+			      "Indiquez pourquoi la demande est annulée.");
+	if (f->referral_known)
+		return refuse(s->out, PATHWAY_REFUSAL_REFERRAL_PENDING,
+			      "Les réponses orientent vers un médecin%s%s%s : la demande ne peut pas "
+			      "être annulée. %s",
+			      f->referral_headline ? " (" : "",
+			      f->referral_headline ? f->referral_headline : "",
+			      f->referral_headline ? ")" : "",
+			      f->state == PATHWAY_ASSESSING
+				      ? "Arrêtez l'évaluation en réorientant le patient vers un délégant."
+				      : "Orientez le patient vers le médecin.");
+	return false;
 }
 
 static bool (*const rules[])(const struct step *) = {

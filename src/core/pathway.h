@@ -98,6 +98,7 @@ enum pathway_refusal {
 	PATHWAY_REFUSAL_REASON_REQUIRED,          /* "reason_required": reorient, cancel */
 	PATHWAY_REFUSAL_URGENCY_REQUIRED,         /* "urgency_required": reorient */
 	PATHWAY_REFUSAL_DELEGANT_NOT_CALLED,      /* "delegant_not_called": reorient */
+	PATHWAY_REFUSAL_REFERRAL_PENDING, /* "referral_pending": cancel while the answers refer */
 	PATHWAY_REFUSAL_COUNT
 };
 
@@ -158,6 +159,12 @@ struct pathway_facts {
 	bool reason_given;
 	bool urgency_given;
 	bool delegant_called;
+
+	/* The answers so far send the patient to a physician (the engine's latest verdict is a
+	 * referral), with this urgency's French headline (may be NULL): read by PATHWAY_CANCEL,
+	 * which must not make a referral vanish. */
+	bool referral_known;
+	const char *referral_headline;
 };
 
 #define PATHWAY_MESSAGE_MAX 640
@@ -222,6 +229,9 @@ struct pathway_result {
  *  18. reorient: a reason, an urgency and the délégant called;
  *                               reason_required, urgency_required, delegant_not_called
  *  19. cancel: a reason;                                            reason_required
+ *      and not while the answers send the patient to a physician (referral_known): the
+ *      patient is oriented to the physician (orientation) or reoriented to a délégant
+ *      (assessment) instead, so that no referral vanishes;           referral_pending
  * Reorient and cancel are safe exits: rules 3–11 do not apply to them.
  */
 bool pathway_step(const struct pathway_facts *f, enum pathway_action action,

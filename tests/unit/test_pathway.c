@@ -261,6 +261,15 @@ static void no_reason(struct pathway_facts *f)
 {
 	f->reason_given = false;
 }
+static void referral_emergency(struct pathway_facts *f)
+{
+	f->referral_known = true;
+	f->referral_headline = "Urgence : appeler le 15";
+}
+static void referral_without_headline(struct pathway_facts *f)
+{
+	f->referral_known = true;
+}
 static void no_urgency(struct pathway_facts *f)
 {
 	f->urgency_given = false;
@@ -668,6 +677,16 @@ static const struct rule_case rule_cases[] = {
 	 R(NONE), S(CANCELLED), NULL},
 	{"cancel once proposed, no reason needed for anything else", S(PROPOSED), A(CANCEL), INC,
 	 no_urgency_no_delegant, R(NONE), S(CANCELLED), NULL},
+	{"cancel while the answers refer, at orientation", S(ORIENTATION), A(CANCEL), INC,
+	 referral_emergency, R(REFERRAL_PENDING), 0,
+	 "Les réponses orientent vers un médecin (Urgence : appeler le 15) : la demande ne peut "
+	 "pas être annulée. Orientez le patient vers le médecin."},
+	{"cancel while the answers refer, during the assessment", S(ASSESSING), A(CANCEL), INC,
+	 referral_without_headline, R(REFERRAL_PENDING), 0,
+	 "Les réponses orientent vers un médecin : la demande ne peut pas être annulée. Arrêtez "
+	 "l'évaluation en réorientant le patient vers un délégant."},
+	{"reorient while the answers refer", S(ASSESSING), A(REORIENT), INC, referral_emergency,
+	 R(NONE), S(EXCLUDED), NULL},
 	{"cancel after the decision", S(EXCLUDED), A(CANCEL), INC, keep, R(WRONG_STATE), 0, NULL},
 	{"cancel twice", S(CANCELLED), A(CANCEL), INC, keep, R(EPISODE_FINAL), 0,
 	 "La demande a été annulée : aucune action n'est plus possible."},
