@@ -124,6 +124,19 @@ export async function orientation(created) {
         el('button', { type: 'button', class: 'secondary', text: 'Orienter vers le médecin', onclick: usual })));
     }
   });
+  // a request resumed after answers that already send the patient to a physician: the
+  // urgency is said at once, with the way forward (never a cancellation: the API refuses it)
+  if (data.verdict && isReferral(data.verdict)) {
+    outcome.replaceChildren(el('div', {}, urgencyBanner(data.verdict),
+      el('p', { text: data.verdict.urgency === 'emergency'
+        ? 'Les réponses déjà enregistrées excluent le protocole : appelez le 15 (SAMU) maintenant, puis enregistrez l\u2019orientation.'
+        : 'Les réponses déjà enregistrées excluent le protocole : orientez vers le médecin, selon l\u2019urgence indiquée.' }),
+      actionButton('Orienter vers le médecin', async () => {
+        const r = await api.call('POST', `/api/v1/episodes/${episode.id}/actions/orient_to_usual_care`, { version });
+        if (!r.ok) { showError(form, r); return; }
+        done('Orientation vers le médecin enregistrée.');
+      })));
+  }
   show(title(), form, cancelForm(episode), backButton());
 }
 
