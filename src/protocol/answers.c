@@ -21,6 +21,15 @@ static enum coop_err refuse(char *msg, size_t n, const char *fmt, ...)
 	return ERR_INVALID;
 }
 
+/* A bound as a French reader writes it: "37,5", "2". */
+static void decimal_fr(double x, char *buf, size_t n)
+{
+	snprintf(buf, n, "%g", x);
+	char *dot = strchr(buf, '.');
+	if (dot)
+		*dot = ',';
+}
+
 static bool parse_date_field(const json_t *v, coop_date *out)
 {
 	return json_is_string(v) && date_parse(json_string_value(v), json_string_length(v), out);
@@ -40,7 +49,7 @@ static enum coop_err decode_answer(const struct question *q, const json_t *v, st
 	switch (q->type) {
 	case Q_BOOLEAN:
 		if (!json_is_boolean(v))
-			return refuse(msg, n, "réponse « %s » : true ou false attendu", q->id);
+			return refuse(msg, n, "« %s » : répondez oui ou non", q->label);
 		*out = expr_value_bool(json_is_true(v));
 		return COOP_OK;
 	case Q_INTEGER:
@@ -48,21 +57,37 @@ static enum coop_err decode_answer(const struct question *q, const json_t *v, st
 		double d;
 		if (q->type == Q_INTEGER) {
 			if (!json_is_integer(v))
-				return refuse(msg, n, "réponse « %s » : nombre entier attendu", q->id);
+				return refuse(msg, n, "« %s » : un nombre entier est attendu", q->label);
 			d = (double)json_integer_value(v);
 		} else {
 			if (!json_is_number(v))
-				return refuse(msg, n, "réponse « %s » : nombre attendu", q->id);
+				return refuse(msg, n, "« %s » : un nombre est attendu", q->label);
 			d = json_number_value(v);
 		}
 		if (!isfinite(d) || (q->has_min && d < q->min) || (q->has_max && d > q->max)) {
-			char lo[32] = "-", hi[32] = "-";
+			char lo[32] = "", hi[32] = "";
 			if (q->has_min)
-				snprintf(lo, sizeof(lo), "%g", q->min);
+				decimal_fr(q->min, lo, sizeof(lo));
 			if (q->has_max)
-				snprintf(hi, sizeof(hi), "%g", q->max);
-			return refuse(msg, n, "réponse « %s » : valeur hors des bornes [%s ; %s]%s%s",
-				      q->id, lo, hi, q->unit ? " " : "", q->unit ? q->unit : "");
+				decimal_fr(q->max, hi, sizeof(hi));
+			const char *unit = q->unit ? q->unit : "";
+			const char *sp = q->unit ? " " : "";
+			if (q->has_min && q->has_max)
+				return refuse(msg, n,
+					      "« %s » : la valeur est hors des bornes du protocole (entre "
+					      "%s%s%s et %s%s%s)",
+					      q->label, lo, sp, unit, hi, sp, unit);
+			if (q->has_min)
+				return refuse(msg, n,
+					      "« %s » : la valeur est hors des bornes du protocole (%s%s%s "
+					      "au moins)",
+					      q->label, lo, sp, unit);
+			if (q->has_max)
+				return refuse(msg, n,
+					      "« %s » : la valeur est hors des bornes du protocole (%s%s%s "
+					      "au plus)",
+					      q->label, hi, sp, unit);
+			return refuse(msg, n, "« %s » : un nombre est attendu", q->label);
 		}
 		*out = q->type == Q_INTEGER ? expr_value_int(json_integer_value(v))
 					    : expr_value_dec(d);
@@ -70,10 +95,10 @@ static enum coop_err decode_answer(const struct question *q, const json_t *v, st
 	}
 	case Q_CHOICE: {
 		if (!json_is_string(v))
-			return refuse(msg, n, "réponse « %s » : code de choix (texte) attendu", q->id);
+			return refuse(msg, n, "« %s » : choisissez une des réponses proposées", q->label);
 		const char *code = json_string_value(v);
 		if (json_string_length(v) > ANSWERS_MAX_STRING || !choice_known(q, code))
-			return refuse(msg, n, "réponse « %s » : choix inconnu « %.64s »", q->id, code);
+			return refuse(msg, n, "« %s » : choix inconnu « %.64s »", q->label, code);
 		/* point at the protocol's own copy of the code, which outlives the answers */
 		for (size_t i = 0; i < q->n_choices; i++)
 			if (strcmp(q->choices[i].code, code) == 0)
@@ -82,20 +107,20 @@ static enum coop_err decode_answer(const struct question *q, const json_t *v, st
 	}
 	case Q_MULTICHOICE: {
 		if (!json_is_array(v))
-			return refuse(msg, n, "réponse « %s » : liste de codes attendue", q->id);
+			return refuse(msg, n, "« %s » : une liste de choix est attendue", q->label);
 		size_t count = json_array_size(v);
 		if (count > q->n_choices)
-			return refuse(msg, n, "réponse « %s » : trop de choix", q->id);
+			return refuse(msg, n, "« %s » : trop de choix", q->label);
 		struct expr_item *items = count ? arena_alloc(a, count * sizeof(*items)) : NULL;
 		if (count && !items)
 			return ERR_NOMEM;
 		for (size_t i = 0; i < count; i++) {
 			const json_t *e = json_array_get(v, i);
 			if (!json_is_string(e) || !choice_known(q, json_string_value(e)))
-				return refuse(msg, n, "réponse « %s » : élément %zu inconnu", q->id, i + 1);
+				return refuse(msg, n, "« %s » : le choix n° %zu est inconnu", q->label, i + 1);
 			for (size_t j = 0; j < i; j++)
 				if (strcmp(items[j].u.str.s, json_string_value(e)) == 0)
-					return refuse(msg, n, "réponse « %s » : choix « %.64s » répété", q->id,
+					return refuse(msg, n, "« %s » : choix « %.64s » répété", q->label,
 						      json_string_value(e));
 			for (size_t k = 0; k < q->n_choices; k++)
 				if (strcmp(q->choices[k].code, json_string_value(e)) == 0) {
@@ -113,7 +138,7 @@ static enum coop_err decode_answer(const struct question *q, const json_t *v, st
 	case Q_DATE: {
 		coop_date d;
 		if (!parse_date_field(v, &d))
-			return refuse(msg, n, "réponse « %s » : date AAAA-MM-JJ attendue", q->id);
+			return refuse(msg, n, "« %s » : une date valide est attendue (AAAA-MM-JJ)", q->label);
 		*out = expr_value_date(d);
 		return COOP_OK;
 	}

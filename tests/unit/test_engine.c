@@ -253,9 +253,9 @@ static void test_answers_refused(void **state)
 		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\",\"nir\":1}}", "champ inconnu « nir »"},
 		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},\"extra\":1}", "champ inconnu « extra »"},
 		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},\"answers\":{\"fivre\":true}}", "question inconnue « fivre »"},
-		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},\"answers\":{\"fievre\":\"oui\"}}", "« fievre » : true ou false"},
-		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},\"answers\":{\"poids\":500}}", "hors des bornes"},
-		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},\"answers\":{\"trod\":\"douteux\"}}", "choix inconnu « douteux »"},
+		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},\"answers\":{\"fievre\":\"oui\"}}", "« Fièvre > 38 °C » : répondez oui ou non"},
+		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},\"answers\":{\"poids\":500}}", "« Poids » : la valeur est hors des bornes du protocole (entre 2 kg et 200 kg)"},
+		{"{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},\"answers\":{\"trod\":\"douteux\"}}", "« TROD » : choix inconnu « douteux »"},
 		{"{\"visit_date\":\"2026-11-25\",\"visit_date\":\"2026-11-25\"}", "JSON invalide"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
