@@ -223,6 +223,22 @@ static const char *urgency_action_fr(enum urgency u)
 	return "médecin";
 }
 
+/* Does a criterion's wording already say where the patient goes ("…, médecin le jour même")?
+ * Compared without the case of the first letter, which is all that differs in the files. */
+static bool says_action(const char *label, const char *action)
+{
+	size_t n = strlen(action);
+	for (const char *at = label; (at = strstr(at, action + 1)) != NULL; at++) {
+		if (at == label)
+			continue;
+		/* the byte before is the action's first letter, in either case */
+		char first = at[-1];
+		if (first == action[0] || first == (char)(action[0] - 'a' + 'A'))
+			return n > 1;
+	}
+	return false;
+}
+
 /* Appends a label without its final full stop (the sentence goes on). */
 static void put_label(const char *label, struct strbuf *out)
 {
@@ -262,10 +278,12 @@ bool explain_reason_fr(const struct protocol *p, const struct engine_result *r,
 	if (chosen >= 0) {
 		const struct criterion *c = &p->criteria[chosen];
 		put_label(c->label, out);
-		strbuf_printf(out, " — %s ; %s",
+		strbuf_printf(out, " — %s",
 			      c->kind == CRIT_INCLUSION ? "condition du protocole non remplie"
-							: "le protocole exclut ce cas",
-			      action);
+							: "le protocole exclut ce cas");
+		/* where to go, unless the criterion's own wording already says it */
+		if (!says_action(c->label, action))
+			strbuf_printf(out, " ; %s", action);
 		if (r->scope == SCOPE_AGE || r->scope == SCOPE_SEX)
 			others++;
 	} else if (r->scope == SCOPE_AGE) {

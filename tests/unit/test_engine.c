@@ -456,6 +456,23 @@ static void test_reorienting_outcome_carries_urgency(void **state)
 	protocol_free(p);
 }
 
+/* A criterion whose wording already says where to go: the reason does not say it twice. */
+static void test_reason_not_repeated(void **state)
+{
+	(void)state;
+	struct protocol *p = load_small(
+		"  - {id: fievre, label: \"Fièvre\", type: boolean, asked_by: examination}\n",
+		"  - {id: f, kind: exclusion, expression: \"fievre\", label: \"Fièvre : complication à rechercher, Médecin le jour même\", urgency: physician_same_day, source: \"s\", confidence: inferred}\n",
+		"outcomes:\n  - {id: o, kind: advice, when: \"true\", label: \"O\", source: \"s\", confidence: inferred}\n");
+	eval_small(p, "{\"fievre\":true}");
+	struct strbuf sb = STRBUF_INIT;
+	assert_true(explain_reason_fr(p, &res, &sb));
+	assert_string_equal(strbuf_str(&sb), "Fièvre : complication à rechercher, Médecin le jour même "
+					     "— le protocole exclut ce cas.");
+	strbuf_free(&sb);
+	protocol_free(p);
+}
+
 static const char *reason_of(void)
 {
 	static char text[512];
@@ -539,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_weight_not_applicable_is_never_prescribed_blind),
 		cmocka_unit_test(test_long_lists_release_scratch),
 		cmocka_unit_test(test_reorienting_outcome_carries_urgency),
+		cmocka_unit_test(test_reason_not_repeated),
 		cmocka_unit_test(test_reason_in_one_sentence),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
