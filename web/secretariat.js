@@ -103,10 +103,15 @@ export async function orientation(created) {
     const open = (ask.orientation_open || []).map((id) => questions.find((q) => q.id === id)).filter(Boolean);
     const left = (ask.unknown || []).length;
     if (excluded) {
+      // a stronger red flag not yet asked: its questions first, so an emergency is not missed
+      const stronger = (engine.next_questions || []).map((q) => el('li', { text: q.label }));
       outcome.replaceChildren(el('div', {}, urgencyBanner(engine),
         el('p', { text: engine.urgency === 'emergency'
           ? 'Les réponses excluent le protocole : appelez le 15 (SAMU) maintenant, puis enregistrez l\u2019orientation.'
-          : 'Les réponses excluent le protocole : la patiente ou le patient relève de son médecin, selon l\u2019urgence indiquée.' }),
+          : `Les réponses excluent le protocole : ${bySex(episode.patient && episode.patient.sex, 'la patiente relève', 'le patient relève', 'la patiente ou le patient relève')} de son médecin, selon l\u2019urgence indiquée.` }),
+        ...(stronger.length ? [el('div', { class: 'warning', role: 'status' },
+          el('p', { text: 'Avant d\u2019orienter, posez aussi ces questions : un signe d\u2019alerte plus urgent reste à vérifier.' }),
+          el('ul', {}, ...stronger))] : []),
         el('button', { type: 'button', text: 'Orienter vers le médecin', onclick: usual })));
     } else if (open.length) {
       // an empty or unfinished orientation does not say "nothing excludes the protocol"

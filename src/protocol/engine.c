@@ -87,9 +87,10 @@ enum question_state engine_question_state(const struct engine_result *r, size_t 
 
 /* Lists the questions to ask next: those in `need` that are applicable and unanswered, after
  * pulling in what decides pending questions' applicability (latest first: an enable_when reads
- * only earlier questions). Falls back to every applicable unanswered question. */
-static void list_next(const struct protocol *p, struct engine_result *r,
-		      struct expr_slotset *need)
+ * only earlier questions). With `fallback`, every applicable unanswered question when none of
+ * those is left. */
+static void list_next_from(const struct protocol *p, struct engine_result *r,
+			   struct expr_slotset *need, bool fallback)
 {
 	for (size_t j = p->n_conditional_questions; j-- > 0;) {
 		size_t i = p->conditional_questions[j];
@@ -106,10 +107,34 @@ static void list_next(const struct protocol *p, struct engine_result *r,
 				r->next[r->n_next++] = i;
 		}
 	}
-	if (r->n_next == 0)
+	if (r->n_next == 0 && fallback)
 		for (size_t i = 0; i < p->n_questions; i++)
 			if (engine_question_state(r, i) == QS_UNANSWERED)
 				r->next[r->n_next++] = i;
+}
+
+static void list_next(const struct protocol *p, struct engine_result *r,
+		      struct expr_slotset *need)
+{
+	list_next_from(p, r, need, true);
+}
+
+/* An exclusion is known, but a criterion with a stronger urgency (a red flag) cannot be told
+ * yet: its questions are the ones to ask next, so that an emergency is never left as a
+ * programmed consultation for want of a question. None when nothing stronger is pending. */
+static void list_stronger_pending(const struct protocol *p, struct engine_result *r)
+{
+	struct expr_slotset need;
+	memset(&need, 0, sizeof(need));
+	bool any = false;
+	for (size_t i = 0; i < p->n_criteria; i++)
+		if (r->criteria[i].value == TRI_UNKNOWN && p->criteria[i].urgency > r->urgency) {
+			add_needs(p, expr_reads(p->criteria[i].expression), &need);
+			any = true;
+		}
+	r->n_next = 0;
+	if (any)
+		list_next_from(p, r, &need, false);
 }
 
 enum line_status { LINE_READY, LINE_NEEDS_WEIGHT, LINE_NO_WEIGHT };
@@ -362,10 +387,14 @@ enum coop_err engine_evaluate(const struct protocol *p, const struct engine_inpu
 		if (r->urgency < URG_PHYSICIAN_LATER)
 			r->urgency = URG_PHYSICIAN_LATER;
 		r->decision = DECISION_EXCLUDED;
+		if (any_unknown)
+			list_stronger_pending(p, r);
 		return COOP_OK;
 	}
 	if (any_fired) {
 		r->decision = DECISION_EXCLUDED;
+		if (any_unknown)
+			list_stronger_pending(p, r);
 		return COOP_OK;
 	}
 

@@ -317,6 +317,9 @@ bool explain_reason_fr(const struct protocol *p, const struct engine_result *r,
 		strbuf_puts(out, " (et un autre motif, voir le détail)");
 	else if (others > 1)
 		strbuf_printf(out, " (et %zu autres motifs, voir le détail)", others);
+	/* a stronger red flag cannot be told yet (its questions are the next ones) */
+	if (r->decision == DECISION_EXCLUDED && r->n_next > 0)
+		strbuf_puts(out, " ; un signe d'alerte plus urgent reste à vérifier");
 	strbuf_puts(out, ".");
 	return true;
 }

@@ -456,6 +456,50 @@ static void test_reorienting_outcome_carries_urgency(void **state)
 	protocol_free(p);
 }
 
+/* An exclusion already known does not hide a stronger red flag still to check: its questions
+ * are the ones to ask next (a fired exclusion, and a patient out of the protocol's ages). */
+static void test_stronger_red_flag_still_asked(void **state)
+{
+	(void)state;
+	struct protocol *p = load_small(
+		"  - {id: a, label: \"A\", type: boolean, asked_by: examination}\n"
+		"  - {id: b, label: \"B\", type: boolean, asked_by: examination}\n"
+		"  - {id: c, label: \"C\", type: boolean, asked_by: examination}\n",
+		"  - {id: ea, kind: exclusion, expression: \"a\", label: \"A\", urgency: physician_same_day, source: \"s\", confidence: inferred}\n"
+		"  - {id: rb, kind: red_flag, expression: \"b\", label: \"B\", urgency: emergency, source: \"s\", confidence: inferred}\n"
+		"  - {id: ec, kind: exclusion, expression: \"c\", label: \"C\", urgency: physician_later, source: \"s\", confidence: inferred}\n",
+		"outcomes:\n  - {id: o, kind: advice, when: \"true\", label: \"O\", source: \"s\", confidence: inferred}\n");
+	eval_small(p, "{\"a\":true}");
+	assert_int_equal(res.decision, DECISION_EXCLUDED);
+	assert_int_equal(res.urgency, URG_PHYSICIAN_SAME_DAY);
+	/* only the stronger one (b), not the weaker pending one (c) */
+	assert_int_equal(res.n_next, 1);
+	assert_string_equal(p->questions[res.next[0]].id, "b");
+	struct strbuf sb = STRBUF_INIT;
+	assert_true(explain_reason_fr(p, &res, &sb));
+	assert_string_equal(strbuf_str(&sb), "A — le protocole exclut ce cas ; médecin le jour même ; "
+					     "un signe d'alerte plus urgent reste à vérifier.");
+	strbuf_free(&sb);
+	eval_small(p, "{\"a\":true,\"b\":false}");
+	assert_int_equal(res.urgency, URG_PHYSICIAN_SAME_DAY);
+	assert_int_equal(res.n_next, 0);
+	eval_small(p, "{\"a\":true,\"b\":true}");
+	assert_int_equal(res.urgency, URG_EMERGENCY);
+	assert_int_equal(res.n_next, 0);
+	/* out of the protocol's ages (1 to 90 years): the red flags are still asked */
+	char doc[256], msg[320];
+	snprintf(doc, sizeof(doc), "{\"visit_date\":\"2026-01-10\",\"patient\":{\"birth_date\":\"1920-01-01\",\"sex\":\"male\"},\"answers\":{}}");
+	assert_int_equal(answers_parse(p, doc, strlen(doc), &arena, &in, msg, sizeof(msg)), COOP_OK);
+	assert_int_equal(engine_evaluate(p, &in, &res), COOP_OK);
+	assert_int_equal(res.decision, DECISION_EXCLUDED);
+	assert_int_equal(res.scope, SCOPE_AGE);
+	assert_int_equal(res.urgency, URG_PHYSICIAN_LATER);
+	assert_int_equal(res.n_next, 2);
+	assert_string_equal(p->questions[res.next[0]].id, "a");
+	assert_string_equal(p->questions[res.next[1]].id, "b");
+	protocol_free(p);
+}
+
 /* A criterion whose wording already says where to go: the reason does not say it twice. */
 static void test_reason_not_repeated(void **state)
 {
@@ -505,13 +549,20 @@ static void test_reason_in_one_sentence(void **state)
 					 "médecin le jour même.");
 	/* an inclusion criterion not met */
 	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
-		 "\"answers\":{\"odynophagie\":false}}");
+		 "\"answers\":{\"odynophagie\":false,\"trismus\":false,\"fievre\":false,\"toux\":false}}");
 	assert_string_equal(reason_of(), "Odynophagie — condition du protocole non remplie ; médecin, "
 					 "consultation programmée sans urgence.");
+	/* the same with the trismus (an emergency) not yet asked: said, and asked next */
+	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
+		 "\"answers\":{\"odynophagie\":false}}");
+	assert_string_equal(reason_of(), "Odynophagie — condition du protocole non remplie ; médecin, "
+					 "consultation programmée sans urgence ; un signe d'alerte plus urgent "
+					 "reste à vérifier.");
 	/* the age: the bounds in years, no age in months */
 	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"2020-11-26\",\"sex\":\"male\"}}");
 	assert_string_equal(reason_of(), "Âge hors du champ du protocole (de 6 à 50 ans) ; médecin, "
-					 "consultation programmée sans urgence.");
+					 "consultation programmée sans urgence ; un signe d'alerte plus urgent "
+					 "reste à vérifier.");
 	/* not a referral: nothing */
 	eval_doc("{\"visit_date\":\"2026-11-25\",\"patient\":{\"birth_date\":\"1990-01-01\",\"sex\":\"female\"},"
 		 "\"answers\":{\"odynophagie\":true}}");
@@ -557,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_long_lists_release_scratch),
 		cmocka_unit_test(test_reorienting_outcome_carries_urgency),
 		cmocka_unit_test(test_reason_not_repeated),
+		cmocka_unit_test(test_stronger_red_flag_still_asked),
 		cmocka_unit_test(test_reason_in_one_sentence),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

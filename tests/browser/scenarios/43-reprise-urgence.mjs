@@ -1,6 +1,8 @@
 // 43-reprise-urgence.mjs — browser scenario: a request left at orientation after answers that
 // send the patient to the emergency services is resumed from its address: the emergency is said
-// at once, with "Orienter vers le médecin"; cancelling it is refused with the reason said.
+// at once, with "Orienter vers le médecin"; cancelling it is refused with the reason said. An
+// exclusion known at orientation (pregnancy possible: same day) does not hide the red flags not
+// yet asked (fever: emergency): the secretary is told to ask them before orienting.
 export default ({ base, expectText, signIn, apiAs, accessible }) => [
   ['secrétariat : une demande reprise dit aussitôt son urgence ; elle ne s\u2019annule pas', async (page) => {
     const desk = await apiAs('accueil');
@@ -21,5 +23,29 @@ export default ({ base, expectText, signIn, apiAs, accessible }) => [
     await expectText(page, '.notice', 'Orientation vers le médecin enregistrée');
     const after = await desk('GET', `/api/v1/episodes/${ep.id}`);
     if (after.state !== 'usual_care') throw new Error(`état inattendu : ${after.state}`);
+  }],
+  ['secrétariat : une exclusion « jour même » n\u2019empêche pas de poser le signe d\u2019alerte plus urgent', async (page) => {
+    const desk = await apiAs('accueil');
+    await desk('POST', '/api/v1/patients', { birth_name: 'Alerte', first_names: 'Clemence',
+      birth_date: '1993-05-21', sex: 'female' });
+    await signIn(page, 'accueil');
+    await page.click('button:has-text("Nouvelle demande")');
+    await page.fill('#search-name', 'Alerte');
+    await page.click('button:has-text("Rechercher")');
+    await page.locator('button:has-text("Choisir")').first().click();
+    await page.selectOption('#protocol_id', 'snp-cystite');
+    await page.click('button:has-text("Poser les questions")');
+    await page.check('input[name=symptomes_urinaires][value=true]');
+    await page.check('input[name=grossesse_possible][value=true]');
+    await page.click('button:has-text("Enregistrer les réponses")');
+    await expectText(page, '.urgency-physician_same_day .urgency-headline', 'Médecin le jour même');
+    await expectText(page, '.urgency-reason', "un signe d'alerte plus urgent reste à vérifier");
+    await expectText(page, '.warning', 'Avant d\u2019orienter, posez aussi ces questions');
+    await expectText(page, '.warning li', 'Fièvre');
+    await expectText(page, 'p', 'la patiente relève de son médecin');
+    // the fever asked: the emergency shows
+    await page.check('input[name=fievre_frissons_signales][value=true]');
+    await page.click('button:has-text("Enregistrer les réponses")');
+    await expectText(page, '.urgency-emergency .urgency-headline', 'Urgence : appeler le 15');
   }],
 ];
