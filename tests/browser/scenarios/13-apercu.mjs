@@ -94,6 +94,15 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
       await shown(page, 'fieldset#fievre_elevee_ou_persistante', '« fièvre » : la question sur la fièvre élevée n\u2019apparaît pas');
       await page.check('input[name=fievre][value=false]');
       await gone(page, 'fieldset#fievre_elevee_ou_persistante', 'sans fièvre, la question sur la fièvre élevée reste affichée');
+      // a quick change of mind: only the last answer counts, an earlier preview never wins
+      const last = page.waitForResponse((r) => r.url().endsWith('/preview'));
+      await page.check('input[name=fievre][value=true]');
+      await page.check('input[name=fievre][value=false]');
+      await last;
+      await page.waitForTimeout(400);
+      if (await page.locator('fieldset#fievre_elevee_ou_persistante').isVisible())
+        throw new Error('après « oui » puis « non », la question sur la fièvre élevée est affichée');
+      if (!(await page.isChecked('input[name=fievre][value=false]'))) throw new Error('la dernière réponse donnée est perdue');
       if (writes.length) throw new Error(`une écriture a eu lieu sans clic sur Enregistrer : ${writes[0]}`);
       await page.fill('input[name^=cancel-reason]', 'Scénario d\u2019aperçu terminé');
       await page.click('button:has-text("Annuler la demande")');
