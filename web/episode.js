@@ -6,7 +6,7 @@
 // revoyure; closing; and the episode's history.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
   instantFr, patientName, urgencyLabels, hasRole, actionButton, isoDay, at, bornFr, forPatient } from './lib.js';
-import { questionInput, collectAnswers, fillAnswer, showOnly } from './questions.js';
+import { questionInput, collectAnswers, fillAnswer, showOnly, watchAnswers } from './questions.js';
 import { resumeRequest, cancelForm } from './secretariat.js';
 import { isReferral, urgencyBanner, urgencyTag } from './urgency.js';
 import { lineChoices, issuedLines, printable } from './prescription.js';
@@ -165,9 +165,13 @@ async function assessment(ep, panel, reload) {
     for (const q of questions) { const node = nodeOf(q.id); if (node) node.classList.toggle('next', next.has(q.id)); }
   };
   if (ep.ask) applyAsk(ep.ask);
+  // a conditional question shows as soon as the answer that enables it is given, and goes
+  // when it no longer applies, before anything is saved
+  const live = watchAnswers(form, questions, ep.id, (engine) => { if (engine.ask) applyAsk(engine.ask); });
   let version = ep.version;
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    live.cancel();
     const { answers, bad } = collectAnswers(form, questions);
     if (bad.length) { showError(form, 'Nombre illisible : écrivez par exemple 37,5.', bad[0]); return; }
     const saved = await api.call('PUT', `/api/v1/episodes/${ep.id}/answers`, { version, answers });

@@ -13,7 +13,8 @@ export const api = {
     const button = busyStart();
     try { return await this.send(method, path, body); } finally { busyEnd(button); }
   },
-  async send(method, path, body) {
+  // { readOnly: true }: a POST that stores nothing (a preview) leaves the unsaved answers unsaved
+  async send(method, path, body, opts = {}) {
     const headers = {};
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (method !== 'GET' && this.csrf) headers['X-CSRF-Token'] = this.csrf;
@@ -24,7 +25,7 @@ export const api = {
       let json = null;
       try { json = text ? JSON.parse(text) : null; } catch { json = null; }
       if (r.status === 401 && path !== '/api/v1/session') nav.expired();
-      if (r.ok && method !== 'GET') unsaved = false; // what was typed is now on the server
+      if (r.ok && method !== 'GET' && !opts.readOnly) unsaved = false; // what was typed is now on the server
       return { ok: r.ok, status: r.status, body: json };
     } catch {
       return { ok: false, status: 0, body: null };

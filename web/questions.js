@@ -2,8 +2,9 @@
 // checkboxes with « Aucune », date, number with a French comma accepted) and the answers read back from the form, for the secretariat's
 // orientation and the délégué's examination. Which questions a screen shows is the API's
 // answer ("ask": the questions the person at that step may answer, conditional ones as soon as
-// they apply); at orientation each question can also be marked "Ne sait pas".
-import { el, field, parseDecimalFr } from './lib.js';
+// they apply — shown and hidden as the answers are typed, before any save: watchAnswers()); at
+// orientation each question can also be marked "Ne sait pas".
+import { api, el, field, parseDecimalFr } from './lib.js';
 
 // An input for one protocol question; the answer is read back by answerOf(). With
 // { unknown: true }, the person can also say they do not know (orientation).
@@ -145,4 +146,40 @@ export function showOnly(form, questions, ids) {
     node.hidden = !shown;
   }
   return appeared;
+}
+
+// Shows and hides the conditional questions as the answers are given, without saving: after
+// each change of a field (250 ms after the last one), the answers on the screen (with the
+// "Ne sait pas" marks when `opts.unknown`) go to the API's preview of episode `episodeId`, which
+// checks and evaluates them as a save would and stores nothing; `apply(engine)` then shows what
+// it says (engine.ask). Nothing typed is touched and the focus stays where it is. An answer
+// that arrives after a newer change, or after a save, is ignored; if the call fails, the screen
+// stays as it is (the save still says which questions apply). Returns { cancel }, to call when
+// a save starts.
+export function watchAnswers(form, questions, episodeId, apply, opts = {}) {
+  let timer = null;
+  let seq = 0;
+  const preview = async () => {
+    timer = null;
+    const mine = ++seq;
+    const { answers, unknown } = collectAnswers(form, questions);
+    const body = opts.unknown ? { answers, unknown } : { answers };
+    const r = await api.send('POST', `/api/v1/episodes/${episodeId}/preview`, body, { readOnly: true });
+    if (mine !== seq || !form.isConnected || !r.ok || !r.body || !r.body.engine) return;
+    apply(r.body.engine);
+  };
+  const changed = (ev) => {
+    if (!(ev.target instanceof Element) || !ev.target.closest('[data-question]')) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(preview, 250);
+  };
+  form.addEventListener('input', changed);
+  form.addEventListener('change', changed);
+  return {
+    cancel() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      seq++;
+    },
+  };
 }

@@ -3,7 +3,7 @@
 // of patients with who sees them.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table,
   isoDay, instantFr, patientName, actionButton, at, forPatient, bySex } from './lib.js';
-import { questionInput, collectAnswers, fillAnswer, showOnly } from './questions.js';
+import { questionInput, collectAnswers, fillAnswer, showOnly, watchAnswers } from './questions.js';
 import { isReferral, urgencyBanner, urgencyTag } from './urgency.js';
 import { patientFinder } from './patient.js';
 
@@ -79,19 +79,31 @@ export async function orientation(created) {
   const given = data.orientation_answers || {};
   const marks = new Set((episode.ask && episode.ask.unknown) || data.orientation_unknown || []);
   for (const q of questions) fillAnswer(form, q, given[q.id], marks.has(q.id));
-  showOnly(form, questions, episode.ask ? episode.ask.questions : questions.filter((q) => !q.conditional).map((q) => q.id));
+  const firstShown = episode.ask ? episode.ask.questions : questions.filter((q) => !q.conditional).map((q) => q.id);
+  showOnly(form, questions, firstShown);
+  // the questions on the screen at the last save (or when it opened): a save tells which are new
+  let shownAtSave = new Set(firstShown);
   let version = episode.version;
+  // a conditional question shows as soon as the answer that enables it is given, and goes
+  // when it no longer applies, before anything is saved
+  const live = watchAnswers(form, questions, episode.id, (engine) => {
+    if (engine.ask) showOnly(form, questions, engine.ask.questions);
+  }, { unknown: true });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    live.cancel();
     const { answers, bad, unknown } = collectAnswers(form, questions);
     if (bad.length) { showError(form, 'Nombre illisible : écrivez par exemple 37,5.', bad[0]); return; }
     const saved = await api.call('PUT', `/api/v1/episodes/${episode.id}/answers`, { version, answers, unknown });
     if (!saved.ok) { showError(form, saved); return; }
     version = saved.body.version;
+    episode.version = version; // the cancel form below writes on this version too
     clearErrors(form);
     const engine = saved.body.engine || {};
     const ask = engine.ask || {};
-    const appeared = showOnly(form, questions, ask.questions);
+    showOnly(form, questions, ask.questions);
+    const before = shownAtSave;
+    shownAtSave = new Set(ask.questions || []);
     const excluded = engine.decision === 'excluded' || isReferral(engine);
     const act = async (action, next) => {
       const r = await api.call('POST', `/api/v1/episodes/${episode.id}/actions/${action}`, { version });
@@ -102,6 +114,8 @@ export async function orientation(created) {
     const usual = () => act('orient_to_usual_care', () => done('Orientation vers le médecin enregistrée.'));
     const open = (ask.orientation_open || []).map((id) => questions.find((q) => q.id === id)).filter(Boolean);
     const left = (ask.unknown || []).length;
+    // open questions that were not on the screen at the previous save: they follow an answer
+    const appeared = open.filter((q) => !before.has(q.id));
     if (excluded) {
       // a stronger red flag not yet asked: its questions first, so an emergency is not missed
       const stronger = (engine.next_questions || []).map((q) => el('li', { text: q.label }));

@@ -5,6 +5,7 @@
  *   GET  /api/v1/episodes[?state=]              what the caller's role may see
  *   GET  /api/v1/episodes/{id}
  *   PUT  /api/v1/episodes/{id}/answers          {version, answers}: saved, then the engine runs
+ *   POST /api/v1/episodes/{id}/preview          {answers, unknown}: the same, nothing saved
  *   POST /api/v1/episodes/{id}/actions/{action} {version, ...}: one pathway transition
  *
  * Every transition is decided by the core (pathway_step() over facts gathered here: the
@@ -1223,94 +1224,92 @@ static bool check_unknown(struct api_ctx *c, const struct episode_view *v, json_
 	return true;
 }
 
-void api_episodes_answers(struct http_request *req, struct http_response *res, void *app)
+/* Checks `body` ({answers, unknown}) as the caller's answers for this episode at its current
+ * step (who may answer what, when: pathway_may_answer() and, during the assessment, the
+ * pathway's save_answers rule), merges them into v->data as a save would (a null removes an
+ * answer; each answer records who gave it; the "ne sait pas" marks replace the previous ones),
+ * then runs the engine on the result. Returns the engine's answer as the caller may see it
+ * (decision, urgency, the next questions the caller may answer, "ask"), or NULL with the error
+ * answered. *orienting says whether this was the orientation. Writes nothing: the caller saves
+ * v->data (PUT answers) or drops it (preview). */
+static json_t *apply_answers(struct api_ctx *c, struct episode_view *v, json_t *body,
+			     bool *orienting)
 {
-	static const char *const fields[] = {"version", "answers", "unknown", NULL};
-	struct api_ctx c;
-	int64_t id;
-	struct episode_view v;
-	if (!api_begin(&c, req, res, app, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE) ||
-	    !api_param_id(&c, "id", &id) || !load_episode(&c, id, &v))
-		return;
-	json_t *body = api_body(&c, fields);
-	json_t *before = NULL;
-	if (!body)
-		goto out;
-	if (!may_see(&c, &v)) {
-		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
-		goto out;
-	}
-	if (!check_version(&c, body, &v))
-		goto out;
 	json_t *given = json_object_get(body, "answers");
 	if (!json_is_object(given)) {
-		api_field_error(&c, "required", "answers", "sont obligatoires", "sont obligatoires");
-		goto out;
+		api_field_error(c, "required", "answers", "sont obligatoires", "sont obligatoires");
+		return NULL;
+	}
+	if (json_object_size(given) > v->protocol->n_questions) {
+		char m[200];
+		snprintf(m, sizeof(m), "Trop de réponses : ce protocole compte %zu questions.",
+			 v->protocol->n_questions);
+		api_error(c, 400, "invalid_answers", m, "answers");
+		return NULL;
 	}
 	json_t *unknown = json_object_get(body, "unknown");
 	if (json_is_null(unknown))
 		unknown = NULL;
 	/* who answers what, when: the pathway's rule (pathway_may_answer) */
-	const enum pathway_asker who = asker_of(&c, &v);
-	bool orienting = v.state == PATHWAY_ORIENTATION;
-	if (orienting) {
-		if (unknown && !check_unknown(&c, &v, unknown, given, who))
-			goto out;
+	const enum pathway_asker who = asker_of(c, v);
+	*orienting = v->state == PATHWAY_ORIENTATION;
+	if (*orienting) {
+		if (unknown && !check_unknown(c, v, unknown, given, who))
+			return NULL;
 	} else {
 		if (who != PATHWAY_ASKER_DELEGUE) {
-			api_error(&c, 403, "forbidden",
+			api_error(c, 403, "forbidden",
 				  "Seul le délégué qui mène l'évaluation peut saisir ces réponses.",
 				  NULL);
-			goto out;
+			return NULL;
 		}
-		if (!structure_allowed(&c, &v)) {
-			refuse_structure(&c, &v);
-			goto out;
+		if (!structure_allowed(c, v)) {
+			refuse_structure(c, v);
+			return NULL;
 		}
 		struct pathway_facts f;
 		struct pathway_result pr;
-		gather_facts(&c, &v, true, &f);
-		team_check_for(&c, &v, TEAM_ROLE_DELEGUE, &f.delegue);
+		gather_facts(c, v, true, &f);
+		team_check_for(c, v, TEAM_ROLE_DELEGUE, &f.delegue);
 		if (!pathway_step(&f, PATHWAY_SAVE_ANSWERS, PATHWAY_OUTCOME_INCOMPLETE, &pr)) {
-			refuse(&c, &pr);
-			goto out;
+			refuse(c, &pr);
+			return NULL;
 		}
 		if (unknown) {
-			api_error(&c, 400, "invalid",
+			api_error(c, 400, "invalid",
 				  "« Ne sait pas » ne s'indique qu'à l'orientation : pendant l'examen, "
 				  "posez la question au patient.",
 				  "unknown");
-			goto out;
+			return NULL;
 		}
 	}
 	{
 		const char *key;
 		json_t *value;
 		json_object_foreach(given, key, value) {
-			int q = protocol_find_question(v.protocol, key);
-			if (q >= 0 && !pathway_may_answer(v.state, who,
-							  phase_of(&v.protocol->questions[q]))) {
+			int q = protocol_find_question(v->protocol, key);
+			if (q >= 0 && !pathway_may_answer(v->state, who,
+							  phase_of(&v->protocol->questions[q]))) {
 				char m[240];
 				snprintf(m, sizeof(m),
 					 "« %s » se renseigne pendant l'examen par le délégué, pas à "
 					 "l'orientation.",
-					 v.protocol->questions[q].label);
-				api_error(&c, 422, "not_an_orientation_question", m, key);
-				goto out;
+					 v->protocol->questions[q].label);
+				api_error(c, 422, "not_an_orientation_question", m, key);
+				return NULL;
 			}
 		}
 	}
 	/* merge: a null removes an answer; each answer records who gave it */
-	before = json_deep_copy(v.data);
-	json_t *answers = recorded_answers(v.data);
+	json_t *answers = recorded_answers(v->data);
 	if (!answers) {
 		answers = json_object();
-		json_object_set_new(v.data, "answers", answers);
+		json_object_set_new(v->data, "answers", answers);
 	}
-	json_t *by = json_object_get(v.data, "answered_by");
+	json_t *by = json_object_get(v->data, "answered_by");
 	if (!json_is_object(by)) {
 		by = json_object();
-		json_object_set_new(v.data, "answered_by", by);
+		json_object_set_new(v->data, "answered_by", by);
 	}
 	const char *role = who == PATHWAY_ASKER_DELEGUE ? "delegue" : "secretariat";
 	const char *key;
@@ -1323,8 +1322,8 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 			json_object_set(answers, key, value);
 			json_object_set_new(by, key,
 					    json_pack("{s:s, s:I, s:s, s:I}", "role", role,
-						      "account_id", (json_int_t)c.account.id, "by",
-						      c.account.display_name, "at", (json_int_t)c.now));
+						      "account_id", (json_int_t)c->account.id, "by",
+						      c->account.display_name, "at", (json_int_t)c->now));
 		}
 	}
 	if (unknown) {
@@ -1345,33 +1344,33 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 			json_object_del(answers, mid);
 			json_object_del(by, mid);
 		}
-		json_object_set_new(v.data, "orientation_unknown", marks);
+		json_object_set_new(v->data, "orientation_unknown", marks);
 	}
-	struct engine_run *run = arena_alloc(c.a, sizeof(*run));
+	struct engine_run *run = arena_alloc(c->a, sizeof(*run));
 	char msg[320];
 	if (!run) {
-		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
-		goto out;
+		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		return NULL;
 	}
-	if (!run_engine(&c, &v, answers, run, msg, sizeof(msg))) {
+	if (!run_engine(c, v, answers, run, msg, sizeof(msg))) {
 		char m[400];
 		snprintf(m, sizeof(m), "Réponses refusées : %s.", msg);
-		api_error(&c, 400, "invalid_answers", m, "answers");
-		goto out;
+		api_error(c, 400, "invalid_answers", m, "answers");
+		return NULL;
 	}
-	json_t *engine = explain_json(v.protocol, &run->in, &run->r);
+	json_t *engine = explain_json(v->protocol, &run->in, &run->r);
 	if (engine && run->r.decision == DECISION_INCLUDED) {
 		/* the lines the délégué will issue or choose (optional ones, the sick leave) */
 		struct rx_completion *comps = NULL;
 		size_t n_comps = 0;
-		api_rx_signed(c.a, v.protocol, &v.adoption, &comps, &n_comps);
+		api_rx_signed(c->a, v->protocol, &v->adoption, &comps, &n_comps);
 		json_object_set_new(engine, "prescription_choices",
-				    api_rx_choices(v.protocol, &run->r, comps, n_comps));
+				    api_rx_choices(v->protocol, &run->r, comps, n_comps));
 		json_object_set_new(engine, "prescription_weight_needed",
-				    json_boolean(api_rx_weight_needed(v.protocol, &run->in,
+				    json_boolean(api_rx_weight_needed(v->protocol, &run->in,
 								      &run->r)));
 	}
-	if (!api_has_role(&c, CLINICAL_ROLES) && engine) {
+	if (!api_has_role(c, CLINICAL_ROLES) && engine) {
 		/* the secretariat sees where orientation leads, not the clinical trace */
 		json_t *light = json_pack("{s:O?, s:O?, s:O?}", "decision",
 					  json_object_get(engine, "decision"), "decision_label",
@@ -1389,11 +1388,43 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 		json_decref(engine);
 		engine = light;
 	}
-	if (engine) {
-		filter_next(&c, &v, engine);
-		json_t *ask = ask_json(&c, &v, run);
-		if (ask)
-			json_object_set_new(engine, "ask", ask);
+	if (!engine) {
+		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		return NULL;
+	}
+	filter_next(c, v, engine);
+	json_t *ask = ask_json(c, v, run);
+	if (ask)
+		json_object_set_new(engine, "ask", ask);
+	return engine;
+}
+
+void api_episodes_answers(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"version", "answers", "unknown", NULL};
+	struct api_ctx c;
+	int64_t id;
+	struct episode_view v;
+	if (!api_begin(&c, req, res, app, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE) ||
+	    !api_param_id(&c, "id", &id) || !load_episode(&c, id, &v))
+		return;
+	json_t *body = api_body(&c, fields);
+	json_t *before = NULL;
+	if (!body)
+		goto out;
+	if (!may_see(&c, &v)) {
+		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
+		goto out;
+	}
+	if (!check_version(&c, body, &v))
+		goto out;
+	before = json_deep_copy(v.data);
+	bool orienting;
+	json_t *engine = before ? apply_answers(&c, &v, body, &orienting) : NULL;
+	if (!engine) {
+		if (!before)
+			api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		goto out;
 	}
 	/* the engine's latest verdict, kept with the episode: a referral shows in every list at
 	 * once, before any decision is recorded */
@@ -1403,6 +1434,46 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 	save_and_answer(&c, &v, before, "answers", 200, engine);
 out:
 	json_decref(before);
+	view_free(&v);
+}
+
+void api_episodes_preview(struct http_request *req, struct http_response *res, void *app)
+{
+	static const char *const fields[] = {"version", "answers", "unknown", NULL};
+	struct api_ctx c;
+	int64_t id;
+	struct episode_view v;
+	if (!api_begin(&c, req, res, app, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE) ||
+	    !api_param_id(&c, "id", &id) || !load_episode(&c, id, &v))
+		return;
+	json_t *body = api_body(&c, fields);
+	if (!body)
+		goto out;
+	if (!may_see(&c, &v)) {
+		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
+		goto out;
+	}
+	/* optional: when given, the screen is told at once that someone else changed it */
+	json_t *version = json_object_get(body, "version");
+	if (version && !json_is_null(version) && !check_version(&c, body, &v))
+		goto out;
+	/* the same checks and merge as a save, on a copy that is dropped */
+	bool orienting;
+	json_t *engine = apply_answers(&c, &v, body, &orienting);
+	if (!engine)
+		goto out;
+	json_t *out = json_pack("{s:I, s:I, s:o}", "id", (json_int_t)v.ep.id, "version",
+				(json_int_t)v.ep.version, "engine", engine);
+	if (!out) {
+		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		goto out;
+	}
+	/* the answers are patient data read back with the engine's verdict: traced as a read */
+	if (api_trace_read(&c, "preview", "episode", id, NULL))
+		http_respond_json(res, 200, out);
+	else
+		json_decref(out);
+out:
 	view_free(&v);
 }
 

@@ -59,6 +59,7 @@ static const struct http_route routes[] = {
 	{"POST", "/api/v1/episodes", api_episodes_create, "episodes.create"},
 	{"GET", "/api/v1/episodes/{id}", api_episodes_get, "episodes.get"},
 	{"PUT", "/api/v1/episodes/{id}/answers", api_episodes_answers, "episodes.answers"},
+	{"POST", "/api/v1/episodes/{id}/preview", api_episodes_preview, "episodes.preview"},
 	{"GET", "/api/v1/episodes/{id}/prescription", api_episodes_prescription,
 	 "episodes.prescription"},
 	{"GET", "/api/v1/episodes/{id}/reachability", api_episodes_reachability,

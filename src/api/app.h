@@ -171,6 +171,9 @@ void api_episodes_create(struct http_request *, struct http_response *, void *);
 void api_episodes_get(struct http_request *, struct http_response *, void *);
 void api_episodes_action(struct http_request *, struct http_response *, void *);
 void api_episodes_answers(struct http_request *, struct http_response *, void *);
+/* POST /api/v1/episodes/{id}/preview: the answers not yet saved, checked and evaluated as a
+ * save would (same "engine" and "ask"); stores nothing, traced as a read. */
+void api_episodes_preview(struct http_request *, struct http_response *, void *);
 void api_episodes_reachability(struct http_request *, struct http_response *, void *);
 void api_professionals_list(struct http_request *, struct http_response *, void *);
 void api_professionals_create(struct http_request *, struct http_response *, void *);
