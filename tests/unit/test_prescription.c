@@ -323,6 +323,101 @@ static void test_signature_document(void **state)
 	protocol_free(p);
 }
 
+/* Mutation check (docs/internals/mutation-issue9.md): each bound of a completion is checked at
+ * its edge — the limit itself accepted, one past it refused — and a line whose duration is left
+ * open is never issued before the délégant completed it. */
+static void test_completion_bounds_edges(void **state)
+{
+	(void)state;
+	struct protocol *p = load_open();
+	char msg[400];
+	struct rx_completion c = good;
+	c.dose_amount = 200; /* the minimum itself */
+	assert_true(rx_completion_check(p, &c, msg, sizeof(msg)));
+	c.dose_amount = 199;
+	assert_false(rx_completion_check(p, &c, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, "entre 200 et 400 mg"));
+	c.dose_amount = 400.5; /* just above the maximum */
+	assert_false(rx_completion_check(p, &c, msg, sizeof(msg)));
+	c.dose_amount = 401;
+	assert_false(rx_completion_check(p, &c, msg, sizeof(msg)));
+	c = good;
+	c.duration_days = 1;
+	assert_true(rx_completion_check(p, &c, msg, sizeof(msg)));
+	c.duration_days = 6; /* one day past the protocol's 5 */
+	assert_false(rx_completion_check(p, &c, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, "entre 1 et 5 jours"));
+	c = good;
+	c.doses_per_day = 1;
+	assert_true(rx_completion_check(p, &c, msg, sizeof(msg)));
+	c.doses_per_day = 0;
+	assert_false(rx_completion_check(p, &c, msg, sizeof(msg)));
+
+	const char *why = NULL;
+	struct line_result lr = {.template_index = 0, .line_index = 0};
+	c = good;
+	c.duration_days = 0; /* the duration left open, not completed */
+	assert_false(rx_line_issuable(p, &lr, &c, &why));
+	assert_string_equal(why, "durée non fixée dans le modèle signé");
+	c = good;
+	c.doses_per_day = 0; /* the number of intakes left open, not completed */
+	assert_false(rx_line_issuable(p, &lr, &c, &why));
+	assert_string_equal(why, "nombre de prises non fixé dans le modèle signé");
+	protocol_free(p);
+}
+
+/* The child's weight at the age edge: 14 years is a child (weight required), 15 is not. */
+static void test_sheet_child_age_edge(void **state)
+{
+	(void)state;
+	struct rx_sheet_check ck;
+	struct rx_sheet_facts f = {.signer_rpps = true, .birth_known = true, .age_years = 14};
+	rx_sheet_check(&f, &ck);
+	assert_true(ck.child);
+	assert_false(ck.ok);
+	assert_string_equal(ck.missing[0], "le poids de l'enfant");
+	f.age_years = RX_CHILD_AGE_YEARS;
+	rx_sheet_check(&f, &ck);
+	assert_false(ck.child);
+	assert_true(ck.ok);
+}
+
+/* A line that leaves only the duration open: what the protocol fixes cannot be completed. */
+static void test_completion_of_fixed_parts(void **state)
+{
+	(void)state;
+	static const char *const duration_only = LINES_AT
+		"      - kind: medicine\n"
+		"        substance: \"paracétamol\"\n"
+		"        form: \"comprimé\"\n"
+		"        dose: {amount: 1000, unit: mg}\n"
+		"        doses_per_day: 3\n"
+		"        complete_at_signature:\n"
+		"          duration_days: {min: 1, max: 5}\n"
+		"        source: \"s\"\n"
+		"        confidence: to_verify\n";
+	struct protocol_diags d;
+	struct protocol *p = load_with(LINES_AT, duration_only, &d);
+	assert_non_null(p);
+	assert_int_equal(d.n_errors, 0);
+	char msg[400];
+	struct rx_completion c = {.template_index = 0, .line_index = 0, .duration_days = 3};
+	assert_true(rx_completion_check(p, &c, msg, sizeof(msg)));
+	c.has_dose = true;
+	c.dose_amount = 500;
+	assert_false(rx_completion_check(p, &c, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, "fixe la dose"));
+	c.has_dose = false;
+	c.substance = "ibuprofène";
+	assert_false(rx_completion_check(p, &c, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, "fixe la molécule"));
+	c.substance = NULL;
+	c.doses_per_day = 2;
+	assert_false(rx_completion_check(p, &c, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, "nombre de prises"));
+	protocol_free(p);
+}
+
 int main(int argc, char **argv)
 {
 	const char *root = getenv("COOP_SOURCE_ROOT");
@@ -339,6 +434,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_sheet),
 		cmocka_unit_test(test_draft_not_usable),
 		cmocka_unit_test(test_signature_document),
+		cmocka_unit_test(test_completion_bounds_edges),
+		cmocka_unit_test(test_sheet_child_age_edge),
+		cmocka_unit_test(test_completion_of_fixed_parts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
