@@ -225,9 +225,10 @@ static json_t *ask_json(struct api_ctx *c, const struct episode_view *v,
 		if (ask[run->r.next[k]])
 			json_array_append_new(next, json_string(p->questions[run->r.next[k]].id));
 	json_t *marks = json_object_get(v->data, "orientation_unknown");
-	return json_pack("{s:o, s:o, s:o, s:O}", "questions", shown, "next", next,
-			 "orientation_open", open, "unknown",
-			 json_is_array(marks) ? marks : json_array());
+	/* borrowed marks get a reference of their own; a new empty list is simply handed over */
+	json_t *unknown = json_is_array(marks) ? json_incref(marks) : json_array();
+	return json_pack("{s:o, s:o, s:o, s:o}", "questions", shown, "next", next,
+			 "orientation_open", open, "unknown", unknown);
 }
 
 /* Keeps in engine["next_questions"] only the questions the caller may answer now (the
