@@ -221,7 +221,7 @@ function templates(protocols, adhesions, me, proById) {
     section.append(el('p', { class: 'help', text: 'Les délégués ne délivrent une ordonnance qu\u2019à partir d\u2019un modèle signé par un délégant : lisez le protocole puis signez.' }));
     section.append(table(['Protocole', 'Version', 'Remarque', 'Action'], toSign.map((p) => el('tr', {},
       el('td', { text: p.title }),
-      el('td', { text: p.version || 'aucune en vigueur' }),
+      el('td', { text: p.version_from ? `en vigueur depuis le ${dateFr(p.version_from)}` : 'aucune en vigueur' }),
       el('td', { text: [p.status === 'suspended' ? 'protocole suspendu' : '',
         mineOk.has(p.id) ? '' : 'vous n\u2019êtes pas délégant en règle de ce protocole'].filter(Boolean).join(' ; ') || '—' }),
       el('td', {}, el('button', { type: 'button', class: 'secondary', text: mineOk.has(p.id) ? 'Lire et signer' : 'Lire',

@@ -130,6 +130,10 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
       await asMedecin(page);
       const row = section(page, 'Modèles d\u2019ordonnance à signer').locator('tr', { hasText: 'Rhinoconjonctivite' });
       await row.waitFor({ timeout: 5000 });
+      // the version said by its date, never by its internal code
+      const cells = await row.textContent();
+      if (!/en vigueur depuis le \d\d\/\d\d\/\d{4}/.test(cells) || /\d{4}-[a-z]/.test(cells))
+        throw new Error(`version des modèles à signer mal dite : ${cells}`);
       await row.locator('button:has-text("Lire et signer")').click();
       await expectText(page, 'h2', 'Les ordonnances types');
       await expectText(page, '.signer-note', 'Note pour le délégant signataire : Choisir la molécule renouvelée');
