@@ -6,6 +6,8 @@
 //    "status": 201, "json"?: {subset expected}, "error"?: "code", "save"?: {"var": "a.b.0.c"},
 //    "contains"?: ["text the raw response must contain"], "absent"?: ["a.b" paths that must not be there],
 //    "excludes"?: ["text the raw response must not contain"],
+//    "eventually"?: true (a read that checks what is written in the background — read traces
+//      without --durable-read-traces: tried again for up to 2 s before it counts as failed),
 //    "note"?: "what the step checks"}
 // "as" names a demo account (signed in once, cookie and CSRF token kept); null sends no cookie.
 // Strings may use ${var} for values saved by earlier steps of the same file. Each file runs on
@@ -155,6 +157,10 @@ try {
     for (const step of doc.steps) {
       n++;
       errors = await runStep(step, vars);
+      for (let tries = 0; errors.length && step.eventually && tries < 40; tries++) {
+        await new Promise((res) => setTimeout(res, 50));
+        errors = await runStep(step, vars);
+      }
       if (errors.length) {
         errors.unshift(`étape ${n} (${step.method || 'GET'} ${step.path}${step.note ? ' — ' + step.note : ''})`);
         break;
