@@ -106,7 +106,7 @@ export async function printable(episodeId, back) {
       `, ${born(p)} le ${dateFr(p.birth_date)}${p.age ? `, ${p.age}` : ''}${p.weight_kg ? `, poids : ${numberFr(p.weight_kg)} kg` : ''}`),
     el('h2', { text: 'Ordonnance' }),
     el('ol', { class: 'prescription' }, ...doc.lines.map((l) => el('li', { text: l }))),
-    el('p', { class: 'sheet-legal', text: `Prescription établie par ${doc.delegue ? doc.delegue.name : 'le délégué'} dans le cadre du protocole de coopération « ${doc.protocol_title} » (art. L. 4011-1 du code de la santé publique), selon le modèle signé par ${signer ? `${signer.name}${signer.rpps ? ` (RPPS ${signer.rpps})` : ''}${signer.signed_on ? ` le ${dateFr(signer.signed_on)}` : ''}` : 'un délégant'}.` }),
+    el('p', { class: 'sheet-legal', text: `Prescription établie par ${doc.delegue ? doc.delegue.name : 'le délégué'} dans le cadre du protocole de coopération «\u00a0${doc.protocol_title}\u00a0» (art. L. 4011-1 du code de la santé publique), selon le modèle signé par ${signer ? `${signer.name}${signer.rpps ? ` (RPPS ${signer.rpps})` : ''}${signer.signed_on ? ` le ${dateFr(signer.signed_on)}` : ''}` : 'un délégant'}.` }),
     el('p', { class: 'sheet-sign', text: 'Signature du délégué :' }));
   const print = el('button', { type: 'button', text: 'Imprimer', onclick: () => window.print() });
   print.disabled = !doc.issuable;

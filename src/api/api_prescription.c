@@ -345,8 +345,11 @@ static json_t *pro_json(const struct db_professional *pro)
 	struct strbuf sb = STRBUF_INIT;
 	pro_name(pro, &sb);
 	enum profession pf;
-	const char *label = profession_parse(pro->profession, &pf) ? profession_label_fr(pf)
-								   : pro->profession;
+	/* "Infirmière" for a woman: the label agrees with the professional's sex when it is said */
+	bool female = pro->sex && strcmp(pro->sex, "female") == 0;
+	const char *label = profession_parse(pro->profession, &pf)
+				    ? profession_label_fr_sex(pf, female)
+				    : pro->profession;
 	json_t *o = json_pack("{s:s, s:s, s:o, s:o}", "name", strbuf_str(&sb), "profession", label,
 			      "rpps", pro->rpps ? json_string(pro->rpps) : json_null(), "adeli",
 			      pro->adeli ? json_string(pro->adeli) : json_null());

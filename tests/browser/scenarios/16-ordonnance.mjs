@@ -93,7 +93,7 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
       if (await page.locator('button:has-text("Imprimer")').isVisible())
         throw new Error('les boutons apparaissent à l\u2019impression');
       const printed = await sheet.innerText();
-      for (const want of ['RPPS 10000000017', 'Dr Anne Durand', 'née le 01/06/2019, 7 ans', 'poids : 24 kg',
+      for (const want of ['RPPS 10000000017', 'Dr Anne Durand', 'Claire Martin — Infirmière, RPPS', 'née le 01/06/2019, 7 ans', 'poids : 24 kg',
         '360 mg par prise', 'Cannes anglaises', 'Arrêt de travail de 2 jours'])
         if (!printed.includes(want)) throw new Error(`l\u2019ordonnance imprimée ne porte pas « ${want} » : ${printed}`);
       for (const bad of ['délégant signataire', 'à compléter', 'Choisir la molécule', 'posologie non renseignée', 'gel anti-inflammatoire', 'Radiographie'])
