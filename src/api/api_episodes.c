@@ -28,7 +28,7 @@
 #include "api/app.h"
 #include "core/pathway.h"
 #include "core/revoyure.h"
-#include "core/strbuf.h"
+#include "base/strbuf.h"
 #include "core/team.h"
 #include "protocol/answers.h"
 #include "protocol/engine.h"

@@ -37,7 +37,7 @@
 #include "api/api_prescription.h"
 #include "api/app.h"
 #include "core/ident.h"
-#include "core/strbuf.h"
+#include "base/strbuf.h"
 #include "protocol/summary.h"
 
 #define PATIENT_ROLES (DB_ROLE_SECRETARY | DB_ROLE_DELEGUE | DB_ROLE_DELEGANT)

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 #define AUTH_HASH_MAX 128     /* an encoded Argon2id hash with its NUL */
 #define AUTH_TOKEN_CHARS 44   /* base64url of 32 bytes, no padding, with its NUL */

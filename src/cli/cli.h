@@ -5,7 +5,7 @@
 #ifndef COOP_CLI_CLI_H
 #define COOP_CLI_CLI_H
 
-#include "core/strbuf.h"
+#include "base/strbuf.h"
 #include "protocol/protocol.h"
 
 int cmd_protocol(int argc, char **argv);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/strbuf.h"
+#include "base/strbuf.h"
 #include "protocol/answers.h"
 #include "protocol/engine.h"
 #include "protocol/explain.h"

@@ -26,7 +26,7 @@
  */
 #include "core/ident.h"
 
-#include "core/utf8.h"
+#include "base/utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>

@@ -41,7 +41,7 @@
 #include <stddef.h>
 
 #include "core/date.h"
-#include "core/error.h"
+#include "base/error.h"
 
 enum ident_kind {
 	IDENT_NIR,    /* numéro d'inscription au répertoire (sécurité sociale) */

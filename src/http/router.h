@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 /* Longest raw path accepted (bytes, query string excluded); longer gives HTTP_MATCH_TOO_LONG. */
 #define HTTP_PATH_MAX 2048

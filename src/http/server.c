@@ -498,10 +498,26 @@ const char *http_err_code(enum coop_err e)
 	return "internal";
 }
 
+int http_status_of_err(enum coop_err e)
+{
+	switch (e) {
+	case COOP_OK: return 200;
+	case ERR_INVALID: return 400;
+	case ERR_NOT_FOUND: return 404;
+	case ERR_TOO_LARGE: return 413;
+	case ERR_CONFLICT: return 409;
+	case ERR_FORBIDDEN: return 403;
+	case ERR_NOMEM:
+	case ERR_IO:
+	case ERR_INTERNAL: return 500;
+	}
+	return 500;
+}
+
 void http_respond_err(struct http_response *res, enum coop_err e, const char *message,
 		      const char *field)
 {
-	int status = err_http_status(e);
+	int status = http_status_of_err(e);
 	if (status < 400)
 		status = 500;
 	http_respond_error(res, status, http_err_code(e), message ? message : err_str(e), field);

@@ -20,8 +20,8 @@
 
 #include <jansson.h>
 
-#include "core/arena.h"
-#include "core/error.h"
+#include "base/arena.h"
+#include "base/error.h"
 #include "http/router.h"
 
 /* Defaults used when the matching config field is 0. */
@@ -185,7 +185,10 @@ void http_respond_json(struct http_response *res, int status, json_t *json);
 void http_respond_error(struct http_response *res, int status, const char *code,
 			const char *message, const char *field);
 
-/* The error format for a project error: status err_http_status(e), code http_err_code(e),
+/* The HTTP status of a project error (200, 400, 404, 413, 409, 403; 500 for the rest). */
+int http_status_of_err(enum coop_err e);
+
+/* The error format for a project error: status http_status_of_err(e), code http_err_code(e),
  * message (NULL: err_str(e)), field (may be NULL). */
 void http_respond_err(struct http_response *res, enum coop_err e, const char *message,
 		      const char *field);

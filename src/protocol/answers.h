@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#include "core/arena.h"
-#include "core/error.h"
+#include "base/arena.h"
+#include "base/error.h"
 #include "protocol/engine.h"
 #include "protocol/protocol.h"
 

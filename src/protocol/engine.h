@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 #include "core/date.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "protocol/expr.h"
 #include "protocol/protocol.h"
 

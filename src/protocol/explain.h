@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "core/strbuf.h"
+#include "base/strbuf.h"
 #include "protocol/engine.h"
 #include "protocol/protocol.h"
 

@@ -14,9 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/arena.h"
+#include "base/arena.h"
 #include "core/date.h"
-#include "core/error.h"
+#include "base/error.h"
 
 #define EXPR_MAX_SOURCE 4096   /* bytes of one expression */
 #define EXPR_MAX_DEPTH 64      /* nesting depth of the syntax tree */

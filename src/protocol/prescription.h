@@ -22,7 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/strbuf.h"
+#include "base/strbuf.h"
 #include "protocol/engine.h"
 #include "protocol/protocol.h"
 

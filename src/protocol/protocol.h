@@ -17,9 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/arena.h"
+#include "base/arena.h"
 #include "core/date.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "core/profession.h"
 #include "protocol/expr.h"
 

@@ -20,8 +20,8 @@
  * bounded walk of the fixed schema, so hostile input costs at most O(file size) memory and time.
  */
 #include "protocol/protocol.h"
-#include "core/strbuf.h"
-#include "core/utf8.h"
+#include "base/strbuf.h"
+#include "base/utf8.h"
 
 #include <assert.h>
 #include <errno.h>

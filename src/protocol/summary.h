@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "core/strbuf.h"
+#include "base/strbuf.h"
 #include "protocol/protocol.h"
 
 /* Appends the whole summary of p to out (plain text, UTF-8, ~100 columns). */

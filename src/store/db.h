@@ -20,9 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/arena.h"
+#include "base/arena.h"
 #include "core/date.h"
-#include "core/error.h"
+#include "base/error.h"
 
 struct db;
 

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "core/ident.h"
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "store/audit.h"
 #include "store/schema_sqlite.h"
 

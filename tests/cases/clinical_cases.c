@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/strbuf.h"
+#include "base/strbuf.h"
 #include "protocol/answers.h"
 #include "protocol/engine.h"
 #include "protocol/prescription.h"

@@ -46,9 +46,9 @@
 
 #include <jansson.h>
 
-#include "core/arena.h"
+#include "base/arena.h"
 #include "core/date.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "protocol/answers.h"
 #include "protocol/engine.h"
 #include "protocol/expr.h"

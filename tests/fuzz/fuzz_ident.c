@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "core/ident.h"
-#include "core/utf8.h"
+#include "base/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

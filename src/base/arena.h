@@ -6,8 +6,8 @@
  * never fails silently: arena_alloc() returns NULL only when the arena's byte limit is reached
  * or the system is out of memory, and callers turn that into ERR_NOMEM / ERR_TOO_LARGE.
  */
-#ifndef COOP_CORE_ARENA_H
-#define COOP_CORE_ARENA_H
+#ifndef COOP_BASE_ARENA_H
+#define COOP_BASE_ARENA_H
 
 #include <stddef.h>
 

@@ -4,8 +4,8 @@
  * Appends never fail loudly: when memory runs out or the bound is reached the buffer is marked
  * `overflow` and further appends are ignored; the caller checks strbuf_ok() once at the end.
  */
-#ifndef COOP_CORE_STRBUF_H
-#define COOP_CORE_STRBUF_H
+#ifndef COOP_BASE_STRBUF_H
+#define COOP_BASE_STRBUF_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -5,7 +5,7 @@
  * where the capital is the odd code point; the exceptions (İ ı ĸ ŉ ſ Ÿ) are handled one by one.
  * The folding table lists ranges of code points and the capitals they fold to.
  */
-#include "core/utf8.h"
+#include "base/utf8.h"
 
 #include <string.h>
 

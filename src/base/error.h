@@ -2,10 +2,11 @@
  * error.h — the one error enumeration of the project.
  *
  * Every fallible function returns enum coop_err (COOP_OK on success). err_str() gives a short
- * French description for users; err_http_status() the fixed HTTP mapping the server will use.
+ * French description for users. The HTTP status of each code is the HTTP layer's business
+ * (http_status_of_err() in http/server.h), not this layer's.
  */
-#ifndef COOP_CORE_ERROR_H
-#define COOP_CORE_ERROR_H
+#ifndef COOP_BASE_ERROR_H
+#define COOP_BASE_ERROR_H
 
 enum coop_err {
 	COOP_OK = 0,
@@ -21,8 +22,5 @@ enum coop_err {
 
 /* Short French description of e; never NULL. */
 const char *err_str(enum coop_err e);
-
-/* HTTP status for e (200, 400, 404, 413, 500, 409, 403). */
-int err_http_status(enum coop_err e);
 
 #endif

@@ -13,14 +13,14 @@
  *
  * Everything here is pure: no allocation, no global state; inputs are (pointer, length) pairs.
  */
-#ifndef COOP_CORE_UTF8_H
-#define COOP_CORE_UTF8_H
+#ifndef COOP_BASE_UTF8_H
+#define COOP_BASE_UTF8_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 /* Writes the UTF-8 encoding of cp into out (room for 4 bytes) and returns its length, or 0
  * (writing nothing) for a surrogate half or a value above U+10FFFF. */

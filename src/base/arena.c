@@ -1,7 +1,7 @@
 /*
  * arena.c — bump allocator: blocks of at least 64 KiB, chained newest first.
  */
-#include "core/arena.h"
+#include "base/arena.h"
 
 #include <stdalign.h>
 #include <stdint.h>
