@@ -26,6 +26,7 @@
 
 #include "api/api_prescription.h"
 #include "api/app.h"
+#include "api/facts.h"
 #include "core/pathway.h"
 #include "core/revoyure.h"
 #include "base/strbuf.h"
@@ -282,22 +283,8 @@ static bool find_adhesion(struct api_ctx *c, int64_t professional, int64_t adopt
 	} else {
 		*found_role = role;
 	}
-	memset(out, 0, sizeof(*out));
-	out->professional_id = professional;
-	out->profession = prof;
-	out->role = *found_role;
-	out->effective_from = best->effective_from;
-	out->has_effective_to = best->has_effective_to;
-	out->effective_to = best->effective_to;
-	out->training_validated = best->training_validated_by != 0 && best->has_training_date;
-	out->training_validated_by = best->training_validated_by;
-	out->training_date = best->training_date;
-	out->training_hours = best->training_hours;
-	out->insurance_declared = best->insurer != NULL && best->has_insurance_date;
-	out->insurer = best->insurer;
-	out->insurance_date = best->insurance_date;
-	out->engagement_signed = best->has_engagement_date;
-	out->engagement_date = best->engagement_date;
+	if (!facts_adhesion(best, prof, out))
+		return false;
 	return true;
 }
 

@@ -15,6 +15,7 @@
 
 #include "api/api_prescription.h"
 #include "api/app.h"
+#include "api/facts.h"
 #include "api/auth.h"
 #include "core/ident.h"
 #include "core/profession.h"
@@ -212,24 +213,11 @@ static void check_adhesion(struct api_ctx *c, const struct db_adhesion *ad,
 			   const struct db_professional *pro, const struct protocol *p,
 			   struct team_check *out)
 {
-	struct team_adhesion t = {.professional_id = ad->professional_id,
-				  .effective_from = ad->effective_from,
-				  .has_effective_to = ad->has_effective_to,
-				  .effective_to = ad->effective_to,
-				  .training_validated = ad->training_validated_by != 0 &&
-							ad->has_training_date,
-				  .training_validated_by = ad->training_validated_by,
-				  .training_date = ad->training_date,
-				  .training_hours = ad->training_hours,
-				  .insurance_declared = ad->insurer && ad->has_insurance_date,
-				  .insurer = ad->insurer,
-				  .insurance_date = ad->insurance_date,
-				  .engagement_signed = ad->has_engagement_date,
-				  .engagement_date = ad->engagement_date};
-	enum team_role role = TEAM_ROLE_DELEGUE;
-	team_role_parse(ad->role, &role);
-	t.role = role;
-	profession_parse(pro->profession, &t.profession);
+	enum profession prof = PROF_MEDECIN;
+	profession_parse(pro->profession, &prof);
+	struct team_adhesion t;
+	facts_adhesion(ad, prof, &t);
+	enum team_role role = t.role;
 	const struct protocol_version *v = p ? protocol_version_at(p, c->today) : NULL;
 	uint64_t allowed = v ? (role == TEAM_ROLE_DELEGUE ? v->delegues : v->delegants) : 0;
 	team_check_adhesion(&t, role, c->today, allowed, out);
