@@ -90,9 +90,10 @@ static const struct api_error_info table[API_ERR_COUNT] = {
 	[API_ERR_PROTOCOL_NOT_IN_FORCE] = {"protocol_not_in_force", 422,
 					   "Aucune version de ce protocole n'est en vigueur "
 					   "aujourd'hui : adressez le patient à un médecin."},
-	[API_ERR_PROTOCOL_NOT_SIGNED] = {"protocol_not_signed", 422,
-					 "Les ordonnances types de ce protocole ne sont pas signées : "
-					 "demandez à un délégant de les signer."},
+	[API_ERR_PROTOCOL_NOT_SIGNED] =
+		{"protocol_not_signed", 422,
+		 "Les ordonnances types de ce protocole ne sont pas signées : "
+		 "demandez à un délégant de les signer."},
 	[API_ERR_PROFESSION_NOT_ALLOWED] = {"profession_not_allowed", 422,
 					    "Le protocole ne prévoit pas cette profession pour ce "
 					    "rôle : choisissez un autre professionnel."},
@@ -247,14 +248,12 @@ void api_fail_res(struct http_response *res, enum api_error_kind kind, const cha
 			   field);
 }
 
-void api_fail(struct api_ctx *c, enum api_error_kind kind, const char *message,
-	      const char *field)
+void api_fail(struct api_ctx *c, enum api_error_kind kind, const char *message, const char *field)
 {
 	api_fail_res(c->res, kind, message, field);
 }
 
-void api_failf(struct api_ctx *c, enum api_error_kind kind, const char *field, const char *fmt,
-	       ...)
+void api_failf(struct api_ctx *c, enum api_error_kind kind, const char *field, const char *fmt, ...)
 {
 	char m[API_FAIL_MESSAGE_MAX];
 	va_list ap;

@@ -126,14 +126,13 @@ bool api_error_find(const char *code, enum api_error_kind *out);
 enum api_error_kind api_error_of_refusal(enum pathway_refusal r);
 
 /* Answers kind with message (NULL: the table's default) about field (may be NULL). */
-void api_fail(struct api_ctx *c, enum api_error_kind kind, const char *message,
-	      const char *field);
+void api_fail(struct api_ctx *c, enum api_error_kind kind, const char *message, const char *field);
 
 /* The same with the message formatted (printf); a message longer than API_FAIL_MESSAGE_MAX
  * bytes gives way to the table's default (never a sentence cut in the middle). */
 #define API_FAIL_MESSAGE_MAX 512
-void api_failf(struct api_ctx *c, enum api_error_kind kind, const char *field, const char *fmt,
-	       ...) __attribute__((format(printf, 4, 5)));
+void api_failf(struct api_ctx *c, enum api_error_kind kind, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* The same for the few handlers that have no api_ctx (static files, the OpenAPI document). */
 void api_fail_res(struct http_response *res, enum api_error_kind kind, const char *message,

@@ -9,11 +9,11 @@
  * writes the row's code and status with the caller's message or the default; the readers answer
  * the French error naming the field by its label, and leave the output untouched on error.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 #include <stdio.h>
@@ -52,7 +52,7 @@ static void test_every_kind_has_a_row(void **state)
 	assert_false(api_error_find(NULL, &none));
 	/* out of range gives the internal error, never NULL */
 	assert_string_equal(api_error_info(API_ERR_COUNT)->code, "internal");
-	assert_string_equal(api_error_info((enum api_error_kind)-1)->code, "internal");
+	assert_string_equal(api_error_info((enum api_error_kind) - 1)->code, "internal");
 }
 
 static void test_codes_are_unique(void **state)
@@ -79,13 +79,20 @@ static void test_statuses_are_errors(void **state)
 		enum api_error_kind kind;
 		int status;
 	} pinned[] = {
-		{API_ERR_INVALID, 400},        {API_ERR_REQUIRED, 400},
-		{API_ERR_UNAUTHENTICATED, 401}, {API_ERR_FORBIDDEN, 403},
-		{API_ERR_CSRF, 403},           {API_ERR_NOT_FOUND, 404},
-		{API_ERR_CONFLICT, 409},       {API_ERR_DUPLICATE, 409},
-		{API_ERR_MERGED, 409},         {API_ERR_WRONG_STATE, 409},
-		{API_ERR_EPISODE_FINAL, 409},  {API_ERR_PROTOCOL_NOT_ADOPTED, 422},
-		{API_ERR_RATE_LIMITED, 429},   {API_ERR_INTERNAL, 500},
+		{API_ERR_INVALID, 400},
+		{API_ERR_REQUIRED, 400},
+		{API_ERR_UNAUTHENTICATED, 401},
+		{API_ERR_FORBIDDEN, 403},
+		{API_ERR_CSRF, 403},
+		{API_ERR_NOT_FOUND, 404},
+		{API_ERR_CONFLICT, 409},
+		{API_ERR_DUPLICATE, 409},
+		{API_ERR_MERGED, 409},
+		{API_ERR_WRONG_STATE, 409},
+		{API_ERR_EPISODE_FINAL, 409},
+		{API_ERR_PROTOCOL_NOT_ADOPTED, 422},
+		{API_ERR_RATE_LIMITED, 429},
+		{API_ERR_INTERNAL, 500},
 		{API_ERR_UNAVAILABLE, 503},
 	};
 	for (size_t i = 0; i < sizeof(pinned) / sizeof(pinned[0]); i++)
@@ -129,9 +136,9 @@ static bool has_word(const char *text, const char *word)
 {
 	size_t n = strlen(word);
 	for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
-		bool left = p == text || !((p[-1] >= 'a' && p[-1] <= 'z') ||
-					  (p[-1] >= 'A' && p[-1] <= 'Z') || p[-1] == '_' ||
-					  (p[-1] & 0x80));
+		bool left = p == text ||
+			    !((p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= 'A' && p[-1] <= 'Z') ||
+			      p[-1] == '_' || (p[-1] & 0x80));
 		char r = p[n];
 		bool right = !((r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r == '_' ||
 			       (r & 0x80));
@@ -148,8 +155,9 @@ static void test_messages_are_french_sentences(void **state)
 	json_t *names = json_object();
 	collect_names(doc, names);
 	/* field names that are also French words a sentence may use */
-	static const char *const french[] = {"date", "note", "type", "version", "action",
-					     "message", "questions", "profession", NULL};
+	static const char *const french[] = {"date",      "note",       "type",
+					     "version",   "action",     "message",
+					     "questions", "profession", NULL};
 	for (int k = 0; k < API_ERR_COUNT; k++) {
 		const struct api_error_info *e = api_error_info((enum api_error_kind)k);
 		size_t len = strlen(e->message);
@@ -169,7 +177,8 @@ static void test_messages_are_french_sentences(void **state)
 			for (size_t i = 0; french[i]; i++)
 				word |= strcmp(french[i], name) == 0;
 			if (!word && has_word(e->message, name))
-				fail_msg("« %s » : le message nomme le champ « %s »", e->code, name);
+				fail_msg("« %s » : le message nomme le champ « %s »", e->code,
+					 name);
 		}
 	}
 	json_decref(names);
@@ -177,20 +186,21 @@ static void test_messages_are_french_sentences(void **state)
 }
 
 /* The codes answered by the HTTP layer itself (src/http/server.c), not by the application. */
-static const char *const http_codes[] = {"too_large",         "length_required",
-					 "uri_too_long",      "headers_too_large",
-					 "not_implemented",   "method_not_allowed",
-					 "invalid_path",      NULL};
+static const char *const http_codes[] = {"too_large",       "length_required",
+					 "uri_too_long",    "headers_too_large",
+					 "not_implemented", "method_not_allowed",
+					 "invalid_path",    NULL};
 
 static void test_openapi_lists_every_code(void **state)
 {
 	(void)state;
 	json_t *doc = load_openapi();
 	json_t *code = json_object_get(
-		json_object_get(json_object_get(json_object_get(json_object_get(
-							   json_object_get(doc, "components"),
-							   "schemas"),
-						   "Error"),
+		json_object_get(
+			json_object_get(
+				json_object_get(json_object_get(json_object_get(doc, "components"),
+								"schemas"),
+						"Error"),
 				"properties"),
 			"error"),
 		"properties");
@@ -258,9 +268,14 @@ static void setup(struct fixture *f, const char *route, const char *query)
 	memset(f, 0, sizeof(*f));
 	arena_init(&f->arena, 1 << 20);
 	f->route = (struct http_route){"GET", "/x", NULL, route};
-	f->req = (struct http_request){.method = "GET", .path = "/x", .query = query,
-				       .query_len = strlen(query), .route = &f->route,
-				       .body = "", .client_addr = "", .arena = &f->arena};
+	f->req = (struct http_request){.method = "GET",
+				       .path = "/x",
+				       .query = query,
+				       .query_len = strlen(query),
+				       .route = &f->route,
+				       .body = "",
+				       .client_addr = "",
+				       .arena = &f->arena};
 	f->res.arena = &f->arena;
 	f->c = (struct api_ctx){.req = &f->req, .res = &f->res, .a = &f->arena};
 }
@@ -361,7 +376,8 @@ static void test_date_reader(void **state)
 	(void)state;
 	struct fixture f;
 	json_t *body = json_pack("{s:s, s:s, s:s, s:i, s:s}", "birth_date", "1990-02-28", "bad",
-				 "1990-02-30", "long", "1990-02-28T00:00", "number", 3, "empty", "");
+				 "1990-02-30", "long", "1990-02-28T00:00", "number", 3, "empty",
+				 "");
 	coop_date d = 7;
 	bool present = true;
 
@@ -507,8 +523,13 @@ static void test_int_readers(void **state)
 	assert_true(api_query_int(&f.c, "before_id", 1, 500, &n));
 	assert_int_equal(n, -1);
 	teardown(&f);
-	static const char *const bad_queries[] = {"limit=0", "limit=501", "limit=-1", "limit=5x", "limit=5-",
-						  "limit=", "limit=1234567890123456"};
+	static const char *const bad_queries[] = {"limit=0",
+						  "limit=501",
+						  "limit=-1",
+						  "limit=5x",
+						  "limit=5-",
+						  "limit=",
+						  "limit=1234567890123456"};
 	for (size_t i = 0; i < sizeof(bad_queries) / sizeof(bad_queries[0]); i++) {
 		setup(&f, "audit.list", bad_queries[i]);
 		assert_false(api_query_int(&f.c, "limit", 1, 500, &n));
@@ -546,8 +567,9 @@ static void test_id_and_string_readers(void **state)
 	teardown(&f);
 	setup(&f, "patients.update", "");
 	assert_false(api_str(&f.c, body, "name", 5, true, &s));
-	expect(&f, 400, "invalid", "name", "Le nom du médecin traitant doit compter 5 caractères "
-					   "au plus.");
+	expect(&f, 400, "invalid", "name",
+	       "Le nom du médecin traitant doit compter 5 caractères "
+	       "au plus.");
 	teardown(&f);
 	setup(&f, "patients.update", "");
 	assert_false(api_str(&f.c, body, "number", 5, false, &s));
