@@ -9,11 +9,12 @@
  * writes the row's code and status with the caller's message or the default; the readers answer
  * the French error naming the field by its label, and leave the output untouched on error.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+/* cmocka needs the four above first */
+#include <cmocka.h>
 
 #include <jansson.h>
 #include <stdio.h>
