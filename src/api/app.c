@@ -585,8 +585,10 @@ static bool parse_digits(const char *v, size_t len, size_t max_digits, int64_t *
 	return ok;
 }
 
-/* At most 15 digits: below 2^53, and no overflow of int64_t. */
+/* An id has at most 15 digits (below 2^53: exact in a JavaScript number); any integer of 18
+ * digits fits in int64_t. */
 #define ID_DIGITS_MAX 15
+#define INT_DIGITS_MAX 18
 
 bool api_str(struct api_ctx *c, json_t *obj, const char *key, size_t max, bool required,
 	     const char **out)
@@ -768,7 +770,7 @@ bool api_query_int(struct api_ctx *c, const char *name, int64_t min, int64_t max
 	if (e == ERR_NOT_FOUND)
 		return true;
 	int64_t n = 0;
-	if (e != COOP_OK || !parse_digits(v, len, ID_DIGITS_MAX, &n) || n < min || n > max) {
+	if (e != COOP_OK || !parse_digits(v, len, INT_DIGITS_MAX, &n) || n < min || n > max) {
 		fail_range(c, name, min, max);
 		return false;
 	}

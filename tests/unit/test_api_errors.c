@@ -530,7 +530,7 @@ static void test_int_readers(void **state)
 						  "limit=5x",
 						  "limit=5-",
 						  "limit=",
-						  "limit=1234567890123456"};
+						  "limit=1234567890123456789"};
 	for (size_t i = 0; i < sizeof(bad_queries) / sizeof(bad_queries[0]); i++) {
 		setup(&f, "audit.list", bad_queries[i]);
 		assert_false(api_query_int(&f.c, "limit", 1, 500, &n));
