@@ -207,7 +207,8 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 		if (mssante && (!strchr(mssante, '@') || strchr(mssante, ' '))) {
 			api_fail(c, API_ERR_INVALID,
 				 "L'adresse MSSanté du médecin traitant n'est pas une adresse de "
-				 "messagerie valide.", "mssante");
+				 "messagerie valide.",
+				 "mssante");
 			return false;
 		}
 		p.gp_mssante = mssante;
@@ -218,7 +219,8 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 			    strcmp(pro.profession, "medecin") != 0) {
 				api_fail(c, API_ERR_INVALID,
 					 "Le médecin traitant indiqué n'est pas un médecin de "
-					 "l'équipe.", "professional_id");
+					 "l'équipe.",
+					 "professional_id");
 				return false;
 			}
 		}
@@ -479,7 +481,8 @@ void api_patients_merge(struct http_request *req, struct http_response *res, voi
 	if (dup_id == id) {
 		api_fail(&c, API_ERR_INVALID,
 			 "Choisissez deux dossiers différents : un dossier ne se fusionne pas "
-			 "avec lui-même.", "duplicate_id");
+			 "avec lui-même.",
+			 "duplicate_id");
 		return;
 	}
 	struct db_patient kept, dup;
