@@ -101,23 +101,6 @@ static bool traits_of(struct arena *a, const struct db_patient *p, struct ident_
 	return true;
 }
 
-static bool date_field(struct api_ctx *c, json_t *obj, const char *key,
-		       bool required, coop_date *out, bool *present)
-{
-	const char *s = NULL;
-	*present = false;
-	if (!api_str(c, obj, key, 10, required, &s))
-		return false;
-	if (!s)
-		return true;
-	if (!date_parse(s, strlen(s), out)) {
-		api_field_error(c, "invalid", key, "doit être une date valide", NULL);
-		return false;
-	}
-	*present = true;
-	return true;
-}
-
 /* Reads a name (birth name, first names, used name) as ident_name_parse() checks and stores
  * it; what is the field as the user sees it. An optional name left empty is NULL. */
 static bool name_field(struct api_ctx *c, json_t *body, const char *key, const char *what,
@@ -134,16 +117,16 @@ static bool name_field(struct api_ctx *c, json_t *body, const char *key, const c
 	if (st == IDENT_NAME_EMPTY && !required)
 		return true;
 	if (st == IDENT_NAME_EMPTY) { /* the field's label agrees: "Les prénoms … sont obligatoires" */
-		api_field_error(c, "required", key, "est obligatoire", "sont obligatoires");
+		api_fail_field(c, API_ERR_REQUIRED, key, "est obligatoire", "sont obligatoires");
 		return false;
 	}
 	if (st != IDENT_NAME_OK) {
-		api_error(c, 400, "invalid", msg, key);
+		api_fail(c, API_ERR_INVALID, msg, key);
 		return false;
 	}
 	*out = arena_strdup(c->a, stored);
 	if (!*out)
-		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(c, API_ERR_INTERNAL, NULL, NULL);
 	return *out != NULL;
 }
 
@@ -156,33 +139,31 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 						NULL};
 	struct db_patient p = *out;
 	const char *sex, *birthplace;
-	bool has_date;
 	if (!name_field(c, body, "birth_name", "Le nom de naissance", true, &p.birth_name) ||
 	    !name_field(c, body, "first_names", "Les prénoms de naissance", true,
 			&p.first_names) ||
 	    !name_field(c, body, "used_name", "Le nom utilisé", false, &p.used_name) ||
-	    !date_field(c, body, "birth_date", true, &p.birth_date,
-			&has_date) ||
+	    !api_date(c, body, "birth_date", true, &p.birth_date, NULL) ||
 	    !api_str(c, body, "sex", 10, true, &sex) ||
 	    !api_str(c, body, "birthplace_code", 5, false, &birthplace) ||
 	    !api_ident(c, body, "nir", IDENT_NIR, &p.nir))
 		return false;
 	if (p.birth_date > c->today || p.birth_date < date_from_ymd(1900, 1, 1)) {
-		api_error(c, 400, "invalid",
-			  "La date de naissance doit être passée et postérieure au 01/01/1900.",
-			  "birth_date");
+		api_fail(c, API_ERR_INVALID,
+			 "La date de naissance doit être passée et postérieure au 01/01/1900.",
+			 "birth_date");
 		return false;
 	}
 	if (strcmp(sex, "female") != 0 && strcmp(sex, "male") != 0 && strcmp(sex, "unknown") != 0) {
-		api_error(c, 400, "invalid",
-			  "Le sexe doit être féminin, masculin ou inconnu.", "sex");
+		api_fail(c, API_ERR_INVALID, "Le sexe doit être féminin, masculin ou inconnu.",
+			 "sex");
 		return false;
 	}
 	if (p.nir) {
 		char msg[IDENT_MSG_SIZE];
 		if (ident_nir_traits(p.nir, sex_code(sex), p.birth_date, msg, sizeof(msg)) !=
 		    IDENT_NIR_AGREES) {
-			api_error(c, 400, "invalid_identifier", msg, "nir");
+			api_fail(c, API_ERR_INVALID_IDENTIFIER, msg, "nir");
 			return false;
 		}
 	}
@@ -192,17 +173,17 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 			ok = (birthplace[i] >= '0' && birthplace[i] <= '9') ||
 			     (i == 1 && (birthplace[i] == 'A' || birthplace[i] == 'B'));
 		if (!ok) {
-			api_error(c, 400, "invalid",
-				  "Le lieu de naissance doit être un code officiel de commune ou de "
-				  "pays à 5 caractères (ex. 75056, 2A004, 99134).",
-				  "birthplace_code");
+			api_fail(c, API_ERR_INVALID,
+				 "Le lieu de naissance doit être un code officiel de commune ou de "
+				 "pays à 5 caractères (ex. 75056, 2A004, 99134).",
+				 "birthplace_code");
 			return false;
 		}
 	}
 	json_t *gp = json_object_get(body, "gp");
 	if (gp && !json_is_null(gp)) {
 		if (!json_is_object(gp)) {
-			api_field_error(c, "invalid", "gp", "n'est pas valide", NULL);
+			api_fail_field(c, API_ERR_INVALID, "gp", "n'est pas valide", NULL);
 			return false;
 		}
 		const char *key;
@@ -212,9 +193,8 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 			for (size_t i = 0; gp_fields[i]; i++)
 				known |= strcmp(gp_fields[i], key) == 0;
 			if (!known) {
-				char m[160];
-				snprintf(m, sizeof(m), "Champ inconnu : « gp.%.60s ».", key);
-				api_error(c, 400, "unknown_field", m, key);
+				api_failf(c, API_ERR_UNKNOWN_FIELD, key,
+					  "Champ inconnu : « gp.%.60s ».", key);
 				return false;
 			}
 		}
@@ -225,10 +205,10 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 		    !api_id(c, gp, "professional_id", false, &p.gp_professional_id))
 			return false;
 		if (mssante && (!strchr(mssante, '@') || strchr(mssante, ' '))) {
-			api_error(c, 400, "invalid",
-				  "L'adresse MSSanté du médecin traitant n'est pas une adresse de "
-				  "messagerie valide.",
-				  "mssante");
+			api_fail(c, API_ERR_INVALID,
+				 "L'adresse MSSanté du médecin traitant n'est pas une adresse de "
+				 "messagerie valide.",
+				 "mssante");
 			return false;
 		}
 		p.gp_mssante = mssante;
@@ -237,10 +217,10 @@ static bool parse_patient(struct api_ctx *c, json_t *body, struct db_patient *ou
 			if (db_professional_get(c->db, p.gp_professional_id, c->a, &pro) != COOP_OK ||
 			    pro.structure_id != c->account.structure_id ||
 			    strcmp(pro.profession, "medecin") != 0) {
-				api_error(c, 400, "invalid",
-					  "Le médecin traitant indiqué n'est pas un médecin de "
-					  "l'équipe.",
-					  "professional_id");
+				api_fail(c, API_ERR_INVALID,
+					 "Le médecin traitant indiqué n'est pas un médecin de "
+					 "l'équipe.",
+					 "professional_id");
 				return false;
 			}
 		}
@@ -327,34 +307,20 @@ static void answer_duplicates(struct api_ctx *c, const struct candidate *list, s
 	json_decref(what);
 	if (!traced) {
 		if (!c->res->status)
-			api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+			api_fail(c, API_ERR_INTERNAL, NULL, NULL);
 		json_decref(items);
 		return;
 	}
-	json_t *body = json_pack("{s:{s:s, s:s, s:n}, s:o, s:b}", "error", "code", "duplicate",
+	/* the one error format, with the candidates beside it */
+	const struct api_error_info *dup = api_error_info(API_ERR_DUPLICATE);
+	json_t *body = json_pack("{s:{s:s, s:s, s:n}, s:o, s:b}", "error", "code", dup->code,
 				 "message", message, "field", "candidates", items, "can_confirm",
 				 worst == IDENT_MATCH_CLOSE);
 	if (!body) {
-		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(c, API_ERR_INTERNAL, NULL, NULL);
 		return;
 	}
-	http_respond_json(c->res, 409, body);
-}
-
-static bool confirm_field(struct api_ctx *c, json_t *body, bool *out)
-{
-	json_t *v = json_object_get(body, "confirm_distinct");
-	*out = false;
-	if (!v || json_is_null(v))
-		return true;
-	if (!json_is_boolean(v)) {
-		api_error(c, 400, "invalid",
-			  "La confirmation d'une autre personne doit valoir vrai ou faux.",
-			  "confirm_distinct");
-		return false;
-	}
-	*out = json_is_true(v);
-	return true;
+	http_respond_json(c->res, dup->status, body);
 }
 
 void api_patients_create(struct http_request *req, struct http_response *res, void *app)
@@ -369,7 +335,8 @@ void api_patients_create(struct http_request *req, struct http_response *res, vo
 	json_t *body = api_body(&c, fields);
 	struct db_patient p = {.structure_id = c.account.structure_id, .version = 1};
 	bool confirm;
-	if (!body || !parse_patient(&c, body, &p) || !confirm_field(&c, body, &confirm))
+	if (!body || !parse_patient(&c, body, &p) ||
+	    !api_bool(&c, body, "confirm_distinct", &confirm))
 		return;
 	int64_t id = 0;
 	struct candidate *dups = NULL;
@@ -404,20 +371,18 @@ void api_patients_create(struct http_request *req, struct http_response *res, vo
 
 static void answer_merged(struct api_ctx *c, const struct db_patient *p)
 {
-	char m[200];
-	snprintf(m, sizeof(m),
-		 "Ce dossier a été fusionné dans le dossier n° %lld : c'est celui-ci qu'il faut "
-		 "consulter et corriger.",
-		 (long long)p->merged_into);
-	api_error(c, 409, "merged", m, NULL);
+	api_failf(c, API_ERR_MERGED, NULL,
+		  "Ce dossier a été fusionné dans le dossier n° %lld : c'est celui-ci qu'il faut "
+		  "consulter et corriger.",
+		  (long long)p->merged_into);
 }
 
 static void answer_stale(struct api_ctx *c)
 {
-	api_error(c, 409, "conflict",
-		  "Ce dossier a changé depuis son affichage : rechargez-le avant d'enregistrer "
-		  "(vos saisies restent à l'écran).",
-		  "version");
+	api_fail(c, API_ERR_CONFLICT,
+		 "Ce dossier a changé depuis son affichage : rechargez-le avant d'enregistrer "
+		 "(vos saisies restent à l'écran).",
+		 "version");
 }
 
 void api_patients_update(struct http_request *req, struct http_response *res, void *app)
@@ -514,10 +479,10 @@ void api_patients_merge(struct http_request *req, struct http_response *res, voi
 	    !api_id(&c, body, "duplicate_version", true, &dup_version))
 		return;
 	if (dup_id == id) {
-		api_error(&c, 400, "invalid",
-			  "Choisissez deux dossiers différents : un dossier ne se fusionne pas "
-			  "avec lui-même.",
-			  "duplicate_id");
+		api_fail(&c, API_ERR_INVALID,
+			 "Choisissez deux dossiers différents : un dossier ne se fusionne pas "
+			 "avec lui-même.",
+			 "duplicate_id");
 		return;
 	}
 	struct db_patient kept, dup;
@@ -539,23 +504,21 @@ void api_patients_merge(struct http_request *req, struct http_response *res, voi
 	struct ident_traits tk, td;
 	char msg[IDENT_MSG_SIZE];
 	if (!traits_of(c.a, &kept, &tk) || !traits_of(c.a, &dup, &td)) {
-		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 		return;
 	}
 	if (!ident_merge_allowed(&tk, &td, msg, sizeof(msg))) {
-		api_error(&c, 400, "invalid", msg, "duplicate_id");
+		api_fail(&c, API_ERR_INVALID, msg, "duplicate_id");
 		return;
 	}
 	struct db_patient k = completed(&kept, &dup);
 	if (k.nir && !kept.nir &&
 	    ident_nir_traits(k.nir, sex_code(k.sex), k.birth_date, msg, sizeof(msg)) !=
 		    IDENT_NIR_AGREES) {
-		char m[IDENT_MSG_SIZE + 120];
-		snprintf(m, sizeof(m),
-			 "Le NIR du doublon ne concorde pas avec le dossier conservé (%s) : corrigez "
-			 "l'un des deux avant de fusionner.",
-			 msg);
-		api_error(&c, 400, "invalid", m, "duplicate_id");
+		api_failf(&c, API_ERR_INVALID, "duplicate_id",
+			  "Le NIR du doublon ne concorde pas avec le dossier conservé (%s) : "
+			  "corrigez l'un des deux avant de fusionner.",
+			  msg);
 		return;
 	}
 	json_t *before_kept = patient_json(&kept), *before_dup = patient_json(&dup);
@@ -638,42 +601,30 @@ void api_patients_list(struct http_request *req, struct http_response *res, void
 	struct api_ctx c;
 	if (!api_begin(&c, req, res, app, PATIENT_ROLES))
 		return;
-	const char *name = NULL, *born = NULL;
+	const char *name = NULL;
 	size_t name_len = 0;
 	static const char need_two[] =
 		"Indiquez au moins les deux premières lettres du nom de naissance ou du nom "
 		"utilisé.";
 	enum coop_err e = http_request_query(req, "name", &name, &name_len);
 	if (e == ERR_NOT_FOUND || (e == COOP_OK && name_len < 2)) {
-		api_error(&c, 400, "required", need_two, "name");
+		api_fail(&c, API_ERR_REQUIRED, need_two, "name");
 		return;
 	}
 	if (e != COOP_OK || name_len > IDENT_NAME_INPUT_MAX) {
-		api_error(&c, 400, "invalid", "Le nom recherché n'est pas valide.", "name");
+		api_fail(&c, API_ERR_INVALID, "Le nom recherché n'est pas valide.", "name");
 		return;
 	}
 	coop_date birth_date = 0;
 	bool has_date = false;
-	e = http_request_query(req, "birth_date", &born, NULL);
-	if (e == COOP_OK) {
-		if (!date_parse(born, strlen(born), &birth_date)) {
-			api_error(&c, 400, "invalid",
-				  "La date de naissance recherchée doit être une date valide.",
-				  "birth_date");
-			return;
-		}
-		has_date = true;
-	} else if (e != ERR_NOT_FOUND) {
-		api_error(&c, 400, "invalid", "La date de naissance recherchée n'est pas valide.",
-			  "birth_date");
+	if (!api_query_date(&c, "birth_date", &has_date, &birth_date))
 		return;
-	}
 	/* the folded term: "lefè", "Lefevre" and "LEFÈVRE" all search "LEFE..." */
 	char prefix[IDENT_NAME_SIZE];
 	size_t prefix_len = 0;
 	if (ident_fold(name, name_len, prefix, sizeof(prefix), &prefix_len) != COOP_OK ||
 	    prefix_len < 2) {
-		api_error(&c, 400, "required", need_two, "name");
+		api_fail(&c, API_ERR_REQUIRED, need_two, "name");
 		return;
 	}
 	struct db_patient *found = NULL;
@@ -694,7 +645,7 @@ void api_patients_list(struct http_request *req, struct http_response *res, void
 	json_decref(what);
 	if (!traced) {
 		if (!c.res->status)
-			api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+			api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 		json_decref(items);
 		return;
 	}
@@ -712,7 +663,7 @@ void api_protocols_get(struct http_request *req, struct http_response *res, void
 		return;
 	const struct protocol *p = app_protocol(c.app, http_request_param_str(req, "id"));
 	if (!p) {
-		api_error(&c, 404, "not_found", "Protocole inconnu de ce serveur.", NULL);
+		api_fail(&c, API_ERR_NOT_FOUND, "Protocole inconnu de ce serveur.", NULL);
 		return;
 	}
 	const struct protocol_version *v = protocol_version_at(p, c.today);

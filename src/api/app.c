@@ -199,6 +199,7 @@ static const struct field_label {
 	bool plural; /* "Les prénoms sont obligatoires" */
 } field_labels[] = {
 	/* patients (the médecin traitant's fields are nested under "gp") */
+	{"patients.list", "birth_date", "La date de naissance recherchée", false},
 	{"patients.", "birth_name", "Le nom de naissance", false},
 	{"patients.", "first_names", "Les prénoms de naissance", true},
 	{"patients.", "used_name", "Le nom utilisé", false},
@@ -212,6 +213,10 @@ static const struct field_label {
 	{"patients.", "mssante", "La messagerie sécurisée du médecin traitant", false},
 	{"patients.", "professional_id", "Le médecin traitant choisi dans l'équipe", false},
 	{"patients.", "version", "La version de la fiche", false},
+	{"patients.", "confirm_distinct", "La confirmation qu'il s'agit d'une autre personne",
+	 false},
+	{"patients.merge", "duplicate_id", "Le dossier en double", false},
+	{"patients.merge", "duplicate_version", "La version du dossier en double", false},
 	/* the structure */
 	{"structure.", "type", "Le type de structure", false},
 	{"structure.", "name", "Le nom de la structure", false},
@@ -288,8 +293,8 @@ const char *api_field_label(const struct api_ctx *c, const char *key, bool *plur
 	return NULL;
 }
 
-void api_field_error(struct api_ctx *c, const char *code, const char *key, const char *singular,
-		     const char *plural)
+void api_fail_field(struct api_ctx *c, enum api_error_kind kind, const char *key,
+		    const char *singular, const char *plural)
 {
 	bool many = false;
 	const char *label = api_field_label(c, key, &many);
@@ -298,7 +303,16 @@ void api_field_error(struct api_ctx *c, const char *code, const char *key, const
 		snprintf(m, sizeof(m), "%s %s.", label, many && plural ? plural : singular);
 	else /* a key without a label is a bug of ours: still a sentence, never the key */
 		snprintf(m, sizeof(m), "Une des données envoyées %s.", singular);
-	api_error(c, 400, code, m, key);
+	api_fail(c, kind, m, key);
+}
+
+void api_field_error(struct api_ctx *c, const char *code, const char *key, const char *singular,
+		     const char *plural)
+{
+	enum api_error_kind kind = API_ERR_INVALID;
+	if (!api_error_find(code, &kind))
+		kind = API_ERR_INVALID;
+	api_fail_field(c, kind, key, singular, plural);
 }
 
 /* ------------------------------------------------------------------ protocols fit for a patient */
@@ -400,22 +414,16 @@ void api_store_error(struct api_ctx *c, enum coop_err e, const char *what)
 {
 	switch (e) {
 	case ERR_CONFLICT:
-		api_error(c, 409, "conflict",
-			  "Ces données ont changé depuis leur affichage, ou existent déjà : "
-			  "rechargez-les avant de recommencer.",
-			  NULL);
+		api_fail(c, API_ERR_CONFLICT, NULL, NULL);
 		return;
-	case ERR_NOT_FOUND: {
-		char m[160];
-		snprintf(m, sizeof(m), "%s introuvable.", what);
-		api_error(c, 404, "not_found", m, NULL);
+	case ERR_NOT_FOUND:
+		api_failf(c, API_ERR_NOT_FOUND, NULL, "%s introuvable.", what);
 		return;
-	}
 	default:
-		api_error(c, 500, "internal",
-			  "La base de données n'a pas pu enregistrer l'opération : rien n'a été "
-			  "modifié. Réessayez ; si cela persiste, prévenez le coordinateur.",
-			  NULL);
+		api_fail(c, API_ERR_INTERNAL,
+			 "La base de données n'a pas pu enregistrer l'opération : rien n'a été "
+			 "modifié. Réessayez ; si cela persiste, prévenez le coordinateur.",
+			 NULL);
 	}
 }
 
@@ -527,9 +535,13 @@ json_t *api_body(struct api_ctx *c, const char *const *allowed)
 	const char *message = NULL;
 	enum coop_err e = http_request_json(c->req, API_JSON_DEPTH, &body, &message);
 	if (e != COOP_OK) {
-		api_error(c, e == ERR_NOMEM ? 500 : 400, e == ERR_NOMEM ? "internal" : "invalid_json",
-			  message ? message : "Le corps de la requête n'est pas un objet JSON valide.",
-			  NULL);
+		if (e == ERR_NOMEM)
+			api_fail(c, API_ERR_INTERNAL, NULL, NULL);
+		else
+			api_fail(c, API_ERR_INVALID_JSON,
+				 message ? message
+					 : "Le corps de la requête n'est pas un objet JSON valide.",
+				 NULL);
 		return NULL;
 	}
 	const char *key;
@@ -539,29 +551,60 @@ json_t *api_body(struct api_ctx *c, const char *const *allowed)
 		for (size_t i = 0; allowed && allowed[i]; i++)
 			known |= strcmp(allowed[i], key) == 0;
 		if (!known) {
-			char m[200];
-			snprintf(m, sizeof(m), "Champ inconnu : « %.60s ».", key);
-			api_error(c, 400, "unknown_field", m, key);
+			api_failf(c, API_ERR_UNKNOWN_FIELD, key, "Champ inconnu : « %.60s ».", key);
 			return NULL;
 		}
 	}
 	return body;
 }
 
+/* ------------------------------------------------------------------ request-field readers */
+
+/* True when the field is absent or JSON null (the same for every reader). */
+static bool absent(const json_t *v)
+{
+	return !v || json_is_null(v);
+}
+
+static void fail_required(struct api_ctx *c, const char *key)
+{
+	api_fail_field(c, API_ERR_REQUIRED, key, "est obligatoire", "sont obligatoires");
+}
+
+/* v[0..len) as a decimal integer of 1 to max_digits plain digits; false otherwise. */
+static bool parse_digits(const char *v, size_t len, size_t max_digits, int64_t *out)
+{
+	int64_t n = 0;
+	bool ok = v && len >= 1 && len <= max_digits;
+	for (size_t i = 0; ok && i < len; i++) {
+		ok = v[i] >= '0' && v[i] <= '9';
+		n = n * 10 + (v[i] - '0');
+	}
+	if (ok)
+		*out = n;
+	return ok;
+}
+
+/* An id has at most 15 digits (below 2^53: exact in a JavaScript number); any integer of 18
+ * digits fits in int64_t. */
+#define ID_DIGITS_MAX 15
+#define INT_DIGITS_MAX 18
+
 bool api_str(struct api_ctx *c, json_t *obj, const char *key, size_t max, bool required,
 	     const char **out)
 {
 	json_t *v = json_object_get(obj, key);
 	*out = NULL;
-	if (!v || json_is_null(v)) {
+	if (absent(v)) {
 		if (required) {
-			api_field_error(c, "required", key, "est obligatoire", "sont obligatoires");
+			fail_required(c, key);
 			return false;
 		}
 		return true;
 	}
 	if (!json_is_string(v)) {
-		api_field_error(c, "invalid", key, "doit être un texte", "doivent être un texte");
+		api_fail_field(c, API_ERR_INVALID, key, "doit être un texte",
+			       "doivent être un texte");
 		return false;
 	}
 	size_t len = json_string_length(v);
@@ -571,11 +614,11 @@ bool api_str(struct api_ctx *c, json_t *obj, const char *key, size_t max, bool r
 		char one[80], many[80];
 		snprintf(one, sizeof(one), "doit compter %zu caractères au plus", max);
 		snprintf(many, sizeof(many), "doivent compter %zu caractères au plus", max);
-		api_field_error(c, "invalid", key, one, many);
+		api_fail_field(c, API_ERR_INVALID, key, one, many);
 		return false;
 	}
 	if (required && len == 0) {
-		api_field_error(c, "required", key, "est obligatoire", "sont obligatoires");
+		fail_required(c, key);
 		return false;
 	}
 	*out = s;
@@ -591,15 +634,16 @@ bool api_ident(struct api_ctx *c, json_t *obj, const char *key, enum ident_kind 
 		return false;
 	if (!raw || !*raw)
 		return true;
-	char value[IDENT_NORM_SIZE], msg[IDENT_MSG_SIZE], full[IDENT_MSG_SIZE + 64];
+	char value[IDENT_NORM_SIZE], msg[IDENT_MSG_SIZE];
 	if (!ident_parse(kind, raw, strlen(raw), value, sizeof(value), msg, sizeof(msg))) {
 		const char *label = api_field_label(c, key, NULL);
-		snprintf(full, sizeof(full), "%s : %s.", label ? label : ident_kind_label(kind),
-			 msg);
-		api_error(c, 400, "invalid_identifier", full, key);
+		api_failf(c, API_ERR_INVALID_IDENTIFIER, key, "%s : %s.",
+			  label ? label : ident_kind_label(kind), msg);
 		return false;
 	}
 	*out = arena_strdup(c->a, value);
+	if (!*out)
+		api_fail(c, API_ERR_INTERNAL, NULL, NULL);
 	return *out != NULL;
 }
 
@@ -607,18 +651,130 @@ bool api_id(struct api_ctx *c, json_t *obj, const char *key, bool required, int6
 {
 	json_t *v = json_object_get(obj, key);
 	*out = 0;
-	if (!v || json_is_null(v)) {
+	if (absent(v)) {
 		if (required) {
-			api_field_error(c, "required", key, "est obligatoire", "sont obligatoires");
+			fail_required(c, key);
 			return false;
 		}
 		return true;
 	}
 	if (!json_is_integer(v) || json_integer_value(v) < 1) {
-		api_field_error(c, "invalid", key, "n'est pas valide", "ne sont pas valides");
+		api_fail_field(c, API_ERR_INVALID, key, "n'est pas valide", "ne sont pas valides");
 		return false;
 	}
 	*out = (int64_t)json_integer_value(v);
+	return true;
+}
+
+/* "doit être un nombre entier de 0 à 6" */
+static void fail_range(struct api_ctx *c, const char *key, int64_t min, int64_t max)
+{
+	char one[96], many[96];
+	snprintf(one, sizeof(one), "doit être un nombre entier de %lld à %lld", (long long)min,
+		 (long long)max);
+	snprintf(many, sizeof(many), "doivent être des nombres entiers de %lld à %lld",
+		 (long long)min, (long long)max);
+	api_fail_field(c, API_ERR_INVALID, key, one, many);
+}
+
+bool api_int(struct api_ctx *c, json_t *obj, const char *key, int64_t min, int64_t max,
+	     bool required, int64_t *out)
+{
+	json_t *v = json_object_get(obj, key);
+	if (absent(v)) {
+		if (required) {
+			fail_required(c, key);
+			return false;
+		}
+		return true;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+		fail_range(c, key, min, max);
+		return false;
+	}
+	*out = (int64_t)json_integer_value(v);
+	return true;
+}
+
+bool api_bool(struct api_ctx *c, json_t *obj, const char *key, bool *out)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = false;
+	if (absent(v))
+		return true;
+	if (!json_is_boolean(v)) {
+		api_fail_field(c, API_ERR_INVALID, key, "doit valoir oui ou non",
+			       "doivent valoir oui ou non");
+		return false;
+	}
+	*out = json_is_true(v);
+	return true;
+}
+
+static void fail_date(struct api_ctx *c, const char *key)
+{
+	api_fail_field(c, API_ERR_INVALID, key, "doit être une date valide",
+		       "doivent être des dates valides");
+}
+
+bool api_date(struct api_ctx *c, json_t *obj, const char *key, bool required, coop_date *out,
+	      bool *present)
+{
+	const char *s = NULL;
+	if (present)
+		*present = false;
+	/* longer than YYYY-MM-DD is not a date: said as such, not as a length */
+	json_t *v = json_object_get(obj, key);
+	if (json_is_string(v) && json_string_length(v) > 10) {
+		fail_date(c, key);
+		return false;
+	}
+	if (!api_str(c, obj, key, 10, required, &s))
+		return false;
+	if (!s)
+		return true;
+	coop_date d;
+	if (!date_parse(s, strlen(s), &d)) {
+		fail_date(c, key);
+		return false;
+	}
+	*out = d;
+	if (present)
+		*present = true;
+	return true;
+}
+
+bool api_query_date(struct api_ctx *c, const char *name, bool *has, coop_date *out)
+{
+	const char *v = NULL;
+	size_t len = 0;
+	*has = false;
+	enum coop_err e = http_request_query(c->req, name, &v, &len);
+	if (e == ERR_NOT_FOUND)
+		return true;
+	coop_date d;
+	if (e != COOP_OK || !date_parse(v, len, &d)) {
+		fail_date(c, name);
+		return false;
+	}
+	*out = d;
+	*has = true;
+	return true;
+}
+
+bool api_query_int(struct api_ctx *c, const char *name, int64_t min, int64_t max, int64_t *out)
+{
+	const char *v = NULL;
+	size_t len = 0;
+	enum coop_err e = http_request_query(c->req, name, &v, &len);
+	if (e == ERR_NOT_FOUND)
+		return true;
+	int64_t n = 0;
+	if (e != COOP_OK || !parse_digits(v, len, INT_DIGITS_MAX, &n) || n < min || n > max) {
+		fail_range(c, name, min, max);
+		return false;
+	}
+	*out = n;
 	return true;
 }
 
@@ -627,13 +783,8 @@ bool api_param_id(struct api_ctx *c, const char *name, int64_t *out)
 	size_t len = 0;
 	const char *v = http_request_param(c->req, name, &len);
 	int64_t id = 0;
-	bool ok = v && len > 0 && len <= 15;
-	for (size_t i = 0; ok && i < len; i++) {
-		ok = v[i] >= '0' && v[i] <= '9';
-		id = id * 10 + (v[i] - '0');
-	}
-	if (!ok || id < 1) {
-		api_error(c, 404, "not_found", "Identifiant inconnu.", name);
+	if (!parse_digits(v, len, ID_DIGITS_MAX, &id) || id < 1) {
+		api_fail(c, API_ERR_NOT_FOUND, "Identifiant inconnu.", name);
 		return false;
 	}
 	*out = id;
@@ -913,8 +1064,8 @@ void api_openapi(struct http_request *req, struct http_response *res, void *app)
 	json_error_t jerr;
 	json_t *doc = json_load_file("docs/api/openapi.json", JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
-		http_respond_error(res, 500, "internal",
-				   "Le document OpenAPI est introuvable sur ce serveur.", NULL);
+		api_fail_res(res, API_ERR_INTERNAL,
+			     "Le document OpenAPI est introuvable sur ce serveur.", NULL);
 		return;
 	}
 	http_respond_json(res, 200, doc);
@@ -986,7 +1137,7 @@ void api_static(struct http_request *req, struct http_response *res, void *app)
 {
 	const char *name = http_request_param_str(req, "file");
 	if (!name || !serve_file(req, res, app, name))
-		http_respond_error(res, 404, "not_found", "Fichier introuvable.", NULL);
+		api_fail_res(res, API_ERR_NOT_FOUND, "Fichier introuvable.", NULL);
 }
 
 void api_home(struct http_request *req, struct http_response *res, void *app)

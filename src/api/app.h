@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "api/errors.h"
 #include "core/date.h"
 #include "core/ident.h"
 #include "http/server.h"
@@ -98,28 +99,38 @@ bool api_fit_patient(struct api_ctx *c, struct db_patient *out, bool *has);
 void api_fit_json(struct api_ctx *c, const struct protocol *p, const struct db_patient *pt,
 		  json_t *o);
 
-/* Answers an error in the one format. */
+/* Errors are answered from the table of src/api/errors.h: api_fail(c, API_ERR_..., message or
+ * NULL, field). The two below take the code as a string and stay only until every handler is
+ * converted (scripts/convert-api-errors); do not use them in new code. */
 void api_error(struct api_ctx *c, int status, const char *code, const char *message,
 	       const char *field);
-/* Answers an error from a store failure (409 conflict, 404, 500...) with a French message. */
+void api_field_error(struct api_ctx *c, const char *code, const char *key, const char *singular,
+		     const char *plural);
+
+/* Answers a store failure: ERR_CONFLICT 409 "conflict", ERR_NOT_FOUND 404 "not_found"
+ * ("<what> introuvable."), anything else 500 "internal" (nothing was changed). */
 void api_store_error(struct api_ctx *c, enum coop_err e, const char *what);
 
 /* The body as a JSON object checked against the allowed keys (NULL-terminated list): an unknown
- * key is refused naming it. NULL (error answered) on failure. */
+ * key is refused naming it. NULL (error answered: invalid_json, unknown_field) on failure. */
 json_t *api_body(struct api_ctx *c, const char *const *allowed);
 
 /* The words the user sees for the body or query field `key` of the current route ("La date de
  * naissance"), capitalised with its article; NULL when the table has none. *plural (may be
  * NULL) says whether the verb agrees in the plural ("Les prénoms sont..."). Static strings. */
 const char *api_field_label(const struct api_ctx *c, const char *key, bool *plural);
-/* Answers a 400 with code, naming the field by its label: "<label> <singular>." (or <plural>
- * when the label is plural and plural is not NULL), e.g. "La date de naissance doit être une
- * date valide." The error's `field` stays the API key, for the screens to place it. */
-void api_field_error(struct api_ctx *c, const char *code, const char *key, const char *singular,
-		     const char *plural);
+/* Answers kind (a 400 of the table: API_ERR_INVALID, API_ERR_REQUIRED...) naming the field by
+ * its label: "<label> <singular>." (or <plural> when the label is plural and plural is not
+ * NULL), e.g. "La date de naissance doit être une date valide." The error's `field` stays the
+ * API key, for the screens to place it. */
+void api_fail_field(struct api_ctx *c, enum api_error_kind kind, const char *key,
+		    const char *singular, const char *plural);
 
-/* Reads an optional string field: NULL when absent or null; false (error answered) when of
- * another type, longer than max bytes or not valid text. */
+/* ---- request-field readers: each answers its own French error (naming the field by its
+ * label, `field` = key) and returns false; absent and JSON null are the same. ---- */
+
+/* Reads a string field: NULL when absent or null; false (error answered) when of another
+ * type, longer than max bytes or not valid text, or when required and absent or empty. */
 bool api_str(struct api_ctx *c, json_t *obj, const char *key, size_t max, bool required,
 	     const char **out);
 /* Reads an optional identifier field (NIR, RPPS, ADELI, FINESS, SIRET...): NULL when absent,
@@ -127,8 +138,25 @@ bool api_str(struct api_ctx *c, json_t *obj, const char *key, size_t max, bool r
  * French 400 "invalid_identifier" naming the field. */
 bool api_ident(struct api_ctx *c, json_t *obj, const char *key, enum ident_kind kind,
 	       const char **out);
-/* Reads an integer field >= 1 (an id or a version). */
+/* Reads an integer field >= 1 (an id or a version); 0 when absent and not required. */
 bool api_id(struct api_ctx *c, json_t *obj, const char *key, bool required, int64_t *out);
+/* Reads an integer field in [min, max]; *out unchanged when absent and not required.
+ * "invalid" ("… doit être un nombre entier de <min> à <max>.") otherwise. */
+bool api_int(struct api_ctx *c, json_t *obj, const char *key, int64_t min, int64_t max,
+	     bool required, int64_t *out);
+/* Reads an optional yes/no field: false when absent or null; "invalid" when not a boolean. */
+bool api_bool(struct api_ctx *c, json_t *obj, const char *key, bool *out);
+/* Reads an ISO date field (YYYY-MM-DD, a real calendar day). *present (may be NULL) says
+ * whether it was given; *out unchanged when absent. "required" when required and absent or
+ * empty, "invalid" ("… doit être une date valide.") when not a date. */
+bool api_date(struct api_ctx *c, json_t *obj, const char *key, bool required, coop_date *out,
+	      bool *present);
+/* The same for an optional query parameter (?from=2026-12-01): *has false when absent. */
+bool api_query_date(struct api_ctx *c, const char *name, bool *has, coop_date *out);
+/* Reads an optional query parameter as an integer in [min, max] (plain digits): *out unchanged
+ * when absent; "invalid" naming the parameter otherwise. */
+bool api_query_int(struct api_ctx *c, const char *name, int64_t min, int64_t max,
+		   int64_t *out);
 /* The route parameter {name} as an id; false (404 answered) when not a positive integer. */
 bool api_param_id(struct api_ctx *c, const char *name, int64_t *out);
 
