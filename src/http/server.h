@@ -29,13 +29,18 @@
 #define HTTP_DEFAULT_ARENA_LIMIT (32 * 1024 * 1024) /* per-request arena bytes */
 #define HTTP_DEFAULT_TIMEOUT_S 30                   /* idle connection timeout */
 #define HTTP_DEFAULT_MAX_CONNECTIONS 256            /* concurrent connections */
-#define HTTP_DEFAULT_CONN_MEMORY (32 * 1024)        /* libmicrohttpd pool per connection */
+#define HTTP_DEFAULT_CONN_MEMORY (128 * 1024)       /* libmicrohttpd pool per connection */
 #define HTTP_MAX_THREADS 64                         /* cap of the thread pool */
 
 /* Longest request target (path + '?' + query) accepted; longer gives 414. */
 #define HTTP_URL_MAX 4096
-/* Most request headers kept; more gives 431. Their total size is bounded by conn_memory. */
+/* Most request headers kept; more gives 431. */
 #define HTTP_REQUEST_HEADERS_MAX 64
+/* Most bytes of request target plus header names and values; more gives 431 (ours, with the
+ * security headers). conn_memory must stay well above it, or libmicrohttpd answers first. */
+#define HTTP_REQUEST_HEAD_MAX (32 * 1024)
+/* Most --allowed-host entries. */
+#define HTTP_ALLOWED_HOSTS_MAX 32
 /* Most extra response headers a handler may add (Set-Cookie, Location...). */
 #define HTTP_RESPONSE_HEADERS_MAX 8
 
@@ -98,8 +103,14 @@ struct http_server_config {
 	size_t arena_limit;       /* 0 = HTTP_DEFAULT_ARENA_LIMIT; raised to max_body + 1 MiB */
 	unsigned timeout_s;       /* 0 = HTTP_DEFAULT_TIMEOUT_S; idle connections are closed */
 	unsigned max_connections; /* 0 = HTTP_DEFAULT_MAX_CONNECTIONS */
-	size_t conn_memory;       /* 0 = HTTP_DEFAULT_CONN_MEMORY; request line + headers
-				      * must fit in about half of it */
+	size_t conn_memory;       /* 0 = HTTP_DEFAULT_CONN_MEMORY; at least 4 ×
+				      * HTTP_REQUEST_HEAD_MAX (raised to it) */
+	/* Host names a request may name besides the defaults (the listen host with or without the
+	 * port; localhost, 127.0.0.1 and [::1] with the bound port). Each is "NAME" (any port, or
+	 * none) or "NAME:PORT"; NAME is a DNS name, an IPv4 address or a bracketed IPv6 address,
+	 * compared without case. At most HTTP_ALLOWED_HOSTS_MAX; borrowed until stop. */
+	const char *const *allowed_hosts;
+	size_t allowed_host_count;
 	const struct http_router *router; /* checked by http_router_init(); borrowed */
 	void *app;                        /* passed to every handler; borrowed */
 	http_access_log_fn access_log;    /* NULL: no logging at all */
@@ -111,7 +122,7 @@ struct http_server;
 /*
  * Starts listening and serving; returns at once (the pool threads serve). cfg is copied; router
  * and app are borrowed until http_server_stop(). On success *out owns the server.
- * Errors: ERR_INVALID (bad listen address or config), ERR_IO (cannot bind or start: port in use,
+ * Errors: ERR_INVALID (bad listen address, allowed host or config), ERR_IO (cannot bind or start: port in use,
  * permissions), ERR_NOMEM. A French message goes to err (may be NULL).
  */
 enum coop_err http_server_start(const struct http_server_config *cfg, struct http_server **out,

@@ -610,8 +610,11 @@ static int server_setup(void **state)
 	if (http_router_init(&srv_router, srv_routes, sizeof(srv_routes) / sizeof(srv_routes[0]),
 			     err, sizeof(err)) != COOP_OK)
 		return -1;
+	static const char *const allowed_hosts[] = {"t"}; /* the Host the raw requests send */
 	struct http_server_config cfg = {
 		.listen = "127.0.0.1:0",
+		.allowed_hosts = allowed_hosts,
+		.allowed_host_count = 1,
 		.threads = 4,
 		.max_body = TEST_MAX_BODY,
 		.timeout_s = TEST_TIMEOUT_S,
