@@ -29,7 +29,8 @@
 #define HTTP_DEFAULT_ARENA_LIMIT (32 * 1024 * 1024) /* per-request arena bytes */
 #define HTTP_DEFAULT_TIMEOUT_S 30                   /* idle connection timeout */
 #define HTTP_DEFAULT_MAX_CONNECTIONS 256            /* concurrent connections */
-#define HTTP_DEFAULT_CONN_MEMORY (128 * 1024)       /* libmicrohttpd pool per connection */
+#define HTTP_DEFAULT_CONN_MEMORY (128 * 1024)       /* libmicrohttpd pool per connection;
+						     * never below 4 × HTTP_REQUEST_HEAD_MAX */
 #define HTTP_MAX_THREADS 64                         /* cap of the thread pool */
 
 /* Longest request target (path + '?' + query) accepted; longer gives 414. */

@@ -195,7 +195,7 @@ try {
     await check(`Host autorisé ${h}`, get(`Host: ${h}\r\n`), { status: 200 });
   }
   for (const h of ['evil.example', `evil.example:${port}`, `localhost:${port + 1}`, 'localhost',
-    'intranet.example', 'intranet.example:8080', 'coop.example.evil.example', `127.0.0.2:${port}`,
+    'intranet.example', 'intranet.example:8080', 'coop', 'intranet:8443', 'coop.example.evil.example', `127.0.0.2:${port}`,
     '192.0.2.77']) {
     await check(`Host refusé ${h}`, get(`Host: ${h}\r\n`), { status: 421, error: 'host_not_allowed' });
   }

@@ -610,11 +610,13 @@ static int server_setup(void **state)
 	if (http_router_init(&srv_router, srv_routes, sizeof(srv_routes) / sizeof(srv_routes[0]),
 			     err, sizeof(err)) != COOP_OK)
 		return -1;
-	static const char *const allowed_hosts[] = {"t"}; /* the Host the raw requests send */
+	/* "t" is the Host the raw requests send */
+	static const char *const allowed_hosts[] = {"t", "team.example:8443"};
 	struct http_server_config cfg = {
 		.listen = "127.0.0.1:0",
 		.allowed_hosts = allowed_hosts,
-		.allowed_host_count = 1,
+		.allowed_host_count = 2,
+		.conn_memory = 8 * 1024, /* raised by the server above its own header bounds */
 		.threads = 4,
 		.max_body = TEST_MAX_BODY,
 		.timeout_s = TEST_TIMEOUT_S,
@@ -933,7 +935,7 @@ static void test_server_strict_headers(void **state)
 static void test_server_host_allow_list(void **state)
 {
 	(void)state;
-	char hosts[16][64];
+	char hosts[20][64];
 	int ok = 0;
 	snprintf(hosts[ok++], 64, "127.0.0.1:%u", (unsigned)srv_port);
 	snprintf(hosts[ok++], 64, "127.0.0.1");
@@ -942,6 +944,7 @@ static void test_server_host_allow_list(void **state)
 	snprintf(hosts[ok++], 64, "[::1]:%u", (unsigned)srv_port);
 	snprintf(hosts[ok++], 64, "t:8443");
 	snprintf(hosts[ok++], 64, "T");
+	snprintf(hosts[ok++], 64, "team.example:8443");
 	int refused = ok;
 	snprintf(hosts[refused++], 64, "evil.example");
 	snprintf(hosts[refused++], 64, "evil.example:%u", (unsigned)srv_port);
@@ -949,6 +952,8 @@ static void test_server_host_allow_list(void **state)
 	snprintf(hosts[refused++], 64, "127.0.0.1:%u", (unsigned)srv_port + 1);
 	snprintf(hosts[refused++], 64, "t.evil.example");
 	snprintf(hosts[refused++], 64, "tt");
+	snprintf(hosts[refused++], 64, "team:8443");
+	snprintf(hosts[refused++], 64, "team.example:8080");
 	int invalid = refused;
 	snprintf(hosts[invalid++], 64, "t:");
 	snprintf(hosts[invalid++], 64, "t:123456");
