@@ -5,10 +5,11 @@
  *   1. http_on_uri(): MHD has read the request line. We allocate the request context, start the
  *      clock and copy the raw request target (MHD decodes it in place afterwards; we route on
  *      the raw bytes so that "%2F" can never become a path separator).
- *   2. http_on_request(), first call: the headers are in. We check the bounds and route. An
- *      error is answered at once when a body is announced (MHD then discards the body and
- *      closes the connection, so an oversized body is never read) and at the last call
- *      otherwise (keeping the connection alive).
+ *   2. http_on_request(), first call: the headers are in. We check the bounds, the header
+ *      lines, the framing headers and the Host, and route. An error is answered at once when
+ *      a body is announced (MHD then discards the body and closes the connection, so an
+ *      oversized body is never read) and at the last call otherwise (keeping the connection
+ *      alive).
  *   3. Further calls bring the body in pieces, copied into a buffer of the announced size.
  *   4. Last call: the handler runs, the response is copied into MHD and queued, the arena freed.
  *   5. http_on_completed(): the access-log line, then the context is freed.
@@ -869,8 +870,9 @@ static void http_check_host(struct http_ctx *ctx, const char *version)
 	bool http10 = version && strcmp(version, "HTTP/1.0") == 0;
 	if (count == 0) {
 		if (!http10)
-			http_pending(ctx, 400, "host_missing",
-				     "La requête doit indiquer l'adresse du serveur (en-tête Host).");
+			http_pending(
+				ctx, 400, "host_missing",
+				"La requête doit indiquer l'adresse du serveur (en-tête Host).");
 		return;
 	}
 	const char *host = http_request_header(req, "Host");
@@ -1206,7 +1208,8 @@ enum coop_err http_server_start(const struct http_server_config *cfg, struct htt
 	if (s->cfg.allowed_host_count > HTTP_ALLOWED_HOSTS_MAX ||
 	    (s->cfg.allowed_host_count && !s->cfg.allowed_hosts)) {
 		if (err)
-			snprintf(err, errlen, "trop de noms autorisés (--allowed-host) : %d au plus",
+			snprintf(err, errlen,
+				 "trop de noms autorisés (--allowed-host) : %d au plus",
 				 HTTP_ALLOWED_HOSTS_MAX);
 		rc = ERR_INVALID;
 		goto out;

@@ -6,7 +6,10 @@
  * is read whole (headers, then a body of at most max_body bytes) before its handler runs on one
  * of the pool threads; the handler fills a struct http_response through the http_respond_*()
  * helpers; the server adds the security headers, queues the response, then frees the request's
- * arena. Every error the server produces itself (404, 405, 413...) uses the error format
+ * arena. Before routing, the header block is read strictly (no malformed header line, no
+ * repeated or conflicting framing header, exactly one valid Host in HTTP/1.1) and the Host must
+ * be an allowed name (DNS rebinding). Every error the server produces itself (404, 405, 413...)
+ * uses the error format
  * {"error": {"code": "...", "message": "<French>", "field": null}}. Nothing is logged unless an
  * access-log callback is given, and it never sees bodies, cookies or query strings.
  * See docs/internals/http.md for the bounds and policies.
@@ -29,8 +32,7 @@
 #define HTTP_DEFAULT_ARENA_LIMIT (32 * 1024 * 1024) /* per-request arena bytes */
 #define HTTP_DEFAULT_TIMEOUT_S 30                   /* idle connection timeout */
 #define HTTP_DEFAULT_MAX_CONNECTIONS 256            /* concurrent connections */
-#define HTTP_DEFAULT_CONN_MEMORY (128 * 1024)       /* libmicrohttpd pool per connection;
-						     * never below 4 × HTTP_REQUEST_HEAD_MAX */
+#define HTTP_DEFAULT_CONN_MEMORY (128 * 1024)       /* libmicrohttpd pool per connection */
 #define HTTP_MAX_THREADS 64                         /* cap of the thread pool */
 
 /* Longest request target (path + '?' + query) accepted; longer gives 414. */

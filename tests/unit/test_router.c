@@ -892,14 +892,16 @@ static void test_server_strict_headers(void **state)
 		int status;
 		const char *code;
 	} cases[] = {
-		{"space before the colon", "Transfer-Encoding : chunked\r\n", 400, "invalid_header"},
+		{"space before the colon", "Transfer-Encoding : chunked\r\n", 400,
+		 "invalid_header"},
 		{"tab before the colon", "X-A\t: b\r\n", 400, "invalid_header"},
 		{"name not a token", "X A: b\r\n", 400, "invalid_header"},
 		{"name with a slash", "X/A: b\r\n", 400, "invalid_header"},
 		{"bare CR in a value", "X-A: b\rContent-Length: 5\r\n", 400, "invalid_header"},
 		{"control byte in a value", "X-A: b\x01c\r\n", 400, "invalid_header"},
 		{"DEL in a value", "X-A: b\x7f\r\n", 400, "invalid_header"},
-		{"two different lengths", "Content-Length: 2\r\nContent-Length: 40\r\n", 400, "invalid"},
+		{"two different lengths", "Content-Length: 2\r\nContent-Length: 40\r\n", 400,
+		 "invalid"},
 		{"two equal lengths", "Content-Length: 2\r\nContent-Length: 2\r\n", 400, "invalid"},
 		{"length and chunked", "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n", 400,
 		 "invalid"},
@@ -914,7 +916,8 @@ static void test_server_strict_headers(void **state)
 				 cases[i].head);
 		exchange(text, (size_t)n, &r);
 		if (r.status != cases[i].status)
-			fail_msg("%s: status %d, want %d", cases[i].note, r.status, cases[i].status);
+			fail_msg("%s: status %d, want %d", cases[i].note, r.status,
+				 cases[i].status);
 		assert_error(&r, cases[i].status, cases[i].code);
 	}
 	/* the same header lines, well formed, are accepted: values may hold tabs, spaces and
@@ -1269,8 +1272,8 @@ static void test_server_start_errors(void **state)
 	}
 	http_server_stop(NULL);
 	/* a malformed allowed host is refused at start */
-	static const char *const bad_hosts[] = {"", "a b", "t:", "t:99999", "[::1", "é.example",
-						"t:8080:1"};
+	static const char *const bad_hosts[] = {"",     "a b",       "t:",      "t:99999",
+						"[::1", "é.example", "t:8080:1"};
 	cfg.listen = "127.0.0.1:0";
 	for (size_t i = 0; i < sizeof(bad_hosts) / sizeof(bad_hosts[0]); i++) {
 		cfg.allowed_hosts = &bad_hosts[i];
