@@ -793,10 +793,7 @@ static size_t http_header_count(const struct http_request *req, const char *name
 	return n;
 }
 
-/* RFC 9110 §7.2: Host = uri-host [":" port]. Splits s into the name (a bracketed IPv6 literal,
- * or letters, digits, '-', '.', '_', '~') and the port (-1 when absent, else 0..65535); false
- * when malformed (empty name, empty or overlong port, any other byte). */
-static bool http_split_host(const char *s, size_t *name_len, long *port)
+bool http_host_split(const char *s, size_t *name_len, long *port)
 {
 	size_t n = 0;
 	if (s[0] == '[') {
@@ -878,7 +875,7 @@ static void http_check_host(struct http_ctx *ctx, const char *version)
 	const char *host = http_request_header(req, "Host");
 	size_t len;
 	long port;
-	if (count > 1 || !http_split_host(host, &len, &port)) {
+	if (count > 1 || !http_host_split(host, &len, &port)) {
 		http_pending(ctx, 400, "invalid_host",
 			     "L'adresse du serveur indiquée par la requête (en-tête Host) est "
 			     "invalide.");
@@ -1217,7 +1214,7 @@ enum coop_err http_server_start(const struct http_server_config *cfg, struct htt
 	for (size_t i = 0; i < s->cfg.allowed_host_count; i++) {
 		const char *name = s->cfg.allowed_hosts[i];
 		struct http_host_rule *r = &s->allowed[i];
-		if (!name || !http_split_host(name, &r->name_len, &r->port)) {
+		if (!name || !http_host_split(name, &r->name_len, &r->port)) {
 			if (err)
 				snprintf(err, errlen,
 					 "nom autorisé invalide : « %s » (attendu NOM ou NOM:PORT, "

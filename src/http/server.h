@@ -188,6 +188,15 @@ void http_request_finish(struct http_request *req);
 enum coop_err http_json_parse(const char *data, size_t len, int max_depth, json_t **json, char *msg,
 			      size_t msglen);
 
+/*
+ * RFC 9110 §7.2: Host = uri-host [":" port]. Splits the NUL-terminated s into the name, its
+ * first *name_len bytes (a bracketed IPv6 literal, or letters, digits, '-', '.', '_', '~'), and
+ * the port (*port: -1 when absent, else 0..65535). Returns false when malformed: empty name,
+ * empty port or more than 5 digits or above 65535, any other byte. Pure; used for the Host of
+ * each request and for the allowed names.
+ */
+bool http_host_split(const char *s, size_t *name_len, long *port);
+
 /* --- Building the response. Each helper replaces what a previous one set (not headers). --- */
 
 /* Serialises json compactly as application/json; charset=utf-8 with status. Steals the

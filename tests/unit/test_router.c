@@ -430,6 +430,50 @@ static void test_request_json_cache(void **state)
 	arena_free(&a);
 }
 
+static void test_host_split(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *host;
+		bool ok;
+		size_t name_len;
+		long port;
+	} cases[] = {
+		{"localhost", true, 9, -1},
+		{"localhost:8080", true, 9, 8080},
+		{"127.0.0.1:0", true, 9, 0},
+		{"[::1]:65535", true, 5, 65535},
+		{"[2001:db8::7]", true, 13, -1},
+		{"Coop.MSP-tilleuls.fr", true, 20, -1},
+		{"a_b~c:080", true, 5, 80},
+		{"", false, 0, 0},
+		{":80", false, 0, 0},
+		{"t:", false, 0, 0},
+		{"t:65536", false, 0, 0},
+		{"t:123456", false, 0, 0},
+		{"t:8a", false, 0, 0},
+		{"t:80:80", false, 0, 0},
+		{"a b", false, 0, 0},
+		{"a,b", false, 0, 0},
+		{"user@host", false, 0, 0},
+		{"h\xc3\xa9te", false, 0, 0},
+		{"[]", false, 0, 0},
+		{"[::1", false, 0, 0},
+		{"[::1]x", false, 0, 0},
+		{"[fe80::1%25eth0]", false, 0, 0},
+		{"::1", false, 0, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = 999;
+		long port = -9;
+		bool ok = http_host_split(cases[i].host, &len, &port);
+		if (ok != cases[i].ok)
+			fail_msg("\"%s\": %s", cases[i].host, ok ? "accepted" : "refused");
+		if (ok && (len != cases[i].name_len || port != cases[i].port))
+			fail_msg("\"%s\": name %zu bytes, port %ld", cases[i].host, len, port);
+	}
+}
+
 static void test_response_helpers(void **state)
 {
 	(void)state;
@@ -1298,6 +1342,7 @@ int main(void)
 		cmocka_unit_test(test_json_parse),
 		cmocka_unit_test(test_request_json_cache),
 		cmocka_unit_test(test_response_helpers),
+		cmocka_unit_test(test_host_split),
 	};
 	const struct CMUnitTest server[] = {
 		cmocka_unit_test(test_server_hello),
