@@ -110,6 +110,15 @@ int cmd_serve(int argc, char **argv)
 					HTTP_ALLOWED_HOSTS_MAX);
 				return 2;
 			}
+			size_t name_len;
+			long port;
+			if (!http_host_split(argv[i + 1], &name_len, &port)) {
+				fprintf(stderr,
+					"coop serve : --allowed-host attend NOM ou NOM:PORT (par exemple "
+					"coop.msp.fr ou 192.168.1.10:8080), pas « %s ».\n",
+					argv[i + 1]);
+				return 2;
+			}
 			allowed_hosts[allowed_host_count++] = argv[++i];
 		} else if (strcmp(argv[i], "--secure-cookies") == 0) {
 			secure = true;

@@ -9,7 +9,7 @@
 //
 // Usage: node tests/api/strict_http.mjs COOP_EXECUTABLE
 // Prints one line per case and ends with "N passed, N failed"; exit status 1 on failure.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -223,6 +223,19 @@ try {
     get(`${host}X-Test\r\n`), { status: 400, mhd: true });
   await check('HTTP/1.7 lu comme HTTP/1.1 (RFC 9110 §2.5), donc Host exigé',
     'GET /api/v1/health HTTP/1.7\r\nConnection: close\r\n\r\n', { status: 400, error: 'host_missing' });
+
+  // a malformed --allowed-host is a usage error, said in French, before anything starts
+  for (const bad of ['a b', 'x:99999', 'coop.example:', '[::1']) {
+    const r = spawnSync(coop, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--allowed-host', bad],
+      { cwd: root, encoding: 'utf8', timeout: 10000 });
+    if (r.status === 2 && r.stderr.includes('--allowed-host attend NOM ou NOM:PORT')) {
+      passed++;
+      console.log(`ok   --allowed-host « ${bad} » refusé`);
+    } else {
+      failed++;
+      console.log(`ÉCHEC --allowed-host « ${bad} » : code ${r.status}, ${JSON.stringify(r.stderr)}`);
+    }
+  }
 } catch (e) {
   failed++;
   console.log(`ÉCHEC : ${e.message}`);
