@@ -766,7 +766,8 @@ static void http_client_text(struct http_ctx *ctx, struct MHD_Connection *conn)
 		ctx->client[0] = '\0';
 }
 
-/* Strict decimal Content-Length; false when malformed or above SIZE_MAX / 2. */
+/* Strict decimal Content-Length; false when malformed. A value above SIZE_MAX / 2 gives
+ * SIZE_MAX / 2 (far above any body limit: a 413, not a 400). */
 static bool http_parse_length(const char *s, size_t *out)
 {
 	size_t v = 0;
@@ -776,8 +777,9 @@ static bool http_parse_length(const char *s, size_t *out)
 		if (*s < '0' || *s > '9')
 			return false;
 		if (v > (SIZE_MAX / 2 - 9) / 10)
-			return false;
-		v = v * 10 + (size_t)(*s - '0');
+			v = SIZE_MAX / 2;
+		else
+			v = v * 10 + (size_t)(*s - '0');
 	}
 	*out = v;
 	return true;

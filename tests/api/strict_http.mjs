@@ -162,6 +162,12 @@ try {
   await check('Content-Length en liste',
     `POST /api/v1/session HTTP/1.1\r\n${host}Content-Type: application/json\r\n` +
     'Content-Length: 2, 2\r\n\r\n{}', { status: 400, mhd: true });
+  await check('Content-Length au-delà de 64 bits',
+    `POST /api/v1/session HTTP/1.1\r\n${host}Content-Type: application/json\r\n` +
+    'Content-Length: 99999999999999999999999\r\n\r\n{}', { status: 413, mhd: true });
+  await check('Content-Length énorme mais sur 64 bits (413 avant lecture)',
+    `POST /api/v1/session HTTP/1.1\r\n${host}Content-Type: application/json\r\n` +
+    'Content-Length: 18446744073709551615\r\n\r\n{}', { status: 413, error: 'too_large', closed: true });
   await check('Transfer-Encoding et Content-Length ensemble',
     `POST /api/v1/session HTTP/1.1\r\n${host}Content-Type: application/json\r\n` +
     'Content-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
