@@ -39,7 +39,7 @@ const exited = new Promise((res) => server.on('exit', (code, signal) => res({ co
 let stdout = '';
 server.stdout.on('data', (d) => { stdout += d; });
 async function serverPort() {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 800; i++) { // up to 20 s: the sanitizer build starts slowly
     const m = /\(port (\d+)\)/.exec(stdout);
     if (m) return Number(m[1]);
     await new Promise((res) => setTimeout(res, 25));
