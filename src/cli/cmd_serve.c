@@ -26,7 +26,7 @@ static void usage_serve(FILE *f)
 	fputs("Usage : coop serve --db FICHIER [--listen HÔTE:PORT] [--protocols DOSSIER]\n"
 	      "                   [--threads N] [--secure-cookies] [--durable-read-traces]\n"
 	      "                   [--web DOSSIER] [--fixed-time AAAA-MM-JJTHH:MM]\n"
-	      "                   [--login-limit N]\n"
+	      "                   [--login-limit N] [--allowed-host NOM[:PORT]]...\n"
 	      "Sert l'API et l'interface de Coop (127.0.0.1:8080 par défaut).\n"
 	      "  --threads         fils de traitement (par défaut 8 par cœur, au plus 64)\n"
 	      "  --web             dossier de l'interface web (web/ par défaut)\n"
@@ -35,7 +35,10 @@ static void usage_serve(FILE *f)
 	      "                    chaque lecture attend que sa trace soit écrite sur disque (sinon\n"
 	      "                    les traces sont écrites en groupe dans les millisecondes suivantes)\n"
 	      "  --fixed-time      horloge arrêtée à cette heure locale (tests uniquement)\n"
-	      "  --login-limit     tentatives de connexion par minute et par poste (20 par défaut)\n",
+	      "  --login-limit     tentatives de connexion par minute et par poste (20 par défaut)\n"
+	      "  --allowed-host    nom sous lequel les navigateurs joignent le serveur, en plus de\n"
+	      "                    l'adresse d'écoute et de localhost (répétable ; sans port, tout\n"
+	      "                    port) : une requête qui en nomme un autre est refusée (421)\n",
 	      f);
 }
 
@@ -76,6 +79,8 @@ int cmd_serve(int argc, char **argv)
 	const char *web_dir = "web";
 	int64_t fixed = 0;
 	int login_limit = 0;
+	const char *allowed_hosts[HTTP_ALLOWED_HOSTS_MAX];
+	size_t allowed_host_count = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
 			db_path = argv[++i];
@@ -99,6 +104,22 @@ int cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			login_limit = (int)n;
+		} else if (strcmp(argv[i], "--allowed-host") == 0 && i + 1 < argc) {
+			if (allowed_host_count == HTTP_ALLOWED_HOSTS_MAX) {
+				fprintf(stderr, "coop serve : --allowed-host au plus %d fois.\n",
+					HTTP_ALLOWED_HOSTS_MAX);
+				return 2;
+			}
+			size_t name_len;
+			long port;
+			if (!http_host_split(argv[i + 1], &name_len, &port)) {
+				fprintf(stderr,
+					"coop serve : --allowed-host attend NOM ou NOM:PORT (par exemple "
+					"coop.msp.fr ou 192.168.1.10:8080), pas « %s ».\n",
+					argv[i + 1]);
+				return 2;
+			}
+			allowed_hosts[allowed_host_count++] = argv[++i];
 		} else if (strcmp(argv[i], "--secure-cookies") == 0) {
 			secure = true;
 		} else if (strcmp(argv[i], "--web") == 0 && i + 1 < argc) {
@@ -161,7 +182,9 @@ int cmd_serve(int argc, char **argv)
 	struct http_server_config cfg = {.listen = listen,
 					 .threads = threads,
 					 .router = &app.router,
-					 .app = &app};
+					 .app = &app,
+					 .allowed_hosts = allowed_hosts,
+					 .allowed_host_count = allowed_host_count};
 	struct http_server *server = NULL;
 	if (http_server_start(&cfg, &server, msg, sizeof(msg)) != COOP_OK) {
 		fprintf(stderr, "coop serve : %s\n", msg);

@@ -5,10 +5,11 @@
  *   1. http_on_uri(): MHD has read the request line. We allocate the request context, start the
  *      clock and copy the raw request target (MHD decodes it in place afterwards; we route on
  *      the raw bytes so that "%2F" can never become a path separator).
- *   2. http_on_request(), first call: the headers are in. We check the bounds and route. An
- *      error is answered at once when a body is announced (MHD then discards the body and
- *      closes the connection, so an oversized body is never read) and at the last call
- *      otherwise (keeping the connection alive).
+ *   2. http_on_request(), first call: the headers are in. We check the bounds, the header
+ *      lines, the framing headers and the Host, and route. An error is answered at once when
+ *      a body is announced (MHD then discards the body and closes the connection, so an
+ *      oversized body is never read) and at the last call otherwise (keeping the connection
+ *      alive).
  *   3. Further calls bring the body in pieces, copied into a buffer of the announced size.
  *   4. Last call: the handler runs, the response is copied into MHD and queued, the arena freed.
  *   5. http_on_completed(): the access-log line, then the context is freed.
@@ -31,10 +32,20 @@
 
 #define HTTP_MIB (1024 * 1024)
 
+/* One accepted Host name (an --allowed-host entry, or the listen host). */
+struct http_host_rule {
+	const char *name; /* not NUL-terminated: name_len bytes */
+	size_t name_len;
+	long port; /* -1: any port, or none */
+};
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_server_config cfg; /* defaults filled in */
 	uint16_t port;
+	char listen_host[260]; /* as a Host names it: "127.0.0.1", "[::1]", "localhost" */
+	struct http_host_rule allowed[HTTP_ALLOWED_HOSTS_MAX];
+	size_t allowed_count;
 };
 
 /* Everything about one request, from the request line to the end of the response. */
@@ -47,6 +58,8 @@ struct http_ctx {
 	struct http_header headers[HTTP_REQUEST_HEADERS_MAX];
 	size_t header_count;
 	bool header_overflow;
+	bool header_malformed; /* a name that is not a token, a control byte in a value */
+	size_t head_bytes;     /* header names and values received, for HTTP_REQUEST_HEAD_MAX */
 	char method[HTTP_METHOD_MAX + 1]; /* copy for the access log; "" when too long */
 	char client[INET6_ADDRSTRLEN];
 	char *uri; /* raw request target, arena copy; NULL when too long or no memory */
@@ -701,11 +714,31 @@ static enum MHD_Result http_queue_pending(struct http_ctx *ctx, struct MHD_Conne
 	return http_queue(ctx, conn, allow);
 }
 
+/* RFC 9110 §5.1, §5.5: a field name is a token; a value holds no control byte but HTAB (so no
+ * CR, which a proxy in front may read as a line end, and no NUL). */
+static bool http_field_ok(const char *key, size_t key_size, const char *value, size_t value_size)
+{
+	if (key_size == 0)
+		return false;
+	for (size_t i = 0; i < key_size; i++)
+		if (!http_tchar((unsigned char)key[i]))
+			return false;
+	for (size_t i = 0; i < value_size; i++) {
+		unsigned char c = (unsigned char)value[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7F)
+			return false;
+	}
+	return true;
+}
+
 static enum MHD_Result http_collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
-					   const char *value)
+					   size_t key_size, const char *value, size_t value_size)
 {
 	struct http_ctx *ctx = cls;
 	(void)kind;
+	if (!key || !value || !http_field_ok(key, key_size, value, value_size))
+		ctx->header_malformed = true;
+	ctx->head_bytes += key_size + value_size + 4; /* ": " and CRLF */
 	if (ctx->header_count >= HTTP_REQUEST_HEADERS_MAX) {
 		ctx->header_overflow = true;
 		return MHD_NO;
@@ -733,7 +766,8 @@ static void http_client_text(struct http_ctx *ctx, struct MHD_Connection *conn)
 		ctx->client[0] = '\0';
 }
 
-/* Strict decimal Content-Length; false when malformed or above SIZE_MAX / 2. */
+/* Strict decimal Content-Length; false when malformed. A value above SIZE_MAX / 2 gives
+ * SIZE_MAX / 2 (far above any body limit: a 413, not a 400). */
 static bool http_parse_length(const char *s, size_t *out)
 {
 	size_t v = 0;
@@ -743,15 +777,123 @@ static bool http_parse_length(const char *s, size_t *out)
 		if (*s < '0' || *s > '9')
 			return false;
 		if (v > (SIZE_MAX / 2 - 9) / 10)
-			return false;
-		v = v * 10 + (size_t)(*s - '0');
+			v = SIZE_MAX / 2;
+		else
+			v = v * 10 + (size_t)(*s - '0');
 	}
 	*out = v;
 	return true;
 }
 
-/* First call: headers are in. Fills ctx->req or records a pending answer. */
-static void http_begin(struct http_ctx *ctx, struct MHD_Connection *conn, const char *method)
+/* How many request headers are called name (case-insensitive). */
+static size_t http_header_count(const struct http_request *req, const char *name)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < req->header_count; i++)
+		if (strcasecmp(req->headers[i].name, name) == 0)
+			n++;
+	return n;
+}
+
+bool http_host_split(const char *s, size_t *name_len, long *port)
+{
+	size_t n = 0;
+	if (s[0] == '[') {
+		n = 1;
+		while (s[n] && (strchr("0123456789abcdefABCDEF:.", s[n]) != NULL))
+			n++;
+		if (s[n] != ']' || n < 3)
+			return false;
+		n++;
+	} else {
+		while (s[n] && ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+				(s[n] >= '0' && s[n] <= '9') || strchr("-._~", s[n]) != NULL))
+			n++;
+		if (n == 0)
+			return false;
+	}
+	*name_len = n;
+	*port = -1;
+	if (s[n] == '\0')
+		return true;
+	if (s[n] != ':')
+		return false;
+	const char *p = s + n + 1;
+	size_t digits = strlen(p);
+	if (digits == 0 || digits > 5)
+		return false;
+	long v = 0;
+	for (size_t i = 0; i < digits; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+		v = v * 10 + (p[i] - '0');
+	}
+	if (v > 65535)
+		return false;
+	*port = v;
+	return true;
+}
+
+static bool http_name_is(const char *name, size_t len, const char *want)
+{
+	return strlen(want) == len && strncasecmp(name, want, len) == 0;
+}
+
+/* DNS rebinding: a page of another site whose name now points here sends its own name as Host.
+ * Allowed: the listen host with the bound port or none, the loopback names with the bound
+ * port, and the configured names (any port unless one is given). */
+static bool http_host_allowed(const struct http_server *srv, const char *name, size_t len,
+			      long port)
+{
+	static const char *const loopback[] = {"localhost", "127.0.0.1", "[::1]"};
+	if (http_name_is(name, len, srv->listen_host) && (port < 0 || port == srv->port))
+		return true;
+	for (size_t i = 0; i < sizeof(loopback) / sizeof(loopback[0]); i++)
+		if (http_name_is(name, len, loopback[i]) && port == srv->port)
+			return true;
+	for (size_t i = 0; i < srv->allowed_count; i++) {
+		const struct http_host_rule *r = &srv->allowed[i];
+		if (r->name_len == len && strncasecmp(r->name, name, len) == 0 &&
+		    (r->port < 0 || r->port == port))
+			return true;
+	}
+	return false;
+}
+
+/* RFC 9112 §3.2: exactly one valid Host in HTTP/1.1 (at most one in HTTP/1.0), and an allowed
+ * one. Records the answer when not. */
+static void http_check_host(struct http_ctx *ctx, const char *version)
+{
+	const struct http_request *req = &ctx->req;
+	size_t count = http_header_count(req, "Host");
+	bool http10 = version && strcmp(version, "HTTP/1.0") == 0;
+	if (count == 0) {
+		if (!http10)
+			http_pending(
+				ctx, 400, "host_missing",
+				"La requête doit indiquer l'adresse du serveur (en-tête Host).");
+		return;
+	}
+	const char *host = http_request_header(req, "Host");
+	size_t len;
+	long port;
+	if (count > 1 || !http_host_split(host, &len, &port)) {
+		http_pending(ctx, 400, "invalid_host",
+			     "L'adresse du serveur indiquée par la requête (en-tête Host) est "
+			     "invalide.");
+		return;
+	}
+	if (!http_host_allowed(ctx->srv, host, len, port))
+		http_pending(ctx, 421, "host_not_allowed",
+			     "Ce serveur Coop ne répond pas sous ce nom. Ouvrez Coop à son adresse "
+			     "habituelle ; l'administrateur peut autoriser d'autres noms avec "
+			     "l'option --allowed-host de coop serve.");
+}
+
+/* First call: headers are in. Fills ctx->req or records a pending answer (the first recorded
+ * wins: bounds, then the strict reading of the header lines, then framing, then Host). */
+static void http_begin(struct http_ctx *ctx, struct MHD_Connection *conn, const char *method,
+		       const char *version)
 {
 	const struct http_server_config *cfg = &ctx->srv->cfg;
 	struct http_request *req = &ctx->req;
@@ -760,7 +902,7 @@ static void http_begin(struct http_ctx *ctx, struct MHD_Connection *conn, const 
 	if (mlen <= HTTP_METHOD_MAX)
 		memcpy(ctx->method, method, mlen + 1);
 	http_client_text(ctx, conn);
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, http_collect_header, ctx);
+	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, http_collect_header, ctx);
 	req->headers = ctx->headers;
 	req->header_count = ctx->header_count;
 	req->arena = &ctx->arena;
@@ -768,15 +910,37 @@ static void http_begin(struct http_ctx *ctx, struct MHD_Connection *conn, const 
 	req->method = ctx->method;
 	ctx->res.arena = &ctx->arena;
 
-	/* Framing first: whether a body follows decides when an error can be answered. */
+	if (ctx->uri_too_long)
+		http_pending(ctx, 414, "uri_too_long", "L'adresse demandée est trop longue.");
+	if (ctx->header_overflow)
+		http_pending(ctx, 431, "headers_too_large",
+			     "Les en-têtes de la requête sont trop nombreux.");
+	if (ctx->head_bytes + (ctx->uri ? strlen(ctx->uri) : 0) > HTTP_REQUEST_HEAD_MAX)
+		http_pending(ctx, 431, "headers_too_large",
+			     "Les en-têtes de la requête sont trop volumineux.");
+	if (ctx->header_malformed)
+		http_pending(ctx, 400, "invalid_header",
+			     "Un en-tête de la requête est mal formé (nom invalide, espace avant "
+			     "les deux-points ou caractère de contrôle).");
+
+	/* Framing (RFC 9112 §6): whether a body follows decides when an error can be answered;
+	 * every framing error is answered at once and closes the connection. */
 	size_t length = 0;
-	const char *te = http_request_header(req, "Transfer-Encoding");
+	size_t te_count = http_header_count(req, "Transfer-Encoding");
+	size_t cl_count = http_header_count(req, "Content-Length");
 	const char *cl = http_request_header(req, "Content-Length");
-	if (te) {
+	if (te_count && cl_count) {
+		ctx->body_announced = true;
+		http_pending(ctx, 400, "invalid",
+			     "La requête indique à la fois Transfer-Encoding et Content-Length.");
+	} else if (te_count) {
 		ctx->body_announced = true;
 		http_pending(ctx, 411, "length_required",
 			     "La longueur du corps de la requête doit être indiquée "
 			     "(en-tête Content-Length).");
+	} else if (cl_count > 1) {
+		ctx->body_announced = true;
+		http_pending(ctx, 400, "invalid", "En-tête Content-Length répété.");
 	} else if (cl && !http_parse_length(cl, &length)) {
 		ctx->body_announced = true;
 		http_pending(ctx, 400, "invalid", "En-tête Content-Length invalide.");
@@ -788,13 +952,9 @@ static void http_begin(struct http_ctx *ctx, struct MHD_Connection *conn, const 
 				"Le corps de la requête dépasse la taille maximale autorisée.");
 	}
 
-	if (ctx->uri_too_long)
-		http_pending(ctx, 414, "uri_too_long", "L'adresse demandée est trop longue.");
+	http_check_host(ctx, version);
 	if (!ctx->uri)
 		http_pending(ctx, 500, "internal", "Erreur interne du serveur.");
-	if (ctx->header_overflow)
-		http_pending(ctx, 431, "headers_too_large",
-			     "Les en-têtes de la requête sont trop nombreux.");
 	if (mlen > HTTP_METHOD_MAX)
 		http_pending(ctx, 501, "not_implemented", "Méthode HTTP non prise en charge.");
 	if (ctx->pending_status)
@@ -867,12 +1027,11 @@ static enum MHD_Result http_on_request(void *cls, struct MHD_Connection *conn, c
 	struct http_ctx *ctx = *con_cls;
 	(void)cls;
 	(void)url; /* already percent-decoded by MHD: we route on the raw copy instead */
-	(void)version;
 	if (!ctx)
 		return MHD_NO; /* no memory for the context: drop the connection */
 	if (!ctx->started) {
 		ctx->started = true;
-		http_begin(ctx, conn, method);
+		http_begin(ctx, conn, method, version);
 		/* answered now, the body is discarded and the connection closed after */
 		if (ctx->pending_status && ctx->body_announced)
 			return http_queue_pending(ctx, conn);
@@ -1039,6 +1198,36 @@ enum coop_err http_server_start(const struct http_server_config *cfg, struct htt
 		s->cfg.max_connections = HTTP_DEFAULT_MAX_CONNECTIONS;
 	if (!s->cfg.conn_memory)
 		s->cfg.conn_memory = HTTP_DEFAULT_CONN_MEMORY;
+	if (s->cfg.conn_memory < 4 * HTTP_REQUEST_HEAD_MAX)
+		s->cfg.conn_memory = 4 * HTTP_REQUEST_HEAD_MAX;
+	if (strchr(host, ':'))
+		snprintf(s->listen_host, sizeof(s->listen_host), "[%s]", host);
+	else
+		snprintf(s->listen_host, sizeof(s->listen_host), "%s", host);
+	if (s->cfg.allowed_host_count > HTTP_ALLOWED_HOSTS_MAX ||
+	    (s->cfg.allowed_host_count && !s->cfg.allowed_hosts)) {
+		if (err)
+			snprintf(err, errlen,
+				 "trop de noms autorisés (--allowed-host) : %d au plus",
+				 HTTP_ALLOWED_HOSTS_MAX);
+		rc = ERR_INVALID;
+		goto out;
+	}
+	for (size_t i = 0; i < s->cfg.allowed_host_count; i++) {
+		const char *name = s->cfg.allowed_hosts[i];
+		struct http_host_rule *r = &s->allowed[i];
+		if (!name || !http_host_split(name, &r->name_len, &r->port)) {
+			if (err)
+				snprintf(err, errlen,
+					 "nom autorisé invalide : « %s » (attendu NOM ou NOM:PORT, "
+					 "par exemple coop.msp.fr ou 192.168.1.10:8080)",
+					 name ? name : "");
+			rc = ERR_INVALID;
+			goto out;
+		}
+		r->name = name;
+	}
+	s->allowed_count = s->cfg.allowed_host_count;
 
 	unsigned int flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD;
 	if (ai->ai_family == AF_INET6)

@@ -6,7 +6,10 @@
  * is read whole (headers, then a body of at most max_body bytes) before its handler runs on one
  * of the pool threads; the handler fills a struct http_response through the http_respond_*()
  * helpers; the server adds the security headers, queues the response, then frees the request's
- * arena. Every error the server produces itself (404, 405, 413...) uses the error format
+ * arena. Before routing, the header block is read strictly (no malformed header line, no
+ * repeated or conflicting framing header, exactly one valid Host in HTTP/1.1) and the Host must
+ * be an allowed name (DNS rebinding). Every error the server produces itself (404, 405, 413...)
+ * uses the error format
  * {"error": {"code": "...", "message": "<French>", "field": null}}. Nothing is logged unless an
  * access-log callback is given, and it never sees bodies, cookies or query strings.
  * See docs/internals/http.md for the bounds and policies.
@@ -29,13 +32,18 @@
 #define HTTP_DEFAULT_ARENA_LIMIT (32 * 1024 * 1024) /* per-request arena bytes */
 #define HTTP_DEFAULT_TIMEOUT_S 30                   /* idle connection timeout */
 #define HTTP_DEFAULT_MAX_CONNECTIONS 256            /* concurrent connections */
-#define HTTP_DEFAULT_CONN_MEMORY (32 * 1024)        /* libmicrohttpd pool per connection */
+#define HTTP_DEFAULT_CONN_MEMORY (128 * 1024)       /* libmicrohttpd pool per connection */
 #define HTTP_MAX_THREADS 64                         /* cap of the thread pool */
 
 /* Longest request target (path + '?' + query) accepted; longer gives 414. */
 #define HTTP_URL_MAX 4096
-/* Most request headers kept; more gives 431. Their total size is bounded by conn_memory. */
+/* Most request headers kept; more gives 431. */
 #define HTTP_REQUEST_HEADERS_MAX 64
+/* Most bytes of request target plus header names and values; more gives 431 (ours, with the
+ * security headers). conn_memory must stay well above it, or libmicrohttpd answers first. */
+#define HTTP_REQUEST_HEAD_MAX (32 * 1024)
+/* Most --allowed-host entries. */
+#define HTTP_ALLOWED_HOSTS_MAX 32
 /* Most extra response headers a handler may add (Set-Cookie, Location...). */
 #define HTTP_RESPONSE_HEADERS_MAX 8
 
@@ -98,8 +106,14 @@ struct http_server_config {
 	size_t arena_limit;       /* 0 = HTTP_DEFAULT_ARENA_LIMIT; raised to max_body + 1 MiB */
 	unsigned timeout_s;       /* 0 = HTTP_DEFAULT_TIMEOUT_S; idle connections are closed */
 	unsigned max_connections; /* 0 = HTTP_DEFAULT_MAX_CONNECTIONS */
-	size_t conn_memory;       /* 0 = HTTP_DEFAULT_CONN_MEMORY; request line + headers
-				      * must fit in about half of it */
+	size_t conn_memory;       /* 0 = HTTP_DEFAULT_CONN_MEMORY; at least 4 ×
+				      * HTTP_REQUEST_HEAD_MAX (raised to it) */
+	/* Host names a request may name besides the defaults (the listen host with or without the
+	 * port; localhost, 127.0.0.1 and [::1] with the bound port). Each is "NAME" (any port, or
+	 * none) or "NAME:PORT"; NAME is a DNS name, an IPv4 address or a bracketed IPv6 address,
+	 * compared without case. At most HTTP_ALLOWED_HOSTS_MAX; borrowed until stop. */
+	const char *const *allowed_hosts;
+	size_t allowed_host_count;
 	const struct http_router *router; /* checked by http_router_init(); borrowed */
 	void *app;                        /* passed to every handler; borrowed */
 	http_access_log_fn access_log;    /* NULL: no logging at all */
@@ -111,7 +125,7 @@ struct http_server;
 /*
  * Starts listening and serving; returns at once (the pool threads serve). cfg is copied; router
  * and app are borrowed until http_server_stop(). On success *out owns the server.
- * Errors: ERR_INVALID (bad listen address or config), ERR_IO (cannot bind or start: port in use,
+ * Errors: ERR_INVALID (bad listen address, allowed host or config), ERR_IO (cannot bind or start: port in use,
  * permissions), ERR_NOMEM. A French message goes to err (may be NULL).
  */
 enum coop_err http_server_start(const struct http_server_config *cfg, struct http_server **out,
@@ -173,6 +187,15 @@ void http_request_finish(struct http_request *req);
  */
 enum coop_err http_json_parse(const char *data, size_t len, int max_depth, json_t **json, char *msg,
 			      size_t msglen);
+
+/*
+ * RFC 9110 §7.2: Host = uri-host [":" port]. Splits the NUL-terminated s into the name, its
+ * first *name_len bytes (a bracketed IPv6 literal, or letters, digits, '-', '.', '_', '~'), and
+ * the port (*port: -1 when absent, else 0..65535). Returns false when malformed: empty name,
+ * empty port or more than 5 digits or above 65535, any other byte. Pure; used for the Host of
+ * each request and for the allowed names.
+ */
+bool http_host_split(const char *s, size_t *name_len, long *port);
 
 /* --- Building the response. Each helper replaces what a previous one set (not headers). --- */
 

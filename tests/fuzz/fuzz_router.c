@@ -4,7 +4,9 @@
  * route table: it must never crash, and the result must be consistent (the route's method is
  * the request's, or GET for HEAD; every parameter lies inside the path and holds only allowed
  * bytes; 405 comes with an Allow list). The text after '?' goes through the query decoder, the
- * whole input through the Cookie parser and the JSON body helper. Any broken invariant aborts.
+ * whole input through the Cookie parser, the JSON body helper and the Host splitter (a name
+ * that lies inside the input and holds only allowed bytes, a port in range). Any broken
+ * invariant aborts.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -87,8 +89,38 @@ static void check_match(const struct http_router *r, const char *method, size_t 
 	}
 }
 
+static void check_host(const uint8_t *data, size_t size)
+{
+	char host[512];
+	if (size >= sizeof(host))
+		size = sizeof(host) - 1;
+	memcpy(host, data, size);
+	host[size] = '\0';
+	size_t len = 0;
+	long port = -2;
+	if (!http_host_split(host, &len, &port))
+		return;
+	size_t n = strlen(host);
+	if (len == 0 || len > n || port < -1 || port > 65535)
+		abort();
+	if ((port == -1) != (len == n) || (port != -1 && host[len] != ':'))
+		abort();
+	if (host[0] == '[') {
+		if (len < 4 || host[len - 1] != ']')
+			abort();
+		for (size_t i = 1; i + 1 < len; i++)
+			if (!strchr("0123456789abcdefABCDEF:.", host[i]))
+				abort();
+		return;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (!allowed_param_byte((unsigned char)host[i]))
+			abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	check_host(data, size);
 	static struct http_router r;
 	static bool ready;
 	if (!ready) {
