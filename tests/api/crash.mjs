@@ -43,6 +43,9 @@ async function signIn() {
   return { cookie: r.headers.get('set-cookie').split(';')[0], csrf: (await r.json()).csrf_token };
 }
 
+// A number written in capital letters (identity rules refuse digits in a name): 0 → A, 27 → BB.
+const letters = (n) => { let t = ''; do { t = String.fromCharCode(65 + (n % 26)) + t; n = Math.floor(n / 26); } while (n > 0); return t; };
+
 let passed = 0, failed = 0;
 const acknowledged = [];
 try {
@@ -57,13 +60,14 @@ try {
           const r = await fetch(`${base}/api/v1/patients`, {
             method: 'POST',
             headers: { 'Content-Type': 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.csrf },
-            body: JSON.stringify({ birth_name: `CRASH${round}X${k}X${i}`, first_names: 'TEST',
+            body: JSON.stringify({ birth_name: `CRASH ${letters(round)} ${letters(k)} ${letters(i)}`, first_names: 'TEST',
               birth_date: '1980-01-01', sex: 'female' }),
           });
           if (r.status === 201) acknowledged.push((await r.json()).id);
         } catch { return; } // the server is gone
       }
     };
+    const before = acknowledged.length;
     const clients = [0, 1, 2, 3].map(client);
     await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 350)));
     server.kill('SIGKILL');
@@ -84,7 +88,8 @@ try {
     const integrity = execFileSync('sqlite3', [db, 'PRAGMA integrity_check']).toString().trim();
     let audit = 'ok';
     try { execFileSync(coop, ['audit', 'verify', '--db', db], { stdio: 'ignore' }); } catch { audit = 'altéré'; }
-    const ok = missing === 0 && integrity === 'ok' && audit === 'ok';
+    // a round where nothing was acknowledged proves nothing: the writes must have been refused
+    const ok = acknowledged.length > before && missing === 0 && integrity === 'ok' && audit === 'ok';
     console.log(`${ok ? 'ok  ' : 'ÉCHEC'} manche ${round} : ${acknowledged.length} écritures acquittées au total, ` +
       `${missing} perdues, intégrité ${integrity}, audit ${audit}`);
     if (ok) passed++; else failed++;
