@@ -88,17 +88,7 @@ struct ctx {
 static void trim_utf8(char *s)
 {
 	size_t n = strlen(s);
-	size_t i = n, k = 0;
-	while (i > 0 && k < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
-		i--;
-		k++;
-	}
-	if (i == 0)
-		return;
-	unsigned char lead = (unsigned char)s[i - 1];
-	size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-	if (need > 1 && need != k + 1)
-		s[i - 1] = '\0';
+	s[utf8_cut(s, n, n)] = '\0';
 }
 
 static bool diag_full(const struct ctx *c)
@@ -170,54 +160,6 @@ static void sort_diags(struct protocol_diags *d)
 
 /* ---------------------------------------------------------------- UTF-8 and text helpers */
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if invalid (a NUL byte is invalid). */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char b = s[0];
-	size_t len;
-	unsigned long cp;
-	if (b == 0)
-		return 0;
-	if (b < 0x80)
-		return 1;
-	if (b >= 0xC2 && b <= 0xDF) {
-		len = 2;
-		cp = b & 0x1Fu;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		len = 3;
-		cp = b & 0x0Fu;
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		len = 4;
-		cp = b & 0x07u;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3Fu);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
-static bool utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		size_t k = utf8_seq(u + i, n - i);
-		if (!k)
-			return false;
-		i += k;
-	}
-	return true;
-}
-
 /* Copies at most SHOW_MAX bytes of text into buf (size ≥ SHOW_MAX + 8) for a message: cut on a
  * character boundary, control characters and invalid bytes replaced by '?'. */
 static const char *show_text(const char *text, size_t len, char *buf, size_t size)
@@ -226,7 +168,7 @@ static const char *show_text(const char *text, size_t len, char *buf, size_t siz
 	size_t o = 0, i = 0;
 	assert(size >= SHOW_MAX + 8);
 	while (i < len) {
-		size_t k = utf8_seq(s + i, len - i);
+		size_t k = utf8_char_len(text + i, len - i);
 		if (o + (k ? k : 1) > SHOW_MAX) {
 			memcpy(buf + o, "…", strlen("…"));
 			o += strlen("…");
@@ -480,13 +422,6 @@ static size_t copy_blanks(const char *s, size_t n, size_t *i, char *out)
 	return o;
 }
 
-/* Encodes cp, writing U+FFFD in place of what UTF-8 cannot carry. */
-static size_t utf8_put(unsigned long cp, char *out)
-{
-	size_t n = cp <= 0x10FFFF ? utf8_encode((uint32_t)cp, out) : 0;
-	return n ? n : utf8_encode(0xFFFD, out);
-}
-
 /* Decodes a quoted scalar from its raw content s[0..n) (between the quotes; the parser has
  * already checked its syntax) into out, which must hold 2 * n + 4 bytes; returns the length.
  * Single-quoted: '' is a quote. Double-quoted: the YAML escapes, and a backslash before a line
@@ -531,15 +466,15 @@ static size_t decode_quoted(const char *s, size_t n, bool dq, char *out)
 			} else if (simple) {
 				out[o++] = map[simple - names];
 			} else if (e == 'N') {
-				o += utf8_put(0x85, out + o);
+				o += utf8_encode(0x85, out + o);
 			} else if (e == '_') {
-				o += utf8_put(0xA0, out + o);
+				o += utf8_encode(0xA0, out + o);
 			} else if (e == 'L') {
-				o += utf8_put(0x2028, out + o);
+				o += utf8_encode(0x2028, out + o);
 			} else if (e == 'P') {
-				o += utf8_put(0x2029, out + o);
+				o += utf8_encode(0x2029, out + o);
 			} else if (digits) {
-				unsigned long cp = 0;
+				uint32_t cp = 0;
 				size_t k = 0;
 				for (; k < digits && i < n; k++, i++) {
 					char h = s[i];
@@ -549,9 +484,9 @@ static size_t decode_quoted(const char *s, size_t n, bool dq, char *out)
 								       : -1;
 					if (v < 0)
 						break;
-					cp = cp * 16 + (unsigned long)v;
+					cp = cp * 16 + (uint32_t)v;
 				}
-				o += utf8_put(cp, out + o);
+				o += utf8_encode_or_replacement(cp, out + o);
 			} else {
 				out[o++] = e; /* not reached: the parser refuses unknown escapes */
 			}
@@ -916,7 +851,7 @@ static bool get_str(struct ctx *c, const struct ynode *v, const char *key, const
 		err_at(c, v, "« %s » ne doit pas être vide", key);
 		return false;
 	}
-	if (!utf8_valid(v->text, v->len)) {
+	if (!utf8_valid(v->text, v->len) || memchr(v->text, '\0', v->len)) {
 		err_at(c, v, "« %s » contient un caractère nul ou un texte UTF-8 invalide", key);
 		return false;
 	}
@@ -2879,8 +2814,8 @@ static bool check_utf8(struct ctx *c)
 	unsigned line = 1, col = 1;
 	size_t i = 0;
 	while (i < c->len) {
-		size_t k = utf8_seq(s + i, c->len - i);
-		if (!k) {
+		size_t k = utf8_char_len(c->data + i, c->len - i);
+		if (!k || s[i] == 0) {
 			if (s[i] == 0)
 				err_pos(c, line, col, "caractère nul dans le fichier");
 			else
