@@ -76,6 +76,54 @@ size_t utf8_decode(const char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
+size_t utf8_encode_or_replacement(uint32_t cp, char *out)
+{
+	size_t n = utf8_encode(cp, out);
+	return n ? n : utf8_encode(0xFFFD, out);
+}
+
+size_t utf8_char_len(const char *s, size_t len)
+{
+	uint32_t cp;
+	return utf8_decode(s, len, &cp);
+}
+
+bool utf8_valid(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t k = utf8_char_len(s + i, len - i);
+		if (k == 0)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+/* The number of bytes a sequence announces by its first byte; 1 for ASCII and for a byte that
+ * cannot start a sequence. */
+static size_t utf8_announced_len(unsigned char lead)
+{
+	return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+}
+
+size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = len < max ? len : max;
+	size_t start = n, continuation = 0;
+	while (start > 0 && continuation < 3 && (u[start - 1] & 0xC0) == 0x80) {
+		start--;
+		continuation++;
+	}
+	if (start == 0)
+		return n;
+	/* u[start - 1] is the last byte that is not a continuation byte, or the fourth one back. */
+	if (continuation + 1 < utf8_announced_len(u[start - 1]))
+		return start - 1;
+	return n;
+}
+
 /* Ranges of Latin letters and the capitals they fold to. */
 static const struct {
 	uint16_t lo, hi;

@@ -189,17 +189,8 @@ static void msg_set(char *msg, size_t msg_size, const char *fmt, ...)
 	}
 	if ((size_t)n < msg_size)
 		return;
-	/* Cut: msg holds msg_size - 1 bytes. Find where the last sequence starts. */
-	size_t end = msg_size - 1;
-	if (end == 0)
-		return;
-	size_t start = end - 1;
-	while (start > 0 && ((unsigned char)msg[start] & 0xC0) == 0x80)
-		start--;
-	unsigned char lead = (unsigned char)msg[start];
-	size_t need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-	if (start + need > end)
-		msg[start] = '\0';
+	/* Cut: msg holds msg_size - 1 bytes. */
+	msg[utf8_cut(msg, msg_size - 1, msg_size - 1)] = '\0';
 }
 
 /* A French noun phrase for the byte s[i] (of s[0..len)) that was refused. */

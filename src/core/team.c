@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/utf8.h"
+
 #define MINUTES_PER_DAY 1440
 #define HORIZON_DAYS 7
 
@@ -90,18 +92,8 @@ struct text {
 static void text_trim_utf8(struct text *t)
 {
 	/* Called after truncation: drop a trailing partial UTF-8 sequence, if any. */
-	size_t end = t->len;
-	size_t i = end;
-	while (i > 0 && ((unsigned char)t->buf[i - 1] & 0xC0) == 0x80)
-		i--;
-	if (i == 0)
-		return;
-	unsigned char lead = (unsigned char)t->buf[i - 1];
-	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-	if (end - (i - 1) < want) {
-		t->len = i - 1;
-		t->buf[t->len] = '\0';
-	}
+	t->len = utf8_cut(t->buf, t->len, t->len);
+	t->buf[t->len] = '\0';
 }
 
 static void text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -30,6 +30,8 @@
 
 #include <microhttpd.h>
 
+#include "base/utf8.h"
+
 #define HTTP_MIB (1024 * 1024)
 
 /* One accepted Host name (an --allowed-host entry, or the listen host). */
@@ -99,54 +101,6 @@ static bool http_tchar(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
-/* Length of the valid UTF-8 sequence at s[0..len), or 0 when invalid (overlong, surrogate,
- * above U+10FFFF, truncated). */
-static size_t http_utf8_seq(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t n;
-	unsigned char lo = 0x80, hi = 0xBF;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	if (len < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++) {
-		if (s[i] < 0x80 || s[i] > 0xBF)
-			return 0;
-	}
-	return n;
-}
-
-static bool http_utf8_valid(const char *data, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)data;
-	size_t i = 0;
-	while (i < len) {
-		size_t n = http_utf8_seq(s + i, len - i);
-		if (n == 0)
-			return false;
-		i += n;
-	}
-	return true;
 }
 
 static int http_hex(char c)
@@ -306,7 +260,7 @@ enum coop_err http_request_query(const struct http_request *req, const char *nam
 				return ERR_NOMEM;
 			http_pct_decode(raw, rlen, out);
 			out[n] = '\0';
-			if (!http_utf8_valid(out, n))
+			if (!utf8_valid(out, n))
 				return ERR_INVALID;
 			*value = out;
 			if (len)
@@ -365,7 +319,7 @@ enum coop_err http_json_parse(const char *data, size_t len, int max_depth, json_
 			snprintf(msg, msglen, "Le corps de la requête est vide.");
 		goto out;
 	}
-	if (!http_utf8_valid(data, len)) {
+	if (!utf8_valid(data, len)) {
 		if (msg)
 			snprintf(msg, msglen, "Le corps de la requête n'est pas en UTF-8 valide.");
 		goto out;

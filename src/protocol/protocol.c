@@ -3,7 +3,7 @@
  *
  * Everything here is pure and allocation-free: look-ups by id (linear, protocols are small),
  * the version in force on a date, and the stable codes / French labels used in messages, JSON
- * and documents. Loading and validation live in protocol_load.c.
+ * and documents. Loading and validation live in protocol_load.c and load_*.c.
  */
 #include "protocol/protocol.h"
 

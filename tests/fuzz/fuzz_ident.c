@@ -37,23 +37,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			abort(); \
 	} while (0)
 
-static bool utf8_valid(const char *s, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-			   : (c & 0xF8) == 0xF0 ? 4 : 0;
-		if (n == 0 || i + n > len)
-			return false;
-		for (size_t j = 1; j < n; j++)
-			if (((unsigned char)s[i + j] & 0xC0) != 0x80)
-				return false;
-		i += n;
-	}
-	return true;
-}
-
 static void check_message(bool valid, const char *msg)
 {
 	size_t n = strnlen(msg, IDENT_MSG_SIZE);

@@ -638,6 +638,21 @@ static void test_quoted_scalars(void **state)
 	assert_null(p);
 }
 
+/* A NUL written as an escape is refused in a text (the file itself holds no NUL byte). */
+static void test_nul_escape_in_text(void **state)
+{
+	(void)state;
+	struct protocol *p = (struct protocol *)1;
+	struct protocol_diags d;
+	enum coop_err rc = load_variant("    label: \"Brûlures mictionnelles\"\n",
+					"    label: \"Brûlures\\0 mictionnelles\"\n", &p, &d);
+	const struct protocol_diag *e = first_error(&d);
+	assert_int_equal(rc, ERR_INVALID);
+	assert_null(p);
+	assert_non_null(e);
+	assert_non_null(strstr(e->message, "« label » contient un caractère nul"));
+}
+
 static void test_helpers(void **state)
 {
 	(void)state;
@@ -686,6 +701,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_weight_slot_tariffs_follow_up),
 		cmocka_unit_test(test_warning_unused_template),
 		cmocka_unit_test(test_quoted_scalars),
+		cmocka_unit_test(test_nul_escape_in_text),
 		cmocka_unit_test(test_helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
