@@ -334,7 +334,8 @@ static void test_codes_and_labels(void **state)
 	assert_int_equal(r, TEAM_ROLE_DELEGANT);
 
 	assert_int_equal(team_profession_bit(PROF_MEDECIN), PHYSICIAN);
-	assert_int_equal(team_profession_bit(PROF_MEDECIN), 1);
+	assert_int_equal(team_profession_bit(PROF_MEDECIN), 2); /* bit 0 is PROF_UNKNOWN's, never set */
+	assert_int_equal(team_profession_bit(PROF_UNKNOWN), 0);
 	assert_int_equal(team_profession_bit(PROF_INFIRMIER), NURSE);
 	assert_int_equal(team_profession_bit(PROF_PHARMACIEN), PHARMACIST);
 	assert_int_equal(team_profession_bit(PROF_COUNT), 0);
