@@ -48,7 +48,9 @@ bool team_role_parse(const char *code, enum team_role *out)
 
 uint64_t team_profession_bit(enum profession p)
 {
-	return (unsigned)p < PROF_COUNT ? UINT64_C(1) << (unsigned)p : 0;
+	if (p == PROF_UNKNOWN || (unsigned)p >= PROF_COUNT)
+		return 0;
+	return UINT64_C(1) << (unsigned)p;
 }
 
 static const struct {
