@@ -804,6 +804,14 @@ static struct team_adhesion current_uninsured(void)
 	return a;
 }
 
+static struct team_adhesion uninsured_until_2027(void)
+{
+	struct team_adhesion a = current_uninsured();
+	a.has_effective_to = true;
+	a.effective_to = D("2027-01-01");
+	return a;
+}
+
 static struct team_adhesion delegant_in_order(void)
 {
 	struct team_adhesion a = base_delegue();
@@ -831,6 +839,8 @@ static const struct pick_case pick_cases[] = {
 	 0},
 	{"the one in order rather than one holding today but blocked",
 	 {current_uninsured, base_delegue}, TEAM_ROLE_DELEGUE, NURSE, 1},
+	{"the one holding today, blocked, rather than one to come", {uninsured_until_2027,
+	 from_2027}, TEAM_ROLE_DELEGUE, NURSE, 0},
 	{"none holds today: the latest to begin", {ended_2025, from_2027}, TEAM_ROLE_DELEGUE,
 	 NURSE, 1},
 	{"the same in the other order", {from_2027, ended_2025}, TEAM_ROLE_DELEGUE, NURSE, 0},
@@ -1155,7 +1165,9 @@ static void t_self(struct training_fixture *f)
 }
 static void t_no_professional(struct training_fixture *f)
 {
+	/* an account without professional record, with an adhesion that names nobody */
 	f->v.validator = 0;
+	f->mine.professional_id = 0;
 }
 static void t_no_adhesion(struct training_fixture *f)
 {
