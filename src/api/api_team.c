@@ -515,44 +515,36 @@ void api_adhesions_declarations(struct http_request *req, struct http_response *
 		json_decref(after);
 }
 
-/* Is the caller a délégant of that protocol in good standing today (any of their délégant
- * adhesions: people leave and come back)? Answers nothing: on false, *status, *code and *msg
- * (arena or static) say why. *since (may be NULL) gets the start of the adhesion that holds. */
-static bool delegant_standing(struct api_ctx *c, const struct db_adoption *adoption,
-			      coop_date *since, int *status, const char **code, const char **msg)
+/* Is the caller a délégant of that protocol in good standing today (core/team: the adhesion
+ * that speaks for them as délégant, team_pick_adhesion, passes the délégant check)? Answers
+ * nothing: on false, *status, *code and *msg (arena or static) say why. */
+static bool delegant_standing(struct api_ctx *c, const struct db_adoption *adoption, int *status,
+			      const char **code, const char **msg)
 {
 	const struct protocol *p = app_protocol(c->app, adoption->protocol_id);
 	uint64_t allowed = facts_allowed(p, TEAM_ROLE_DELEGANT, c->today);
 	struct team_adhesion mine;
-	struct team_check check;
-	if (!facts_pick_adhesion(c->db, c->a, c->account.professional_id, adoption->id,
-				 TEAM_ROLE_DELEGANT, c->today, allowed, &mine) ||
-	    mine.role != TEAM_ROLE_DELEGANT) {
-		*status = 403;
-		*code = "forbidden";
-		*msg = "Seul un délégant de ce protocole peut faire cela.";
-		return false;
+	bool has = facts_pick_adhesion(c->db, c->a, c->account.professional_id, adoption->id,
+				       TEAM_ROLE_DELEGANT, c->today, allowed, &mine);
+	struct team_decision decision;
+	if (team_delegant_in_standing(has ? &mine : NULL, c->today, allowed, &decision)) {
+		return true;
 	}
-	if (!team_check_adhesion(&mine, TEAM_ROLE_DELEGANT, c->today, allowed, &check)) {
-		*status = 422;
-		*code = "delegant_check_failed";
-		*msg = arena_strdup(c->a, check.message);
-		if (!*msg)
-			*msg = "Votre adhésion comme délégant de ce protocole ne permet pas cela.";
-		return false;
-	}
-	if (since)
-		*since = mine.effective_from;
-	return true;
+	unsigned r = (unsigned)decision.refusal < TEAM_REFUSAL_COUNT ? (unsigned)decision.refusal : 0;
+	*status = refusal_answers[r].status;
+	*code = refusal_answers[r].code;
+	*msg = arena_strdup(c->a, decision.message);
+	if (!*msg)
+		*msg = "Seul un délégant de ce protocole en règle peut faire cela.";
+	return false;
 }
 
 /* The same, answering the error on false. */
-static bool caller_is_delegant(struct api_ctx *c, const struct db_adoption *adoption,
-			       coop_date *since)
+static bool caller_is_delegant(struct api_ctx *c, const struct db_adoption *adoption)
 {
 	int status;
 	const char *code, *msg;
-	if (delegant_standing(c, adoption, since, &status, &code, &msg))
+	if (delegant_standing(c, adoption, &status, &code, &msg))
 		return true;
 	api_error(c, status, code, msg, NULL);
 	return false;
@@ -706,7 +698,7 @@ void api_protocols_sign(struct http_request *req, struct http_response *res, voi
 		api_error(&c, 422, "protocol_not_active", why, NULL);
 		return;
 	}
-	if (!caller_is_delegant(&c, &ad, NULL))
+	if (!caller_is_delegant(&c, &ad))
 		return;
 	/* what the délégant completed on the lines the protocol leaves open, within its bounds:
 	 * part of the signed template and of its hash */
@@ -771,7 +763,7 @@ void api_protocols_signature(struct http_request *req, struct http_response *res
 		may = false;
 		why = "Seul un délégant de ce protocole signe ses ordonnances types.";
 	} else if (may) {
-		may = delegant_standing(&c, &ad, NULL, &status, &code, &why);
+		may = delegant_standing(&c, &ad, &status, &code, &why);
 	}
 	json_object_set_new(doc, "may_sign", json_boolean(may));
 	json_object_set_new(doc, "refusal", may ? json_null() : json_string(why));

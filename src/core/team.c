@@ -458,6 +458,19 @@ bool team_check_new_adhesion(const struct team_adhesion *wanted,
 	       team_check_no_duplicate(wanted, others, n, out);
 }
 
+bool team_delegant_in_standing(const struct team_adhesion *mine, coop_date on, uint64_t allowed,
+			       struct team_decision *out)
+{
+	if (!mine || mine->role != TEAM_ROLE_DELEGANT)
+		return refuse(out, TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT,
+			      "Seul un délégant de ce protocole peut faire cela.");
+	struct team_check check;
+	if (!team_check_adhesion(mine, TEAM_ROLE_DELEGANT, on, allowed, &check))
+		return refuse(out, TEAM_REFUSAL_VALIDATOR_BLOCKED, "%s", check.message);
+	decision_ok(out);
+	return true;
+}
+
 bool team_may_validate_training(const struct team_training_validation *v,
 				struct team_decision *out)
 {
@@ -489,9 +502,8 @@ bool team_may_validate_training(const struct team_training_validation *v,
 		return refuse(out, TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT,
 			      "Seul un délégant de ce protocole peut valider la formation de ses "
 			      "délégués.");
-	struct team_check check;
-	if (!team_check_adhesion(mine, TEAM_ROLE_DELEGANT, v->today, v->validator_allowed, &check))
-		return refuse(out, TEAM_REFUSAL_VALIDATOR_BLOCKED, "%s", check.message);
+	if (!team_delegant_in_standing(mine, v->today, v->validator_allowed, out))
+		return false;
 	if (v->date < mine->effective_from)
 		return refuse(out, TEAM_REFUSAL_TRAINING_BEFORE_VALIDATOR,
 			      "La date de validation précède votre adhésion comme délégant de ce "

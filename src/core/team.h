@@ -213,6 +213,15 @@ bool team_check_new_adhesion(const struct team_adhesion *wanted,
 			     const struct team_adhesion *others, size_t n, coop_date today,
 			     struct team_decision *out);
 
+/* Is the professional whose adhesion to a protocol `mine` speaks for them as délégant on `on`
+ * (team_pick_adhesion) a délégant of that protocol in good standing? Refused
+ * TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT when mine is NULL (no adhesion at all) or in the other
+ * role, TEAM_REFUSAL_VALIDATOR_BLOCKED when it does not pass team_check_adhesion as délégant
+ * with `allowed` (the message is then the check's: what blocks them). Fills *out completely;
+ * returns out->ok. Signing a protocol's templates and validating a training require it. */
+bool team_delegant_in_standing(const struct team_adhesion *mine, coop_date on, uint64_t allowed,
+			       struct team_decision *out);
+
 #define TEAM_TRAINING_HOURS_MAX 1000.0
 
 /* A délégant's validation of a délégué's training, as the handler gathered it. */
@@ -231,8 +240,8 @@ struct team_training_validation {
 /* May this validation be recorded? In this order: hours in (0, TEAM_TRAINING_HOURS_MAX]; the
  * date not after today; the trainee's adhesion is a délégué's, of a known profession; the
  * validator is not the trainee; the validator adheres as délégant to the same protocol (same
- * adoption_id) and passes team_check_adhesion as délégant today (its message then says what
- * blocks them); the date is not before the validator's adhesion began. v->trainee may not be
+ * adoption_id) and is in good standing today (team_delegant_in_standing: its message then says
+ * what blocks them); the date is not before the validator's adhesion began. v->trainee may not be
  * NULL. Fills *out completely; returns out->ok. */
 bool team_may_validate_training(const struct team_training_validation *v,
 				struct team_decision *out);

@@ -1287,6 +1287,40 @@ static void test_training_validation(void **state)
 	}
 }
 
+/* A délégant in good standing: an adhesion as délégant that passes the check. */
+static void test_delegant_in_standing(void **state)
+{
+	(void)state;
+	const coop_date today = D("2026-11-25");
+	struct team_adhesion mine = delegant_in_order();
+	struct team_decision r;
+	memset(&r, 0x5a, sizeof(r));
+	assert_true(team_delegant_in_standing(&mine, today, PHYSICIAN, &r));
+	assert_true(r.ok);
+	assert_int_equal(r.refusal, TEAM_REFUSAL_NONE);
+	assert_string_equal(r.message, "");
+
+	assert_false(team_delegant_in_standing(NULL, today, PHYSICIAN, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT);
+	assert_string_equal(r.message, "Seul un délégant de ce protocole peut faire cela.");
+
+	struct team_adhesion delegue = base_delegue(); /* adheres, as délégué only */
+	assert_false(team_delegant_in_standing(&delegue, today, UINT64_MAX, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT);
+
+	mine.has_effective_to = true; /* left the team yesterday evening */
+	mine.effective_to = today;
+	assert_false(team_delegant_in_standing(&mine, today, PHYSICIAN, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_VALIDATOR_BLOCKED);
+	assert_string_equal(r.message, "Adhésion terminée (dernier jour : 24/11/2026)");
+	mine.has_effective_to = false;
+	assert_false(team_delegant_in_standing(&mine, today, NURSE, &r)); /* no longer allowed */
+	assert_int_equal(r.refusal, TEAM_REFUSAL_VALIDATOR_BLOCKED);
+	mine.profession = PROF_UNKNOWN;
+	assert_false(team_delegant_in_standing(&mine, today, UINT64_MAX, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_VALIDATOR_BLOCKED);
+}
+
 /* ---- The unknown profession ---- */
 
 static void test_unknown_profession(void **state)
@@ -1370,6 +1404,7 @@ int main(void)
 		cmocka_unit_test(test_declarations),
 		cmocka_unit_test(test_new_adhesion),
 		cmocka_unit_test(test_training_validation),
+		cmocka_unit_test(test_delegant_in_standing),
 		cmocka_unit_test(test_unknown_profession),
 		cmocka_unit_test(test_refusal_codes),
 	};
