@@ -495,8 +495,8 @@ static void second_contact_facts(const struct episode_view *v, struct pathway_fa
 	f->second_contact_to_day = p->second_contact.to_day;
 	const char *day =
 		json_string_value(json_object_get(json_object_get(v->data, "decision"), "date"));
-	if (day)
-		date_parse(day, strlen(day), &f->decision_date);
+	if (day && !date_parse(day, strlen(day), &f->decision_date))
+		f->decision_date = 0;
 }
 
 static void gather_facts(struct api_ctx *c, const struct episode_view *v, bool engine_in_scope,
