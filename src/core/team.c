@@ -483,8 +483,8 @@ bool team_may_validate_training(const struct team_training_validation *v,
 			      (int)TEAM_TRAINING_HOURS_MAX);
 	if (v->date > v->today)
 		return refuse(out, TEAM_REFUSAL_TRAINING_FUTURE,
-			      "La formation ne peut pas être validée à une date future : indiquez "
-			      "le jour où vous l'avez validée.");
+			      "La formation ne peut pas être validée à une date future. Indiquez le "
+			      "jour où vous l'avez validée.");
 	if (trainee->role != TEAM_ROLE_DELEGUE)
 		return refuse(out, TEAM_REFUSAL_TRAINING_NOT_DELEGUE,
 			      "Seule la formation d'un délégué se valide : cette adhésion est celle "

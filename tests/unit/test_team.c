@@ -1234,7 +1234,7 @@ static const struct training_case training_cases[] = {
 	{"hours not a number", t_nan_hours, TEAM_REFUSAL_TRAINING_HOURS, NULL},
 	{"validated today", t_today, TEAM_REFUSAL_NONE, ""},
 	{"validated tomorrow", t_tomorrow, TEAM_REFUSAL_TRAINING_FUTURE,
-	 "La formation ne peut pas être validée à une date future : indiquez le jour où vous "
+	 "La formation ne peut pas être validée à une date future. Indiquez le jour où vous "
 	 "l'avez validée."},
 	{"a délégant's adhesion", t_trainee_delegant, TEAM_REFUSAL_TRAINING_NOT_DELEGUE, NULL},
 	{"a délégué of unknown profession", t_trainee_unknown_profession,
