@@ -29,7 +29,7 @@
 
 static json_t *professional_json(const struct db_professional *p)
 {
-	enum profession prof;
+	enum profession prof = PROF_UNKNOWN;
 	bool known = profession_parse(p->profession, &prof);
 	bool female = p->sex && strcmp(p->sex, "female") == 0;
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)p->id, "last_name",
@@ -213,7 +213,7 @@ void api_professionals_create(struct http_request *req, struct http_response *re
 			  "Le sexe doit être féminin ou masculin (ou non précisé).", "sex");
 		return;
 	}
-	enum profession prof;
+	enum profession prof = PROF_UNKNOWN;
 	if (!profession_parse(p.profession, &prof)) {
 		api_error(&c, 400, "invalid",
 			  "Profession inconnue : seules les professions de santé de l'article "
