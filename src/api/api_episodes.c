@@ -250,54 +250,40 @@ static void filter_next(struct api_ctx *c, const struct episode_view *v, json_t 
 
 /* ------------------------------------------------------------------ facts for the core */
 
-/* The acting professional's adhesion for this adoption in `role`, as the core wants it; false
- * when there is none in that role. */
+/* The professional's adhesion that speaks for them as `role` in this adoption today, as the
+ * core wants it (team_pick_adhesion: one passing the check, else one holding today, else the
+ * latest in that role, else one in the other role, whose role goes to *found_role); false
+ * when they have no adhesion to it at all. */
+static bool pick_adhesion(struct api_ctx *c, int64_t professional, int64_t adoption,
+			  const struct protocol *protocol, enum team_role role,
+			  struct team_adhesion *out, enum team_role *found_role)
+{
+	if (!facts_pick_adhesion(c->db, c->a, professional, adoption, role, c->today,
+				 facts_allowed(protocol, role, c->today), out))
+		return false;
+	*found_role = out->role;
+	return true;
+}
+
+/* The same when only the adoption is at hand (its protocol is looked up). */
 static bool find_adhesion(struct api_ctx *c, int64_t professional, int64_t adoption,
 			  enum team_role role, struct team_adhesion *out, enum team_role *found_role)
 {
-	struct db_adhesion *list = NULL;
-	size_t n = 0;
-	if (!professional ||
-	    db_adhesion_list(c->db, professional, adoption, c->a, &list, &n) != COOP_OK || n == 0)
-		return false;
-	struct db_professional pro;
-	enum profession prof = PROF_MEDECIN;
-	if (db_professional_get(c->db, professional, c->a, &pro) == COOP_OK)
-		profession_parse(pro.profession, &prof);
-	/* prefer the adhesion in that role that is active today, then any in that role */
-	const struct db_adhesion *best = NULL;
-	for (size_t i = 0; i < n; i++) {
-		enum team_role r;
-		if (!team_role_parse(list[i].role, &r) || r != role)
-			continue;
-		bool active = list[i].effective_from <= c->today &&
-			      (!list[i].has_effective_to || c->today < list[i].effective_to);
-		if (!best || active)
-			best = &list[i];
-		if (active)
-			break;
-	}
-	if (!best) {
-		team_role_parse(list[0].role, found_role);
-		best = &list[0];
-	} else {
-		*found_role = role;
-	}
-	if (!facts_adhesion(best, prof, out))
-		return false;
-	return true;
+	struct db_adoption row;
+	const struct protocol *p = NULL;
+	if (db_adoption_get(c->db, adoption, c->a, &row) == COOP_OK)
+		p = app_protocol(c->app, row.protocol_id);
+	return pick_adhesion(c, professional, adoption, p, role, out, found_role);
 }
 
 static void team_check_for(struct api_ctx *c, const struct episode_view *v, enum team_role role,
 			   struct team_check *out)
 {
-	const struct protocol_version *ver = protocol_version_at(v->protocol, c->today);
-	uint64_t allowed = 0;
-	if (ver)
-		allowed = role == TEAM_ROLE_DELEGUE ? ver->delegues : ver->delegants;
+	uint64_t allowed = facts_allowed(v->protocol, role, c->today);
 	struct team_adhesion ad;
 	enum team_role found = role;
-	bool has = find_adhesion(c, c->account.professional_id, v->adoption.id, role, &ad, &found);
+	bool has = pick_adhesion(c, c->account.professional_id, v->adoption.id, v->protocol, role,
+				 &ad, &found);
 	team_check_adhesion(has ? &ad : NULL, role, c->today, allowed, out);
 }
 
@@ -305,13 +291,14 @@ static void team_check_for(struct api_ctx *c, const struct episode_view *v, enum
  * allowed by the version in force, insurance, engagement)? */
 static bool valid_delegant(struct api_ctx *c, const struct episode_view *v, int64_t professional)
 {
-	const struct protocol_version *ver = protocol_version_at(v->protocol, c->today);
+	uint64_t allowed = facts_allowed(v->protocol, TEAM_ROLE_DELEGANT, c->today);
 	struct team_adhesion ad;
 	enum team_role found = TEAM_ROLE_DELEGANT;
 	struct team_check check;
-	bool has = find_adhesion(c, professional, v->adoption.id, TEAM_ROLE_DELEGANT, &ad, &found);
-	return team_check_adhesion(has ? &ad : NULL, TEAM_ROLE_DELEGANT, c->today,
-				   ver ? ver->delegants : 0, &check);
+	bool has = pick_adhesion(c, professional, v->adoption.id, v->protocol, TEAM_ROLE_DELEGANT,
+				 &ad, &found);
+	return team_check_adhesion(has ? &ad : NULL, TEAM_ROLE_DELEGANT, c->today, allowed,
+				   &check);
 }
 
 static const char *const weekday_fr[7] = {"lundi", "mardi", "mercredi", "jeudi",
@@ -508,8 +495,8 @@ static void second_contact_facts(const struct episode_view *v, struct pathway_fa
 	f->second_contact_to_day = p->second_contact.to_day;
 	const char *day =
 		json_string_value(json_object_get(json_object_get(v->data, "decision"), "date"));
-	if (day)
-		date_parse(day, strlen(day), &f->decision_date);
+	if (day && !date_parse(day, strlen(day), &f->decision_date))
+		f->decision_date = 0;
 }
 
 static void gather_facts(struct api_ctx *c, const struct episode_view *v, bool engine_in_scope,

@@ -382,8 +382,8 @@ json_t *api_rx_document(struct api_ctx *c, const struct protocol *p, json_t *dec
 		/* a decision recorded before the age was kept: the age on the decision day */
 		const char *day = json_string_value(json_object_get(decision, "date"));
 		coop_date on = c->today;
-		if (day)
-			date_parse(day, strlen(day), &on);
+		if (day && !date_parse(day, strlen(day), &on))
+			on = c->today;
 		f.birth_known = true;
 		f.age_years = date_age_years(patient->birth_date, on);
 		f.age_months = date_age_months(patient->birth_date, on);

@@ -8,6 +8,10 @@
  * trainings, signs the template prescriptions of the protocols they are délégant of, and states
  * when they can be reached. Identifiers (RPPS, ADELI) are checked before anything is stored;
  * every write appends its audit record in the same transaction.
+ *
+ * The rules of the team (which adhesion speaks for a person, what an adhesion may record, who
+ * may validate a training) are core/team's: the handlers here parse the request, gather the
+ * facts (api/facts.h), ask the core, then persist and render.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +29,7 @@
 
 static json_t *professional_json(const struct db_professional *p)
 {
-	enum profession prof;
+	enum profession prof = PROF_UNKNOWN;
 	bool known = profession_parse(p->profession, &prof);
 	bool female = p->sex && strcmp(p->sex, "female") == 0;
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)p->id, "last_name",
@@ -55,6 +59,40 @@ static bool commit_change(struct api_ctx *c, enum coop_err e, const char *action
 		return false;
 	}
 	return true;
+}
+
+/* How the API answers each refusal of the team rules: HTTP status, error code, and the request
+ * field it is about (NULL: the request as a whole). */
+static const struct {
+	int status;
+	const char *code;
+	const char *field;
+} refusal_answers[TEAM_REFUSAL_COUNT] = {
+	[TEAM_REFUSAL_NONE] = {500, "internal", NULL},
+	[TEAM_REFUSAL_PROFESSION_UNKNOWN] = {422, "profession_unknown", "professional_id"},
+	[TEAM_REFUSAL_PROFESSION_NOT_ALLOWED] = {422, "profession_not_allowed", "role"},
+	[TEAM_REFUSAL_END_NOT_AFTER_START] = {400, "invalid", "effective_to"},
+	[TEAM_REFUSAL_INSURANCE_FUTURE] = {400, "invalid", "insurance_date"},
+	[TEAM_REFUSAL_ENGAGEMENT_FUTURE] = {400, "invalid", "engagement_date"},
+	[TEAM_REFUSAL_INSURER_BLANK] = {400, "invalid", "insurer"},
+	[TEAM_REFUSAL_INSURANCE_DATE_MISSING] = {400, "required", "insurance_date"},
+	[TEAM_REFUSAL_INSURER_MISSING] = {400, "required", "insurer"},
+	[TEAM_REFUSAL_DUPLICATE] = {409, "adhesion_duplicate", "effective_from"},
+	[TEAM_REFUSAL_TRAINING_HOURS] = {400, "invalid", "hours"},
+	[TEAM_REFUSAL_TRAINING_FUTURE] = {400, "invalid", "date"},
+	[TEAM_REFUSAL_TRAINING_NOT_DELEGUE] = {422, "training_not_delegue", NULL},
+	[TEAM_REFUSAL_TRAINING_SELF] = {422, "training_self_validated", NULL},
+	[TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT] = {403, "forbidden", NULL},
+	[TEAM_REFUSAL_VALIDATOR_BLOCKED] = {422, "delegant_check_failed", NULL},
+	[TEAM_REFUSAL_TRAINING_BEFORE_VALIDATOR] = {400, "invalid", "date"},
+};
+
+/* Answers the refusal of a team rule; field, when not NULL, replaces the table's. */
+static void refusal_error(struct api_ctx *c, const struct team_decision *d, const char *field)
+{
+	unsigned r = (unsigned)d->refusal < TEAM_REFUSAL_COUNT ? (unsigned)d->refusal : 0;
+	api_error(c, refusal_answers[r].status, refusal_answers[r].code, d->message,
+		  field ? field : refusal_answers[r].field);
 }
 
 /* ------------------------------------------------------------------ the structure */
@@ -175,7 +213,7 @@ void api_professionals_create(struct http_request *req, struct http_response *re
 			  "Le sexe doit être féminin ou masculin (ou non précisé).", "sex");
 		return;
 	}
-	enum profession prof;
+	enum profession prof = PROF_UNKNOWN;
 	if (!profession_parse(p.profession, &prof)) {
 		api_error(&c, 400, "invalid",
 			  "Profession inconnue : seules les professions de santé de l'article "
@@ -213,14 +251,13 @@ static void check_adhesion(struct api_ctx *c, const struct db_adhesion *ad,
 			   const struct db_professional *pro, const struct protocol *p,
 			   struct team_check *out)
 {
-	enum profession prof = PROF_MEDECIN;
-	profession_parse(pro->profession, &prof);
 	struct team_adhesion t;
-	facts_adhesion(ad, prof, &t);
-	enum team_role role = t.role;
-	const struct protocol_version *v = p ? protocol_version_at(p, c->today) : NULL;
-	uint64_t allowed = v ? (role == TEAM_ROLE_DELEGUE ? v->delegues : v->delegants) : 0;
-	team_check_adhesion(&t, role, c->today, allowed, out);
+	if (!facts_adhesion(ad, facts_profession(pro), &t)) {
+		/* a role the core does not know: nobody can act with it */
+		team_check_adhesion(NULL, TEAM_ROLE_DELEGUE, c->today, 0, out);
+		return;
+	}
+	team_check_adhesion(&t, t.role, c->today, facts_allowed(p, t.role, c->today), out);
 }
 
 static json_t *adhesion_json(struct api_ctx *c, const struct db_adhesion *ad,
@@ -335,11 +372,6 @@ void api_adhesions_create(struct http_request *req, struct http_response *res, v
 			  "role");
 		return;
 	}
-	if (ad.has_effective_to && ad.effective_to <= ad.effective_from) {
-		api_error(&c, 400, "invalid", "La fin de l'adhésion doit suivre son début.",
-			  "effective_to");
-		return;
-	}
 	struct db_professional pro;
 	if (db_professional_get(c.db, ad.professional_id, c.a, &pro) != COOP_OK ||
 	    pro.structure_id != c.account.structure_id) {
@@ -354,53 +386,30 @@ void api_adhesions_create(struct http_request *req, struct http_response *res, v
 			  "Votre structure n'a pas adopté ce protocole.", "protocol_id");
 		return;
 	}
-	/* the version in force on the first day must allow the profession in that role */
-	const struct protocol *p = app_protocol(c.app, protocol_id);
-	const struct protocol_version *v = p ? protocol_version_at(p, ad.effective_from) : NULL;
-	enum profession prof;
-	profession_parse(pro.profession, &prof);
-	uint64_t allowed = v ? (role == TEAM_ROLE_DELEGUE ? v->delegues : v->delegants) : 0;
-	if (!(allowed & team_profession_bit(prof))) {
-		char m[300];
-		snprintf(m, sizeof(m),
-			 "La version du protocole en vigueur à cette date n'autorise pas la "
-			 "profession « %s » comme %s.",
-			 profession_label_fr(prof), team_role_label_fr(role));
-		api_error(&c, 422, "profession_not_allowed", m, "role");
+	ad.adoption_id = adoption.id;
+	/* the facts: who, which role, which dates and declarations, what the version in force on
+	 * the first day allows, and the professional's other adhesions to that protocol */
+	struct team_adhesion wanted;
+	struct team_declarations declared;
+	struct team_adhesion *others = NULL;
+	size_t n_others = 0;
+	if (!facts_adhesion(&ad, facts_profession(&pro), &wanted)) {
+		api_error(&c, 500, "internal", "Rôle illisible.", NULL);
 		return;
 	}
-	ad.adoption_id = adoption.id;
-	/* the same adhesion (person, protocol, role, overlapping dates) is recorded once */
-	struct db_adhesion *same = NULL;
-	size_t n_same = 0;
-	enum coop_err le = db_adhesion_list(c.db, ad.professional_id, adoption.id, c.a, &same,
-					    &n_same);
-	if (le != COOP_OK && le != ERR_NOT_FOUND) {
+	facts_declarations(&ad, &declared);
+	uint64_t allowed =
+		facts_allowed(app_protocol(c.app, protocol_id), role, ad.effective_from);
+	enum coop_err le = facts_adhesions_of(c.db, c.a, ad.professional_id, adoption.id, 0,
+					      &others, &n_others);
+	if (le != COOP_OK) {
 		api_store_error(&c, le, "Adhésion");
 		return;
 	}
-	const struct team_adhesion wanted = {.professional_id = ad.professional_id,
-					     .role = role,
-					     .effective_from = ad.effective_from,
-					     .has_effective_to = ad.has_effective_to,
-					     .effective_to = ad.effective_to};
-	for (size_t i = 0; i < n_same; i++) {
-		struct team_adhesion old = {.professional_id = same[i].professional_id,
-					    .effective_from = same[i].effective_from,
-					    .has_effective_to = same[i].has_effective_to,
-					    .effective_to = same[i].effective_to};
-		if (!team_role_parse(same[i].role, &old.role) ||
-		    !team_adhesions_overlap(&wanted, &old))
-			continue;
-		char m[300], d0[16], d1[16];
-		date_format_fr(same[i].effective_from, d0, sizeof(d0));
-		date_format_fr(same[i].effective_to, d1, sizeof(d1));
-		snprintf(m, sizeof(m),
-			 "Ce professionnel adhère déjà à ce protocole comme %s sur ces dates (depuis le "
-			 "%s%s%s) : modifiez cette adhésion plutôt que d'en créer une seconde.",
-			 team_role_label_fr(role), d0, same[i].has_effective_to ? ", fin le " : "",
-			 same[i].has_effective_to ? d1 : "");
-		api_error(&c, 409, "adhesion_duplicate", m, "effective_from");
+	struct team_decision decision;
+	if (!team_check_new_adhesion(&wanted, &declared, allowed, others, n_others, c.today,
+				     &decision)) {
+		refusal_error(&c, &decision, NULL);
 		return;
 	}
 	int64_t id = 0;
@@ -466,29 +475,32 @@ void api_adhesions_declarations(struct http_request *req, struct http_response *
 		next.has_engagement_date = has;
 		next.engagement_date = d;
 	}
-	if (next.has_effective_to && next.effective_to <= next.effective_from) {
-		api_error(&c, 400, "invalid", "La fin de l'adhésion doit suivre son début.",
-			  "effective_to");
+	/* a declaration states what has happened (core/team: no date in the future, a named
+	 * insurer with the date of its attestation, an end after the beginning) */
+	struct team_declarations declared;
+	struct team_decision decision;
+	facts_declarations(&next, &declared);
+	if (!team_check_declarations(&declared, c.today, &decision)) {
+		refusal_error(&c, &decision, NULL);
 		return;
 	}
-	/* a declaration states what has happened: an attestation or an engagement dated in the
-	 * future is a typing error, and an insurer without a name says nothing */
-	if (next.has_insurance_date && next.insurance_date > c.today) {
-		api_error(&c, 400, "invalid",
-			  "La date de l'attestation d'assurance ne peut pas être dans le futur.",
-			  "insurance_date");
-		return;
-	}
-	if (next.has_engagement_date && next.engagement_date > c.today) {
-		api_error(&c, 400, "invalid",
-			  "La date de signature de l'engagement ne peut pas être dans le futur.",
-			  "engagement_date");
-		return;
-	}
-	if (json_object_get(body, "insurer") && next.insurer &&
-	    strspn(next.insurer, " \t") == strlen(next.insurer)) {
-		api_error(&c, 400, "invalid", "Indiquez le nom de l'assureur.", "insurer");
-		return;
+	/* new dates must not make it overlap another adhesion of the same person in that role */
+	if (next.has_effective_to != ad.has_effective_to ||
+	    (next.has_effective_to && next.effective_to != ad.effective_to)) {
+		struct team_adhesion wanted;
+		struct team_adhesion *others = NULL;
+		size_t n_others = 0;
+		e = facts_adhesions_of(c.db, c.a, ad.professional_id, ad.adoption_id, ad.id, &others,
+				       &n_others);
+		if (e != COOP_OK) {
+			api_store_error(&c, e, "Adhésion");
+			return;
+		}
+		if (facts_adhesion(&next, facts_profession(&pro), &wanted) &&
+		    !team_check_no_duplicate(&wanted, others, n_others, &decision)) {
+			refusal_error(&c, &decision, "effective_to");
+			return;
+		}
 	}
 	json_t *before = adhesion_json(&c, &ad, &adoption, &pro);
 	json_t *after = adhesion_json(&c, &next, &adoption, &pro);
@@ -503,47 +515,36 @@ void api_adhesions_declarations(struct http_request *req, struct http_response *
 		json_decref(after);
 }
 
-/* Is the caller a délégant of that protocol in good standing today (any of their délégant
- * adhesions: people leave and come back)? Answers nothing: on false, *status, *code and *msg
- * (arena or static) say why. *since (may be NULL) gets the start of the adhesion that holds. */
-static bool delegant_standing(struct api_ctx *c, const struct db_adoption *adoption,
-			      coop_date *since, int *status, const char **code, const char **msg)
+/* Is the caller a délégant of that protocol in good standing today (core/team: the adhesion
+ * that speaks for them as délégant, team_pick_adhesion, passes the délégant check)? Answers
+ * nothing: on false, *status, *code and *msg (arena or static) say why. */
+static bool delegant_standing(struct api_ctx *c, const struct db_adoption *adoption, int *status,
+			      const char **code, const char **msg)
 {
-	struct db_adhesion *list = NULL;
-	size_t n = 0;
-	struct db_professional me;
-	const char *failure = NULL;
-	if (c->account.professional_id &&
-	    db_professional_get(c->db, c->account.professional_id, c->a, &me) == COOP_OK &&
-	    db_adhesion_list(c->db, c->account.professional_id, adoption->id, c->a, &list, &n) ==
-		    COOP_OK) {
-		const struct protocol *p = app_protocol(c->app, adoption->protocol_id);
-		for (size_t i = 0; i < n; i++) {
-			struct team_check check;
-			if (strcmp(list[i].role, "delegant") != 0)
-				continue;
-			check_adhesion(c, &list[i], &me, p, &check);
-			if (check.ok) {
-				if (since)
-					*since = list[i].effective_from;
-				return true;
-			}
-			failure = arena_strdup(c->a, check.message);
-		}
+	const struct protocol *p = app_protocol(c->app, adoption->protocol_id);
+	uint64_t allowed = facts_allowed(p, TEAM_ROLE_DELEGANT, c->today);
+	struct team_adhesion mine;
+	bool has = facts_pick_adhesion(c->db, c->a, c->account.professional_id, adoption->id,
+				       TEAM_ROLE_DELEGANT, c->today, allowed, &mine);
+	struct team_decision decision;
+	if (team_delegant_in_standing(has ? &mine : NULL, c->today, allowed, &decision)) {
+		return true;
 	}
-	*status = failure ? 422 : 403;
-	*code = failure ? "delegant_check_failed" : "forbidden";
-	*msg = failure ? failure : "Seul un délégant de ce protocole peut faire cela.";
+	unsigned r = (unsigned)decision.refusal < TEAM_REFUSAL_COUNT ? (unsigned)decision.refusal : 0;
+	*status = refusal_answers[r].status;
+	*code = refusal_answers[r].code;
+	*msg = arena_strdup(c->a, decision.message);
+	if (!*msg)
+		*msg = "Seul un délégant de ce protocole en règle peut faire cela.";
 	return false;
 }
 
 /* The same, answering the error on false. */
-static bool caller_is_delegant(struct api_ctx *c, const struct db_adoption *adoption,
-			       coop_date *since)
+static bool caller_is_delegant(struct api_ctx *c, const struct db_adoption *adoption)
 {
 	int status;
 	const char *code, *msg;
-	if (delegant_standing(c, adoption, since, &status, &code, &msg))
+	if (delegant_standing(c, adoption, &status, &code, &msg))
 		return true;
 	api_error(c, status, code, msg, NULL);
 	return false;
@@ -564,19 +565,14 @@ void api_adhesions_training(struct http_request *req, struct http_response *res,
 	if (!has_date)
 		date = c.today;
 	json_t *hours_v = json_object_get(body, "hours");
-	if (!json_is_number(hours_v) || json_number_value(hours_v) <= 0 ||
-	    json_number_value(hours_v) > 1000) {
+	if (!json_is_number(hours_v)) {
 		api_error(&c, 400, "invalid",
 			  "Indiquez la durée de la formation en heures (nombre positif).", "hours");
 		return;
 	}
-	if (date > c.today) {
-		api_error(&c, 400, "invalid", "La formation ne peut pas être validée à une date future.",
-			  "date");
-		return;
-	}
 	struct db_adhesion ad;
 	struct db_adoption adoption;
+	struct db_professional trainee_pro;
 	enum coop_err e = db_adhesion_get(c.db, id, c.a, &ad);
 	if (e == COOP_OK)
 		e = db_adoption_get(c.db, ad.adoption_id, c.a, &adoption);
@@ -584,23 +580,32 @@ void api_adhesions_training(struct http_request *req, struct http_response *res,
 		api_error(&c, 404, "not_found", "Adhésion introuvable.", NULL);
 		return;
 	}
-	if (strcmp(ad.role, "delegue") != 0) {
-		api_error(&c, 422, "invalid", "Seule la formation d'un délégué se valide.", NULL);
+	/* the facts: the délégué's adhesion, the validator's délégant adhesion to the same
+	 * protocol that speaks for them today, what the version in force allows */
+	struct team_adhesion trainee, mine;
+	enum profession trainee_prof = PROF_UNKNOWN;
+	if (db_professional_get(c.db, ad.professional_id, c.a, &trainee_pro) == COOP_OK)
+		trainee_prof = facts_profession(&trainee_pro);
+	if (!facts_adhesion(&ad, trainee_prof, &trainee)) {
+		api_error(&c, 500, "internal", "Rôle illisible.", NULL);
 		return;
 	}
-	if (ad.professional_id == c.account.professional_id) {
-		api_error(&c, 422, "training_self_validated",
-			  "Un professionnel ne peut pas valider sa propre formation.", NULL);
-		return;
-	}
-	coop_date delegant_since = 0;
-	if (!caller_is_delegant(&c, &adoption, &delegant_since))
-		return;
-	if (date < delegant_since) {
-		api_error(&c, 400, "invalid",
-			  "La date de validation précède votre adhésion comme délégant de ce "
-			  "protocole.",
-			  "date");
+	const struct protocol *p = app_protocol(c.app, adoption.protocol_id);
+	uint64_t allowed = facts_allowed(p, TEAM_ROLE_DELEGANT, c.today);
+	bool has_mine = facts_pick_adhesion(c.db, c.a, c.account.professional_id, adoption.id,
+					    TEAM_ROLE_DELEGANT, c.today, allowed, &mine);
+	const struct team_training_validation validation = {
+		.trainee = &trainee,
+		.validator = c.account.professional_id,
+		.validator_adhesion = has_mine ? &mine : NULL,
+		.validator_allowed = allowed,
+		.date = date,
+		.hours = json_number_value(hours_v),
+		.today = c.today,
+	};
+	struct team_decision decision;
+	if (!team_may_validate_training(&validation, &decision)) {
+		refusal_error(&c, &decision, NULL);
 		return;
 	}
 	json_t *before = json_pack("{s:b}", "validated", ad.training_validated_by != 0);
@@ -693,7 +698,7 @@ void api_protocols_sign(struct http_request *req, struct http_response *res, voi
 		api_error(&c, 422, "protocol_not_active", why, NULL);
 		return;
 	}
-	if (!caller_is_delegant(&c, &ad, NULL))
+	if (!caller_is_delegant(&c, &ad))
 		return;
 	/* what the délégant completed on the lines the protocol leaves open, within its bounds:
 	 * part of the signed template and of its hash */
@@ -758,7 +763,7 @@ void api_protocols_signature(struct http_request *req, struct http_response *res
 		may = false;
 		why = "Seul un délégant de ce protocole signe ses ordonnances types.";
 	} else if (may) {
-		may = delegant_standing(&c, &ad, NULL, &status, &code, &why);
+		may = delegant_standing(&c, &ad, &status, &code, &why);
 	}
 	json_object_set_new(doc, "may_sign", json_boolean(may));
 	json_object_set_new(doc, "refusal", may ? json_null() : json_string(why));

@@ -20,6 +20,10 @@ enum coop_err {
 	ERR_INTERNAL,    /* a bug: an invariant did not hold */
 };
 
+/* Marks a function whose result must be looked at: a parse whose failure is ignored leaves its
+ * output untouched (or at a default), and the compiler warns (warnings are errors). */
+#define COOP_MUST_CHECK __attribute__((warn_unused_result))
+
 /* Short French description of e; never NULL. */
 const char *err_str(enum coop_err e);
 

@@ -14,10 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
+
 typedef int32_t coop_date;
 
 /* Parses exactly len bytes of "YYYY-MM-DD"; false on any other text or an impossible day. */
-bool date_parse(const char *s, size_t len, coop_date *out);
+COOP_MUST_CHECK bool date_parse(const char *s, size_t len, coop_date *out);
 
 /* Day number of a valid year/month/day (no checking beyond asserts). */
 coop_date date_from_ymd(int y, int m, int d);

@@ -116,7 +116,7 @@ bool ident_check(enum ident_kind kind, const char *s, size_t len, char *msg, siz
  * the message says "sans compter les espaces" when spaces were removed. out_size must be at
  * least ident_kind_length(kind) + 1 (IDENT_VALUE_SIZE always is): a smaller out is a caller bug,
  * answered by false and an internal-error message. */
-bool ident_parse(enum ident_kind kind, const char *s, size_t len, char *out, size_t out_size,
+COOP_MUST_CHECK bool ident_parse(enum ident_kind kind, const char *s, size_t len, char *out, size_t out_size,
 		 char *msg, size_t msg_size);
 
 /* True when s[0..len) is a non-empty run of ASCII digits whose Luhn sum is a multiple of 10
@@ -169,7 +169,7 @@ enum ident_name_status {
  * the character and its position ("Le nom de naissance contient un caractère invisible
  * (U+200B) en 4e position : ..."). out_size must be at least IDENT_NAME_SIZE, or larger than len
  * (a smaller out answers IDENT_NAME_TOO_LONG). IDENT_MSG_SIZE bytes always hold the message. */
-enum ident_name_status ident_name_parse(const char *what, const char *s, size_t len, char *out,
+COOP_MUST_CHECK enum ident_name_status ident_name_parse(const char *what, const char *s, size_t len, char *out,
 					size_t out_size, char *msg, size_t msg_size);
 
 /* The folded form of the UTF-8 text s[0..len) into out (NUL-terminated, length in *out_len when

@@ -11,6 +11,7 @@ static const struct {
 	const char *code;
 	const char *label, *label_female;
 } professions[PROF_COUNT] = {
+	[PROF_UNKNOWN] = {"?", "Profession inconnue", "Profession inconnue"},
 	[PROF_MEDECIN] = {"medecin", "Médecin", "Médecin"},
 	[PROF_SAGE_FEMME] = {"sage_femme", "Sage-femme", "Sage-femme"},
 	[PROF_CHIRURGIEN_DENTISTE] = {"chirurgien_dentiste", "Chirurgien-dentiste",
@@ -65,13 +66,21 @@ static const struct {
 
 bool profession_parse(const char *code, enum profession *out)
 {
-	for (int i = 0; i < PROF_COUNT; i++) {
+	if (!code)
+		return false;
+	for (int i = PROF_UNKNOWN + 1; i < PROF_COUNT; i++) {
 		if (strcmp(code, professions[i].code) == 0) {
 			*out = (enum profession)i;
 			return true;
 		}
 	}
 	return false;
+}
+
+enum profession profession_of(const char *code)
+{
+	enum profession p = PROF_UNKNOWN;
+	return profession_parse(code, &p) ? p : PROF_UNKNOWN;
 }
 
 const char *profession_code(enum profession p)
@@ -93,6 +102,8 @@ const char *profession_label_fr(enum profession p)
 
 bool structure_type_parse(const char *code, enum structure_type *out)
 {
+	if (!code)
+		return false;
 	for (int i = 0; i < STRUCT_COUNT; i++) {
 		if (strcmp(code, structures[i].code) == 0) {
 			*out = (enum structure_type)i;

@@ -1,8 +1,11 @@
 /*
- * team.c — team rules: adhesion checks and délégant reachability.
+ * team.c — team rules: adhesion checks, the choice among a person's adhesions, what a team
+ * change may record (declarations, new adhesions, training validations) and délégant
+ * reachability.
  *
  * The adhesion check gathers every blocker at once (so a coordinator can fix them all in one
- * visit) and renders them as one French sentence. Reachability works on weekly slots in minutes
+ * visit) and renders them as one French sentence. The rules on changes answer the first
+ * refusal only, with a sentence saying what to do. Reachability works on weekly slots in minutes
  * of the day; the search for the next reachable moment only looks at the moments where
  * coverage can begin (now, each midnight, each slot start), which is exact at minute resolution.
  */
@@ -47,7 +50,9 @@ bool team_role_parse(const char *code, enum team_role *out)
 
 uint64_t team_profession_bit(enum profession p)
 {
-	return (unsigned)p < PROF_COUNT ? UINT64_C(1) << (unsigned)p : 0;
+	if (p == PROF_UNKNOWN || (unsigned)p >= PROF_COUNT)
+		return 0;
+	return UINT64_C(1) << (unsigned)p;
 }
 
 static const struct {
@@ -154,6 +159,13 @@ static void blocker_phrase(struct text *t, enum team_blocker b, const struct tea
 		text_add(t, "adhésion terminée (dernier jour : %s)", d);
 		break;
 	case TEAM_BLOCKER_PROFESSION_NOT_ALLOWED:
+		if (a->profession == PROF_UNKNOWN) {
+			text_add(t,
+				 "profession inconnue : indiquez la profession du professionnel "
+				 "pour qu'il puisse agir comme %s",
+				 team_role_label_fr(role));
+			break;
+		}
 		text_add(t,
 			 "profession « %s » non autorisée comme %s par la version en vigueur du "
 			 "protocole",
@@ -245,6 +257,39 @@ bool team_check_adhesion(const struct team_adhesion *a, enum team_role role, coo
 	return out->ok;
 }
 
+/* How well adhesion a speaks for its professional as role on `on`: higher is better. */
+static int pick_rank(const struct team_adhesion *a, enum team_role role, coop_date on,
+		     uint64_t allowed)
+{
+	if (a->role != role)
+		return 0;
+	struct team_check check;
+	if (team_check_adhesion(a, role, on, allowed, &check))
+		return 3;
+	return team_adhesion_active(a, on) ? 2 : 1;
+}
+
+bool team_pick_adhesion(const struct team_adhesion *list, size_t n, enum team_role role,
+			coop_date on, uint64_t allowed, size_t *out)
+{
+	if (n == 0)
+		return false;
+	size_t best = 0;
+	int best_rank = pick_rank(&list[0], role, on, allowed);
+	for (size_t i = 1; i < n; i++) {
+		int rank = pick_rank(&list[i], role, on, allowed);
+		/* among adhesions in the role that neither pass nor hold `on`: the latest to begin */
+		bool later = rank == 1 && best_rank == 1 &&
+			     list[i].effective_from > list[best].effective_from;
+		if (rank > best_rank || later) {
+			best = i;
+			best_rank = rank;
+		}
+	}
+	*out = best;
+	return true;
+}
+
 bool team_check_has(const struct team_check *c, enum team_blocker b)
 {
 	return (unsigned)b < TEAM_BLOCKER_COUNT && (c->blockers & bit(b)) != 0;
@@ -259,6 +304,204 @@ bool team_check_first(const struct team_check *c, enum team_blocker *out)
 		}
 	}
 	return false;
+}
+
+/* ---- What a team change may record -------------------------------------------------------- */
+
+static const char *const refusal_codes[TEAM_REFUSAL_COUNT] = {
+	[TEAM_REFUSAL_NONE] = "ok",
+	[TEAM_REFUSAL_PROFESSION_UNKNOWN] = "profession_unknown",
+	[TEAM_REFUSAL_PROFESSION_NOT_ALLOWED] = "profession_not_allowed",
+	[TEAM_REFUSAL_END_NOT_AFTER_START] = "end_not_after_start",
+	[TEAM_REFUSAL_INSURANCE_FUTURE] = "insurance_future",
+	[TEAM_REFUSAL_ENGAGEMENT_FUTURE] = "engagement_future",
+	[TEAM_REFUSAL_INSURER_BLANK] = "insurer_blank",
+	[TEAM_REFUSAL_INSURANCE_DATE_MISSING] = "insurance_date_missing",
+	[TEAM_REFUSAL_INSURER_MISSING] = "insurer_missing",
+	[TEAM_REFUSAL_DUPLICATE] = "adhesion_duplicate",
+	[TEAM_REFUSAL_TRAINING_HOURS] = "training_hours",
+	[TEAM_REFUSAL_TRAINING_FUTURE] = "training_future",
+	[TEAM_REFUSAL_TRAINING_NOT_DELEGUE] = "training_not_delegue",
+	[TEAM_REFUSAL_TRAINING_SELF] = "training_self_validated",
+	[TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT] = "validator_not_delegant",
+	[TEAM_REFUSAL_VALIDATOR_BLOCKED] = "delegant_check_failed",
+	[TEAM_REFUSAL_TRAINING_BEFORE_VALIDATOR] = "training_before_validator",
+};
+
+const char *team_refusal_code(enum team_refusal r)
+{
+	return (unsigned)r < TEAM_REFUSAL_COUNT ? refusal_codes[r] : "?";
+}
+
+static void decision_ok(struct team_decision *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ok = true;
+	out->refusal = TEAM_REFUSAL_NONE;
+}
+
+static bool refuse(struct team_decision *out, enum team_refusal r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Sets the refusal r with its French sentence; returns false (the decision's ok). */
+static bool refuse(struct team_decision *out, enum team_refusal r, const char *fmt, ...)
+{
+	memset(out, 0, sizeof(*out));
+	out->ok = false;
+	out->refusal = r;
+	struct text t = {out->message, sizeof(out->message), 0};
+	va_list ap;
+	va_start(ap, fmt);
+	int w = vsnprintf(t.buf, t.n, fmt, ap);
+	va_end(ap);
+	if (w < 0)
+		t.buf[0] = '\0';
+	else if ((size_t)w >= t.n) {
+		t.len = t.n - 1;
+		text_trim_utf8(&t);
+	}
+	return false;
+}
+
+/* Is s made only of spaces, tabs and line breaks (or empty)? */
+static bool blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return false;
+	return true;
+}
+
+bool team_check_declarations(const struct team_declarations *d, coop_date today,
+			     struct team_decision *out)
+{
+	if (d->has_effective_to && d->effective_to <= d->effective_from)
+		return refuse(out, TEAM_REFUSAL_END_NOT_AFTER_START,
+			      "La fin de l'adhésion doit suivre son début : indiquez le premier "
+			      "jour où le professionnel n'est plus membre.");
+	if (d->has_insurance_date && d->insurance_date > today)
+		return refuse(out, TEAM_REFUSAL_INSURANCE_FUTURE,
+			      "La date de l'attestation d'assurance ne peut pas être dans le futur : "
+			      "indiquez la date qui figure sur l'attestation.");
+	if (d->has_engagement_date && d->engagement_date > today)
+		return refuse(out, TEAM_REFUSAL_ENGAGEMENT_FUTURE,
+			      "La date de signature de l'engagement ne peut pas être dans le futur : "
+			      "indiquez le jour où il a été signé.");
+	if (d->insurer && blank(d->insurer))
+		return refuse(out, TEAM_REFUSAL_INSURER_BLANK, "Indiquez le nom de l'assureur.");
+	if (d->insurer && !d->has_insurance_date)
+		return refuse(out, TEAM_REFUSAL_INSURANCE_DATE_MISSING,
+			      "Indiquez la date de l'attestation d'assurance avec le nom de "
+			      "l'assureur.");
+	if (!d->insurer && d->has_insurance_date)
+		return refuse(out, TEAM_REFUSAL_INSURER_MISSING,
+			      "Indiquez le nom de l'assureur avec la date de son attestation.");
+	decision_ok(out);
+	return true;
+}
+
+bool team_check_no_duplicate(const struct team_adhesion *wanted,
+			     const struct team_adhesion *others, size_t n,
+			     struct team_decision *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct team_adhesion *o = &others[i];
+		if (!team_adhesions_overlap(wanted, o))
+			continue;
+		char from[16], to[16] = "";
+		date_format_fr(o->effective_from, from, sizeof(from));
+		if (o->has_effective_to)
+			date_format_fr(o->effective_to, to, sizeof(to));
+		return refuse(out, TEAM_REFUSAL_DUPLICATE,
+			      "Ce professionnel adhère déjà à ce protocole comme %s sur des dates qui "
+			      "chevauchent celles-ci (depuis le %s%s%s) : modifiez cette adhésion-là "
+			      "plutôt que d'en enregistrer une seconde.",
+			      team_role_label_fr(wanted->role), from,
+			      o->has_effective_to ? ", fin le " : "", to);
+	}
+	decision_ok(out);
+	return true;
+}
+
+/* The profession rule of a role: known, then allowed. */
+static bool profession_may(enum profession p, enum team_role role, uint64_t allowed,
+			   const char *when, struct team_decision *out)
+{
+	if (p == PROF_UNKNOWN || (unsigned)p >= PROF_COUNT)
+		return refuse(out, TEAM_REFUSAL_PROFESSION_UNKNOWN,
+			      "La profession de ce professionnel n'est pas reconnue : corrigez sa "
+			      "fiche avant de l'inscrire dans un protocole.");
+	if (!(allowed & team_profession_bit(p)))
+		return refuse(out, TEAM_REFUSAL_PROFESSION_NOT_ALLOWED,
+			      "La version du protocole en vigueur %s n'autorise pas la profession "
+			      "« %s » comme %s.",
+			      when, profession_label_fr(p), team_role_label_fr(role));
+	decision_ok(out);
+	return true;
+}
+
+bool team_check_new_adhesion(const struct team_adhesion *wanted,
+			     const struct team_declarations *d, uint64_t allowed,
+			     const struct team_adhesion *others, size_t n, coop_date today,
+			     struct team_decision *out)
+{
+	return profession_may(wanted->profession, wanted->role, allowed, "à cette date", out) &&
+	       team_check_declarations(d, today, out) &&
+	       team_check_no_duplicate(wanted, others, n, out);
+}
+
+bool team_delegant_in_standing(const struct team_adhesion *mine, coop_date on, uint64_t allowed,
+			       struct team_decision *out)
+{
+	if (!mine || mine->role != TEAM_ROLE_DELEGANT)
+		return refuse(out, TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT,
+			      "Seul un délégant de ce protocole peut faire cela.");
+	struct team_check check;
+	if (!team_check_adhesion(mine, TEAM_ROLE_DELEGANT, on, allowed, &check))
+		return refuse(out, TEAM_REFUSAL_VALIDATOR_BLOCKED, "%s", check.message);
+	decision_ok(out);
+	return true;
+}
+
+bool team_may_validate_training(const struct team_training_validation *v,
+				struct team_decision *out)
+{
+	const struct team_adhesion *trainee = v->trainee;
+	const struct team_adhesion *mine = v->validator_adhesion;
+	if (!(v->hours > 0 && v->hours <= TEAM_TRAINING_HOURS_MAX))
+		return refuse(out, TEAM_REFUSAL_TRAINING_HOURS,
+			      "Indiquez la durée de la formation en heures (un nombre positif, "
+			      "au plus %d).",
+			      (int)TEAM_TRAINING_HOURS_MAX);
+	if (v->date > v->today)
+		return refuse(out, TEAM_REFUSAL_TRAINING_FUTURE,
+			      "La formation ne peut pas être validée à une date future. Indiquez le "
+			      "jour où vous l'avez validée.");
+	if (trainee->role != TEAM_ROLE_DELEGUE)
+		return refuse(out, TEAM_REFUSAL_TRAINING_NOT_DELEGUE,
+			      "Seule la formation d'un délégué se valide : cette adhésion est celle "
+			      "d'un délégant.");
+	if (trainee->profession == PROF_UNKNOWN || (unsigned)trainee->profession >= PROF_COUNT)
+		return refuse(out, TEAM_REFUSAL_PROFESSION_UNKNOWN,
+			      "La profession de ce délégué n'est pas reconnue : la coordination "
+			      "doit corriger sa fiche avant que sa formation soit validée.");
+	if (v->validator != 0 && v->validator == trainee->professional_id)
+		return refuse(out, TEAM_REFUSAL_TRAINING_SELF,
+			      "Un professionnel ne peut pas valider sa propre formation : un autre "
+			      "délégant du protocole doit la valider.");
+	if (v->validator == 0 || !mine || mine->role != TEAM_ROLE_DELEGANT ||
+	    mine->professional_id != v->validator || mine->adoption_id != trainee->adoption_id)
+		return refuse(out, TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT,
+			      "Seul un délégant de ce protocole peut valider la formation de ses "
+			      "délégués.");
+	if (!team_delegant_in_standing(mine, v->today, v->validator_allowed, out))
+		return false;
+	if (v->date < mine->effective_from)
+		return refuse(out, TEAM_REFUSAL_TRAINING_BEFORE_VALIDATOR,
+			      "La date de validation précède votre adhésion comme délégant de ce "
+			      "protocole : indiquez une date à partir de votre adhésion.");
+	decision_ok(out);
+	return true;
 }
 
 /* ---- Reachability -------------------------------------------------------------------------- */

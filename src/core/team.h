@@ -1,6 +1,7 @@
 /*
- * team.h — team rules: who may act in which role for a protocol on a date, and which délégant
- * can be reached at a given moment.
+ * team.h — team rules: who may act in which role for a protocol on a date, which of a person's
+ * adhesions speaks for them, what an adhesion may record (dates, declarations, profession), who
+ * may validate a délégué's training, and which délégant can be reached at a given moment.
  *
  * Pure functions over plain structs: no I/O, no allocation. Strings inside the structs are
  * borrowed from the caller and never freed here. Messages are French, written into
@@ -28,15 +29,17 @@ const char *team_role_code(enum team_role r);
 /* French labels "délégant" / "délégué" (lower case: they are used inside sentences). */
 const char *team_role_label_fr(enum team_role r);
 /* Parses a role code; false (out untouched) when unknown or code is NULL. */
-bool team_role_parse(const char *code, enum team_role *out);
+COOP_MUST_CHECK bool team_role_parse(const char *code, enum team_role *out);
 
-/* The bit of a profession in a uint64_t profession set (0 for an out-of-range value). */
+/* The bit of a profession in a uint64_t profession set (0 for PROF_UNKNOWN and for an
+ * out-of-range value: no set of allowed professions ever holds them). */
 uint64_t team_profession_bit(enum profession p);
 
 /* One professional's membership of one protocol in one role. */
 struct team_adhesion {
 	int64_t professional_id; /* opaque id of the member; ids are never 0 (0 means none) */
-	enum profession profession;
+	int64_t adoption_id;     /* the protocol as adopted by one structure (0: not said) */
+	enum profession profession; /* PROF_UNKNOWN when the lookup failed: never allowed */
 	enum team_role role;
 	coop_date effective_from; /* first day of membership (inclusive) */
 	bool has_effective_to;
@@ -113,11 +116,135 @@ bool team_adhesions_overlap(const struct team_adhesion *a, const struct team_adh
 bool team_check_adhesion(const struct team_adhesion *a, enum team_role role, coop_date on,
 			 uint64_t allowed, struct team_check *out);
 
+/* Which of one professional's adhesions to one protocol speaks for them as `role` on `on`
+ * (people leave and come back: there may be several, each with its dates). In order of
+ * preference:
+ *   1. one in that role that passes team_check_adhesion(role, on, allowed);
+ *   2. else one in that role whose membership dates hold `on` (its blockers are the ones
+ *      worth telling);
+ *   3. else one in that role, the latest to begin (an adhesion to come says more than one
+ *      that ended);
+ *   4. else one in another role (the check then says in which role they adhere);
+ * the first in array order among equals. list holds n adhesions of the same professional
+ * (may be NULL when n is 0). Writes the index to *out and returns true; false when n is 0
+ * (*out untouched). */
+bool team_pick_adhesion(const struct team_adhesion *list, size_t n, enum team_role role,
+			coop_date on, uint64_t allowed, size_t *out);
+
 /* True when blocker b is set in c. */
 bool team_check_has(const struct team_check *c, enum team_blocker b);
 
 /* The first blocker of c in enum order; false when c has none. */
 bool team_check_first(const struct team_check *c, enum team_blocker *out);
+
+/* ---- What a team change may record ------------------------------------------------------ */
+
+/* Why a change of the team is refused. The order is the order in which the rules are tried:
+ * a request breaking several rules is told the first. */
+enum team_refusal {
+	TEAM_REFUSAL_NONE,
+	TEAM_REFUSAL_PROFESSION_UNKNOWN,     /* the professional's profession is not known */
+	TEAM_REFUSAL_PROFESSION_NOT_ALLOWED, /* not allowed in that role by the version in force */
+	TEAM_REFUSAL_END_NOT_AFTER_START,    /* effective_to on or before effective_from */
+	TEAM_REFUSAL_INSURANCE_FUTURE,       /* attestation dated after today */
+	TEAM_REFUSAL_ENGAGEMENT_FUTURE,      /* engagement dated after today */
+	TEAM_REFUSAL_INSURER_BLANK,          /* an insurer made of spaces only */
+	TEAM_REFUSAL_INSURANCE_DATE_MISSING, /* an insurer without the date of the attestation */
+	TEAM_REFUSAL_INSURER_MISSING,        /* a date of attestation without the insurer */
+	TEAM_REFUSAL_DUPLICATE,              /* overlaps another adhesion in the same role */
+	TEAM_REFUSAL_TRAINING_HOURS,         /* hours not in (0, TEAM_TRAINING_HOURS_MAX] */
+	TEAM_REFUSAL_TRAINING_FUTURE,        /* validation dated after today */
+	TEAM_REFUSAL_TRAINING_NOT_DELEGUE,   /* a délégant's adhesion has no training to validate */
+	TEAM_REFUSAL_TRAINING_SELF,          /* the délégué validating their own training */
+	TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT, /* no délégant adhesion to that protocol */
+	TEAM_REFUSAL_VALIDATOR_BLOCKED,      /* a délégant adhesion that does not pass the check */
+	TEAM_REFUSAL_TRAINING_BEFORE_VALIDATOR, /* dated before the validator's adhesion began */
+	TEAM_REFUSAL_COUNT
+};
+
+/* Stable code of a refusal ("training_self_validated"); "?" when out of range. The HTTP
+ * status and the request field it concerns are the API's business. */
+const char *team_refusal_code(enum team_refusal r);
+
+/* The answer of a team rule: ok, or the first refusal and a full French sentence saying what to
+ * do (NUL-terminated, never longer than TEAM_MESSAGE_MAX - 1 bytes). */
+struct team_decision {
+	bool ok;
+	enum team_refusal refusal; /* TEAM_REFUSAL_NONE when ok */
+	char message[TEAM_MESSAGE_MAX]; /* empty when ok */
+};
+
+/* The dates and declarations an adhesion records, as a request leaves them (creation, or the
+ * stored ones with the request's changes applied). */
+struct team_declarations {
+	coop_date effective_from;
+	bool has_effective_to;
+	coop_date effective_to;
+	const char *insurer; /* borrowed; NULL: no insurer named */
+	bool has_insurance_date;
+	coop_date insurance_date;
+	bool has_engagement_date;
+	coop_date engagement_date;
+};
+
+/* May an adhesion record these declarations on `today`? A declaration states what has
+ * happened, so, in this order: the membership ends after it begins; neither the insurance
+ * attestation nor the engagement is dated after today; an insurer named is not blank (spaces,
+ * tabs, line breaks only); the insurer and the date of its attestation go together (both or
+ * neither). Fills *out completely; returns out->ok. */
+bool team_check_declarations(const struct team_declarations *d, coop_date today,
+			     struct team_decision *out);
+
+/* May `wanted` be recorded (a new adhesion, or an adhesion whose dates change) next to the
+ * `n` adhesions `others` of the same professional to the same protocol (the one that changes
+ * left out)? Refused when it overlaps one of them in the same role (team_adhesions_overlap);
+ * the message gives that one's dates. others may be NULL when n is 0. */
+bool team_check_no_duplicate(const struct team_adhesion *wanted,
+			     const struct team_adhesion *others, size_t n,
+			     struct team_decision *out);
+
+/* May a new adhesion be created? `wanted` carries the professional, their profession, the
+ * role and the dates; `d` its declarations; `allowed` the professions the version of the
+ * protocol in force on its first day allows in that role; `others` the professional's other
+ * adhesions to that protocol. In this order: the profession is known, then allowed in that
+ * role, then team_check_declarations(d, today), then team_check_no_duplicate. */
+bool team_check_new_adhesion(const struct team_adhesion *wanted,
+			     const struct team_declarations *d, uint64_t allowed,
+			     const struct team_adhesion *others, size_t n, coop_date today,
+			     struct team_decision *out);
+
+/* Is the professional whose adhesion to a protocol `mine` speaks for them as délégant on `on`
+ * (team_pick_adhesion) a délégant of that protocol in good standing? Refused
+ * TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT when mine is NULL (no adhesion at all) or in the other
+ * role, TEAM_REFUSAL_VALIDATOR_BLOCKED when it does not pass team_check_adhesion as délégant
+ * with `allowed` (the message is then the check's: what blocks them). Fills *out completely;
+ * returns out->ok. Signing a protocol's templates and validating a training require it. */
+bool team_delegant_in_standing(const struct team_adhesion *mine, coop_date on, uint64_t allowed,
+			       struct team_decision *out);
+
+#define TEAM_TRAINING_HOURS_MAX 1000.0
+
+/* A délégant's validation of a délégué's training, as the handler gathered it. */
+struct team_training_validation {
+	const struct team_adhesion *trainee; /* the adhesion whose training is validated */
+	int64_t validator; /* professional id of whoever validates; 0 when the account has none */
+	/* The validator's adhesion to the same protocol that speaks for them as délégant today
+	 * (team_pick_adhesion); NULL when they have none. */
+	const struct team_adhesion *validator_adhesion;
+	uint64_t validator_allowed; /* professions the version in force today allows as délégant */
+	coop_date date;             /* day of the validation */
+	double hours;               /* length of the training */
+	coop_date today;
+};
+
+/* May this validation be recorded? In this order: hours in (0, TEAM_TRAINING_HOURS_MAX]; the
+ * date not after today; the trainee's adhesion is a délégué's, of a known profession; the
+ * validator is not the trainee; the validator adheres as délégant to the same protocol (same
+ * adoption_id) and is in good standing today (team_delegant_in_standing: its message then says
+ * what blocks them); the date is not before the validator's adhesion began. v->trainee may not be
+ * NULL. Fills *out completely; returns out->ok. */
+bool team_may_validate_training(const struct team_training_validation *v,
+				struct team_decision *out);
 
 /* Day of the week of d: 0 = Monday … 6 = Sunday. */
 int team_weekday(coop_date d);

@@ -88,7 +88,7 @@ static void fuzz_kind(enum ident_kind kind, const char *raw, size_t len, const c
 
 	/* Small buffers: the message is a terminated prefix; nothing past the size is touched. */
 	char full[IDENT_MSG_SIZE];
-	ident_parse(kind, raw, len, out, sizeof(out), full, sizeof(full));
+	CHECK(ident_parse(kind, raw, len, out, sizeof(out), full, sizeof(full)) == parsed);
 	char cut[IDENT_MSG_SIZE + 8], tiny_out[IDENT_VALUE_SIZE + 8];
 	memset(cut, CANARY, sizeof(cut));
 	memset(tiny_out, CANARY, sizeof(tiny_out));

@@ -45,7 +45,7 @@ static void set_fields(void)
 	fields[4].missing = false;
 	fields[4].items = m_items;
 	coop_date dt;
-	date_parse("2024-06-18", 10, &dt);
+	assert_true(date_parse("2024-06-18", 10, &dt));
 	fields[5] = expr_value_date(dt);
 	for (int k = 6; k < 10; k++)
 		fields[k] = expr_value_missing();

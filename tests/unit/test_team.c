@@ -1,7 +1,9 @@
 /*
  * test_team.c — adhesion checks (every blocker, membership date edges, per-role requirements,
- * the French message) and délégant reachability (weekly slots across midnight and the end of
- * the week, absences, the 7-day search, the message).
+ * the French message), which adhesion speaks for a person, what an adhesion may record
+ * (declarations, new adhesions), who may validate a training, the unknown profession, and
+ * délégant reachability (weekly slots across midnight and the end of the week, absences, the
+ * 7-day search, the message).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -334,7 +336,8 @@ static void test_codes_and_labels(void **state)
 	assert_int_equal(r, TEAM_ROLE_DELEGANT);
 
 	assert_int_equal(team_profession_bit(PROF_MEDECIN), PHYSICIAN);
-	assert_int_equal(team_profession_bit(PROF_MEDECIN), 1);
+	assert_int_equal(team_profession_bit(PROF_MEDECIN), 2); /* bit 0 is PROF_UNKNOWN's, never set */
+	assert_int_equal(team_profession_bit(PROF_UNKNOWN), 0);
 	assert_int_equal(team_profession_bit(PROF_INFIRMIER), NURSE);
 	assert_int_equal(team_profession_bit(PROF_PHARMACIEN), PHARMACIST);
 	assert_int_equal(team_profession_bit(PROF_COUNT), 0);
@@ -762,6 +765,621 @@ static void test_adhesions_overlap(void **state)
 	assert_false(team_adhesions_overlap(&a, &b));
 }
 
+/* ---- Which adhesion speaks for a person ---- */
+
+static struct team_adhesion ended_2025(void)
+{
+	struct team_adhesion a = base_delegue();
+	a.effective_from = D("2025-01-01");
+	a.has_effective_to = true;
+	a.effective_to = D("2025-06-01");
+	a.training_date = D("2024-12-01");
+	a.insurance_date = D("2024-12-01");
+	a.engagement_date = D("2024-12-01");
+	return a;
+}
+
+static struct team_adhesion ended_2024(void)
+{
+	struct team_adhesion a = ended_2025();
+	a.effective_from = D("2024-01-01");
+	a.effective_to = D("2024-06-01");
+	a.training_date = D("2023-12-01");
+	a.insurance_date = D("2023-12-01");
+	a.engagement_date = D("2023-12-01");
+	return a;
+}
+
+static struct team_adhesion from_2027(void)
+{
+	struct team_adhesion a = base_delegue();
+	a.effective_from = D("2027-01-01");
+	return a;
+}
+
+static struct team_adhesion current_uninsured(void)
+{
+	struct team_adhesion a = base_delegue();
+	a.insurance_declared = false;
+	return a;
+}
+
+static struct team_adhesion uninsured_until_2027(void)
+{
+	struct team_adhesion a = current_uninsured();
+	a.has_effective_to = true;
+	a.effective_to = D("2027-01-01");
+	return a;
+}
+
+static struct team_adhesion delegant_in_order(void)
+{
+	struct team_adhesion a = base_delegue();
+	as_delegant(&a);
+	return a;
+}
+
+#define MAX_PICK 4
+
+struct pick_case {
+	const char *name;
+	struct team_adhesion (*list[MAX_PICK])(void); /* NULL-terminated */
+	enum team_role role;
+	uint64_t allowed;
+	size_t expected;
+};
+
+static const struct pick_case pick_cases[] = {
+	{"one adhesion in order", {base_delegue}, TEAM_ROLE_DELEGUE, NURSE, 0},
+	{"the one in order rather than one that ended", {ended_2025, base_delegue},
+	 TEAM_ROLE_DELEGUE, NURSE, 1},
+	{"the one holding today, blocked, rather than one that ended", {ended_2025,
+	 current_uninsured}, TEAM_ROLE_DELEGUE, NURSE, 1},
+	{"the same in the other order", {current_uninsured, ended_2025}, TEAM_ROLE_DELEGUE, NURSE,
+	 0},
+	{"the one in order rather than one holding today but blocked",
+	 {current_uninsured, base_delegue}, TEAM_ROLE_DELEGUE, NURSE, 1},
+	{"the one holding today, blocked, rather than one to come", {uninsured_until_2027,
+	 from_2027}, TEAM_ROLE_DELEGUE, NURSE, 0},
+	{"none holds today: the latest to begin", {ended_2025, from_2027}, TEAM_ROLE_DELEGUE,
+	 NURSE, 1},
+	{"the same in the other order", {from_2027, ended_2025}, TEAM_ROLE_DELEGUE, NURSE, 0},
+	{"two that ended: the latest", {ended_2024, ended_2025}, TEAM_ROLE_DELEGUE, NURSE, 1},
+	{"the same in the other order", {ended_2025, ended_2024}, TEAM_ROLE_DELEGUE, NURSE, 0},
+	{"profession no longer allowed: still the one holding today",
+	 {ended_2025, base_delegue}, TEAM_ROLE_DELEGUE, PHARMACIST, 1},
+	{"only the other role: that one (the check says so)", {delegant_in_order},
+	 TEAM_ROLE_DELEGUE, NURSE, 0},
+	{"one that ended in the role rather than one in order in the other role",
+	 {delegant_in_order, ended_2025}, TEAM_ROLE_DELEGUE, UINT64_MAX, 1},
+	{"the délégant one for the délégant role", {base_delegue, delegant_in_order},
+	 TEAM_ROLE_DELEGANT, PHYSICIAN, 1},
+	{"equals: the first in array order", {base_delegue, base_delegue, base_delegue},
+	 TEAM_ROLE_DELEGUE, NURSE, 0},
+};
+
+static void test_pick_adhesion(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(pick_cases) / sizeof(pick_cases[0]); i++) {
+		const struct pick_case *c = &pick_cases[i];
+		struct team_adhesion list[MAX_PICK];
+		size_t n = 0;
+		while (n < MAX_PICK && c->list[n]) {
+			list[n] = c->list[n]();
+			n++;
+		}
+		size_t got = SIZE_MAX;
+		print_message("case: %s\n", c->name);
+		assert_true(team_pick_adhesion(list, n, c->role, D("2026-11-24"), c->allowed, &got));
+		assert_int_equal(got, c->expected);
+	}
+	size_t untouched = 42;
+	assert_false(team_pick_adhesion(NULL, 0, TEAM_ROLE_DELEGUE, D("2026-11-24"), NURSE,
+					&untouched));
+	assert_int_equal(untouched, 42);
+}
+
+/* ---- Declarations ---- */
+
+static struct team_declarations base_declarations(void)
+{
+	struct team_declarations d = {
+		.effective_from = D("2026-01-01"),
+		.insurer = "MACSF",
+		.has_insurance_date = true,
+		.insurance_date = D("2025-12-10"),
+		.has_engagement_date = true,
+		.engagement_date = D("2025-12-01"),
+	};
+	return d;
+}
+
+static void d_keep(struct team_declarations *d)
+{
+	(void)d;
+}
+static void d_ends_on_start(struct team_declarations *d)
+{
+	d->has_effective_to = true;
+	d->effective_to = d->effective_from;
+}
+static void d_ends_before_start(struct team_declarations *d)
+{
+	d->has_effective_to = true;
+	d->effective_to = d->effective_from - 1;
+}
+static void d_ends_next_day(struct team_declarations *d)
+{
+	d->has_effective_to = true;
+	d->effective_to = d->effective_from + 1;
+}
+static void d_insured_today(struct team_declarations *d)
+{
+	d->insurance_date = D("2026-11-25");
+}
+static void d_insured_tomorrow(struct team_declarations *d)
+{
+	d->insurance_date = D("2026-11-26");
+}
+static void d_engaged_today(struct team_declarations *d)
+{
+	d->engagement_date = D("2026-11-25");
+}
+static void d_engaged_tomorrow(struct team_declarations *d)
+{
+	d->engagement_date = D("2026-11-26");
+}
+static void d_insurer_spaces(struct team_declarations *d)
+{
+	d->insurer = " \t \r\n";
+}
+static void d_insurer_empty(struct team_declarations *d)
+{
+	d->insurer = "";
+}
+static void d_insurer_none(struct team_declarations *d)
+{
+	d->insurer = NULL;
+}
+static void d_no_insurance_date(struct team_declarations *d)
+{
+	d->has_insurance_date = false;
+}
+static void d_no_insurance(struct team_declarations *d)
+{
+	d->insurer = NULL;
+	d->has_insurance_date = false;
+}
+static void d_no_engagement(struct team_declarations *d)
+{
+	d->has_engagement_date = false;
+}
+static void d_everything_wrong(struct team_declarations *d)
+{
+	d_ends_before_start(d);
+	d_insured_tomorrow(d);
+	d_engaged_tomorrow(d);
+	d_insurer_spaces(d);
+}
+static void d_future_and_blank(struct team_declarations *d)
+{
+	d_engaged_tomorrow(d);
+	d_insurer_spaces(d);
+}
+
+struct declarations_case {
+	const char *name;
+	void (*edit)(struct team_declarations *);
+	enum team_refusal refusal;
+	const char *message; /* NULL: not compared */
+};
+
+static const struct declarations_case declarations_cases[] = {
+	{"all in order", d_keep, TEAM_REFUSAL_NONE, ""},
+	{"ends the day it begins", d_ends_on_start, TEAM_REFUSAL_END_NOT_AFTER_START,
+	 "La fin de l'adhésion doit suivre son début : indiquez le premier jour où le "
+	 "professionnel n'est plus membre."},
+	{"ends before it begins", d_ends_before_start, TEAM_REFUSAL_END_NOT_AFTER_START, NULL},
+	{"ends the next day", d_ends_next_day, TEAM_REFUSAL_NONE, ""},
+	{"attestation dated today", d_insured_today, TEAM_REFUSAL_NONE, ""},
+	{"attestation dated tomorrow", d_insured_tomorrow, TEAM_REFUSAL_INSURANCE_FUTURE,
+	 "La date de l'attestation d'assurance ne peut pas être dans le futur : indiquez la date "
+	 "qui figure sur l'attestation."},
+	{"engagement signed today", d_engaged_today, TEAM_REFUSAL_NONE, ""},
+	{"engagement signed tomorrow", d_engaged_tomorrow, TEAM_REFUSAL_ENGAGEMENT_FUTURE, NULL},
+	{"insurer of blanks", d_insurer_spaces, TEAM_REFUSAL_INSURER_BLANK,
+	 "Indiquez le nom de l'assureur."},
+	{"insurer empty", d_insurer_empty, TEAM_REFUSAL_INSURER_BLANK, NULL},
+	{"attestation date without insurer", d_insurer_none, TEAM_REFUSAL_INSURER_MISSING, NULL},
+	{"insurer without attestation date", d_no_insurance_date,
+	 TEAM_REFUSAL_INSURANCE_DATE_MISSING, NULL},
+	{"no insurance declared yet", d_no_insurance, TEAM_REFUSAL_NONE, ""},
+	{"no engagement yet", d_no_engagement, TEAM_REFUSAL_NONE, ""},
+	{"several wrong: the dates of membership first", d_everything_wrong,
+	 TEAM_REFUSAL_END_NOT_AFTER_START, NULL},
+	{"a date in the future before a blank insurer", d_future_and_blank,
+	 TEAM_REFUSAL_ENGAGEMENT_FUTURE, NULL},
+};
+
+static void test_declarations(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(declarations_cases) / sizeof(declarations_cases[0]); i++) {
+		const struct declarations_case *c = &declarations_cases[i];
+		struct team_declarations d = base_declarations();
+		c->edit(&d);
+		struct team_decision r;
+		memset(&r, 0x5a, sizeof(r));
+		print_message("case: %s\n", c->name);
+		bool ok = team_check_declarations(&d, D("2026-11-25"), &r);
+		assert_int_equal(ok, c->refusal == TEAM_REFUSAL_NONE);
+		assert_int_equal(r.ok, ok);
+		assert_int_equal(r.refusal, c->refusal);
+		if (c->message)
+			assert_string_equal(r.message, c->message);
+		assert_true(ok ? r.message[0] == '\0' : r.message[0] != '\0');
+	}
+}
+
+/* ---- A new adhesion ---- */
+
+static void test_new_adhesion(void **state)
+{
+	(void)state;
+	const coop_date today = D("2026-11-25");
+	struct team_declarations d = base_declarations();
+	struct team_adhesion wanted = base_delegue();
+	struct team_decision r;
+
+	assert_true(team_check_new_adhesion(&wanted, &d, NURSE, NULL, 0, today, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_NONE);
+
+	/* the profession: known first, whatever is allowed */
+	wanted.profession = PROF_UNKNOWN;
+	assert_false(team_check_new_adhesion(&wanted, &d, UINT64_MAX, NULL, 0, today, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_PROFESSION_UNKNOWN);
+	assert_string_equal(r.message, "La profession de ce professionnel n'est pas reconnue : "
+				       "corrigez sa fiche avant de l'inscrire dans un protocole.");
+	wanted.profession = PROF_COUNT;
+	assert_false(team_check_new_adhesion(&wanted, &d, UINT64_MAX, NULL, 0, today, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_PROFESSION_UNKNOWN);
+	struct team_adhesion zeroed;
+	memset(&zeroed, 0, sizeof(zeroed)); /* zeroed memory names no profession */
+	zeroed.professional_id = 11;
+	assert_false(team_check_new_adhesion(&zeroed, &d, UINT64_MAX, NULL, 0, today, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_PROFESSION_UNKNOWN);
+
+	/* then allowed by the version in force on the first day */
+	wanted.profession = PROF_PHARMACIEN;
+	assert_false(team_check_new_adhesion(&wanted, &d, NURSE, NULL, 0, today, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_PROFESSION_NOT_ALLOWED);
+	assert_string_equal(r.message, "La version du protocole en vigueur à cette date n'autorise "
+				       "pas la profession « Pharmacien » comme délégué.");
+	assert_true(team_check_new_adhesion(&wanted, &d, NURSE | PHARMACIST, NULL, 0, today, &r));
+	wanted = base_delegue();
+
+	/* then the declarations */
+	d.insurance_date = D("2026-11-26");
+	assert_false(team_check_new_adhesion(&wanted, &d, NURSE, NULL, 0, today, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_INSURANCE_FUTURE);
+	d = base_declarations();
+
+	/* then the other adhesions of the same person to that protocol */
+	struct team_adhesion others[2] = {ended_2025(), delegant_in_order()};
+	assert_true(team_check_new_adhesion(&wanted, &d, NURSE, others, 2, today, &r));
+	others[0].effective_to = D("2026-01-02"); /* one day in common */
+	assert_false(team_check_new_adhesion(&wanted, &d, NURSE, others, 2, today, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_DUPLICATE);
+	assert_string_equal(r.message,
+			    "Ce professionnel adhère déjà à ce protocole comme délégué sur des dates "
+			    "qui chevauchent celles-ci (depuis le 01/01/2025, fin le 02/01/2026) : "
+			    "modifiez cette adhésion-là plutôt que d'en enregistrer une seconde.");
+	others[0].has_effective_to = false;
+	assert_false(team_check_no_duplicate(&wanted, others, 2, &r));
+	assert_string_equal(r.message,
+			    "Ce professionnel adhère déjà à ce protocole comme délégué sur des dates "
+			    "qui chevauchent celles-ci (depuis le 01/01/2025) : modifiez cette "
+			    "adhésion-là plutôt que d'en enregistrer une seconde.");
+	assert_true(team_check_no_duplicate(&wanted, &others[1], 1, &r)); /* the other role */
+	assert_true(r.ok);
+	assert_string_equal(r.message, "");
+}
+
+/* ---- Validating a délégué's training ---- */
+
+struct training_fixture {
+	struct team_adhesion trainee, mine;
+	struct team_training_validation v;
+};
+
+/* Dr 7, délégant in order since 01/06/2025, validates on 20/11/2026 the 7 hours of nurse 11
+ * (adoption 5); today is 25/11/2026. */
+static void training_base(struct training_fixture *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->trainee = base_delegue();
+	f->trainee.adoption_id = 5;
+	f->trainee.training_validated = false;
+	f->trainee.training_validated_by = 0;
+	f->mine = delegant_in_order();
+	f->mine.professional_id = 7;
+	f->mine.adoption_id = 5;
+	f->mine.effective_from = D("2025-06-01");
+	f->mine.insurance_date = D("2025-05-01");
+	f->mine.engagement_date = D("2025-05-01");
+	f->v = (struct team_training_validation){.trainee = &f->trainee,
+						 .validator = 7,
+						 .validator_adhesion = &f->mine,
+						 .validator_allowed = PHYSICIAN,
+						 .date = D("2026-11-20"),
+						 .hours = 7,
+						 .today = D("2026-11-25")};
+}
+
+static void t_keep(struct training_fixture *f)
+{
+	(void)f;
+}
+static void t_no_hours(struct training_fixture *f)
+{
+	f->v.hours = 0;
+}
+static void t_negative_hours(struct training_fixture *f)
+{
+	f->v.hours = -7;
+}
+static void t_max_hours(struct training_fixture *f)
+{
+	f->v.hours = TEAM_TRAINING_HOURS_MAX;
+}
+static void t_too_many_hours(struct training_fixture *f)
+{
+	f->v.hours = TEAM_TRAINING_HOURS_MAX + 0.5;
+}
+static void t_nan_hours(struct training_fixture *f)
+{
+	f->v.hours = 0.0 / 0.0;
+}
+static void t_today(struct training_fixture *f)
+{
+	f->v.date = f->v.today;
+}
+static void t_tomorrow(struct training_fixture *f)
+{
+	f->v.date = f->v.today + 1;
+}
+static void t_trainee_delegant(struct training_fixture *f)
+{
+	f->trainee.role = TEAM_ROLE_DELEGANT;
+}
+static void t_trainee_unknown_profession(struct training_fixture *f)
+{
+	f->trainee.profession = PROF_UNKNOWN;
+}
+static void t_self(struct training_fixture *f)
+{
+	/* the délégué validating their own training with a délégant adhesion of their own */
+	f->v.validator = f->trainee.professional_id;
+	f->mine.professional_id = f->trainee.professional_id;
+}
+static void t_no_professional(struct training_fixture *f)
+{
+	/* an account without professional record, with an adhesion that names nobody */
+	f->v.validator = 0;
+	f->mine.professional_id = 0;
+}
+static void t_no_adhesion(struct training_fixture *f)
+{
+	f->v.validator_adhesion = NULL;
+}
+static void t_validator_delegue(struct training_fixture *f)
+{
+	f->mine.role = TEAM_ROLE_DELEGUE;
+}
+static void t_other_protocol(struct training_fixture *f)
+{
+	f->mine.adoption_id = 6;
+}
+static void t_someone_elses_adhesion(struct training_fixture *f)
+{
+	f->mine.professional_id = 8;
+}
+static void t_validator_uninsured(struct training_fixture *f)
+{
+	f->mine.insurance_declared = false;
+}
+static void t_validator_not_allowed(struct training_fixture *f)
+{
+	f->v.validator_allowed = NURSE;
+}
+static void t_validator_left(struct training_fixture *f)
+{
+	f->mine.has_effective_to = true;
+	f->mine.effective_to = D("2026-11-25");
+}
+static void t_before_validator(struct training_fixture *f)
+{
+	f->v.date = D("2025-05-31");
+}
+static void t_validator_first_day(struct training_fixture *f)
+{
+	f->v.date = D("2025-06-01");
+}
+static void t_self_and_no_hours(struct training_fixture *f)
+{
+	t_self(f);
+	t_no_hours(f);
+}
+static void t_self_and_tomorrow(struct training_fixture *f)
+{
+	t_self(f);
+	t_tomorrow(f);
+}
+
+struct training_case {
+	const char *name;
+	void (*edit)(struct training_fixture *);
+	enum team_refusal refusal;
+	const char *message; /* NULL: not compared */
+};
+
+static const struct training_case training_cases[] = {
+	{"a délégant in order validates", t_keep, TEAM_REFUSAL_NONE, ""},
+	{"no hours", t_no_hours, TEAM_REFUSAL_TRAINING_HOURS,
+	 "Indiquez la durée de la formation en heures (un nombre positif, au plus 1000)."},
+	{"negative hours", t_negative_hours, TEAM_REFUSAL_TRAINING_HOURS, NULL},
+	{"the most hours", t_max_hours, TEAM_REFUSAL_NONE, ""},
+	{"more than the most hours", t_too_many_hours, TEAM_REFUSAL_TRAINING_HOURS, NULL},
+	{"hours not a number", t_nan_hours, TEAM_REFUSAL_TRAINING_HOURS, NULL},
+	{"validated today", t_today, TEAM_REFUSAL_NONE, ""},
+	{"validated tomorrow", t_tomorrow, TEAM_REFUSAL_TRAINING_FUTURE,
+	 "La formation ne peut pas être validée à une date future. Indiquez le jour où vous "
+	 "l'avez validée."},
+	{"a délégant's adhesion", t_trainee_delegant, TEAM_REFUSAL_TRAINING_NOT_DELEGUE, NULL},
+	{"a délégué of unknown profession", t_trainee_unknown_profession,
+	 TEAM_REFUSAL_PROFESSION_UNKNOWN, NULL},
+	{"the délégué themselves", t_self, TEAM_REFUSAL_TRAINING_SELF,
+	 "Un professionnel ne peut pas valider sa propre formation : un autre délégant du "
+	 "protocole doit la valider."},
+	{"an account without professional", t_no_professional,
+	 TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT,
+	 "Seul un délégant de ce protocole peut valider la formation de ses délégués."},
+	{"no adhesion to the protocol", t_no_adhesion, TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT, NULL},
+	{"adheres as délégué only", t_validator_delegue, TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT,
+	 NULL},
+	{"délégant of another protocol", t_other_protocol, TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT,
+	 NULL},
+	{"someone else's adhesion", t_someone_elses_adhesion, TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT,
+	 NULL},
+	{"délégant without insurance", t_validator_uninsured, TEAM_REFUSAL_VALIDATOR_BLOCKED,
+	 "Assurance non déclarée"},
+	{"délégant whose profession the version no longer allows", t_validator_not_allowed,
+	 TEAM_REFUSAL_VALIDATOR_BLOCKED, NULL},
+	{"délégant who left the team today", t_validator_left, TEAM_REFUSAL_VALIDATOR_BLOCKED,
+	 "Adhésion terminée (dernier jour : 24/11/2026)"},
+	{"dated before the délégant's adhesion", t_before_validator,
+	 TEAM_REFUSAL_TRAINING_BEFORE_VALIDATOR, NULL},
+	{"dated the délégant's first day", t_validator_first_day, TEAM_REFUSAL_NONE, ""},
+	{"hours first", t_self_and_no_hours, TEAM_REFUSAL_TRAINING_HOURS, NULL},
+	{"a future date before self-validation", t_self_and_tomorrow, TEAM_REFUSAL_TRAINING_FUTURE,
+	 NULL},
+};
+
+static void test_training_validation(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(training_cases) / sizeof(training_cases[0]); i++) {
+		const struct training_case *c = &training_cases[i];
+		struct training_fixture f;
+		training_base(&f);
+		c->edit(&f);
+		struct team_decision r;
+		memset(&r, 0x5a, sizeof(r));
+		print_message("case: %s\n", c->name);
+		bool ok = team_may_validate_training(&f.v, &r);
+		assert_int_equal(ok, c->refusal == TEAM_REFUSAL_NONE);
+		assert_int_equal(r.ok, ok);
+		assert_int_equal(r.refusal, c->refusal);
+		if (c->message)
+			assert_string_equal(r.message, c->message);
+		assert_true(ok ? r.message[0] == '\0' : r.message[0] != '\0');
+	}
+}
+
+/* A délégant in good standing: an adhesion as délégant that passes the check. */
+static void test_delegant_in_standing(void **state)
+{
+	(void)state;
+	const coop_date today = D("2026-11-25");
+	struct team_adhesion mine = delegant_in_order();
+	struct team_decision r;
+	memset(&r, 0x5a, sizeof(r));
+	assert_true(team_delegant_in_standing(&mine, today, PHYSICIAN, &r));
+	assert_true(r.ok);
+	assert_int_equal(r.refusal, TEAM_REFUSAL_NONE);
+	assert_string_equal(r.message, "");
+
+	assert_false(team_delegant_in_standing(NULL, today, PHYSICIAN, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT);
+	assert_string_equal(r.message, "Seul un délégant de ce protocole peut faire cela.");
+
+	struct team_adhesion delegue = base_delegue(); /* adheres, as délégué only */
+	assert_false(team_delegant_in_standing(&delegue, today, UINT64_MAX, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT);
+
+	mine.has_effective_to = true; /* left the team yesterday evening */
+	mine.effective_to = today;
+	assert_false(team_delegant_in_standing(&mine, today, PHYSICIAN, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_VALIDATOR_BLOCKED);
+	assert_string_equal(r.message, "Adhésion terminée (dernier jour : 24/11/2026)");
+	mine.has_effective_to = false;
+	assert_false(team_delegant_in_standing(&mine, today, NURSE, &r)); /* no longer allowed */
+	assert_int_equal(r.refusal, TEAM_REFUSAL_VALIDATOR_BLOCKED);
+	mine.profession = PROF_UNKNOWN;
+	assert_false(team_delegant_in_standing(&mine, today, UINT64_MAX, &r));
+	assert_int_equal(r.refusal, TEAM_REFUSAL_VALIDATOR_BLOCKED);
+}
+
+/* ---- The unknown profession ---- */
+
+static void test_unknown_profession(void **state)
+{
+	(void)state;
+	enum profession p = PROF_INFIRMIER;
+	assert_int_equal(PROF_UNKNOWN, 0);
+	assert_false(profession_parse("?", &p));
+	assert_false(profession_parse("", &p));
+	assert_false(profession_parse(NULL, &p));
+	assert_false(profession_parse("sorcier", &p));
+	assert_int_equal(p, PROF_INFIRMIER); /* untouched */
+	assert_int_equal(profession_of("sorcier"), PROF_UNKNOWN);
+	assert_int_equal(profession_of(NULL), PROF_UNKNOWN);
+	assert_int_equal(profession_of("?"), PROF_UNKNOWN);
+	assert_int_equal(profession_of("medecin"), PROF_MEDECIN);
+	/* every known code parses back to itself, none to PROF_UNKNOWN */
+	for (int i = PROF_UNKNOWN + 1; i < PROF_COUNT; i++) {
+		assert_true(profession_parse(profession_code((enum profession)i), &p));
+		assert_int_equal(p, i);
+		assert_int_not_equal(team_profession_bit((enum profession)i), 0);
+	}
+	assert_true(PROF_COUNT <= 64); /* each known profession has a bit of a uint64_t set */
+	assert_string_equal(profession_code(PROF_UNKNOWN), "?");
+	assert_string_equal(profession_label_fr(PROF_UNKNOWN), "Profession inconnue");
+	assert_int_equal(team_profession_bit(PROF_UNKNOWN), 0);
+
+	/* the adhesion check refuses it, whatever the version allows */
+	struct team_adhesion a = base_delegue();
+	a.profession = PROF_UNKNOWN;
+	struct team_check r;
+	assert_false(team_check_adhesion(&a, TEAM_ROLE_DELEGUE, D("2026-11-24"), UINT64_MAX, &r));
+	assert_int_equal(r.blockers, BIT(TEAM_BLOCKER_PROFESSION_NOT_ALLOWED));
+	assert_string_equal(r.message, "Profession inconnue : indiquez la profession du "
+				       "professionnel pour qu'il puisse agir comme délégué");
+
+	/* structure types: a failed parse leaves the output untouched */
+	enum structure_type st = STRUCT_CPTS;
+	assert_false(structure_type_parse(NULL, &st));
+	assert_false(structure_type_parse("msp", &st));
+	assert_int_equal(st, STRUCT_CPTS);
+	assert_true(structure_type_parse("MSP", &st));
+	assert_int_equal(st, STRUCT_MSP);
+}
+
+static void test_refusal_codes(void **state)
+{
+	(void)state;
+	for (int i = 0; i < TEAM_REFUSAL_COUNT; i++) {
+		assert_string_not_equal(team_refusal_code((enum team_refusal)i), "?");
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(team_refusal_code((enum team_refusal)i),
+						team_refusal_code((enum team_refusal)j));
+	}
+	assert_string_equal(team_refusal_code(TEAM_REFUSAL_TRAINING_SELF),
+			    "training_self_validated");
+	assert_string_equal(team_refusal_code(TEAM_REFUSAL_COUNT), "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -782,6 +1400,13 @@ int main(void)
 		cmocka_unit_test(test_reach_message),
 		cmocka_unit_test(test_reach_message_truncation),
 		cmocka_unit_test(test_adhesions_overlap),
+		cmocka_unit_test(test_pick_adhesion),
+		cmocka_unit_test(test_declarations),
+		cmocka_unit_test(test_new_adhesion),
+		cmocka_unit_test(test_training_validation),
+		cmocka_unit_test(test_delegant_in_standing),
+		cmocka_unit_test(test_unknown_profession),
+		cmocka_unit_test(test_refusal_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
