@@ -113,6 +113,31 @@ bool access_may_act(const struct access_caller *c, const struct access_episode *
 	return false;
 }
 
+const char *access_actor_fr(const struct access_episode *e, enum pathway_action a)
+{
+	static const char runner[] = "au délégué qui mène l'évaluation";
+	switch (a) {
+	case PATHWAY_PROPOSE:
+	case PATHWAY_ORIENT_TO_USUAL_CARE:
+	case PATHWAY_RECORD_CONSENT_GIVEN:
+	case PATHWAY_RECORD_CONSENT_REFUSED:
+	case PATHWAY_CANCEL:
+		return e->delegue_id ? runner : "au secrétariat ou à un délégué du protocole";
+	case PATHWAY_START_ASSESSMENT: return "à un délégué du protocole";
+	case PATHWAY_SAVE_ANSWERS:
+	case PATHWAY_RECORD_DECISION:
+	case PATHWAY_PLAN_SECOND_CONTACT:
+	case PATHWAY_RECORD_SECOND_CONTACT:
+	case PATHWAY_REORIENT: return runner;
+	case PATHWAY_RECORD_REVOYURE: return "à un délégant du protocole";
+	case PATHWAY_RECORD_GP_INFORMED:
+	case PATHWAY_CLOSE:
+		return "au délégué qui mène l'évaluation ou à un délégant du protocole";
+	case PATHWAY_ACTION_COUNT: break;
+	}
+	return "";
+}
+
 enum pathway_asker access_asker(const struct access_caller *c, const struct access_episode *e)
 {
 	if (access_is_delegue_of(c, e->adoption_id) && (!e->delegue_id || access_runs(c, e)))

@@ -116,6 +116,11 @@ bool access_runs(const struct access_caller *c, const struct access_episode *e);
 bool access_may_act(const struct access_caller *c, const struct access_episode *e,
 		    enum pathway_action a);
 
+/* Who performs `a` on the episode, in French, to complete "Votre rôle ne permet pas cette
+ * action : elle revient …" ("au délégué qui mène l'évaluation"); "" for an out-of-range action.
+ * Static strings. */
+const char *access_actor_fr(const struct access_episode *e, enum pathway_action a);
+
 /* May the caller open a new episode under that adoption (orientation)? The secretariat, or a
  * délégué of that protocol. */
 bool access_may_open(const struct access_caller *c, int64_t adoption_id);

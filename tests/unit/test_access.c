@@ -358,6 +358,37 @@ static void test_who_does_what(void **state)
 	}
 }
 
+/* Each refusal names who the action belongs to, and that name agrees with the table. */
+static void test_who_it_belongs_to(void **state)
+{
+	(void)state;
+	struct access_episode before = {.adoption_id = A, .state = PATHWAY_CONSENTED};
+	struct access_episode running = {.adoption_id = A, .state = PATHWAY_ASSESSING,
+					 .delegue_id = 11};
+	assert_string_equal(access_actor_fr(&before, PATHWAY_CANCEL),
+			    "au secrétariat ou à un délégué du protocole");
+	assert_string_equal(access_actor_fr(&running, PATHWAY_CANCEL),
+			    "au délégué qui mène l'évaluation");
+	assert_string_equal(access_actor_fr(&before, PATHWAY_START_ASSESSMENT),
+			    "à un délégué du protocole");
+	assert_string_equal(access_actor_fr(&running, PATHWAY_RECORD_DECISION),
+			    "au délégué qui mène l'évaluation");
+	assert_string_equal(access_actor_fr(&running, PATHWAY_RECORD_REVOYURE),
+			    "à un délégant du protocole");
+	assert_string_equal(access_actor_fr(&running, PATHWAY_CLOSE),
+			    "au délégué qui mène l'évaluation ou à un délégant du protocole");
+	assert_string_equal(access_actor_fr(&running, PATHWAY_ACTION_COUNT), "");
+	for (int a = 0; a < PATHWAY_ACTION_COUNT; a++) {
+		assert_true(strlen(access_actor_fr(&before, (enum pathway_action)a)) > 5);
+		assert_true(strlen(access_actor_fr(&running, (enum pathway_action)a)) > 5);
+		/* the secretariat's actions say "secrétariat"; the others do not */
+		struct access_caller sec = caller(SECRETARY);
+		bool says = strstr(access_actor_fr(&before, (enum pathway_action)a),
+				   "secrétariat") != NULL;
+		assert_int_equal(says, access_may_act(&sec, &before, (enum pathway_action)a));
+	}
+}
+
 static void test_who_opens_an_episode(void **state)
 {
 	(void)state;
@@ -419,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_who_sees_which_episode),
 		cmocka_unit_test(test_another_protocol),
 		cmocka_unit_test(test_who_does_what),
+		cmocka_unit_test(test_who_it_belongs_to),
 		cmocka_unit_test(test_who_opens_an_episode),
 		cmocka_unit_test(test_who_answers),
 	};
