@@ -846,9 +846,8 @@ void api_episodes_get(struct http_request *req, struct http_response *res, void 
 	json_t *out = episode_json(&c, &v);
 	/* what the caller may answer now (orientation, assessment): the screen shows these */
 	enum pathway_asker who = asker_of(&c, &v);
-	bool answering = out && who != PATHWAY_ASKER_OTHER &&
-			 (v.state == PATHWAY_ORIENTATION ||
-			  (v.state == PATHWAY_ASSESSING && who == PATHWAY_ASKER_DELEGUE));
+	bool answering = out && (pathway_may_answer(v.state, who, PATHWAY_PHASE_ORIENTATION) ||
+				 pathway_may_answer(v.state, who, PATHWAY_PHASE_EXAMINATION));
 	struct engine_run *run = answering ? arena_alloc(c.a, sizeof(*run)) : NULL;
 	char msg[320];
 	if (run && run_engine(&c, &v, recorded_answers(v.data), run, msg, sizeof(msg))) {
