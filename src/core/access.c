@@ -131,8 +131,7 @@ const char *access_actor_fr(const struct access_episode *e, enum pathway_action 
 	case PATHWAY_REORIENT: return runner;
 	case PATHWAY_RECORD_REVOYURE: return "à un délégant du protocole";
 	case PATHWAY_RECORD_GP_INFORMED:
-	case PATHWAY_CLOSE:
-		return "au délégué qui mène l'évaluation ou à un délégant du protocole";
+	case PATHWAY_CLOSE: return "au délégué qui mène l'évaluation ou à un délégant du protocole";
 	case PATHWAY_ACTION_COUNT: break;
 	}
 	return "";
