@@ -1580,16 +1580,13 @@ static const struct action_rule *action_of_route(struct api_ctx *c)
 	return NULL;
 }
 
-/* Is the délégant called one of the structure's délégants of this protocol today? */
+/* Is the délégant called one of the structure's professionals and a délégant of this protocol
+ * today (their roles derived as a caller's would be: access_is_delegant_of())? */
 static bool delegant_called_valid(struct api_ctx *c, const struct episode_view *v, int64_t id)
 {
-	struct team_adhesion ad;
-	enum team_role found;
-	struct db_professional pro;
-	return db_professional_get(c->db, id, c->a, &pro) == COOP_OK &&
-	       pro.structure_id == c->account.structure_id &&
-	       find_adhesion(c, id, v->adoption.id, TEAM_ROLE_DELEGANT, &ad, &found) &&
-	       found == TEAM_ROLE_DELEGANT && team_adhesion_active(&ad, c->today);
+	struct access_caller called;
+	return api_effective_roles(c, c->account.structure_id, id, 0, &called) &&
+	       access_is_delegant_of(&called, v->ep.adoption_id);
 }
 
 /* Reads the body's fields for the action (the version is checked by check_version()): their
