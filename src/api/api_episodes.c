@@ -1215,7 +1215,7 @@ static json_t *apply_answers(struct api_ctx *c, struct episode_view *v, json_t *
 			refuse(c, &pr);
 			return NULL;
 		}
-		if (unknown) {
+		if (unknown && !pathway_may_mark_unknown(v->state, who)) {
 			api_error(c, 400, "invalid",
 				  "« Ne sait pas » ne s'indique qu'à l'orientation : pendant l'examen, "
 				  "posez la question au patient.",

@@ -871,6 +871,12 @@ bool pathway_may_answer(enum pathway_state s, enum pathway_asker who, enum pathw
 	}
 }
 
+bool pathway_may_mark_unknown(enum pathway_state s, enum pathway_asker who)
+{
+	return s == PATHWAY_ORIENTATION &&
+	       (who == PATHWAY_ASKER_SECRETARY || who == PATHWAY_ASKER_DELEGUE);
+}
+
 static bool applies(const struct pathway_question *q)
 {
 	return q->status == PATHWAY_Q_ANSWERED || q->status == PATHWAY_Q_UNANSWERED;

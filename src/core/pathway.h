@@ -297,6 +297,11 @@ struct pathway_question {
  * délégué, every question. Any other state or asker: no. False for out-of-range values. */
 bool pathway_may_answer(enum pathway_state s, enum pathway_asker who, enum pathway_phase phase);
 
+/* May `who` mark questions "ne sait pas" at state `s`? Only at orientation, by the
+ * secretariat or a délégué orienting (the délégué will ask them); during the examination the
+ * délégué asks the patient. False for out-of-range values. */
+bool pathway_may_mark_unknown(enum pathway_state s, enum pathway_asker who);
+
 /* The questions the screen of `who` shows at state `s`: ask[i] is set true for the questions
  * that apply (answered or not) and that pathway_may_answer() lets `who` answer, false for the
  * others. ask must hold n entries; q may be NULL when n is 0. Returns how many are true. */

@@ -1399,8 +1399,11 @@ static void test_may_answer(void **state)
 			print_message("%s × asker %d\n", pathway_state_code(st), w);
 			assert_int_equal(pathway_may_answer(st, who, O), orienting || assessing);
 			assert_int_equal(pathway_may_answer(st, who, E), assessing);
+			/* "ne sait pas": at orientation only, by whoever orients */
+			assert_int_equal(pathway_may_mark_unknown(st, who), orienting);
 		}
 	}
+	assert_false(pathway_may_mark_unknown(PATHWAY_STATE_COUNT, PATHWAY_ASKER_SECRETARY));
 	assert_false(pathway_may_answer(PATHWAY_ASSESSING, PATHWAY_ASKER_DELEGUE,
 					(enum pathway_phase)7));
 	assert_false(pathway_may_answer(PATHWAY_STATE_COUNT, PATHWAY_ASKER_DELEGUE, O));
