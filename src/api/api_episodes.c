@@ -527,6 +527,13 @@ static void second_contact_facts(const struct episode_view *v, struct pathway_fa
 		date_parse(day, strlen(day), &f->decision_date);
 }
 
+/* The fact "patient in scope" of the pathway (rule 8) as the engine found it: not outside the
+ * version's ages or sexes. */
+static bool in_population(const struct engine_result *r)
+{
+	return r->scope != SCOPE_AGE && r->scope != SCOPE_SEX;
+}
+
 static void gather_facts(struct api_ctx *c, const struct episode_view *v, bool engine_in_scope,
 			 struct pathway_facts *f)
 {
@@ -1653,7 +1660,7 @@ static bool gather_action_facts(struct api_ctx *c, const struct episode_view *v,
 	const struct engine_result *res = &af->run->r;
 	af->engine_ok = run_engine(c, v, recorded_answers(v->data), af->run, af->engine_msg,
 				   sizeof(af->engine_msg));
-	bool in_scope = af->engine_ok && res->scope != SCOPE_AGE && res->scope != SCOPE_SEX;
+	bool in_scope = af->engine_ok && in_population(res);
 	af->outcome = PATHWAY_OUTCOME_INCOMPLETE;
 	if (af->engine_ok && res->decision == DECISION_INCLUDED)
 		af->outcome = PATHWAY_OUTCOME_INCLUDED;
@@ -1895,7 +1902,7 @@ void api_episodes_reachability(struct http_request *req, struct http_response *r
 		char msg[320];
 		bool engine_ok = run && run_engine(&c, &v, recorded_answers(v.data), run, msg,
 						   sizeof(msg));
-		bool in_scope = engine_ok && run->r.scope != SCOPE_AGE && run->r.scope != SCOPE_SEX;
+		bool in_scope = engine_ok && in_population(&run->r);
 		struct pathway_facts f;
 		struct pathway_result pr;
 		gather_facts(&c, &v, in_scope, &f);
