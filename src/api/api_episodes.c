@@ -13,12 +13,15 @@
  * délégants' availability, the consent, the médecin traitant) and refused with its stable code
  * and French message. Each write carries the episode's version: a stale one is a 409. The
  * episode's details live in one JSON document (data); the engine's decision is stored with the
- * protocol file's hash, so it can be replayed. Roles: the secretariat orients and records
- * consent and never sees clinical answers; délégués assess; délégants record revoyures; the
- * coordinator sees states only. Who answers which question at which step is the core's
- * pathway_may_answer(): the episode read and each save of answers say which questions the
- * caller's screen shows ("ask"), so whatever the engine still needs is on the screen of whoever
- * acts at that step.
+ * protocol file's hash, so it can be replayed. Who sees an episode (and how much) and who
+ * performs each action is the core's (core/access.h, over the caller's roles of today and the
+ * protocols they adhere to): the secretariat orients and records consent and never sees
+ * clinical answers; a délégué sees and assesses the patients of their protocols; a délégant
+ * those of theirs and records revoyures; the coordinator sees states only. The scope is checked
+ * before the version, so a 409 never reveals an episode outside it. Who answers which question
+ * at which step is the core's pathway_may_answer(): the episode read and each save of answers
+ * say which questions the caller's screen shows ("ask"), so whatever the engine still needs is
+ * on the screen of whoever acts at that step.
  */
 #include <stdio.h>
 #include <stdlib.h>
