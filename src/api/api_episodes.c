@@ -13,12 +13,15 @@
  * délégants' availability, the consent, the médecin traitant) and refused with its stable code
  * and French message. Each write carries the episode's version: a stale one is a 409. The
  * episode's details live in one JSON document (data); the engine's decision is stored with the
- * protocol file's hash, so it can be replayed. Roles: the secretariat orients and records
- * consent and never sees clinical answers; délégués assess; délégants record revoyures; the
- * coordinator sees states only. Who answers which question at which step is the core's
- * pathway_may_answer(): the episode read and each save of answers say which questions the
- * caller's screen shows ("ask"), so whatever the engine still needs is on the screen of whoever
- * acts at that step.
+ * protocol file's hash, so it can be replayed. Who sees an episode (and how much) and who
+ * performs each action is the core's (core/access.h, over the caller's roles of today and the
+ * protocols they adhere to): the secretariat orients and records consent and never sees
+ * clinical answers; a délégué sees and assesses the patients of their protocols; a délégant
+ * those of theirs and records revoyures; the coordinator sees states only. The scope is checked
+ * before the version, so a 409 never reveals an episode outside it. Who answers which question
+ * at which step is the core's pathway_may_answer(): the episode read and each save of answers
+ * say which questions the caller's screen shows ("ask"), so whatever the engine still needs is
+ * on the screen of whoever acts at that step.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +30,7 @@
 #include "api/api_prescription.h"
 #include "api/app.h"
 #include "api/facts.h"
+#include "core/access.h"
 #include "core/pathway.h"
 #include "core/revoyure.h"
 #include "base/strbuf.h"
@@ -41,9 +45,6 @@
 #define HISTORY_MAX 200
 
 json_t *patient_json(const struct db_patient *p);
-
-struct episode_view;
-static bool runs_it(const struct api_ctx *c, const struct episode_view *v);
 
 /* Everything loaded for one episode request. */
 struct episode_view {
@@ -60,6 +61,27 @@ static void view_free(struct episode_view *v)
 {
 	json_decref(v->data);
 	v->data = NULL;
+}
+
+/* The episode as the access rules (core/access.h) see it. */
+static struct access_episode access_of(const struct episode_view *v)
+{
+	return (struct access_episode){.adoption_id = v->ep.adoption_id,
+				       .state = v->state,
+				       .delegue_id = v->ep.delegue_id};
+}
+
+/* How much of the episode the caller sees (access_episode_view()). */
+static enum access_view view_of(const struct api_ctx *c, const struct episode_view *v)
+{
+	struct access_episode e = access_of(v);
+	return access_episode_view(&c->caller, &e);
+}
+
+/* Answers the 403 of an episode outside the caller's scope. */
+static void refuse_scope(struct api_ctx *c)
+{
+	api_error(c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
 }
 
 /* Loads episode `id` of the caller's structure; false (error answered) on failure. */
@@ -163,15 +185,11 @@ static enum pathway_phase phase_of(const struct question *q)
 						: PATHWAY_PHASE_EXAMINATION;
 }
 
-/* Who the caller is when answering this episode's questions: the délégué (before anyone runs
- * it, or the one running it), else the secretariat, else someone who answers nothing. */
+/* Who the caller is when answering this episode's questions (access_asker()). */
 static enum pathway_asker asker_of(const struct api_ctx *c, const struct episode_view *v)
 {
-	if (api_has_role(c, DB_ROLE_DELEGUE) && (!v->ep.delegue_id || runs_it(c, v)))
-		return PATHWAY_ASKER_DELEGUE;
-	if (api_has_role(c, DB_ROLE_SECRETARY))
-		return PATHWAY_ASKER_SECRETARY;
-	return PATHWAY_ASKER_OTHER;
+	struct access_episode e = access_of(v);
+	return access_asker(&c->caller, &e);
 }
 
 /* The protocol's questions as the pathway rules see them after `run` (arena array of
@@ -263,17 +281,6 @@ static bool pick_adhesion(struct api_ctx *c, int64_t professional, int64_t adopt
 		return false;
 	*found_role = out->role;
 	return true;
-}
-
-/* The same when only the adoption is at hand (its protocol is looked up). */
-static bool find_adhesion(struct api_ctx *c, int64_t professional, int64_t adoption,
-			  enum team_role role, struct team_adhesion *out, enum team_role *found_role)
-{
-	struct db_adoption row;
-	const struct protocol *p = NULL;
-	if (db_adoption_get(c->db, adoption, c->a, &row) == COOP_OK)
-		p = app_protocol(c->app, row.protocol_id);
-	return pick_adhesion(c, professional, adoption, p, role, out, found_role);
 }
 
 static void team_check_for(struct api_ctx *c, const struct episode_view *v, enum team_role role,
@@ -499,6 +506,13 @@ static void second_contact_facts(const struct episode_view *v, struct pathway_fa
 		f->decision_date = 0;
 }
 
+/* The fact "patient in scope" of the pathway (rule 8) as the engine found it: not outside the
+ * version's ages or sexes. */
+static bool in_population(const struct engine_result *r)
+{
+	return r->scope != SCOPE_AGE && r->scope != SCOPE_SEX;
+}
+
 static void gather_facts(struct api_ctx *c, const struct episode_view *v, bool engine_in_scope,
 			 struct pathway_facts *f)
 {
@@ -512,6 +526,10 @@ static void gather_facts(struct api_ctx *c, const struct episode_view *v, bool e
 	/* signed for this content: the file and what the signer completed (the template hash) */
 	f->protocol_signed = api_rx_signed(c->a, p, &v->adoption, NULL, NULL);
 	f->protocol_long_term = p->long_term;
+	/* the structure's type and the types the version in force allows (rule 7b) */
+	const struct protocol_version *ver = protocol_version_at(p, c->today);
+	f->structure_type_known = structure_type_parse(v->structure.type, &f->structure_type);
+	f->structure_types_allowed = ver ? ver->structure_types : 0;
 	second_contact_facts(v, f);
 	f->patient_in_scope = engine_in_scope;
 	json_t *consent = json_object_get(v->data, "consent");
@@ -558,12 +576,13 @@ static json_t *episode_json(const struct api_ctx *c, const struct episode_view *
 		return NULL;
 	json_object_set_new(o, "protocol_title", json_string(v->protocol->title));
 	/* the coordinator manages the team: states and dates only, no patient, no details */
-	if (!api_has_role(c, DB_ROLE_SECRETARY | CLINICAL_ROLES))
+	enum access_view view = view_of(c, v);
+	if (view < ACCESS_VIEW_ORIENTATION)
 		return o;
 	json_object_set_new(o, "patient", patient_json(&v->patient));
 	json_object_set_new(o, "delegue_id",
 			    v->ep.delegue_id ? json_integer(v->ep.delegue_id) : json_null());
-	bool clinical = api_has_role(c, CLINICAL_ROLES);
+	bool clinical = view == ACCESS_VIEW_CLINICAL;
 	json_t *shown = json_object();
 	const char *key;
 	json_t *value;
@@ -709,6 +728,14 @@ void api_episodes_create(struct http_request *req, struct http_response *res, vo
 		api_store_error(&c, e, "Protocole");
 		return;
 	}
+	/* a délégué orients only towards the protocols they are délégué of (access_may_open) */
+	if (!access_may_open(&c.caller, ad.id)) {
+		api_error(&c, 403, "forbidden",
+			  "Vous n'êtes pas délégué de ce protocole : seuls le secrétariat et ses "
+			  "délégués y orientent un patient.",
+			  "protocol_id");
+		return;
+	}
 	/* one open episode per patient and protocol: the open one is named, to resume or cancel */
 	struct db_episode *same = NULL;
 	size_t n_same = 0;
@@ -773,77 +800,20 @@ void api_episodes_create(struct http_request *req, struct http_response *res, vo
 	http_respond_json(res, 201, out);
 }
 
-/* May the caller see this episode? Délégués: the ones they run, and those waiting for an
- * assessment; délégants: those of the protocols they are délégant of; the others: all of
- * their structure (without clinical detail). */
-static bool is_active_delegant(struct api_ctx *c, const struct episode_view *v)
+/* May the caller see this episode (access_may_see(): the délégué of its protocol while it
+ * waits or runs it, a délégant of its protocol, the secretariat, the coordinator)? */
+static bool may_see(const struct api_ctx *c, const struct episode_view *v)
 {
-	struct team_adhesion ad;
-	enum team_role found;
-	return api_has_role(c, DB_ROLE_DELEGANT) &&
-	       find_adhesion(c, c->account.professional_id, v->adoption.id, TEAM_ROLE_DELEGANT, &ad,
-			     &found) &&
-	       found == TEAM_ROLE_DELEGANT && team_adhesion_active(&ad, c->today);
+	struct access_episode e = access_of(v);
+	return access_may_see(&c->caller, &e);
 }
 
-/* The délégué running the episode (set when the assessment starts). */
-static bool runs_it(const struct api_ctx *c, const struct episode_view *v)
+/* May the caller perform this action on this episode, in the capacity the action needs
+ * (access_may_act())? The pathway rules come after; this is who, not when. */
+static bool may_act(const struct api_ctx *c, const struct episode_view *v, enum pathway_action a)
 {
-	return api_has_role(c, DB_ROLE_DELEGUE) && c->account.professional_id &&
-	       v->ep.delegue_id == c->account.professional_id;
-}
-
-static bool may_see(struct api_ctx *c, const struct episode_view *v)
-{
-	if (api_has_role(c, DB_ROLE_SECRETARY | DB_ROLE_COORDINATOR))
-		return true;
-	if (runs_it(c, v) ||
-	    (api_has_role(c, DB_ROLE_DELEGUE) &&
-	     (v->state == PATHWAY_CONSENTED || v->state == PATHWAY_PROPOSED ||
-	      v->state == PATHWAY_ORIENTATION)))
-		return true;
-	return is_active_delegant(c, v);
-}
-
-/* May the caller perform this action on this episode, in the capacity the action needs? The
- * pathway rules come after; this is who, not when. */
-static bool may_act(struct api_ctx *c, const struct episode_view *v, enum pathway_action a)
-{
-	switch (a) {
-	case PATHWAY_PROPOSE:
-	case PATHWAY_ORIENT_TO_USUAL_CARE:
-	case PATHWAY_RECORD_CONSENT_GIVEN:
-	case PATHWAY_RECORD_CONSENT_REFUSED:
-	case PATHWAY_CANCEL:
-		/* before the assessment: the secretariat or a délégué; after it starts: its délégué */
-		if (v->ep.delegue_id)
-			return runs_it(c, v);
-		return api_has_role(c, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE);
-	case PATHWAY_START_ASSESSMENT:
-		return api_has_role(c, DB_ROLE_DELEGUE);
-	case PATHWAY_SAVE_ANSWERS:
-	case PATHWAY_RECORD_DECISION:
-	case PATHWAY_PLAN_SECOND_CONTACT:
-	case PATHWAY_RECORD_SECOND_CONTACT:
-	case PATHWAY_REORIENT:
-		return runs_it(c, v);
-	case PATHWAY_RECORD_REVOYURE:
-		return api_has_role(c, DB_ROLE_DELEGANT);
-	case PATHWAY_RECORD_GP_INFORMED:
-	case PATHWAY_CLOSE:
-		return runs_it(c, v) || is_active_delegant(c, v);
-	default:
-		return false;
-	}
-}
-
-/* Does the protocol version in force allow the structure's type? */
-static bool structure_allowed(const struct api_ctx *c, const struct episode_view *v)
-{
-	const struct protocol_version *ver = protocol_version_at(v->protocol, c->today);
-	enum structure_type t;
-	return ver && structure_type_parse(v->structure.type, &t) &&
-	       (ver->structure_types == 0 || (ver->structure_types & (1u << t)));
+	struct access_episode e = access_of(v);
+	return access_may_act(&c->caller, &e, a);
 }
 
 void api_episodes_get(struct http_request *req, struct http_response *res, void *app)
@@ -856,15 +826,14 @@ void api_episodes_get(struct http_request *req, struct http_response *res, void 
 		return;
 	if (!may_see(&c, &v)) {
 		view_free(&v);
-		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
+		refuse_scope(&c);
 		return;
 	}
 	json_t *out = episode_json(&c, &v);
 	/* what the caller may answer now (orientation, assessment): the screen shows these */
 	enum pathway_asker who = asker_of(&c, &v);
-	bool answering = out && who != PATHWAY_ASKER_OTHER &&
-			 (v.state == PATHWAY_ORIENTATION ||
-			  (v.state == PATHWAY_ASSESSING && who == PATHWAY_ASKER_DELEGUE));
+	bool answering = out && (pathway_may_answer(v.state, who, PATHWAY_PHASE_ORIENTATION) ||
+				 pathway_may_answer(v.state, who, PATHWAY_PHASE_EXAMINATION));
 	struct engine_run *run = answering ? arena_alloc(c.a, sizeof(*run)) : NULL;
 	char msg[320];
 	if (run && run_engine(&c, &v, recorded_answers(v.data), run, msg, sizeof(msg))) {
@@ -917,8 +886,9 @@ void api_episodes_prescription(struct http_request *req, struct http_response *r
 	    !load_episode(&c, id, &v))
 		return;
 	json_t *out = NULL;
-	if (!may_see(&c, &v)) {
-		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
+	/* the prescription is clinical: the délégué who ran it, a délégant of the protocol */
+	if (view_of(&c, &v) != ACCESS_VIEW_CLINICAL) {
+		refuse_scope(&c);
 		goto done;
 	}
 	json_t *d = json_object_get(v.data, "decision");
@@ -955,7 +925,7 @@ static json_t *list_summary(struct api_ctx *c, const struct episode_view *v)
 			      "urgency_headline", json_object_get(ref, "urgency_headline"), "reason",
 			      json_object_get(ref, "reason"), "referral_date",
 			      json_object_get(ref, "date"));
-	if (!o || !api_has_role(c, CLINICAL_ROLES))
+	if (!o || view_of(c, v) != ACCESS_VIEW_CLINICAL)
 		return o;
 	json_object_set_new(o, "arrived_at", json_integer(arrived_at(v)));
 	enum revoyure_reason why = revoyure_reason_of(v);
@@ -1067,7 +1037,7 @@ void api_episodes_list(struct http_request *req, struct http_response *res, void
 		json_t *full = episode_json(&c, &v);
 		if (full) {
 			json_object_del(full, "data");
-			if (api_has_role(&c, DB_ROLE_SECRETARY | CLINICAL_ROLES))
+			if (view_of(&c, &v) >= ACCESS_VIEW_ORIENTATION)
 				json_object_set_new(full, "summary", list_summary(&c, &v));
 		}
 		/* délégants: pending urgent referrals first, then as stored (newest first);
@@ -1107,21 +1077,6 @@ static void refuse(struct api_ctx *c, const struct pathway_result *pr)
 			     ? 409
 			     : 422;
 	api_error(c, status, pathway_refusal_code(pr->refusal), pr->message, NULL);
-}
-
-static void structure_refusal_message(const struct episode_view *v, char *m, size_t n)
-{
-	snprintf(m, n,
-		 "La version en vigueur du protocole ne peut pas être appliquée dans une structure "
-		 "de type %s.",
-		 v->structure.type);
-}
-
-static void refuse_structure(struct api_ctx *c, const struct episode_view *v)
-{
-	char m[300];
-	structure_refusal_message(v, m, sizeof(m));
-	api_error(c, 422, "structure_not_allowed", m, NULL);
 }
 
 /* The version the client edited must be the stored one. */
@@ -1232,14 +1187,10 @@ static json_t *apply_answers(struct api_ctx *c, struct episode_view *v, json_t *
 		if (unknown && !check_unknown(c, v, unknown, given, who))
 			return NULL;
 	} else {
-		if (who != PATHWAY_ASKER_DELEGUE) {
+		if (!may_act(c, v, PATHWAY_SAVE_ANSWERS)) {
 			api_error(c, 403, "forbidden",
 				  "Seul le délégué qui mène l'évaluation peut saisir ces réponses.",
 				  NULL);
-			return NULL;
-		}
-		if (!structure_allowed(c, v)) {
-			refuse_structure(c, v);
 			return NULL;
 		}
 		struct pathway_facts f;
@@ -1250,7 +1201,7 @@ static json_t *apply_answers(struct api_ctx *c, struct episode_view *v, json_t *
 			refuse(c, &pr);
 			return NULL;
 		}
-		if (unknown) {
+		if (unknown && !pathway_may_mark_unknown(v->state, who)) {
 			api_error(c, 400, "invalid",
 				  "« Ne sait pas » ne s'indique qu'à l'orientation : pendant l'examen, "
 				  "posez la question au patient.",
@@ -1345,7 +1296,7 @@ static json_t *apply_answers(struct api_ctx *c, struct episode_view *v, json_t *
 				    json_boolean(api_rx_weight_needed(v->protocol, &run->in,
 								      &run->r)));
 	}
-	if (!api_has_role(c, CLINICAL_ROLES) && engine) {
+	if (view_of(c, v) != ACCESS_VIEW_CLINICAL && engine) {
 		/* the secretariat sees where orientation leads, not the clinical trace */
 		json_t *light = json_pack("{s:O?, s:O?, s:O?}", "decision",
 					  json_object_get(engine, "decision"), "decision_label",
@@ -1388,7 +1339,7 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 	if (!body)
 		goto out;
 	if (!may_see(&c, &v)) {
-		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
+		refuse_scope(&c);
 		goto out;
 	}
 	if (!check_version(&c, body, &v))
@@ -1425,7 +1376,7 @@ void api_episodes_preview(struct http_request *req, struct http_response *res, v
 	if (!body)
 		goto out;
 	if (!may_see(&c, &v)) {
-		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
+		refuse_scope(&c);
 		goto out;
 	}
 	/* optional: when given, the screen is told at once that someone else changed it */
@@ -1454,11 +1405,12 @@ out:
 
 /* ------------------------------------------------------------------ actions */
 
+/* An action of the route, and the body fields it reads. Who may do it is the core's
+ * access_may_act(); when, pathway_step(). */
 struct action_rule {
 	const char *code;
 	enum pathway_action action;
-	unsigned roles;
-	const char *const *fields; /* besides "version" */
+	const char *const *fields; /* "version" and the action's own */
 };
 
 static const char *const f_none[] = {"version", NULL};
@@ -1472,23 +1424,19 @@ static const char *const f_reorient[] = {"version", "reason", "urgency", "delega
 static const char *const f_reason[] = {"version", "reason", NULL};
 
 static const struct action_rule action_rules[] = {
-	{"propose", PATHWAY_PROPOSE, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE, f_none},
-	{"orient_to_usual_care", PATHWAY_ORIENT_TO_USUAL_CARE,
-	 DB_ROLE_SECRETARY | DB_ROLE_DELEGUE, f_note},
-	{"record_consent_given", PATHWAY_RECORD_CONSENT_GIVEN, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE,
-	 f_how},
-	{"record_consent_refused", PATHWAY_RECORD_CONSENT_REFUSED,
-	 DB_ROLE_SECRETARY | DB_ROLE_DELEGUE, f_how},
-	{"start_assessment", PATHWAY_START_ASSESSMENT, DB_ROLE_DELEGUE, f_none},
-	{"record_decision", PATHWAY_RECORD_DECISION, DB_ROLE_DELEGUE, f_decision},
-	{"record_revoyure", PATHWAY_RECORD_REVOYURE, DB_ROLE_DELEGANT, f_note},
-	{"plan_second_contact", PATHWAY_PLAN_SECOND_CONTACT, DB_ROLE_DELEGUE, f_plan},
-	{"record_second_contact", PATHWAY_RECORD_SECOND_CONTACT, DB_ROLE_DELEGUE, f_note},
-	{"record_gp_informed", PATHWAY_RECORD_GP_INFORMED, DB_ROLE_DELEGUE | DB_ROLE_DELEGANT,
-	 f_how},
-	{"close", PATHWAY_CLOSE, DB_ROLE_DELEGUE | DB_ROLE_DELEGANT, f_none},
-	{"reorient", PATHWAY_REORIENT, DB_ROLE_DELEGUE, f_reorient},
-	{"cancel", PATHWAY_CANCEL, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE, f_reason},
+	{"propose", PATHWAY_PROPOSE, f_none},
+	{"orient_to_usual_care", PATHWAY_ORIENT_TO_USUAL_CARE, f_note},
+	{"record_consent_given", PATHWAY_RECORD_CONSENT_GIVEN, f_how},
+	{"record_consent_refused", PATHWAY_RECORD_CONSENT_REFUSED, f_how},
+	{"start_assessment", PATHWAY_START_ASSESSMENT, f_none},
+	{"record_decision", PATHWAY_RECORD_DECISION, f_decision},
+	{"record_revoyure", PATHWAY_RECORD_REVOYURE, f_note},
+	{"plan_second_contact", PATHWAY_PLAN_SECOND_CONTACT, f_plan},
+	{"record_second_contact", PATHWAY_RECORD_SECOND_CONTACT, f_note},
+	{"record_gp_informed", PATHWAY_RECORD_GP_INFORMED, f_how},
+	{"close", PATHWAY_CLOSE, f_none},
+	{"reorient", PATHWAY_REORIENT, f_reorient},
+	{"cancel", PATHWAY_CANCEL, f_reason},
 };
 
 /* The urgencies a délégué may choose when stopping an assessment. */
@@ -1585,63 +1533,70 @@ static json_t *decision_json(struct api_ctx *c, const struct episode_view *v,
 	return d;
 }
 
-void api_episodes_action(struct http_request *req, struct http_response *res, void *app)
+/* What an action's request says, read and checked for form (parse_action()). */
+struct action_request {
+	const struct action_rule *rule;
+	json_t *body; /* the request's body (owned by the request) */
+	const char *how, *note, *reason;
+	enum urgency urgency;    /* URG_NONE when not given */
+	int64_t delegant_called; /* 0 when not given */
+	coop_date planned;       /* 0 when not given */
+};
+
+/* The facts gathered for the core (gather_action_facts()). */
+struct action_facts {
+	struct engine_run *run; /* the engine on what is recorded */
+	bool engine_ok;
+	char engine_msg[320]; /* why the engine could not run, when !engine_ok */
+	enum pathway_outcome outcome;
+	struct pathway_facts f;
+	const char *reach_msg; /* start_assessment: the reachability sentence */
+};
+
+/* The action named by the route, or NULL (404 answered). */
+static const struct action_rule *action_of_route(struct api_ctx *c)
 {
-	struct api_ctx c;
-	int64_t id;
-	struct episode_view v;
-	json_t *before = NULL;
-	if (!api_begin(&c, req, res, app, EPISODE_ROLES) || !api_param_id(&c, "id", &id))
-		return;
-	size_t alen = 0;
-	const char *aname = http_request_param(req, "action", &alen);
-	const struct action_rule *rule = NULL;
-	for (size_t i = 0; aname && i < sizeof(action_rules) / sizeof(action_rules[0]); i++)
-		if (strlen(action_rules[i].code) == alen &&
-		    memcmp(action_rules[i].code, aname, alen) == 0)
-			rule = &action_rules[i];
-	if (!rule) {
-		api_error(&c, 404, "unknown_action", "Action inconnue sur un épisode.", "action");
-		return;
-	}
-	if (!api_has_role(&c, rule->roles)) {
-		api_error(&c, 403, "forbidden", "Votre rôle ne permet pas cette action.", NULL);
-		return;
-	}
-	if (!load_episode(&c, id, &v))
-		return;
-	json_t *body = api_body(&c, rule->fields);
-	if (!body || !check_version(&c, body, &v))
-		goto out;
-	if (!may_see(&c, &v)) {
-		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
-		goto out;
-	}
-	if (!may_act(&c, &v, rule->action)) {
-		api_error(&c, 403, "forbidden",
-			  "Cette étape revient au délégué qui mène l'évaluation (ou à un délégant du "
-			  "protocole).",
-			  NULL);
-		goto out;
-	}
-	const char *how = NULL, *note = NULL, *planned_text = NULL, *reason = NULL, *urg_text = NULL;
-	enum urgency urg = URG_NONE;
-	int64_t delegant_called = 0;
-	coop_date planned = 0;
-	if (!api_str(&c, body, "how", 200, false, &how) ||
-	    !api_str(&c, body, "note", 2000, false, &note) ||
-	    !api_id(&c, body, "delegant_called_id", false, &delegant_called) ||
-	    !api_str(&c, body, "reason", 2000, false, &reason) ||
-	    !api_str(&c, body, "urgency", 32, false, &urg_text) ||
-	    !api_str(&c, body, "date", 10, rule->action == PATHWAY_PLAN_SECOND_CONTACT,
+	size_t len = 0;
+	const char *name = http_request_param(c->req, "action", &len);
+	for (size_t i = 0; name && i < sizeof(action_rules) / sizeof(action_rules[0]); i++)
+		if (strlen(action_rules[i].code) == len &&
+		    memcmp(action_rules[i].code, name, len) == 0)
+			return &action_rules[i];
+	api_error(c, 404, "unknown_action", "Action inconnue sur un épisode.", "action");
+	return NULL;
+}
+
+/* Is the délégant called one of the structure's professionals and a délégant of this protocol
+ * today (their roles derived as a caller's would be: access_is_delegant_of())? */
+static bool delegant_called_valid(struct api_ctx *c, const struct episode_view *v, int64_t id)
+{
+	struct access_caller called;
+	return api_effective_roles(c, c->account.structure_id, id, 0, &called) &&
+	       access_is_delegant_of(&called, v->ep.adoption_id);
+}
+
+/* Reads the body's fields for the action (the version is checked by check_version()): their
+ * types and lengths, the urgency, the two flags, the date, the délégant called. False with
+ * the error answered. */
+static bool parse_action(struct api_ctx *c, const struct episode_view *v,
+			 struct action_request *r)
+{
+	const char *planned_text = NULL, *urg_text = NULL;
+	json_t *body = r->body;
+	if (!api_str(c, body, "how", 200, false, &r->how) ||
+	    !api_str(c, body, "note", 2000, false, &r->note) ||
+	    !api_id(c, body, "delegant_called_id", false, &r->delegant_called) ||
+	    !api_str(c, body, "reason", 2000, false, &r->reason) ||
+	    !api_str(c, body, "urgency", 32, false, &urg_text) ||
+	    !api_str(c, body, "date", 10, r->rule->action == PATHWAY_PLAN_SECOND_CONTACT,
 		     &planned_text))
-		goto out;
-	if (urg_text && !reorient_urgency(urg_text, &urg)) {
-		api_error(&c, 400, "invalid",
+		return false;
+	if (urg_text && !reorient_urgency(urg_text, &r->urgency)) {
+		api_error(c, 400, "invalid",
 			  "Urgence inconnue : choisissez urgences (15), médecin le jour même ou médecin "
 			  "sans urgence.",
 			  "urgency");
-		goto out;
+		return false;
 	}
 	static const struct {
 		const char *key, *label;
@@ -1652,183 +1607,242 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 			char m[160];
 			snprintf(m, sizeof(m), "« %s » se coche ou se décoche (oui ou non).",
 				 flags[k].label);
-			api_error(&c, 400, "invalid", m, flags[k].key);
-			goto out;
+			api_error(c, 400, "invalid", m, flags[k].key);
+			return false;
 		}
 	}
-	if (planned_text && !date_parse(planned_text, strlen(planned_text), &planned)) {
-		api_field_error(&c, "invalid", "date", "doit être une date valide", NULL);
-		goto out;
+	if (planned_text && !date_parse(planned_text, strlen(planned_text), &r->planned)) {
+		api_field_error(c, "invalid", "date", "doit être une date valide", NULL);
+		return false;
 	}
-	if (delegant_called) {
-		struct team_adhesion ad;
-		enum team_role found;
-		struct db_professional pro;
-		if (db_professional_get(c.db, delegant_called, c.a, &pro) != COOP_OK ||
-		    pro.structure_id != c.account.structure_id ||
-		    !find_adhesion(&c, delegant_called, v.adoption.id, TEAM_ROLE_DELEGANT, &ad,
-				   &found) ||
-		    found != TEAM_ROLE_DELEGANT || !team_adhesion_active(&ad, c.today)) {
-			api_error(&c, 400, "invalid",
-				  "Le délégant appelé doit être un délégant de ce protocole dans "
-				  "l'équipe.",
-				  "delegant_called_id");
-			goto out;
-		}
+	if (r->delegant_called && !delegant_called_valid(c, v, r->delegant_called)) {
+		api_error(c, 400, "invalid",
+			  "Le délégant appelé doit être un délégant de ce protocole dans l'équipe.",
+			  "delegant_called_id");
+		return false;
 	}
+	return true;
+}
 
-	/* the engine on what is recorded: scope, and the decision */
-	struct engine_run *run = arena_alloc(c.a, sizeof(*run));
-	char msg[320];
-	if (!run) {
-		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
-		goto out;
+/* Runs the engine on what is recorded and gathers every fact the pathway's rules read for this
+ * action. False (500 answered) when memory is short. */
+static bool gather_action_facts(struct api_ctx *c, const struct episode_view *v,
+				const struct action_request *r, struct action_facts *af)
+{
+	memset(af, 0, sizeof(*af));
+	const enum pathway_action action = r->rule->action;
+	af->run = arena_alloc(c->a, sizeof(*af->run));
+	if (!af->run) {
+		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		return false;
 	}
-	bool engine_ok = run_engine(&c, &v, recorded_answers(v.data), run, msg, sizeof(msg));
-	bool in_scope = engine_ok && run->r.scope != SCOPE_AGE && run->r.scope != SCOPE_SEX;
-	if (rule->action == PATHWAY_PROPOSE)
-		/* orientation: what the secretariat's answers already exclude is usual care */
-		in_scope = in_scope && run->r.decision != DECISION_EXCLUDED;
-	enum pathway_outcome outcome = PATHWAY_OUTCOME_INCOMPLETE;
-	if (engine_ok && run->r.decision == DECISION_INCLUDED)
-		outcome = PATHWAY_OUTCOME_INCLUDED;
-	else if (engine_ok && run->r.decision == DECISION_EXCLUDED)
-		outcome = PATHWAY_OUTCOME_EXCLUDED;
-
-	struct pathway_facts f;
-	struct pathway_result pr;
-	gather_facts(&c, &v, in_scope, &f);
-	f.second_contact_planned = planned;
-	if (engine_ok)
-		orientation_facts(&c, &v, run, &f);
+	const struct engine_result *res = &af->run->r;
+	af->engine_ok = run_engine(c, v, recorded_answers(v->data), af->run, af->engine_msg,
+				   sizeof(af->engine_msg));
+	bool in_scope = af->engine_ok && in_population(res);
+	af->outcome = PATHWAY_OUTCOME_INCOMPLETE;
+	if (af->engine_ok && res->decision == DECISION_INCLUDED)
+		af->outcome = PATHWAY_OUTCOME_INCLUDED;
+	else if (af->engine_ok && res->decision == DECISION_EXCLUDED)
+		af->outcome = PATHWAY_OUTCOME_EXCLUDED;
+	struct pathway_facts *f = &af->f;
+	gather_facts(c, v, in_scope, f);
+	/* what the answers recorded so far exclude (orientation: usual care, rule 8) */
+	f->answers_exclude = af->engine_ok && res->decision == DECISION_EXCLUDED;
+	f->second_contact_planned = r->planned;
+	if (af->engine_ok)
+		orientation_facts(c, v, af->run, f);
 	else
-		f.orientation_open = v.protocol->n_questions ? 1 : 0;
-	f.reason_given = has_text(reason);
+		f->orientation_open = v->protocol->n_questions ? 1 : 0;
+	f->reason_given = has_text(r->reason);
 	/* what the answers saved so far say: a referral is never cancelled away (rule 19) */
-	if (engine_ok && engine_reorients(&run->r)) {
-		f.referral_known = true;
-		f.referral_headline = explain_urgency_headline_fr(run->r.urgency);
+	if (af->engine_ok && engine_reorients(res)) {
+		f->referral_known = true;
+		f->referral_headline = explain_urgency_headline_fr(res->urgency);
 	}
-	f.urgency_given = urg != URG_NONE;
-	f.delegant_called = delegant_called != 0;
-	if (rule->roles & DB_ROLE_DELEGUE && api_has_role(&c, DB_ROLE_DELEGUE))
-		team_check_for(&c, &v, TEAM_ROLE_DELEGUE, &f.delegue);
-	if (rule->action == PATHWAY_RECORD_REVOYURE)
-		team_check_for(&c, &v, TEAM_ROLE_DELEGANT, &f.revoyure_delegant);
-	const char *reach_msg = NULL;
-	if (rule->action == PATHWAY_START_ASSESSMENT) {
-		reachability(&c, &v, &f.delegant_reachable, &reach_msg, NULL);
-		f.reachability_message = reach_msg;
+	f->urgency_given = r->urgency != URG_NONE;
+	f->delegant_called = r->delegant_called != 0;
+	/* the acting professional's team checks: as délégué, and as the revoyure's délégant */
+	if (access_is_delegue_of(&c->caller, v->ep.adoption_id))
+		team_check_for(c, v, TEAM_ROLE_DELEGUE, &f->delegue);
+	if (action == PATHWAY_RECORD_REVOYURE)
+		team_check_for(c, v, TEAM_ROLE_DELEGANT, &f->revoyure_delegant);
+	if (action == PATHWAY_START_ASSESSMENT) {
+		reachability(c, v, &f->delegant_reachable, &af->reach_msg, NULL);
+		f->reachability_message = af->reach_msg;
 	}
-	if (rule->action == PATHWAY_RECORD_DECISION && !engine_ok) {
-		char m[400];
-		snprintf(m, sizeof(m), "Décision impossible : %s.", msg);
-		api_error(&c, 422, "decision_incomplete", m, NULL);
-		goto out;
-	}
-	if (!pathway_step(&f, rule->action, outcome, &pr)) {
-		refuse(&c, &pr);
-		goto out;
-	}
-	/* the protocol's structure types: guarded like its adoption (safe exits stay open) */
-	bool guarded = rule->action == PATHWAY_PROPOSE ||
-		       rule->action == PATHWAY_RECORD_CONSENT_GIVEN ||
-		       rule->action == PATHWAY_START_ASSESSMENT ||
-		       (rule->action == PATHWAY_RECORD_DECISION &&
-			outcome != PATHWAY_OUTCOME_EXCLUDED);
-	if (guarded && !structure_allowed(&c, &v)) {
-		refuse_structure(&c, &v);
-		goto out;
-	}
+	return true;
+}
 
-	before = json_deep_copy(v.data);
-	json_t *who = json_pack("{s:I, s:s, s:I}", "account_id", (json_int_t)c.account.id, "by",
-				c.account.display_name, "at", (json_int_t)c.now);
-	if (how)
-		json_object_set_new(who, "how", json_string(how));
-	if (note)
-		json_object_set_new(who, "note", json_string(note));
-	switch (rule->action) {
+/* Asks the core whether the action may be done now; false with the refusal answered. */
+static bool decide_action(struct api_ctx *c, const struct action_request *r,
+			  const struct action_facts *af, struct pathway_result *pr)
+{
+	if (r->rule->action == PATHWAY_RECORD_DECISION && !af->engine_ok) {
+		char m[400];
+		snprintf(m, sizeof(m), "Décision impossible : %s.", af->engine_msg);
+		api_error(c, 422, "decision_incomplete", m, NULL);
+		return false;
+	}
+	if (!pathway_step(&af->f, r->rule->action, af->outcome, pr)) {
+		refuse(c, pr);
+		return false;
+	}
+	return true;
+}
+
+/* The decision of record_decision, as stored: the engine's, the lines issued, the délégant
+ * called, what the délégué noted. NULL with the error answered. */
+static json_t *recorded_decision(struct api_ctx *c, const struct episode_view *v,
+				 const struct action_request *r, const struct action_facts *af)
+{
+	json_t *d = decision_json(c, v, af->run);
+	if (!d) {
+		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		return NULL;
+	}
+	/* the lines issued: the optional ones the délégué chose, the sick leave's days, never a
+	 * line without a complete dose; the age and the weight for the sheet */
+	if (af->run->r.decision == DECISION_INCLUDED &&
+	    !api_rx_decide(c, v->protocol, &af->run->in, &af->run->r, &v->adoption, r->body, d)) {
+		json_decref(d);
+		return NULL;
+	}
+	if (r->delegant_called) {
+		json_object_set_new(d, "delegant_called_id", json_integer(r->delegant_called));
+		json_object_set_new(d, "delegant_called",
+				    delegant_called_json(c, v, r->delegant_called));
+	}
+	/* what the délégué notes for the revoyure rule (core/revoyure.h) */
+	json_object_set_new(d, "new_symptoms",
+			    json_boolean(json_is_true(json_object_get(r->body, "new_symptoms"))));
+	json_object_set_new(d, "doubt", json_boolean(json_is_true(json_object_get(r->body, "doubt"))));
+	if (r->note)
+		json_object_set_new(d, "note", json_string(r->note));
+	return d;
+}
+
+/* Writes what the action records into v->data (and the episode's délégué or protocol hash),
+ * and moves v to the next state. False with the error answered. */
+static bool apply_action(struct api_ctx *c, struct episode_view *v,
+			 const struct action_request *r, const struct action_facts *af,
+			 const struct pathway_result *pr)
+{
+	json_t *who = json_pack("{s:I, s:s, s:I}", "account_id", (json_int_t)c->account.id, "by",
+				c->account.display_name, "at", (json_int_t)c->now);
+	if (!who) {
+		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		return false;
+	}
+	if (r->how)
+		json_object_set_new(who, "how", json_string(r->how));
+	if (r->note)
+		json_object_set_new(who, "note", json_string(r->note));
+	json_t *d = NULL;
+	switch (r->rule->action) {
 	case PATHWAY_RECORD_CONSENT_GIVEN:
 	case PATHWAY_RECORD_CONSENT_REFUSED:
 		json_object_set_new(who, "given",
-				    json_boolean(rule->action == PATHWAY_RECORD_CONSENT_GIVEN));
-		json_object_set(v.data, "consent", who);
+				    json_boolean(r->rule->action == PATHWAY_RECORD_CONSENT_GIVEN));
+		json_object_set(v->data, "consent", who);
 		break;
-	case PATHWAY_ORIENT_TO_USUAL_CARE:
-		json_object_set(v.data, "usual_care", who);
-		break;
+	case PATHWAY_ORIENT_TO_USUAL_CARE: json_object_set(v->data, "usual_care", who); break;
 	case PATHWAY_START_ASSESSMENT:
 		json_object_set_new(who, "reachability",
-				    json_string(reach_msg ? reach_msg : ""));
-		json_object_set(v.data, "assessment", who);
-		v.ep.delegue_id = c.account.professional_id;
+				    json_string(af->reach_msg ? af->reach_msg : ""));
+		json_object_set(v->data, "assessment", who);
+		v->ep.delegue_id = c->account.professional_id;
 		break;
-	case PATHWAY_RECORD_DECISION: {
-		json_t *d = decision_json(&c, &v, run);
-		/* the lines issued: the optional ones the délégué chose, the sick leave's days,
-		 * never a line without a complete dose; the age and the weight for the sheet */
-		if (run->r.decision == DECISION_INCLUDED &&
-		    !api_rx_decide(&c, v.protocol, &run->in, &run->r, &v.adoption, body, d)) {
-			json_decref(d);
+	case PATHWAY_RECORD_DECISION:
+		d = recorded_decision(c, v, r, af);
+		if (!d) {
 			json_decref(who);
-			goto out;
+			return false;
 		}
-		if (delegant_called) {
-			json_object_set_new(d, "delegant_called_id", json_integer(delegant_called));
-			json_object_set_new(d, "delegant_called",
-					    delegant_called_json(&c, &v, delegant_called));
-		}
-		/* what the délégué notes for the revoyure rule (core/revoyure.h) */
-		json_object_set_new(d, "new_symptoms",
-				    json_boolean(json_is_true(json_object_get(body, "new_symptoms"))));
-		json_object_set_new(d, "doubt",
-				    json_boolean(json_is_true(json_object_get(body, "doubt"))));
-		if (note)
-			json_object_set_new(d, "note", json_string(note));
-		json_object_set_new(v.data, "decision", d);
-		v.ep.protocol_hash = v.protocol->hash;
+		json_object_set_new(v->data, "decision", d);
+		v->ep.protocol_hash = v->protocol->hash;
 		break;
-	}
 	case PATHWAY_RECORD_REVOYURE:
-		json_object_set_new(who, "professional_id", json_integer(c.account.professional_id));
-		json_object_set(v.data, "revoyure", who);
+		json_object_set_new(who, "professional_id",
+				    json_integer(c->account.professional_id));
+		json_object_set(v->data, "revoyure", who);
 		break;
 	case PATHWAY_PLAN_SECOND_CONTACT:
-		json_object_set_new(who, "date", api_date_json(planned));
-		json_object_set(v.data, "second_contact_plan", who);
+		json_object_set_new(who, "date", api_date_json(r->planned));
+		json_object_set(v->data, "second_contact_plan", who);
 		break;
-	case PATHWAY_RECORD_SECOND_CONTACT:
-		json_object_set(v.data, "second_contact", who);
-		break;
-	case PATHWAY_RECORD_GP_INFORMED:
-		json_object_set(v.data, "gp_informed", who);
-		break;
+	case PATHWAY_RECORD_SECOND_CONTACT: json_object_set(v->data, "second_contact", who); break;
+	case PATHWAY_RECORD_GP_INFORMED: json_object_set(v->data, "gp_informed", who); break;
 	case PATHWAY_CLOSE:
-		if (pr.next == PATHWAY_CLOSED)
-			json_object_set(v.data, "closed", who);
+		if (pr->next == PATHWAY_CLOSED)
+			json_object_set(v->data, "closed", who);
 		break;
-	case PATHWAY_REORIENT: {
-		json_t *d = stopped_json(&c, &v, run, engine_ok, urg, reason, delegant_called);
-		/* the délégant called, with the contact of the slot in which they are reachable now */
-		if (d && delegant_called)
+	case PATHWAY_REORIENT:
+		d = stopped_json(c, v, af->run, af->engine_ok, r->urgency, r->reason,
+				 r->delegant_called);
+		/* the délégant called, with the contact of the slot in which they are reachable */
+		if (d && r->delegant_called)
 			json_object_set_new(d, "delegant_called",
-					    delegant_called_json(&c, &v, delegant_called));
-		json_object_set_new(v.data, "decision", d);
-		v.ep.protocol_hash = v.protocol->hash;
+					    delegant_called_json(c, v, r->delegant_called));
+		json_object_set_new(v->data, "decision", d);
+		v->ep.protocol_hash = v->protocol->hash;
 		break;
-	}
 	case PATHWAY_CANCEL:
-		json_object_set_new(who, "reason", json_string(reason));
-		json_object_set(v.data, "cancelled", who);
+		json_object_set_new(who, "reason", json_string(r->reason));
+		json_object_set(v->data, "cancelled", who);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	json_decref(who);
-	v.state = pr.next;
-	append_history(&c, v.data, rule->code, pathway_state_code(v.state));
-	save_and_answer(&c, &v, before, rule->code, 200, NULL);
+	v->state = pr->next;
+	append_history(c, v->data, r->rule->code, pathway_state_code(v->state));
+	return true;
+}
+
+/* POST /api/v1/episodes/{id}/actions/{action}: parse → who (scope, then capacity, before the
+ * version: a 409 never reveals an episode outside the caller's scope) → version → gather the
+ * facts → ask the core → apply → save with the audit record. */
+void api_episodes_action(struct http_request *req, struct http_response *res, void *app)
+{
+	struct api_ctx c;
+	int64_t id;
+	struct episode_view v;
+	struct action_request r = {0};
+	struct action_facts *af = NULL;
+	struct pathway_result pr;
+	json_t *before = NULL;
+	if (!api_begin(&c, req, res, app, EPISODE_ROLES) || !api_param_id(&c, "id", &id) ||
+	    !(r.rule = action_of_route(&c)) || !load_episode(&c, id, &v))
+		return;
+	if (!may_see(&c, &v)) {
+		refuse_scope(&c);
+		goto out;
+	}
+	if (!may_act(&c, &v, r.rule->action)) {
+		struct access_episode e = access_of(&v);
+		char m[200];
+		snprintf(m, sizeof(m), "Votre rôle ne permet pas cette action : elle revient %s.",
+			 access_actor_fr(&e, r.rule->action));
+		api_error(&c, 403, "forbidden", m, NULL);
+		goto out;
+	}
+	r.body = api_body(&c, r.rule->fields);
+	if (!r.body || !check_version(&c, r.body, &v) || !parse_action(&c, &v, &r))
+		goto out;
+	af = arena_alloc(c.a, sizeof(*af));
+	if (!af) {
+		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		goto out;
+	}
+	if (!gather_action_facts(&c, &v, &r, af) || !decide_action(&c, &r, af, &pr))
+		goto out;
+	before = json_deep_copy(v.data);
+	if (!before) {
+		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		goto out;
+	}
+	if (apply_action(&c, &v, &r, af, &pr))
+		save_and_answer(&c, &v, before, r.rule->code, 200, NULL);
 out:
 	json_decref(before);
 	view_free(&v);
@@ -1850,7 +1864,7 @@ void api_episodes_reachability(struct http_request *req, struct http_response *r
 		return;
 	if (!may_see(&c, &v)) {
 		view_free(&v);
-		api_error(&c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
+		refuse_scope(&c);
 		return;
 	}
 	bool reachable = false;
@@ -1860,13 +1874,14 @@ void api_episodes_reachability(struct http_request *req, struct http_response *r
 	json_t *out = json_pack("{s:b, s:s, s:o}", "reachable", reachable, "message",
 				reach_msg ? reach_msg : "", "delegants",
 				delegants ? delegants : json_array());
-	/* the dry run of start_assessment, for a délégué only (it checks the caller's adhesion) */
-	if (out && api_has_role(&c, DB_ROLE_DELEGUE)) {
+	/* the dry run of start_assessment, for a délégué of the protocol only (it checks the
+	 * caller's adhesion) */
+	if (out && may_act(&c, &v, PATHWAY_START_ASSESSMENT)) {
 		struct engine_run *run = arena_alloc(c.a, sizeof(*run));
 		char msg[320];
 		bool engine_ok = run && run_engine(&c, &v, recorded_answers(v.data), run, msg,
 						   sizeof(msg));
-		bool in_scope = engine_ok && run->r.scope != SCOPE_AGE && run->r.scope != SCOPE_SEX;
+		bool in_scope = engine_ok && in_population(&run->r);
 		struct pathway_facts f;
 		struct pathway_result pr;
 		gather_facts(&c, &v, in_scope, &f);
@@ -1877,13 +1892,6 @@ void api_episodes_reachability(struct http_request *req, struct http_response *r
 					    &pr);
 		const char *code = allowed ? NULL : pathway_refusal_code(pr.refusal);
 		const char *why = allowed ? NULL : pr.message;
-		char m[300];
-		if (allowed && !structure_allowed(&c, &v)) {
-			allowed = false;
-			code = "structure_not_allowed";
-			structure_refusal_message(&v, m, sizeof(m));
-			why = m;
-		}
 		json_object_set_new(out, "can_start", json_boolean(allowed));
 		json_object_set_new(out, "refusal",
 				    allowed ? json_null()

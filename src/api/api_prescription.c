@@ -177,7 +177,7 @@ bool api_rx_weight_needed(const struct protocol *p, const struct engine_input *i
 			  const struct engine_result *r)
 {
 	double kg;
-	return r->n_lines && r->age_years < RX_CHILD_AGE_YEARS && !rx_weight(p, in, r, &kg);
+	return rx_weight_required(r->n_lines, r->age_years, rx_weight(p, in, r, &kg));
 }
 
 json_t *api_rx_choices(const struct protocol *p, const struct engine_result *r,
@@ -309,7 +309,7 @@ bool api_rx_decide(struct api_ctx *c, const struct protocol *p, const struct eng
 		strbuf_free(&sb);
 	}
 	/* a child's prescription carries the weight: asked now when the protocol did not */
-	if (json_array_size(lines) && r->age_years < RX_CHILD_AGE_YEARS && !has_weight) {
+	if (rx_weight_required(json_array_size(lines), r->age_years, has_weight)) {
 		api_error(c, 422, "weight_required",
 			  "Indiquez le poids de l'enfant : il figure sur son ordonnance.",
 			  "weight_kg");
@@ -317,10 +317,8 @@ bool api_rx_decide(struct api_ctx *c, const struct protocol *p, const struct eng
 		json_decref(withheld);
 		return false;
 	}
-	if (days && !sick_chosen) {
-		api_error(c, 422, "sick_leave_days",
-			  "Aucun arrêt de travail n'est choisi : la durée ne s'applique à rien.",
-			  "sick_leave_days");
+	if (!rx_sick_leave_days_have_line(days, sick_chosen, msg, sizeof(msg))) {
+		api_error(c, 422, "sick_leave_days", msg, "sick_leave_days");
 		json_decref(lines);
 		json_decref(withheld);
 		return false;

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "api/auth.h"
+#include "api/facts.h"
 #include "protocol/engine.h"
 
 /* ------------------------------------------------------------------ routes */
@@ -447,19 +448,71 @@ static bool changes_state(const char *method)
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
+/* The store's role bits are the core's access roles. */
+_Static_assert((int)DB_ROLE_COORDINATOR == (int)ACCESS_ROLE_COORDINATOR &&
+		       (int)DB_ROLE_SECRETARY == (int)ACCESS_ROLE_SECRETARY &&
+		       (int)DB_ROLE_DELEGUE == (int)ACCESS_ROLE_DELEGUE &&
+		       (int)DB_ROLE_DELEGANT == (int)ACCESS_ROLE_DELEGANT,
+	       "account roles and access roles differ");
+_Static_assert((API_SIGNED_IN & API_ANY_ROLE) == 0, "API_SIGNED_IN is not a role");
+
+/* More adhesions than that for one professional in one structure are not read (a structure
+ * adopts at most API_MAX_PROTOCOLS protocols; a few periods and roles each). */
+#define CALLER_ADHESIONS_MAX 1024
+
+bool api_effective_roles(struct api_ctx *c, int64_t structure_id, int64_t professional_id,
+			 unsigned stored_roles, struct access_caller *out)
+{
+	struct db_professional_adhesion *rows = NULL;
+	size_t n = 0;
+	memset(out, 0, sizeof(*out));
+	if (professional_id &&
+	    db_adhesions_of_professional(c->db, professional_id, structure_id,
+					 CALLER_ADHESIONS_MAX, c->a, &rows, &n) != COOP_OK)
+		return false;
+	struct access_adhesion *facts = arena_alloc(c->a, (n ? n : 1) * sizeof(*facts));
+	if (!facts)
+		return false;
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		/* the profession does not decide a role; unknown, it allows nothing (out of range) */
+		enum profession prof = PROF_COUNT;
+		if (!profession_parse(rows[i].profession, &prof))
+			prof = PROF_COUNT;
+		facts[kept].adoption_id = rows[i].adhesion.adoption_id;
+		if (facts_adhesion(&rows[i].adhesion, prof, &facts[kept].adhesion))
+			kept++; /* a row whose role the core does not know gives no role */
+	}
+	access_caller_derive(stored_roles, professional_id, facts, kept, c->today, out);
+	return true;
+}
+
 /* Puts in c->account the structure the session works in, with the roles and the professional
  * held there: the home structure (the account's own row) or a membership. False when the
  * membership is gone or cannot be read: the session is then treated as signed out. */
 static bool session_structure(struct api_ctx *c)
 {
-	if (c->session.structure_id == 0 || c->session.structure_id == c->account.structure_id)
-		return true;
-	struct db_membership m;
-	if (db_membership_get(c->db, c->account.id, c->session.structure_id, c->a, &m) != COOP_OK)
+	if (c->session.structure_id != 0 && c->session.structure_id != c->account.structure_id) {
+		struct db_membership m;
+		if (db_membership_get(c->db, c->account.id, c->session.structure_id, c->a, &m) !=
+		    COOP_OK)
+			return false;
+		c->account.structure_id = m.structure_id;
+		c->account.roles = m.roles;
+		c->account.professional_id = m.professional_id;
+	}
+	return true;
+}
+
+/* The caller's effective roles there (api_effective_roles()), kept in c->caller and in
+ * c->account.roles: every role check sees the roles of today. False when they cannot be
+ * read. */
+static bool effective_roles(struct api_ctx *c)
+{
+	if (!api_effective_roles(c, c->account.structure_id, c->account.professional_id,
+				 c->account.roles, &c->caller))
 		return false;
-	c->account.structure_id = m.structure_id;
-	c->account.roles = m.roles;
-	c->account.professional_id = m.professional_id;
+	c->account.roles = c->caller.roles;
 	return true;
 }
 
@@ -489,6 +542,16 @@ bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response
 	    db_account_get(c->db, c->session.account_id, c->a, &c->account) == COOP_OK &&
 	    session_structure(c))
 		c->authed = true;
+	if (c->authed && !effective_roles(c)) {
+		c->authed = false;
+		if (roles != API_PUBLIC) {
+			api_error(c, 503, "unavailable",
+				  "La base de données est indisponible pour le moment. Réessayez "
+				  "dans un instant.",
+				  NULL);
+			return false;
+		}
+	}
 	if (roles == API_PUBLIC)
 		return true;
 	if (!c->authed) {
@@ -507,7 +570,7 @@ bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response
 			return false;
 		}
 	}
-	if (!api_has_role(c, roles)) {
+	if (!(roles & API_SIGNED_IN) && !api_has_role(c, roles)) {
 		api_error(c, 403, "forbidden",
 			  "Votre rôle ne permet pas cette action.", NULL);
 		return false;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "api/errors.h"
+#include "core/access.h"
 #include "core/date.h"
 #include "core/ident.h"
 #include "http/server.h"
@@ -71,11 +72,18 @@ struct api_ctx {
 	 * those of the structure the session chose (its home one, or a membership) */
 	struct db_account account;
 	struct db_session session;
+	/* who the caller is there today (core/access.h): coordinator and secretary as the account
+	 * holds them, délégué and délégant from the adhesions active today, with the adoptions the
+	 * caller is délégué and délégant of; account.roles holds the same effective bits */
+	struct access_caller caller;
 };
 
-/* Who may call a handler: a set of enum db_role bits; API_PUBLIC for no session at all. */
+/* Who may call a handler: a set of enum db_role bits (the caller's effective roles, see
+ * api_effective_roles()); API_PUBLIC for no session at all; API_SIGNED_IN for any signed-in
+ * account, even one that holds no role today (its session: read it, leave it). */
 #define API_PUBLIC 0u
 #define API_ANY_ROLE (DB_ROLE_COORDINATOR | DB_ROLE_SECRETARY | DB_ROLE_DELEGUE | DB_ROLE_DELEGANT)
+#define API_SIGNED_IN (1u << 30)
 
 /* Prepares c for a handler; false when it already answered an error (no session, expired,
  * the session's chosen structure no longer the account's, CSRF token missing, role not
@@ -83,7 +91,15 @@ struct api_ctx {
 bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response *res,
 	       void *app, unsigned roles);
 
-/* True when the caller holds one of the roles. */
+/* Who an account is today in a structure (core/access.h: access_caller_derive()): the stored
+ * roles' coordinator and secretary bits, and délégué / délégant from the adhesions of
+ * professional_id (one of that structure's; 0: none) active today, with the adoptions of each.
+ * The roles to show or check are out->roles (enum db_role bits). False (out zeroed, nothing
+ * answered) when the adhesions cannot be read. api_begin() fills c->caller with it. */
+bool api_effective_roles(struct api_ctx *c, int64_t structure_id, int64_t professional_id,
+			 unsigned stored_roles, struct access_caller *out);
+
+/* True when the caller holds one of the roles (effective today). */
 bool api_has_role(const struct api_ctx *c, unsigned roles);
 
 /* The protocol of that id, or NULL. */

@@ -91,6 +91,7 @@ static const char *const refusal_codes[PATHWAY_REFUSAL_COUNT] = {
 	[PATHWAY_REFUSAL_URGENCY_REQUIRED] = "urgency_required",
 	[PATHWAY_REFUSAL_DELEGANT_NOT_CALLED] = "delegant_not_called",
 	[PATHWAY_REFUSAL_REFERRAL_PENDING] = "referral_pending",
+	[PATHWAY_REFUSAL_STRUCTURE_NOT_ALLOWED] = "structure_not_allowed",
 };
 
 bool pathway_state_is_final(enum pathway_state s)
@@ -503,7 +504,8 @@ static bool rule_consent(const struct step *s)
 		      "Le consentement du patient doit être recueilli avant l'évaluation.");
 }
 
-/* 4–7. The protocol is adopted, not suspended, in force and signed. */
+/* 4–7b. The protocol is adopted, not suspended, in force and signed, and the structure's type
+ * is one the version in force allows. */
 static bool rule_protocol(const struct step *s)
 {
 	const struct pathway_facts *f = s->f;
@@ -526,15 +528,26 @@ static bool rule_protocol(const struct step *s)
 			s->out, PATHWAY_REFUSAL_PROTOCOL_NOT_SIGNED,
 			"Les ordonnances types du protocole n'ont pas encore été signées par un "
 			"délégant.");
+	if (!f->structure_type_known || (unsigned)f->structure_type >= STRUCT_COUNT)
+		return refuse(s->out, PATHWAY_REFUSAL_STRUCTURE_NOT_ALLOWED,
+			      "Le type de la structure n'est pas renseigné : le protocole ne peut "
+			      "pas être appliqué. Le coordinateur peut le compléter.");
+	if (f->structure_types_allowed != 0 &&
+	    !(f->structure_types_allowed & (UINT32_C(1) << f->structure_type)))
+		return refuse(s->out, PATHWAY_REFUSAL_STRUCTURE_NOT_ALLOWED,
+			      "La version en vigueur du protocole ne peut pas être appliquée dans "
+			      "une structure de type « %s ».",
+			      structure_type_label_fr(f->structure_type));
 	return false;
 }
 
-/* 8. The patient is in the protocol's scope. */
+/* 8. The patient is in the protocol's scope; what the orientation answers already exclude is
+ * not proposed (usual care). */
 static bool rule_scope(const struct step *s)
 {
 	if (s->action != PATHWAY_PROPOSE && s->action != PATHWAY_START_ASSESSMENT)
 		return false;
-	if (s->f->patient_in_scope)
+	if (s->f->patient_in_scope && !(s->action == PATHWAY_PROPOSE && s->f->answers_exclude))
 		return false;
 	return refuse(s->out, PATHWAY_REFUSAL_OUT_OF_SCOPE,
 		      "Le patient n'entre pas dans le champ du protocole (population ou réponses "
@@ -856,6 +869,12 @@ bool pathway_may_answer(enum pathway_state s, enum pathway_asker who, enum pathw
 	case PATHWAY_ASSESSING: return who == PATHWAY_ASKER_DELEGUE;
 	default: return false;
 	}
+}
+
+bool pathway_may_mark_unknown(enum pathway_state s, enum pathway_asker who)
+{
+	return s == PATHWAY_ORIENTATION &&
+	       (who == PATHWAY_ASKER_SECRETARY || who == PATHWAY_ASKER_DELEGUE);
 }
 
 static bool applies(const struct pathway_question *q)

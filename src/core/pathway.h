@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "core/date.h"
+#include "core/profession.h"
 #include "core/team.h"
 
 enum pathway_state {
@@ -99,6 +100,7 @@ enum pathway_refusal {
 	PATHWAY_REFUSAL_URGENCY_REQUIRED,         /* "urgency_required": reorient */
 	PATHWAY_REFUSAL_DELEGANT_NOT_CALLED,      /* "delegant_not_called": reorient */
 	PATHWAY_REFUSAL_REFERRAL_PENDING, /* "referral_pending": cancel while the answers refer */
+	PATHWAY_REFUSAL_STRUCTURE_NOT_ALLOWED, /* "structure_not_allowed": the structure's type */
 	PATHWAY_REFUSAL_COUNT
 };
 
@@ -126,8 +128,17 @@ struct pathway_facts {
 	int second_contact_from_day; /* window in days after the decision, both ends inclusive */
 	int second_contact_to_day;
 
+	/* The structure: its type (known: a valid code), and the types the version in force allows
+	 * (bits 1u << enum structure_type; 0 means every type). */
+	bool structure_type_known;
+	enum structure_type structure_type;
+	uint32_t structure_types_allowed;
+
 	/* The patient. */
-	bool patient_in_scope; /* the version's population and the orientation answers */
+	bool patient_in_scope; /* the version's population (age, sex) */
+	/* the answers recorded so far exclude the patient (the engine's decision): at
+	 * orientation, proposing is then refused (usual care), rule 8 */
+	bool answers_exclude;
 	bool consent_given;    /* consent recorded and not withdrawn */
 	enum pathway_gp gp;
 	bool gp_informed;    /* the information sent to the GP is recorded */
@@ -204,10 +215,12 @@ struct pathway_result {
  *   1. the state is not final (closed, usual_care);             episode_final
  *   2. the action exists from this state;                      consent_required / wrong_state
  *   3. consent given (start_assessment, save_answers, record_decision);   consent_required
- *   4. protocol adopted, 5. not suspended, 6. in force, 7. signed — for propose,
+ *   4. protocol adopted, 5. not suspended, 6. in force, 7. signed, 7b. the structure's type
+ *      allowed by the version in force (structure_not_allowed) — for propose,
  *      record_consent_given, start_assessment, save_answers, record_decision (except an
  *      excluded outcome), record_second_contact;
- *   8. patient in scope (propose, start_assessment);              patient_out_of_scope
+ *   8. patient in scope (propose, start_assessment), and for propose the answers so far do
+ *      not exclude the patient (answers_exclude);                  patient_out_of_scope
  *   9. long-term protocol: the délégant is the GP (propose, start_assessment); gp_not_delegant
  *  10. the acting professional's team check: the délégué for start_assessment, save_answers,
  *      record_decision (except excluded), record_second_contact; the délégant for
@@ -283,6 +296,11 @@ struct pathway_question {
  * Orientation: the secretariat or a délégué, orientation questions only. Assessing: the
  * délégué, every question. Any other state or asker: no. False for out-of-range values. */
 bool pathway_may_answer(enum pathway_state s, enum pathway_asker who, enum pathway_phase phase);
+
+/* May `who` mark questions "ne sait pas" at state `s`? Only at orientation, by the
+ * secretariat or a délégué orienting (the délégué will ask them); during the examination the
+ * délégué asks the patient. False for out-of-range values. */
+bool pathway_may_mark_unknown(enum pathway_state s, enum pathway_asker who);
 
 /* The questions the screen of `who` shows at state `s`: ask[i] is set true for the questions
  * that apply (answered or not) and that pathway_may_answer() lets `who` answer, false for the

@@ -206,6 +206,19 @@ bool rx_sick_leave_days_ok(const struct prescription_line *l, int days, char *ms
 	return false;
 }
 
+bool rx_sick_leave_days_have_line(int days, bool sick_leave_chosen, char *msg, size_t size)
+{
+	if (days == 0 || sick_leave_chosen)
+		return true;
+	snprintf(msg, size, "Aucun arrêt de travail n'est choisi : la durée ne s'applique à rien.");
+	return false;
+}
+
+bool rx_weight_required(size_t n_lines_issued, int age_years, bool weight_known)
+{
+	return n_lines_issued > 0 && age_years < RX_CHILD_AGE_YEARS && !weight_known;
+}
+
 static void plural_days(int n, struct strbuf *out)
 {
 	strbuf_printf(out, "%d jour%s", n, n > 1 ? "s" : "");

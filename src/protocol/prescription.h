@@ -71,6 +71,14 @@ bool rx_line_issuable(const struct protocol *p, const struct line_result *lr,
 /* Is `days` a sick leave the line allows (1 to max_days)? false with a French sentence. */
 bool rx_sick_leave_days_ok(const struct prescription_line *l, int days, char *msg, size_t size);
 
+/* A sick leave's days given (days != 0) while no sick-leave line is chosen apply to nothing:
+ * false then, with a French sentence in msg; true otherwise. */
+bool rx_sick_leave_days_have_line(int days, bool sick_leave_chosen, char *msg, size_t size);
+
+/* Must the prescription carry the child's weight, not known yet: lines issued to a patient
+ * under RX_CHILD_AGE_YEARS whose weight is not known (from the answers or given)? */
+bool rx_weight_required(size_t n_lines_issued, int age_years, bool weight_known);
+
 /* The line as printed for the patient: never the signer's note, nor a word about the protocol's
  * gaps. days: the sick leave's days (ignored for other kinds). */
 void rx_line_text(const struct protocol *p, const struct line_result *lr,

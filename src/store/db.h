@@ -410,4 +410,20 @@ enum coop_err db_audit_list(struct db *db, int64_t structure_id, const struct db
 enum coop_err db_audit_verify(struct db *db, int64_t *count, int64_t *bad_id, char *head,
 			      size_t head_size);
 
+/* ------------------------------------------------------------------ adhesions of a caller */
+
+/* An adhesion with its professional's profession code (what the core's facts need). */
+struct db_professional_adhesion {
+	struct db_adhesion adhesion;
+	const char *profession;
+};
+
+/* The adhesions (every role and period) of professional_id to the adoptions of structure_id,
+ * by adoption then id, at most limit; none when that professional is not one of the
+ * structure's. *out is an arena array of *n entries (NULL when none); ERR_NOMEM when the arena
+ * is full, ERR_IO when the database fails. */
+enum coop_err db_adhesions_of_professional(struct db *db, int64_t professional_id,
+					   int64_t structure_id, size_t limit, struct arena *a,
+					   struct db_professional_adhesion **out, size_t *n);
+
 #endif

@@ -80,6 +80,7 @@ enum stmt_id {
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
+	S_ADHESIONS_OF_PROFESSIONAL,
 	S_COUNT
 };
 
@@ -316,6 +317,17 @@ static const struct {
 	[S_BEGIN] = {"begin", "BEGIN IMMEDIATE"},
 	[S_COMMIT] = {"commit", "COMMIT"},
 	[S_ROLLBACK] = {"rollback", "ROLLBACK"},
+	/* the professional must be one of the structure's: an account bound to another
+	 * structure's professional finds no adhesion (hence no clinical role) */
+	[S_ADHESIONS_OF_PROFESSIONAL] = {
+		"adhesions_of_professional",
+		"SELECT ad.id, ad.professional_id, ad.adoption_id, ad.role, ad.effective_from, "
+		"ad.effective_to, ad.training_validated_by, ad.training_date, ad.training_hours, "
+		"ad.insurer, ad.insurance_date, ad.engagement_date, p.profession "
+		"FROM adhesions ad JOIN adoptions o ON o.id = ad.adoption_id "
+		"JOIN professionals p ON p.id = ad.professional_id "
+		"WHERE ad.professional_id = ?1 AND o.structure_id = ?2 AND p.structure_id = ?2 "
+		"ORDER BY ad.adoption_id, ad.id LIMIT ?3"},
 };
 
 struct db {
@@ -1653,4 +1665,27 @@ enum coop_err db_audit_list(struct db *db, int64_t structure_id, const struct db
 		sqlite3_bind_int64(s, 7, f->to_at);
 	sqlite3_bind_int64(s, 8, (sqlite3_int64)limit);
 	return read_all(db, s, S_AUDIT_LIST, read_audit_entry, a, sizeof(**out), (void **)out, n);
+}
+
+/* ------------------------------------------------------------------ adhesions of a caller */
+
+static void read_professional_adhesion(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+{
+	struct db_professional_adhesion *pa = record;
+	read_adhesion(s, a, &pa->adhesion, ok);
+	pa->profession = col_text(s, 12, a, ok);
+}
+
+enum coop_err db_adhesions_of_professional(struct db *db, int64_t professional_id,
+					   int64_t structure_id, size_t limit, struct arena *a,
+					   struct db_professional_adhesion **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(db, S_ADHESIONS_OF_PROFESSIONAL);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, professional_id);
+	sqlite3_bind_int64(s, 2, structure_id);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
+	return read_all(db, s, S_ADHESIONS_OF_PROFESSIONAL, read_professional_adhesion, a,
+			sizeof(**out), (void **)out, n);
 }

@@ -68,6 +68,8 @@ static struct pathway_facts good(enum pathway_state s)
 		.protocol_adopted = true,
 		.protocol_in_force = true,
 		.protocol_signed = true,
+		.structure_type_known = true,
+		.structure_type = STRUCT_MSP,
 		.has_second_contact = true,
 		.patient_in_scope = true,
 		.consent_given = true,
@@ -186,6 +188,34 @@ static void not_signed(struct pathway_facts *f)
 {
 	f->protocol_signed = false;
 }
+/* The version in force allows maisons and centres de santé; the structure is an ESMS. */
+static void esms(struct pathway_facts *f)
+{
+	f->structure_type = STRUCT_ESMS;
+	f->structure_types_allowed = (UINT32_C(1) << STRUCT_MSP) | (UINT32_C(1) << STRUCT_CDS);
+}
+static void msp_allowed(struct pathway_facts *f)
+{
+	f->structure_types_allowed = (UINT32_C(1) << STRUCT_MSP) | (UINT32_C(1) << STRUCT_CDS);
+}
+static void structure_type_unknown(struct pathway_facts *f)
+{
+	f->structure_type_known = false;
+}
+static void structure_type_out_of_range(struct pathway_facts *f)
+{
+	f->structure_type = STRUCT_COUNT;
+}
+static void esms_not_signed(struct pathway_facts *f)
+{
+	esms(f);
+	not_signed(f);
+}
+static void esms_out_of_scope(struct pathway_facts *f)
+{
+	esms(f);
+	f->patient_in_scope = false;
+}
 static void not_adopted_and_suspended(struct pathway_facts *f)
 {
 	not_adopted(f);
@@ -204,6 +234,10 @@ static void not_in_force_not_signed(struct pathway_facts *f)
 static void out_of_scope(struct pathway_facts *f)
 {
 	f->patient_in_scope = false;
+}
+static void answers_exclude(struct pathway_facts *f)
+{
+	f->answers_exclude = true;
 }
 static void out_of_scope_and_not_signed(struct pathway_facts *f)
 {
@@ -731,6 +765,44 @@ static const struct rule_case rule_cases[] = {
 	 "Aucune version du protocole n'est en vigueur le 25/11/2026."},
 	{"not signed", S(ORIENTATION), A(PROPOSE), INC, not_signed, R(PROTOCOL_NOT_SIGNED), 0,
 	 "Les ordonnances types du protocole n'ont pas encore été signées par un délégant."},
+	/* 7b: the structure's type, for every action under the protocol; the exits stay open */
+	{"ESMS: no proposal", S(ORIENTATION), A(PROPOSE), INC, esms, R(STRUCTURE_NOT_ALLOWED), 0,
+	 "La version en vigueur du protocole ne peut pas être appliquée dans une structure de type "
+	 "« Établissement ou service médico-social »."},
+	{"ESMS: no consent to it", S(PROPOSED), A(RECORD_CONSENT_GIVEN), INC, esms,
+	 R(STRUCTURE_NOT_ALLOWED), 0, NULL},
+	{"ESMS: no assessment", S(CONSENTED), A(START_ASSESSMENT), INC, esms,
+	 R(STRUCTURE_NOT_ALLOWED), 0, NULL},
+	{"ESMS: no answers", S(ASSESSING), A(SAVE_ANSWERS), INC, esms, R(STRUCTURE_NOT_ALLOWED), 0,
+	 NULL},
+	{"ESMS: no inclusion", S(ASSESSING), A(RECORD_DECISION), INC, esms,
+	 R(STRUCTURE_NOT_ALLOWED), 0, NULL},
+	{"ESMS: no second contact", S(INCLUDED), A(RECORD_SECOND_CONTACT), INC, esms,
+	 R(STRUCTURE_NOT_ALLOWED), 0, NULL},
+	{"ESMS: the exclusion is recorded", S(ASSESSING), A(RECORD_DECISION), EXC, esms, OK,
+	 S(EXCLUDED), NULL},
+	{"ESMS: reorient", S(ASSESSING), A(REORIENT), INC, esms, OK, S(EXCLUDED), NULL},
+	{"ESMS: cancel", S(CONSENTED), A(CANCEL), INC, esms, OK, S(CANCELLED), NULL},
+	{"ESMS: consent refused", S(PROPOSED), A(RECORD_CONSENT_REFUSED), INC, esms, OK,
+	 S(USUAL_CARE), NULL},
+	{"ESMS: usual care", S(ORIENTATION), A(ORIENT_TO_USUAL_CARE), INC, esms, OK,
+	 S(USUAL_CARE), NULL},
+	{"ESMS: plan the second contact", S(INCLUDED), A(PLAN_SECOND_CONTACT), INC, esms, OK,
+	 S(INCLUDED), NULL},
+	{"ESMS: revoyure", S(INCLUDED), A(RECORD_REVOYURE), INC, esms, OK, S(INCLUDED), NULL},
+	{"ESMS: close", S(EXCLUDED), A(CLOSE), INC, esms, OK, S(CLOSED), NULL},
+	{"MSP among the types allowed", S(INCLUDED), A(RECORD_SECOND_CONTACT), INC, msp_allowed, OK,
+	 S(FOLLOW_UP), NULL},
+	{"type unknown", S(ORIENTATION), A(PROPOSE), INC, structure_type_unknown,
+	 R(STRUCTURE_NOT_ALLOWED), 0,
+	 "Le type de la structure n'est pas renseigné : le protocole ne peut pas être appliqué. Le "
+	 "coordinateur peut le compléter."},
+	{"type out of range", S(INCLUDED), A(RECORD_SECOND_CONTACT), INC,
+	 structure_type_out_of_range, R(STRUCTURE_NOT_ALLOWED), 0, NULL},
+	{"signature before the structure's type", S(ORIENTATION), A(PROPOSE), INC, esms_not_signed,
+	 R(PROTOCOL_NOT_SIGNED), 0, NULL},
+	{"the structure's type before the scope", S(ORIENTATION), A(PROPOSE), INC,
+	 esms_out_of_scope, R(STRUCTURE_NOT_ALLOWED), 0, NULL},
 	{"adoption before suspension", S(ORIENTATION), A(PROPOSE), INC, not_adopted_and_suspended,
 	 R(PROTOCOL_NOT_ADOPTED), 0, NULL},
 	{"suspension before version", S(ORIENTATION), A(PROPOSE), INC, suspended_not_in_force,
@@ -767,6 +839,14 @@ static const struct rule_case rule_cases[] = {
 	 R(OUT_OF_SCOPE), 0, NULL},
 	{"out of scope: usual care possible", S(ORIENTATION), A(ORIENT_TO_USUAL_CARE), INC,
 	 out_of_scope, R(NONE), S(USUAL_CARE), NULL},
+	{"the orientation answers exclude: not proposed", S(ORIENTATION), A(PROPOSE), INC,
+	 answers_exclude, R(OUT_OF_SCOPE), 0,
+	 "Le patient n'entre pas dans le champ du protocole (population ou réponses "
+	 "d'orientation)."},
+	{"the answers exclude: usual care stays open", S(ORIENTATION), A(ORIENT_TO_USUAL_CARE), INC,
+	 answers_exclude, OK, S(USUAL_CARE), NULL},
+	{"the answers exclude: the délégué still assesses", S(CONSENTED), A(START_ASSESSMENT), INC,
+	 answers_exclude, OK, S(ASSESSING), NULL},
 	{"protocol before scope", S(ORIENTATION), A(PROPOSE), INC, out_of_scope_and_not_signed,
 	 R(PROTOCOL_NOT_SIGNED), 0, NULL},
 	/* 9: médecin traitant, long-term protocols */
@@ -1319,8 +1399,11 @@ static void test_may_answer(void **state)
 			print_message("%s × asker %d\n", pathway_state_code(st), w);
 			assert_int_equal(pathway_may_answer(st, who, O), orienting || assessing);
 			assert_int_equal(pathway_may_answer(st, who, E), assessing);
+			/* "ne sait pas": at orientation only, by whoever orients */
+			assert_int_equal(pathway_may_mark_unknown(st, who), orienting);
 		}
 	}
+	assert_false(pathway_may_mark_unknown(PATHWAY_STATE_COUNT, PATHWAY_ASKER_SECRETARY));
 	assert_false(pathway_may_answer(PATHWAY_ASSESSING, PATHWAY_ASKER_DELEGUE,
 					(enum pathway_phase)7));
 	assert_false(pathway_may_answer(PATHWAY_STATE_COUNT, PATHWAY_ASKER_DELEGUE, O));

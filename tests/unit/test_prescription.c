@@ -418,6 +418,24 @@ static void test_completion_of_fixed_parts(void **state)
 	protocol_free(p);
 }
 
+/* The rules the decision applies to what the délégué chose: a duration needs a sick leave
+ * chosen; a child's prescription needs the weight (edges of the age and of the lines). */
+static void test_decision_rules(void **state)
+{
+	(void)state;
+	char msg[200] = "";
+	assert_true(rx_sick_leave_days_have_line(0, false, msg, sizeof(msg)));
+	assert_true(rx_sick_leave_days_have_line(3, true, msg, sizeof(msg)));
+	assert_true(rx_sick_leave_days_have_line(0, true, msg, sizeof(msg)));
+	assert_false(rx_sick_leave_days_have_line(3, false, msg, sizeof(msg)));
+	assert_string_equal(msg, "Aucun arrêt de travail n'est choisi : la durée ne s'applique à rien.");
+	assert_true(rx_weight_required(1, RX_CHILD_AGE_YEARS - 1, false));
+	assert_true(rx_weight_required(3, 0, false));
+	assert_false(rx_weight_required(1, RX_CHILD_AGE_YEARS, false));
+	assert_false(rx_weight_required(1, RX_CHILD_AGE_YEARS - 1, true));
+	assert_false(rx_weight_required(0, 2, false));
+}
+
 int main(int argc, char **argv)
 {
 	const char *root = getenv("COOP_SOURCE_ROOT");
@@ -427,6 +445,7 @@ int main(int argc, char **argv)
 		snprintf(base_path, sizeof(base_path), "%s/tests/malformed/valid-base.yaml", root);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_decision_rules),
 		cmocka_unit_test(test_signature),
 		cmocka_unit_test(test_template_hash),
 		cmocka_unit_test(test_issuable),

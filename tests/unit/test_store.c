@@ -799,6 +799,79 @@ static void test_patient_identity(void **state)
 	}
 }
 
+/* The adhesions a caller's roles are derived from: the professional's, in that structure only,
+ * with the profession; none when the professional is another structure's. */
+static void test_adhesions_of_professional(void **state)
+{
+	struct fixture *f = *state;
+	int64_t st = add_structure(f);
+	struct db_structure other_st = {.type = "CPTS", .name = "CPTS du Val", .address = "2 rue Basse"};
+	int64_t st2 = 0;
+	assert_int_equal(db_structure_insert(f->db, &other_st, &st2), COOP_OK);
+	int64_t nurse = add_professional(f, st, "infirmier");
+	int64_t outsider = add_professional(f, st2, "medecin");
+	int64_t adoptions[2] = {0, 0};
+	const char *protocols[2] = {"snp-cystite", "snp-varicelle"};
+	for (int i = 0; i < 2; i++) {
+		struct db_adoption ad = {.structure_id = st, .protocol_id = protocols[i],
+					 .adopted_on = day("2026-01-05")};
+		assert_int_equal(db_adoption_insert(f->db, &ad, &adoptions[i]), COOP_OK);
+	}
+	struct db_adoption ad2 = {.structure_id = st2, .protocol_id = "snp-cystite",
+				  .adopted_on = day("2026-01-05")};
+	int64_t adoption2 = 0;
+	assert_int_equal(db_adoption_insert(f->db, &ad2, &adoption2), COOP_OK);
+	struct db_adhesion a = {.professional_id = nurse, .adoption_id = adoptions[1],
+				.role = "delegue", .effective_from = day("2026-01-05"),
+				.has_effective_to = true, .effective_to = day("2026-06-01")};
+	assert_int_equal(db_adhesion_insert(f->db, &a, NULL), COOP_OK);
+	a.adoption_id = adoptions[0];
+	a.has_effective_to = false;
+	assert_int_equal(db_adhesion_insert(f->db, &a, NULL), COOP_OK);
+	a.role = "delegant";
+	assert_int_equal(db_adhesion_insert(f->db, &a, NULL), COOP_OK);
+	/* the other structure's professional, adhering to this structure's adoption */
+	struct db_adhesion b = {.professional_id = outsider, .adoption_id = adoptions[0],
+				.role = "delegant", .effective_from = day("2026-01-05")};
+	assert_int_equal(db_adhesion_insert(f->db, &b, NULL), COOP_OK);
+	b.adoption_id = adoption2;
+	assert_int_equal(db_adhesion_insert(f->db, &b, NULL), COOP_OK);
+
+	struct db_professional_adhesion *rows = NULL;
+	size_t n = 0;
+	assert_int_equal(db_adhesions_of_professional(f->db, nurse, st, 100, &f->arena, &rows, &n),
+			 COOP_OK);
+	assert_int_equal(n, 3);
+	/* by adoption, then id */
+	assert_int_equal(rows[0].adhesion.adoption_id, adoptions[0]);
+	assert_string_equal(rows[0].adhesion.role, "delegue");
+	assert_string_equal(rows[1].adhesion.role, "delegant");
+	assert_int_equal(rows[2].adhesion.adoption_id, adoptions[1]);
+	assert_true(rows[2].adhesion.has_effective_to);
+	assert_int_equal(rows[2].adhesion.effective_to, day("2026-06-01"));
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(rows[i].profession, "infirmier");
+		assert_int_equal(rows[i].adhesion.professional_id, nurse);
+	}
+	assert_int_equal(db_adhesions_of_professional(f->db, nurse, st, 2, &f->arena, &rows, &n),
+			 COOP_OK);
+	assert_int_equal(n, 2); /* the limit */
+	/* in another structure, the nurse has none */
+	assert_int_equal(db_adhesions_of_professional(f->db, nurse, st2, 100, &f->arena, &rows, &n),
+			 COOP_OK);
+	assert_int_equal(n, 0);
+	/* another structure's professional has none here, even adhering to an adoption of it */
+	assert_int_equal(db_adhesions_of_professional(f->db, outsider, st, 100, &f->arena, &rows,
+						      &n),
+			 COOP_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db_adhesions_of_professional(f->db, outsider, st2, 100, &f->arena, &rows,
+						      &n),
+			 COOP_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].profession, "medecin");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -812,6 +885,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_patients_and_episodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_patient_identity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_adhesions_of_professional, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
