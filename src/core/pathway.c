@@ -8,6 +8,8 @@
  */
 #include "core/pathway.h"
 
+#include "base/utf8.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -404,15 +406,7 @@ static bool refuse(struct pathway_result *r, enum pathway_refusal code, const ch
 	} else if ((size_t)w >= sizeof(r->message)) {
 		/* Truncated: drop a trailing partial UTF-8 sequence. */
 		size_t end = sizeof(r->message) - 1;
-		size_t i = end;
-		while (i > 0 && ((unsigned char)r->message[i - 1] & 0xC0) == 0x80)
-			i--;
-		if (i > 0) {
-			unsigned char lead = (unsigned char)r->message[i - 1];
-			size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-			if (end - (i - 1) < want)
-				r->message[i - 1] = '\0';
-		}
+		r->message[utf8_cut(r->message, end, end)] = '\0';
 	}
 	return true;
 }
