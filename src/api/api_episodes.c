@@ -81,7 +81,7 @@ static enum access_view view_of(const struct api_ctx *c, const struct episode_vi
 /* Answers the 403 of an episode outside the caller's scope. */
 static void refuse_scope(struct api_ctx *c)
 {
-	api_error(c, 403, "forbidden", "Cet épisode n'est pas dans votre périmètre.", NULL);
+	api_fail(c, API_ERR_FORBIDDEN, "Cet épisode n'est pas dans votre périmètre.", NULL);
 }
 
 /* Loads episode `id` of the caller's structure; false (error answered) on failure. */
@@ -105,9 +105,9 @@ static bool load_episode(struct api_ctx *c, int64_t id, struct episode_view *v)
 	v->data = json_loads(v->ep.data, 0, &jerr);
 	if (!v->protocol || !json_is_object(v->data) || !pathway_state_parse(v->ep.state, &v->state)) {
 		view_free(v);
-		api_error(c, 500, "internal",
-			  "Cet épisode fait référence à un protocole que ce serveur ne connaît pas.",
-			  NULL);
+		api_fail(c, API_ERR_INTERNAL,
+			 "Cet épisode fait référence à un protocole que ce serveur ne connaît pas.",
+			 NULL);
 		return false;
 	}
 	return true;
@@ -647,7 +647,7 @@ static void save_and_answer(struct api_ctx *c, struct episode_view *v, json_t *b
 	char *text = json_dumps(v->data, JSON_COMPACT);
 	if (!text) {
 		json_decref(extra);
-		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(c, API_ERR_INTERNAL, NULL, NULL);
 		return;
 	}
 	v->ep.data = arena_strdup(c->a, text);
@@ -704,24 +704,24 @@ void api_episodes_create(struct http_request *req, struct http_response *res, vo
 	enum coop_err e = db_patient_get(c.db, c.account.structure_id, patient_id, c.a, &patient);
 	if (e != COOP_OK) {
 		if (e == ERR_NOT_FOUND)
-			api_error(&c, 400, "invalid", "Ce patient n'existe pas dans votre structure.",
-				  "patient_id");
+			api_fail(&c, API_ERR_INVALID,
+				 "Ce patient n'existe pas dans votre structure.", "patient_id");
 		else
 			api_store_error(&c, e, "Patient");
 		return;
 	}
 	if (patient.merged_into) { /* a duplicate merged away: its episodes go to the kept record */
-		api_error(&c, 400, "merged",
-			  "Ce dossier a été fusionné dans un autre : choisissez le dossier conservé.",
-			  "patient_id");
+		api_fail(&c, API_ERR_MERGED,
+			 "Ce dossier a été fusionné dans un autre : choisissez le dossier conservé.",
+			 "patient_id");
 		return;
 	}
 	struct db_adoption ad;
 	e = db_adoption_find(c.db, c.account.structure_id, protocol_id, c.a, &ad);
 	if (e == ERR_NOT_FOUND || !app_protocol(c.app, protocol_id)) {
-		api_error(&c, 422, "protocol_not_adopted",
-			  "Votre structure n'a pas adopté ce protocole : il ne peut pas être proposé.",
-			  "protocol_id");
+		api_fail(&c, API_ERR_PROTOCOL_NOT_ADOPTED,
+			 "Votre structure n'a pas adopté ce protocole : il ne peut pas être proposé.",
+			 "protocol_id");
 		return;
 	}
 	if (e != COOP_OK) {
@@ -730,10 +730,10 @@ void api_episodes_create(struct http_request *req, struct http_response *res, vo
 	}
 	/* a délégué orients only towards the protocols they are délégué of (access_may_open) */
 	if (!access_may_open(&c.caller, ad.id)) {
-		api_error(&c, 403, "forbidden",
-			  "Vous n'êtes pas délégué de ce protocole : seuls le secrétariat et ses "
-			  "délégués y orientent un patient.",
-			  "protocol_id");
+		api_fail(&c, API_ERR_FORBIDDEN,
+			 "Vous n'êtes pas délégué de ce protocole : seuls le secrétariat et ses "
+			 "délégués y orientent un patient.",
+			 "protocol_id");
 		return;
 	}
 	/* one open episode per patient and protocol: the open one is named, to resume or cancel */
@@ -757,7 +757,7 @@ void api_episodes_create(struct http_request *req, struct http_response *res, vo
 			 "(demande n° %lld, étape « %s ») : reprenez-la ou annulez-la avant d'en "
 			 "ouvrir une autre.",
 			 (long long)same[open_at].id, pathway_state_label_fr(states[open_at]));
-		api_error(&c, 409, "episode_already_open", m, "protocol_id");
+		api_fail(&c, API_ERR_EPISODE_ALREADY_OPEN, m, "protocol_id");
 		return;
 	}
 	struct db_episode ep = {.structure_id = c.account.structure_id,
@@ -896,8 +896,8 @@ void api_episodes_prescription(struct http_request *req, struct http_response *r
 				  v.ep.delegue_id)
 		: NULL;
 	if (!out) {
-		api_error(&c, 404, "no_prescription",
-			  "Aucune ordonnance n'a été délivrée dans cette prise en charge.", NULL);
+		api_fail(&c, API_ERR_NO_PRESCRIPTION,
+			 "Aucune ordonnance n'a été délivrée dans cette prise en charge.", NULL);
 		goto done;
 	}
 	if (api_trace_read(&c, "prescription", "episode", id, NULL)) {
@@ -999,7 +999,7 @@ void api_episodes_list(struct http_request *req, struct http_response *res, void
 	if (e == ERR_NOT_FOUND) {
 		state = NULL;
 	} else if (e != COOP_OK || !pathway_state_parse(state, &parsed)) {
-		api_error(&c, 400, "invalid", "État inconnu.", "state");
+		api_fail(&c, API_ERR_INVALID, "État inconnu.", "state");
 		return;
 	}
 	struct db_episode *eps = NULL;
@@ -1015,7 +1015,7 @@ void api_episodes_list(struct http_request *req, struct http_response *res, void
 	if (!rows) {
 		json_decref(items);
 		json_decref(ids);
-		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -1061,7 +1061,7 @@ void api_episodes_list(struct http_request *req, struct http_response *res, void
 	json_decref(what);
 	if (!traced) {
 		if (!c.res->status)
-			api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+			api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 		json_decref(items);
 		return;
 	}
@@ -1072,11 +1072,7 @@ void api_episodes_list(struct http_request *req, struct http_response *res, void
 
 static void refuse(struct api_ctx *c, const struct pathway_result *pr)
 {
-	int status = pr->refusal == PATHWAY_REFUSAL_WRONG_STATE ||
-				     pr->refusal == PATHWAY_REFUSAL_EPISODE_FINAL
-			     ? 409
-			     : 422;
-	api_error(c, status, pathway_refusal_code(pr->refusal), pr->message, NULL);
+	api_fail_refusal(c, pr->refusal, pr->message);
 }
 
 /* The version the client edited must be the stored one. */
@@ -1103,7 +1099,7 @@ static bool check_version(struct api_ctx *c, json_t *body, const struct episode_
 				 "rechargez-la avant de continuer (vos saisies sont conservées à "
 				 "l'écran).",
 				 by && *by ? by : "quelqu'un d'autre");
-		api_error(c, 409, "conflict", m, "version");
+		api_fail(c, API_ERR_CONFLICT, m, "version");
 		return false;
 	}
 	return true;
@@ -1117,9 +1113,9 @@ static bool check_unknown(struct api_ctx *c, const struct episode_view *v, json_
 			  json_t *given, enum pathway_asker who)
 {
 	if (!json_is_array(unknown) || json_array_size(unknown) > v->protocol->n_questions) {
-		api_error(c, 400, "invalid",
-			  "« Ne sait pas » se donne comme une liste de questions d'orientation.",
-			  "unknown");
+		api_fail(c, API_ERR_INVALID,
+			 "« Ne sait pas » se donne comme une liste de questions d'orientation.",
+			 "unknown");
 		return false;
 	}
 	size_t i;
@@ -1128,8 +1124,8 @@ static bool check_unknown(struct api_ctx *c, const struct episode_view *v, json_
 		const char *id = json_string_value(x);
 		int q = id ? protocol_find_question(v->protocol, id) : -1;
 		if (q < 0) {
-			api_error(c, 400, "invalid_answers",
-				  "« Ne sait pas » : question inconnue de ce protocole.", "unknown");
+			api_fail(c, API_ERR_INVALID_ANSWERS,
+				 "« Ne sait pas » : question inconnue de ce protocole.", "unknown");
 			return false;
 		}
 		const struct question *qq = &v->protocol->questions[q];
@@ -1139,7 +1135,7 @@ static bool check_unknown(struct api_ctx *c, const struct episode_view *v, json_
 				 "« %s » se renseigne pendant l'examen par le délégué, pas à "
 				 "l'orientation.",
 				 qq->label);
-			api_error(c, 422, "not_an_orientation_question", m, id);
+			api_fail(c, API_ERR_NOT_AN_ORIENTATION_QUESTION, m, id);
 			return false;
 		}
 		json_t *a = json_object_get(given, id);
@@ -1147,7 +1143,7 @@ static bool check_unknown(struct api_ctx *c, const struct episode_view *v, json_
 			snprintf(m, sizeof(m),
 				 "« %s » : donnez une réponse ou « ne sait pas », pas les deux.",
 				 qq->label);
-			api_error(c, 400, "invalid", m, id);
+			api_fail(c, API_ERR_INVALID, m, id);
 			return false;
 		}
 	}
@@ -1167,14 +1163,15 @@ static json_t *apply_answers(struct api_ctx *c, struct episode_view *v, json_t *
 {
 	json_t *given = json_object_get(body, "answers");
 	if (!json_is_object(given)) {
-		api_field_error(c, "required", "answers", "sont obligatoires", "sont obligatoires");
+		api_fail_field(c, API_ERR_REQUIRED, "answers", "sont obligatoires",
+			       "sont obligatoires");
 		return NULL;
 	}
 	if (json_object_size(given) > v->protocol->n_questions) {
 		char m[200];
 		snprintf(m, sizeof(m), "Trop de réponses : ce protocole compte %zu questions.",
 			 v->protocol->n_questions);
-		api_error(c, 400, "invalid_answers", m, "answers");
+		api_fail(c, API_ERR_INVALID_ANSWERS, m, "answers");
 		return NULL;
 	}
 	json_t *unknown = json_object_get(body, "unknown");
@@ -1188,9 +1185,9 @@ static json_t *apply_answers(struct api_ctx *c, struct episode_view *v, json_t *
 			return NULL;
 	} else {
 		if (!may_act(c, v, PATHWAY_SAVE_ANSWERS)) {
-			api_error(c, 403, "forbidden",
-				  "Seul le délégué qui mène l'évaluation peut saisir ces réponses.",
-				  NULL);
+			api_fail(c, API_ERR_FORBIDDEN,
+				 "Seul le délégué qui mène l'évaluation peut saisir ces réponses.",
+				 NULL);
 			return NULL;
 		}
 		struct pathway_facts f;
@@ -1202,10 +1199,10 @@ static json_t *apply_answers(struct api_ctx *c, struct episode_view *v, json_t *
 			return NULL;
 		}
 		if (unknown && !pathway_may_mark_unknown(v->state, who)) {
-			api_error(c, 400, "invalid",
-				  "« Ne sait pas » ne s'indique qu'à l'orientation : pendant l'examen, "
-				  "posez la question au patient.",
-				  "unknown");
+			api_fail(c, API_ERR_INVALID,
+				 "« Ne sait pas » ne s'indique qu'à l'orientation : pendant l'examen, "
+				 "posez la question au patient.",
+				 "unknown");
 			return NULL;
 		}
 	}
@@ -1221,7 +1218,7 @@ static json_t *apply_answers(struct api_ctx *c, struct episode_view *v, json_t *
 					 "« %s » se renseigne pendant l'examen par le délégué, pas à "
 					 "l'orientation.",
 					 v->protocol->questions[q].label);
-				api_error(c, 422, "not_an_orientation_question", m, key);
+				api_fail(c, API_ERR_NOT_AN_ORIENTATION_QUESTION, m, key);
 				return NULL;
 			}
 		}
@@ -1275,13 +1272,13 @@ static json_t *apply_answers(struct api_ctx *c, struct episode_view *v, json_t *
 	struct engine_run *run = arena_alloc(c->a, sizeof(*run));
 	char msg[320];
 	if (!run) {
-		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(c, API_ERR_INTERNAL, NULL, NULL);
 		return NULL;
 	}
 	if (!run_engine(c, v, answers, run, msg, sizeof(msg))) {
 		char m[400];
 		snprintf(m, sizeof(m), "Réponses refusées : %s.", msg);
-		api_error(c, 400, "invalid_answers", m, "answers");
+		api_fail(c, API_ERR_INVALID_ANSWERS, m, "answers");
 		return NULL;
 	}
 	json_t *engine = explain_json(v->protocol, &run->in, &run->r);
@@ -1315,7 +1312,7 @@ static json_t *apply_answers(struct api_ctx *c, struct episode_view *v, json_t *
 		engine = light;
 	}
 	if (!engine) {
-		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(c, API_ERR_INTERNAL, NULL, NULL);
 		return NULL;
 	}
 	filter_next(c, v, engine);
@@ -1349,7 +1346,7 @@ void api_episodes_answers(struct http_request *req, struct http_response *res, v
 	json_t *engine = before ? apply_answers(&c, &v, body, &orienting) : NULL;
 	if (!engine) {
 		if (!before)
-			api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+			api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 		goto out;
 	}
 	/* the engine's latest verdict, kept with the episode: a referral shows in every list at
@@ -1391,7 +1388,7 @@ void api_episodes_preview(struct http_request *req, struct http_response *res, v
 	json_t *out = json_pack("{s:I, s:I, s:o}", "id", (json_int_t)v.ep.id, "version",
 				(json_int_t)v.ep.version, "engine", engine);
 	if (!out) {
-		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 		goto out;
 	}
 	/* the answers are patient data read back with the engine's verdict: traced as a read */
@@ -1562,7 +1559,7 @@ static const struct action_rule *action_of_route(struct api_ctx *c)
 		if (strlen(action_rules[i].code) == len &&
 		    memcmp(action_rules[i].code, name, len) == 0)
 			return &action_rules[i];
-	api_error(c, 404, "unknown_action", "Action inconnue sur un épisode.", "action");
+	api_fail(c, API_ERR_UNKNOWN_ACTION, "Action inconnue sur un épisode.", "action");
 	return NULL;
 }
 
@@ -1592,10 +1589,10 @@ static bool parse_action(struct api_ctx *c, const struct episode_view *v,
 		     &planned_text))
 		return false;
 	if (urg_text && !reorient_urgency(urg_text, &r->urgency)) {
-		api_error(c, 400, "invalid",
-			  "Urgence inconnue : choisissez urgences (15), médecin le jour même ou médecin "
-			  "sans urgence.",
-			  "urgency");
+		api_fail(c, API_ERR_INVALID,
+			 "Urgence inconnue : choisissez urgences (15), médecin le jour même ou médecin "
+			 "sans urgence.",
+			 "urgency");
 		return false;
 	}
 	static const struct {
@@ -1607,18 +1604,18 @@ static bool parse_action(struct api_ctx *c, const struct episode_view *v,
 			char m[160];
 			snprintf(m, sizeof(m), "« %s » se coche ou se décoche (oui ou non).",
 				 flags[k].label);
-			api_error(c, 400, "invalid", m, flags[k].key);
+			api_fail(c, API_ERR_INVALID, m, flags[k].key);
 			return false;
 		}
 	}
 	if (planned_text && !date_parse(planned_text, strlen(planned_text), &r->planned)) {
-		api_field_error(c, "invalid", "date", "doit être une date valide", NULL);
+		api_fail_field(c, API_ERR_INVALID, "date", "doit être une date valide", NULL);
 		return false;
 	}
 	if (r->delegant_called && !delegant_called_valid(c, v, r->delegant_called)) {
-		api_error(c, 400, "invalid",
-			  "Le délégant appelé doit être un délégant de ce protocole dans l'équipe.",
-			  "delegant_called_id");
+		api_fail(c, API_ERR_INVALID,
+			 "Le délégant appelé doit être un délégant de ce protocole dans l'équipe.",
+			 "delegant_called_id");
 		return false;
 	}
 	return true;
@@ -1633,7 +1630,7 @@ static bool gather_action_facts(struct api_ctx *c, const struct episode_view *v,
 	const enum pathway_action action = r->rule->action;
 	af->run = arena_alloc(c->a, sizeof(*af->run));
 	if (!af->run) {
-		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(c, API_ERR_INTERNAL, NULL, NULL);
 		return false;
 	}
 	const struct engine_result *res = &af->run->r;
@@ -1681,7 +1678,7 @@ static bool decide_action(struct api_ctx *c, const struct action_request *r,
 	if (r->rule->action == PATHWAY_RECORD_DECISION && !af->engine_ok) {
 		char m[400];
 		snprintf(m, sizeof(m), "Décision impossible : %s.", af->engine_msg);
-		api_error(c, 422, "decision_incomplete", m, NULL);
+		api_fail(c, API_ERR_DECISION_INCOMPLETE, m, NULL);
 		return false;
 	}
 	if (!pathway_step(&af->f, r->rule->action, af->outcome, pr)) {
@@ -1698,7 +1695,7 @@ static json_t *recorded_decision(struct api_ctx *c, const struct episode_view *v
 {
 	json_t *d = decision_json(c, v, af->run);
 	if (!d) {
-		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(c, API_ERR_INTERNAL, NULL, NULL);
 		return NULL;
 	}
 	/* the lines issued: the optional ones the délégué chose, the sick leave's days, never a
@@ -1731,7 +1728,7 @@ static bool apply_action(struct api_ctx *c, struct episode_view *v,
 	json_t *who = json_pack("{s:I, s:s, s:I}", "account_id", (json_int_t)c->account.id, "by",
 				c->account.display_name, "at", (json_int_t)c->now);
 	if (!who) {
-		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(c, API_ERR_INTERNAL, NULL, NULL);
 		return false;
 	}
 	if (r->how)
@@ -1823,7 +1820,7 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 		char m[200];
 		snprintf(m, sizeof(m), "Votre rôle ne permet pas cette action : elle revient %s.",
 			 access_actor_fr(&e, r.rule->action));
-		api_error(&c, 403, "forbidden", m, NULL);
+		api_fail(&c, API_ERR_FORBIDDEN, m, NULL);
 		goto out;
 	}
 	r.body = api_body(&c, r.rule->fields);
@@ -1831,14 +1828,14 @@ void api_episodes_action(struct http_request *req, struct http_response *res, vo
 		goto out;
 	af = arena_alloc(c.a, sizeof(*af));
 	if (!af) {
-		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 		goto out;
 	}
 	if (!gather_action_facts(&c, &v, &r, af) || !decide_action(&c, &r, af, &pr))
 		goto out;
 	before = json_deep_copy(v.data);
 	if (!before) {
-		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 		goto out;
 	}
 	if (apply_action(&c, &v, &r, af, &pr))
@@ -1902,7 +1899,7 @@ void api_episodes_reachability(struct http_request *req, struct http_response *r
 	}
 	view_free(&v);
 	if (!out) {
-		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 		return;
 	}
 	if (api_trace_read(&c, "reachability", "episode", id, NULL))

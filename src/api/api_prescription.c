@@ -219,15 +219,15 @@ bool api_rx_decide(struct api_ctx *c, const struct protocol *p, const struct eng
 	char msg[400];
 	if (chosen && !json_is_null(chosen) &&
 	    (!json_is_array(chosen) || json_array_size(chosen) > ENGINE_MAX_LINES)) {
-		api_error(c, 400, "invalid", "Les lignes choisies doivent former une liste.",
-			  "optional_lines");
+		api_fail(c, API_ERR_INVALID, "Les lignes choisies doivent former une liste.",
+			 "optional_lines");
 		return false;
 	}
 	int days = 0;
 	if (days_j && !json_is_null(days_j) && !json_is_integer(days_j)) {
-		api_error(c, 400, "invalid",
-			  "La durée de l'arrêt de travail est un nombre entier de jours.",
-			  "sick_leave_days");
+		api_fail(c, API_ERR_INVALID,
+			 "La durée de l'arrêt de travail est un nombre entier de jours.",
+			 "sick_leave_days");
 		return false;
 	}
 	if (days_j && json_is_integer(days_j))
@@ -237,9 +237,9 @@ bool api_rx_decide(struct api_ctx *c, const struct protocol *p, const struct eng
 	if (weight_j && !json_is_null(weight_j)) {
 		double w = json_is_number(weight_j) ? json_number_value(weight_j) : -1;
 		if (!(w >= 0.3 && w <= 300)) {
-			api_error(c, 400, "invalid",
-				  "Le poids du patient s'écrit en kilogrammes, entre 0,3 et 300.",
-				  "weight_kg");
+			api_fail(c, API_ERR_INVALID,
+				 "Le poids du patient s'écrit en kilogrammes, entre 0,3 et 300.",
+				 "weight_kg");
 			return false;
 		}
 		if (!has_weight) {
@@ -263,10 +263,10 @@ bool api_rx_decide(struct api_ctx *c, const struct protocol *p, const struct eng
 			found = found || (strcmp(kk, key) == 0 && l->optional);
 		}
 		if (!found) {
-			api_error(c, 400, "invalid",
-				  "Une ligne choisie n'est pas une ligne facultative de cette "
-				  "ordonnance.",
-				  "optional_lines");
+			api_fail(c, API_ERR_INVALID,
+				 "Une ligne choisie n'est pas une ligne facultative de cette "
+				 "ordonnance.",
+				 "optional_lines");
 			return false;
 		}
 	}
@@ -290,7 +290,7 @@ bool api_rx_decide(struct api_ctx *c, const struct protocol *p, const struct eng
 		if (l->kind == LINE_SICK_LEAVE) {
 			sick_chosen = true;
 			if (!rx_sick_leave_days_ok(l, days, msg, sizeof(msg))) {
-				api_error(c, 422, "sick_leave_days", msg, "sick_leave_days");
+				api_fail(c, API_ERR_SICK_LEAVE_DAYS, msg, "sick_leave_days");
 				json_decref(lines);
 				json_decref(withheld);
 				return false;
@@ -310,15 +310,15 @@ bool api_rx_decide(struct api_ctx *c, const struct protocol *p, const struct eng
 	}
 	/* a child's prescription carries the weight: asked now when the protocol did not */
 	if (rx_weight_required(json_array_size(lines), r->age_years, has_weight)) {
-		api_error(c, 422, "weight_required",
-			  "Indiquez le poids de l'enfant : il figure sur son ordonnance.",
-			  "weight_kg");
+		api_fail(c, API_ERR_WEIGHT_REQUIRED,
+			 "Indiquez le poids de l'enfant : il figure sur son ordonnance.",
+			 "weight_kg");
 		json_decref(lines);
 		json_decref(withheld);
 		return false;
 	}
 	if (!rx_sick_leave_days_have_line(days, sick_chosen, msg, sizeof(msg))) {
-		api_error(c, 422, "sick_leave_days", msg, "sick_leave_days");
+		api_fail(c, API_ERR_SICK_LEAVE_DAYS, msg, "sick_leave_days");
 		json_decref(lines);
 		json_decref(withheld);
 		return false;
