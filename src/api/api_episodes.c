@@ -1595,19 +1595,9 @@ static bool parse_action(struct api_ctx *c, const struct episode_view *v,
 			 "urgency");
 		return false;
 	}
-	static const struct {
-		const char *key, *label;
-	} flags[] = {{"new_symptoms", "Symptômes nouveaux"}, {"doubt", "Doute du délégué"}};
-	for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++) {
-		json_t *x = json_object_get(body, flags[k].key);
-		if (x && !json_is_boolean(x)) {
-			char m[160];
-			snprintf(m, sizeof(m), "« %s » se coche ou se décoche (oui ou non).",
-				 flags[k].label);
-			api_fail(c, API_ERR_INVALID, m, flags[k].key);
-			return false;
-		}
-	}
+	bool flag;
+	if (!api_bool(c, body, "new_symptoms", &flag) || !api_bool(c, body, "doubt", &flag))
+		return false;
 	if (planned_text && !date_parse(planned_text, strlen(planned_text), &r->planned)) {
 		api_fail_field(c, API_ERR_INVALID, "date", "doit être une date valide", NULL);
 		return false;

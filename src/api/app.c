@@ -263,6 +263,8 @@ static const struct field_label {
 	{"episodes.", "note", "La note", false},
 	{"episodes.", "delegant_called_id", "Le délégant appelé", false},
 	{"episodes.", "date", "La date", false},
+	{"episodes.", "new_symptoms", "La case « Symptômes nouveaux »", false},
+	{"episodes.", "doubt", "La case « Doute du délégué »", false},
 	{"episodes.", "version", "La version de la prise en charge", false},
 	{"protocols.list", "patient_id", "Le patient", false},
 	/* the audit log's filters */
