@@ -564,7 +564,9 @@ function accountsSection(accounts, ctx) {
         ? `Le compte de ${a.display_name} fonctionnera jusqu\u2019au ${dateFr(date.value)} inclus.`
         : `Le compte de ${a.display_name} n\u2019a plus de date de fin.`);
     });
-    list.push(endForm);
+    list.push(el('details', { class: 'end-date' },
+      el('summary', { text: a.ends_on ? `Date de fin : ${dateFr(a.ends_on)}` : 'Date de fin\u2026',
+        'aria-label': `Date de fin du compte de ${a.display_name}` }), endForm));
     if (a.locked) {
       list.push(actionButton('Lever le délai', async (b) => {
         const r = await api.call('POST', `/api/v1/accounts/${a.id}/unlock`, {});
@@ -579,15 +581,15 @@ function accountsSection(accounts, ctx) {
     const status = typeof notice === 'string' ? el('p', { class: 'ok', role: 'status', text: notice }) : notice || null;
     const proName2 = (id) => { const p = ctx.proById.get(id); return p ? proName(p) : '—'; };
     const rows = items.map((a) => el('tr', {},
-      el('td', { text: a.display_name }),
+      el('td', {}, a.display_name, ...(a.professional_id
+        ? [el('br'), el('span', { class: 'help', text: `Fiche : ${proName2(a.professional_id)}` })] : [])),
       el('td', { text: a.login }),
-      el('td', { text: a.professional_id ? proName2(a.professional_id) : '—' }),
       el('td', { text: a.roles.map((r) => roleLabels[r] || r).join(', ') || '—' }),
       el('td', { class: a.state === 'active' && !a.locked ? '' : 'no', text: accountState(a) }),
       el('td', {}, ...actions(a))));
     body.replaceChildren(...[status,
       el('p', { class: 'help', text: 'Un compte appartient à une personne : il est créé sans mot de passe, et son titulaire le choisit avec le code d\u2019activation que vous lui remettez. Les rôles de délégué et de délégant ne se donnent pas ici : ils découlent des adhésions du professionnel aux protocoles. Après quatre mots de passe erronés, chaque nouvel essai doit attendre un peu (une minute au plus).' }),
-      table(['Nom', 'Identifiant', 'Professionnel', 'Rôles', 'État', 'Actions'], rows, 'Comptes'),
+      table(['Nom', 'Identifiant', 'Rôles', 'État', 'Actions'], rows, 'Comptes'),
       form].filter(Boolean));
     return status;
   };

@@ -99,6 +99,7 @@ export default ({ base, accessible, expectText, signIn, apiAs }) => {
       await expectText(lea, '.error', 'Ce compte a été désactivé par le coordinateur');
       await row().locator('button:has-text("Réactiver")').click();
       await expectText(page, '#main .ok', 'réactivé');
+      await row().locator('summary:has-text("Date de fin")').click();
       await row().locator('input[type=date]').fill('2026-12-31');
       await row().locator('button:has-text("Enregistrer la date de fin")').click();
       await expectText(page, '#main .ok', 'fonctionnera jusqu\u2019au 31/12/2026 inclus');
