@@ -38,14 +38,10 @@ static const struct {
 static const char *state_code(enum account_state s)
 {
 	switch (s) {
-	case ACCOUNT_USABLE:
-		return "active";
-	case ACCOUNT_NOT_ACTIVATED:
-		return "pending";
-	case ACCOUNT_DISABLED:
-		return "disabled";
-	case ACCOUNT_ENDED:
-		return "ended";
+	case ACCOUNT_USABLE: return "active";
+	case ACCOUNT_NOT_ACTIVATED: return "pending";
+	case ACCOUNT_DISABLED: return "disabled";
+	case ACCOUNT_ENDED: return "ended";
 	}
 	return "disabled";
 }
@@ -61,16 +57,17 @@ static json_t *account_json(const struct api_ctx *c, const struct db_account *ac
 				  .has_ends_on = acc->has_ends_on,
 				  .ends_on = acc->ends_on};
 	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:b, s:b, s:b, s:s}", "id", (json_int_t)acc->id,
-			      "login", acc->login, "display_name", acc->display_name, "roles", roles,
-			      "locked", acc->locked_until > c->now, "activated",
+			      "login", acc->login, "display_name", acc->display_name, "roles",
+			      roles, "locked", acc->locked_until > c->now, "activated",
 			      acc->password_hash != NULL, "disabled", acc->disabled, "state",
 			      state_code(account_state(&f, c->today)));
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "professional_id",
-			    acc->professional_id ? json_integer(acc->professional_id) : json_null());
-	json_object_set_new(o, "ends_on", acc->has_ends_on ? api_date_json(acc->ends_on)
-							    : json_null());
+			    acc->professional_id ? json_integer(acc->professional_id)
+						 : json_null());
+	json_object_set_new(o, "ends_on",
+			    acc->has_ends_on ? api_date_json(acc->ends_on) : json_null());
 	json_object_set_new(o, "activation_expires_at",
 			    !acc->password_hash && acc->activation_expires_at
 				    ? json_integer(acc->activation_expires_at)
@@ -129,7 +126,8 @@ static bool read_roles(struct api_ctx *c, json_t *body, unsigned *bits)
 	json_array_foreach(roles, i, r) {
 		unsigned bit = 0;
 		for (size_t k = 0; k < sizeof(role_codes) / sizeof(role_codes[0]); k++)
-			if (json_is_string(r) && strcmp(json_string_value(r), role_codes[k].code) == 0)
+			if (json_is_string(r) &&
+			    strcmp(json_string_value(r), role_codes[k].code) == 0)
 				bit = role_codes[k].bit;
 		if (!bit) {
 			api_error(c, 400, "invalid",
@@ -155,10 +153,11 @@ static void answer_refusal(struct api_ctx *c, enum account_refusal why)
 			  "roles");
 		return;
 	case ACCOUNT_REFUSED_NO_ROLE:
-		api_error(c, 400, "required",
-			  "Indiquez un rôle (coordination ou secrétariat) ou rattachez le compte à un "
-			  "professionnel de l'équipe.",
-			  "roles");
+		api_error(
+			c, 400, "required",
+			"Indiquez un rôle (coordination ou secrétariat) ou rattachez le compte à un "
+			"professionnel de l'équipe.",
+			"roles");
 		return;
 	case ACCOUNT_REFUSED_FOREIGN_PROFESSIONAL:
 		api_error(c, 400, "invalid",
@@ -173,14 +172,14 @@ static void answer_refusal(struct api_ctx *c, enum account_refusal why)
 			  "professional_id");
 		return;
 	case ACCOUNT_REFUSED_PROFESSIONAL_TAKEN:
-		api_error(c, 409, "professional_taken",
-			  "Ce professionnel a déjà un compte dans cette structure : une personne n'a "
-			  "qu'un compte. Pour un mot de passe oublié, donnez-lui un nouveau code "
-			  "d'activation.",
-			  "professional_id");
+		api_error(
+			c, 409, "professional_taken",
+			"Ce professionnel a déjà un compte dans cette structure : une personne n'a "
+			"qu'un compte. Pour un mot de passe oublié, donnez-lui un nouveau code "
+			"d'activation.",
+			"professional_id");
 		return;
-	case ACCOUNT_ALLOWED:
-		break;
+	case ACCOUNT_ALLOWED: break;
 	}
 	api_error(c, 500, "internal", "Erreur interne : rien n'a été modifié.", NULL);
 }
@@ -232,8 +231,8 @@ void api_accounts_create(struct http_request *req, struct http_response *res, vo
 		enum coop_err found = db_professional_get(c.db, acc.professional_id, c.a, &pro);
 		if (found != COOP_OK && found != ERR_NOT_FOUND)
 			e = found;
-		r.professional_in_structure =
-			found == COOP_OK && pro.structure_id == c.account.structure_id;
+		r.professional_in_structure = found == COOP_OK &&
+					      pro.structure_id == c.account.structure_id;
 		if (e == COOP_OK && r.professional_in_structure)
 			e = db_account_professional_taken(c.db, c.account.structure_id,
 							  acc.professional_id,
@@ -254,8 +253,8 @@ void api_accounts_create(struct http_request *req, struct http_response *res, vo
 	e = db_account_insert(c.db, &acc, &id);
 	if (e == ERR_CONFLICT) {
 		db_rollback(c.db);
-		api_error(&c, 409, "conflict", "Cet identifiant est déjà pris : choisissez-en un autre.",
-			  "login");
+		api_error(&c, 409, "conflict",
+			  "Cet identifiant est déjà pris : choisissez-en un autre.", "login");
 		return;
 	}
 	acc.id = id;
@@ -283,10 +282,11 @@ static bool target_account(struct api_ctx *c, struct db_account *out)
 		return false;
 	}
 	if (!account_may_manage(c->account.id, out->id)) {
-		api_error(c, 403, "self",
-			  "Vous ne pouvez pas agir ainsi sur votre propre compte. Pour changer votre "
-			  "mot de passe, utilisez « Changer mon mot de passe ».",
-			  NULL);
+		api_error(
+			c, 403, "self",
+			"Vous ne pouvez pas agir ainsi sur votre propre compte. Pour changer votre "
+			"mot de passe, utilisez « Changer mon mot de passe ».",
+			NULL);
 		return false;
 	}
 	return true;
@@ -401,10 +401,11 @@ void api_accounts_end_date(struct http_request *req, struct http_response *res, 
 	}
 	if (has && (!json_is_string(v) ||
 		    !date_parse(json_string_value(v), json_string_length(v), &ends_on))) {
-		api_error(&c, 400, "invalid",
-			  "La date de fin du compte doit être une date valide (le dernier jour où le "
-			  "compte fonctionne).",
-			  "ends_on");
+		api_error(
+			&c, 400, "invalid",
+			"La date de fin du compte doit être une date valide (le dernier jour où le "
+			"compte fonctionne).",
+			"ends_on");
 		return;
 	}
 	json_t *before = json_pack("{s:o}", "ends_on",

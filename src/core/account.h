@@ -44,8 +44,8 @@ int account_signin_delay(int failures);
 
 /* What is known of an account when someone tries to use it. */
 struct account_facts {
-	bool activated;   /* its owner chose a password (a pending code does not count) */
-	bool disabled;    /* disabled by a coordinator */
+	bool activated; /* its owner chose a password (a pending code does not count) */
+	bool disabled;  /* disabled by a coordinator */
 	bool has_ends_on;
 	coop_date ends_on; /* last day the account works (included) */
 };
@@ -54,7 +54,7 @@ enum account_state {
 	ACCOUNT_USABLE,
 	ACCOUNT_NOT_ACTIVATED, /* created or reset, password not chosen yet */
 	ACCOUNT_DISABLED,
-	ACCOUNT_ENDED,         /* today is after its end date */
+	ACCOUNT_ENDED, /* today is after its end date */
 };
 
 /* Whether the account may sign in (or keep its sessions) on `today`. Disabled wins over
@@ -76,10 +76,10 @@ struct account_request {
 
 enum account_refusal {
 	ACCOUNT_ALLOWED,
-	ACCOUNT_REFUSED_CLINICAL_ROLE,   /* délégué / délégant asked: they follow the adhesions */
-	ACCOUNT_REFUSED_NO_ROLE,         /* neither a role nor a professional: an empty account */
+	ACCOUNT_REFUSED_CLINICAL_ROLE, /* délégué / délégant asked: they follow the adhesions */
+	ACCOUNT_REFUSED_NO_ROLE,       /* neither a role nor a professional: an empty account */
 	ACCOUNT_REFUSED_FOREIGN_PROFESSIONAL, /* not one of this structure's professionals */
-	ACCOUNT_REFUSED_SELF,            /* bound to the coordinator's own professional record */
+	ACCOUNT_REFUSED_SELF,               /* bound to the coordinator's own professional record */
 	ACCOUNT_REFUSED_PROFESSIONAL_TAKEN, /* that professional already has an account here */
 };
 
