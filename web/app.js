@@ -11,10 +11,14 @@ import { openEpisode, delegueQueue } from './episode.js';
 import { delegantSections } from './delegant.js';
 import { coordinationSections } from './coordination.js';
 import { isReferral, urgencyTag } from './urgency.js';
+import { activationScreen, passwordScreen } from './account.js';
 
-function signInScreen(message) {
+// The sign-in screen; `notice` (optional) is good news (an account just activated), `login`
+// fills the identifier.
+function signInScreen(message, notice, knownLogin) {
   const error = el('p', { class: 'error', role: 'alert', hidden: !message, text: message || '' });
-  const login = el('input', { id: 'login', name: 'login', autocomplete: 'username', required: true });
+  const login = el('input', { id: 'login', name: 'login', autocomplete: 'username', required: true,
+    value: knownLogin || '' });
   const password = el('input', { id: 'password', name: 'password', type: 'password',
     autocomplete: 'current-password', required: true });
   const form = el('form', { class: 'card', 'aria-labelledby': 'signin-title' },
@@ -35,8 +39,23 @@ function signInScreen(message) {
     if (res.body.structures && res.body.structures.length > 1) chooseStructure(res.body);
     else signedIn(res.body);
   });
-  show(el('h1', { id: 'signin-title', text: 'Connexion' }), form);
-  login.focus();
+  show(el('h1', { id: 'signin-title', text: 'Connexion' }),
+    notice ? el('p', { class: 'ok', role: 'status', text: notice }) : null, form,
+    el('p', { class: 'help', text: 'Nouveau compte, ou nouveau code remis par le coordinateur après un oubli ?' }),
+    el('button', { type: 'button', class: 'secondary', text: 'Activer mon compte avec un code',
+      onclick: () => showActivation('') }));
+  if (knownLogin) password.focus(); else login.focus();
+}
+
+// The activation screen (#/activation or #/activation/CODE), reachable without a session.
+function showActivation(code) {
+  history.replaceState(null, '', `#/activation${code ? `/${code}` : ''}`);
+  activationScreen(code, (login, notice) => signInScreen(null, notice, login));
+}
+
+function activationCode() {
+  const m = /^activation(?:\/([A-Za-z0-9 -]{0,40}))?$/.exec(here());
+  return m ? decodeURIComponent(m[1] || '') : null;
 }
 
 // For a person who works in several structures: which one now (the roles may differ).
@@ -105,6 +124,8 @@ async function home() {
   if (hasRole('delegant')) parts.push(...await delegantSections(items, openEpisode));
   if (hasRole('coordinator')) parts.push(...await coordinationSections());
   parts.push(allEpisodes(items));
+  parts.push(el('button', { type: 'button', class: 'secondary', text: 'Changer mon mot de passe',
+    onclick: () => nav.go('mot-de-passe') }));
   show(...parts);
 }
 
@@ -138,6 +159,8 @@ async function requestStep(id) {
 // The addresses of the screens ("#/" + path), and what shows each one.
 const routes = [
   [/^$/, () => home()],
+  [/^mot-de-passe$/, () => passwordScreen()],
+  [/^activation(\/.*)?$/, () => home()], // signed in already: nothing to activate
   [/^prise-en-charge\/(\d+)$/, (m) => openEpisode(Number(m[1]))],
   [/^nouvelle-demande$/, () => (hasRole('secretary') ? newRequest() : home())],
   [/^nouvelle-demande\/patient\/(\d+)$/, async (m) => {
@@ -166,7 +189,10 @@ async function start() {
   // Back, Forward, an address typed or a link followed: that screen, unless answers would be
   // lost and the user prefers to stay (the address then goes back to the screen shown)
   window.addEventListener('hashchange', () => {
-    if (!nav.session) return; // the sign-in screen: the address waits for the sign-in
+    if (!nav.session) { // the sign-in screen: the address waits for the sign-in
+      if (activationCode() !== null) showActivation(activationCode());
+      return;
+    }
     if (!mayLeave()) { history.pushState(null, '', `#/${nav.current || ''}`); return; }
     route();
   });
@@ -183,6 +209,8 @@ async function start() {
   if (res.ok) {
     api.csrf = res.body.csrf_token;
     signedIn(res.body);
+  } else if (activationCode() !== null) {
+    showActivation(activationCode());
   } else {
     signInScreen();
   }

@@ -2,7 +2,9 @@
 // protocols and what blocks each one, in plain words; a new adhesion; the declarations of
 // insurance and engagement), the protocols (adopted, signed by whom and when, suspended and why;
 // adopt, suspend with a reason, resume), the audit log (who did what and when, filtered, page by
-// page) and the accounts (unlocking one locked after wrong passwords). Everything is inserted as
+// page) and the accounts (create one without a password: its one-time activation code is shown
+// once, to hand over; a new code after a forgotten password; disable, enable, end date; lift the
+// delay after failed sign-ins). Everything is inserted as
 // text; the API's French refusals are shown next to the field they concern, and what was typed
 // stays on screen.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table, dateFr,
@@ -29,8 +31,11 @@ const blockerHints = {
 
 // Audit log codes in French (the raw code is shown when unknown).
 const actionGroups = [
-  ['Connexions', { login: 'Connexion', logout: 'Déconnexion', switch_structure: 'Changement de structure',
-    unlock: 'Compte déverrouillé' }],
+  ['Connexions et comptes', { login: 'Connexion', logout: 'Déconnexion', switch_structure: 'Changement de structure',
+    login_failed: 'Échec de connexion', login_delayed: 'Délai imposé après des échecs de connexion',
+    unlock: 'Délai de connexion levé', activate: 'Compte activé par son titulaire',
+    activation_code: 'Nouveau code d\u2019activation', disable: 'Compte désactivé', enable: 'Compte réactivé',
+    end_date: 'Date de fin du compte', password_change: 'Mot de passe changé par son titulaire' }],
   ['Dossiers', { create: 'Création', update: 'Modification', delete: 'Suppression', read: 'Consultation',
     list: 'Consultation d\u2019une liste', search: 'Recherche de patient',
     reachability: 'Vérification des délégants joignables', merge: 'Fusion de dossiers (dossier conservé)',
@@ -116,7 +121,7 @@ export async function coordinationSections() {
     teamSection(ctx, pros.ok ? adhesions : pros),
     protocolsSection(ctx, protocols),
     auditCard(),
-    accountsSection(accounts),
+    accountsSection(accounts, ctx),
   ];
   pending = null;
   return sections;
@@ -488,30 +493,139 @@ export async function openAudit() {
 
 // ---------------------------------------------------------------- 4. the accounts
 
-function accountsSection(accounts) {
+// What an account's state says to the coordinator.
+function accountState(a) {
+  if (a.state === 'disabled') return 'Désactivé';
+  if (a.state === 'ended') return `Terminé (fin le ${dateFr(a.ends_on)})`;
+  let text = a.state === 'pending'
+    ? `En attente d\u2019activation${a.activation_expires_at ? ` (code valable jusqu\u2019au ${dateFr(isoDay(a.activation_expires_at))})` : ''}`
+    : 'Actif';
+  if (a.ends_on) text += ` jusqu\u2019au ${dateFr(a.ends_on)} inclus`;
+  if (a.locked) text += ' — délai après plusieurs mots de passe erronés';
+  return text;
+}
+
+// The one-time code, shown once, with how to hand it over.
+function codeNotice(a, code, expiresAt) {
+  const link = `${location.origin}${location.pathname}#/activation/${code}`;
+  return el('div', { class: 'ok', role: 'status', id: 'account-code' },
+    el('p', { text: `Code d\u2019activation du compte « ${a.login} » (${a.display_name}) :` }),
+    el('p', { class: 'code', text: code }),
+    el('p', { text: `Valable jusqu\u2019au ${dateFr(isoDay(expiresAt))}, une seule fois. Il ne sera plus jamais affiché : notez-le maintenant.` }),
+    el('p', { text: 'Remettez-le à la personne elle-même, en main propre ou de vive voix après l\u2019avoir reconnue (pas par un courriel non sécurisé). Elle ouvre Coop, choisit « Activer mon compte avec un code », saisit ce code puis choisit son mot de passe, que personne d\u2019autre ne connaîtra. Elle peut aussi ouvrir ce lien :' }),
+    el('p', { class: 'code', text: link }));
+}
+
+function accountsSection(accounts, ctx) {
   const section = card('Comptes');
   const body = el('div');
   section.append(body);
-  const render = (items, message) => {
-    const status = message ? el('p', { class: 'ok', role: 'status', text: message }) : null;
-    const rows = items.map((a) => el('tr', {},
-      el('td', { text: a.display_name }),
-      el('td', { text: a.login }),
-      el('td', { text: a.roles.map((r) => roleLabels[r] || r).join(', ') }),
-      a.locked ? el('td', { class: 'no', text: 'Verrouillé après plusieurs mots de passe erronés' }) : el('td', { text: 'Actif' }),
-      el('td', {}, a.locked ? actionButton('Déverrouiller', async (b) => {
+  const me = nav.session.account_id;
+  let items = accounts.ok ? accounts.body.items : [];
+  const reload = async (notice) => {
+    const again = await api.call('GET', '/api/v1/accounts');
+    if (again.ok) items = again.body.items;
+    focusStatus(render(notice));
+  };
+  // one account's actions (never on one's own: the server refuses them too)
+  const actions = (a) => {
+    if (a.id === me) return [el('span', { text: 'Votre compte' })];
+    const fail = (b, r) => { b.parentNode.querySelectorAll('.error').forEach((e) => e.remove()); b.parentNode.append(errorLine(r)); };
+    const list = [];
+    list.push(actionButton('Nouveau code', async (b) => {
+      if (!window.confirm(`Donner un nouveau code d\u2019activation à ${a.display_name} ? Son mot de passe actuel cessera aussitôt de fonctionner et ses sessions seront fermées.`)) return;
+      const r = await api.call('POST', `/api/v1/accounts/${a.id}/activation-code`, {});
+      if (!r.ok) { fail(b, r); return; }
+      await reload(codeNotice(r.body, r.body.activation_code, r.body.activation_expires_at));
+    }, { class: 'secondary', 'aria-label': `Nouveau code d\u2019activation pour ${a.display_name}` }));
+    list.push(a.disabled
+      ? actionButton('Réactiver', async (b) => {
+        const r = await api.call('POST', `/api/v1/accounts/${a.id}/enable`, {});
+        if (!r.ok) { fail(b, r); return; }
+        await reload(`Compte de ${a.display_name} réactivé.`);
+      }, { class: 'secondary', 'aria-label': `Réactiver le compte de ${a.display_name}` })
+      : actionButton('Désactiver', async (b) => {
+        if (!window.confirm(`Désactiver le compte de ${a.display_name} ? Ses sessions seront fermées aussitôt et il ne pourra plus se connecter.`)) return;
+        const r = await api.call('POST', `/api/v1/accounts/${a.id}/disable`, {});
+        if (!r.ok) { fail(b, r); return; }
+        await reload(`Compte de ${a.display_name} désactivé : ses sessions sont fermées.`);
+      }, { class: 'secondary', 'aria-label': `Désactiver le compte de ${a.display_name}` }));
+    // the end date: a small form of its own
+    const dateId = `end-${a.id}`;
+    const date = el('input', { type: 'date', id: dateId, name: 'ends_on', value: a.ends_on || '' });
+    const endForm = el('form', { class: 'inline' },
+      el('label', { for: dateId, text: `Dernier jour du compte de ${a.display_name}` }), date,
+      el('button', { type: 'submit', class: 'secondary', text: 'Enregistrer la date de fin' }));
+    endForm.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const r = await api.call('PUT', `/api/v1/accounts/${a.id}/end-date`, { ends_on: date.value || null });
+      if (!r.ok) { showError(endForm, r); return; }
+      await reload(date.value
+        ? `Le compte de ${a.display_name} fonctionnera jusqu\u2019au ${dateFr(date.value)} inclus.`
+        : `Le compte de ${a.display_name} n\u2019a plus de date de fin.`);
+    });
+    list.push(el('details', { class: 'end-date' },
+      el('summary', { text: a.ends_on ? `Date de fin : ${dateFr(a.ends_on)}` : 'Date de fin\u2026',
+        'aria-label': `Date de fin du compte de ${a.display_name}` }), endForm));
+    if (a.locked) {
+      list.push(actionButton('Lever le délai', async (b) => {
         const r = await api.call('POST', `/api/v1/accounts/${a.id}/unlock`, {});
-        if (!r.ok) { b.after(errorLine(r)); return; }
-        const again = await api.call('GET', '/api/v1/accounts');
-        focusStatus(render(again.ok ? again.body.items : items.map((x) => (x.id === a.id ? r.body : x)),
-          `Compte de ${a.display_name} déverrouillé : la personne peut se connecter de nouveau.`));
-      }, { class: 'secondary', 'aria-label': `Déverrouiller le compte de ${a.display_name}` }) : '—')));
+        if (!r.ok) { fail(b, r); return; }
+        await reload(`Délai levé pour ${a.display_name} : la personne peut se connecter de nouveau.`);
+      }, { class: 'secondary', 'aria-label': `Lever le délai de connexion de ${a.display_name}` }));
+    }
+    return list;
+  };
+  const form = createForm(ctx, async (created) => reload(codeNotice(created, created.activation_code, created.activation_expires_at)));
+  const render = (notice) => {
+    const status = typeof notice === 'string' ? el('p', { class: 'ok', role: 'status', text: notice }) : notice || null;
+    const proName2 = (id) => { const p = ctx.proById.get(id); return p ? proName(p) : '—'; };
+    const rows = items.map((a) => el('tr', {},
+      el('td', {}, a.display_name, ...(a.professional_id
+        ? [el('br'), el('span', { class: 'help', text: `Fiche : ${proName2(a.professional_id)}` })] : [])),
+      el('td', { text: a.login }),
+      el('td', { text: a.roles.map((r) => roleLabels[r] || r).join(', ') || '—' }),
+      el('td', { class: a.state === 'active' && !a.locked ? '' : 'no', text: accountState(a) }),
+      el('td', {}, ...actions(a))));
     body.replaceChildren(...[status,
-      el('p', { class: 'help', text: 'Un compte se verrouille après plusieurs mots de passe erronés ; déverrouillez-le une fois la personne identifiée.' }),
-      table(['Nom', 'Identifiant', 'Rôles', 'État', 'Action'], rows, 'Comptes')].filter(Boolean));
+      el('p', { class: 'help', text: 'Un compte appartient à une personne : il est créé sans mot de passe, et son titulaire le choisit avec le code d\u2019activation que vous lui remettez. Les rôles de délégué et de délégant ne se donnent pas ici : ils découlent des adhésions du professionnel aux protocoles. Après quatre mots de passe erronés, chaque nouvel essai doit attendre un peu (une minute au plus).' }),
+      table(['Nom', 'Identifiant', 'Rôles', 'État', 'Actions'], rows, 'Comptes'),
+      form].filter(Boolean));
     return status;
   };
   if (!accounts.ok) body.append(errorLine(accounts));
-  else render(accounts.body.items);
+  else render();
   return section;
+}
+
+// The form that creates an account (no password: the answer carries the activation code).
+function createForm(ctx, onCreated) {
+  const displayName = el('input', { name: 'display_name', autocomplete: 'off', required: true });
+  const login = el('input', { name: 'login', autocomplete: 'off', required: true, spellcheck: 'false', autocapitalize: 'none' });
+  const pro = el('select', { name: 'professional_id' },
+    el('option', { value: '', text: '— aucun (secrétariat ou coordination sans fiche de professionnel) —' }),
+    ...ctx.pros.map((p) => el('option', { value: String(p.id), text: `${proName(p)} (${p.profession_label || p.profession})` })));
+  const coordinator = el('input', { type: 'checkbox', name: 'roles', value: 'coordinator', id: 'new-role-coordinator' });
+  const secretary = el('input', { type: 'checkbox', name: 'roles', value: 'secretary', id: 'new-role-secretary' });
+  const roles = el('fieldset', { class: 'field' }, el('legend', { text: 'Rôles donnés par le compte (facultatif pour un professionnel)' }),
+    el('label', { class: 'block', for: 'new-role-secretary' }, secretary, ' Secrétariat (accueil, nouvelles demandes)'),
+    el('label', { class: 'block', for: 'new-role-coordinator' }, coordinator, ' Coordination (équipe, protocoles, comptes, journal)'));
+  const form = el('form', { class: 'subcard', 'aria-labelledby': 'new-account-title' },
+    el('h3', { id: 'new-account-title', text: 'Créer un compte' }),
+    field('new-display-name', 'Nom affiché', displayName, 'Tel que l\u2019équipe le lira, par exemple « Léa Garnier, infirmière ».'),
+    field('new-login', 'Identifiant', login, 'Lettres minuscules sans accent, chiffres, « . », « - » ou « _ », par exemple lea.garnier.'),
+    field('new-professional', 'Professionnel de l\u2019équipe', pro, 'Un professionnel n\u2019a qu\u2019un compte ; ses rôles de délégué ou de délégant viennent de ses adhésions.'),
+    roles,
+    el('button', { type: 'submit', text: 'Créer le compte et obtenir son code d\u2019activation' }));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const body = { login: login.value.trim(), display_name: displayName.value.trim(),
+      roles: [secretary, coordinator].filter((c) => c.checked).map((c) => c.value) };
+    if (pro.value) body.professional_id = Number(pro.value);
+    const r = await api.call('POST', '/api/v1/accounts', body);
+    if (!r.ok) { showError(form, r); return; }
+    await onCreated(r.body);
+  });
+  return form;
 }

@@ -27,6 +27,7 @@
 #define API_CSRF_HEADER "X-CSRF-Token"
 #define API_JSON_DEPTH 8
 #define API_MAX_PROTOCOLS 64
+#define API_MAX_TRUSTED_PROXIES 8
 
 struct app {
 	const char *db_path;
@@ -38,7 +39,11 @@ struct app {
 	 * the read, grouped; true = each read waits for its trace on disk (see api.md) */
 	bool durable_read_traces;
 	const char *web_dir;  /* static files of the web interface (web/), or NULL */
-	int login_limit;      /* sign-in attempts per minute per client address; 0: the default 20 */
+	int login_limit;      /* unsuccessful sign-in attempts per minute per client address;
+			       * 0: the default 100 */
+	/* peers whose X-Forwarded-For names the client (coop serve --trusted-proxy) */
+	const char *trusted_proxies[API_MAX_TRUSTED_PROXIES];
+	size_t n_trusted_proxies;
 	struct http_router router;
 };
 
@@ -190,6 +195,10 @@ enum coop_err api_audit_text(struct api_ctx *c, const char *action, const char *
 bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, int64_t id,
 		    json_t *what);
 
+/* The client's address: the peer's, or, when the peer is a trusted proxy, the rightmost
+ * X-Forwarded-For entry that is not one (see api_session.c). Arena or request memory. */
+const char *api_client_address(const struct api_ctx *c);
+
 /* Dates as the API writes them (ISO) and reads them. */
 json_t *api_date_json(coop_date d);
 
@@ -202,6 +211,8 @@ void api_session_create(struct http_request *, struct http_response *, void *);
 void api_session_get(struct http_request *, struct http_response *, void *);
 void api_session_delete(struct http_request *, struct http_response *, void *);
 void api_session_structure(struct http_request *, struct http_response *, void *);
+void api_session_password(struct http_request *, struct http_response *, void *);
+void api_activation(struct http_request *, struct http_response *, void *);
 void api_protocols_list(struct http_request *, struct http_response *, void *);
 void api_patients_list(struct http_request *, struct http_response *, void *);
 void api_patients_create(struct http_request *, struct http_response *, void *);
@@ -238,6 +249,10 @@ void api_availability_delete(struct http_request *, struct http_response *, void
 void api_accounts_list(struct http_request *, struct http_response *, void *);
 void api_accounts_create(struct http_request *, struct http_response *, void *);
 void api_accounts_unlock(struct http_request *, struct http_response *, void *);
+void api_accounts_code(struct http_request *, struct http_response *, void *);
+void api_accounts_disable(struct http_request *, struct http_response *, void *);
+void api_accounts_enable(struct http_request *, struct http_response *, void *);
+void api_accounts_end_date(struct http_request *, struct http_response *, void *);
 void api_audit_list(struct http_request *, struct http_response *, void *);
 
 #endif

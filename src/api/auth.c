@@ -1,5 +1,5 @@
 /*
- * auth.c — passwords, tokens and the lock-out policy (see auth.h for the choices).
+ * auth.c — passwords, tokens and activation codes (see auth.h for the choices).
  */
 #include "api/auth.h"
 
@@ -101,14 +101,41 @@ bool auth_csrf_equal(const char *expected, const char *received, size_t received
 	return sodium_memcmp(expected, received, n) == 0;
 }
 
-int64_t auth_lock_until(int failures, int64_t now)
+static const char code_alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+#define CODE_LETTERS 16
+
+void auth_new_activation_code(char code[AUTH_CODE_CHARS], char code_hash[AUTH_TOKEN_HASH_HEX])
 {
-	if (failures < 5)
-		return 0;
-	int64_t seconds = 60;
-	for (int i = 5; i < failures && seconds < 3600; i++)
-		seconds *= 2;
-	if (seconds > 3600)
-		seconds = 3600;
-	return now + seconds;
+	char bare[CODE_LETTERS];
+	size_t k = 0;
+	for (int i = 0; i < CODE_LETTERS; i++) {
+		bare[i] = code_alphabet[randombytes_uniform(sizeof(code_alphabet) - 1)];
+		if (i > 0 && i % 4 == 0)
+			code[k++] = '-';
+		code[k++] = bare[i];
+	}
+	code[k] = '\0';
+	hash_hex((const unsigned char *)bare, sizeof(bare), code_hash);
+	sodium_memzero(bare, sizeof(bare));
+}
+
+enum coop_err auth_activation_code_hash(const char *input, size_t len,
+					char code_hash[AUTH_TOKEN_HASH_HEX])
+{
+	char bare[CODE_LETTERS];
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = input[i];
+		if (c == ' ' || c == '-')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (n == CODE_LETTERS || c == '\0' || !strchr(code_alphabet, c))
+			return ERR_INVALID;
+		bare[n++] = c;
+	}
+	if (n != CODE_LETTERS)
+		return ERR_INVALID;
+	hash_hex((const unsigned char *)bare, n, code_hash);
+	return COOP_OK;
 }

@@ -1,5 +1,6 @@
 /*
- * auth.h — passwords, session tokens, CSRF tokens and the login lock-out policy.
+ * auth.h — passwords, session tokens, CSRF tokens and one-time activation codes (the delays
+ * between sign-in attempts are a rule of the core: core/account.h).
  *
  * Passwords are hashed with Argon2id (libsodium) at 2 passes over 19 MiB: the parameters OWASP
  * gives as a floor, chosen so that a login costs about 50 ms and a few concurrent logins stay
@@ -47,10 +48,19 @@ enum coop_err auth_token_hash(const char *token, size_t len, char token_hash[AUT
 /* Compares a received CSRF token with the session's, in constant time. */
 bool auth_csrf_equal(const char *expected, const char *received, size_t received_len);
 
-/* The lock-out policy: after `failures` consecutive failed logins (this one included) at `now`,
- * the account is locked until the returned time (unix seconds), or 0 for no lock. Five failures
- * lock for 1 minute, then each further failure doubles it, up to 1 hour. */
-int64_t auth_lock_until(int failures, int64_t now);
+/* One-time activation codes (a new account, a reset): 16 characters drawn from 31 letters
+ * and digits that cannot be mistaken for one another (no 0/O, 1/I/L), about 79 random bits,
+ * written in four groups "ABCD-EFGH-JKMN-PQRS" so that they can be read out or copied by
+ * hand. Only the hex SHA-256 of the 16 characters is stored. */
+#define AUTH_CODE_CHARS 20 /* the code with its three dashes and NUL */
+
+/* A new activation code and the hash under which it is stored. */
+void auth_new_activation_code(char code[AUTH_CODE_CHARS], char code_hash[AUTH_TOKEN_HASH_HEX]);
+
+/* The stored form of a code typed by someone: spaces and dashes are ignored, lower case is
+ * taken as upper case. ERR_INVALID when what remains is not 16 characters of the alphabet. */
+enum coop_err auth_activation_code_hash(const char *input, size_t len,
+					char code_hash[AUTH_TOKEN_HASH_HEX]);
 
 /* Session lifetime: idle expiry and absolute maximum, in seconds. */
 #define AUTH_SESSION_IDLE (30 * 60)

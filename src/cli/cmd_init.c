@@ -179,8 +179,8 @@ static enum coop_err demo_account(struct db *db, int64_t structure, int64_t prof
 	return err;
 }
 
-/* The CPTS of the demonstration and the secretary who works there and at the maison de santé
- * `msp` (her home structure). */
+/* The CPTS of the demonstration, a physician of its own, and the secretary who works there and
+ * at the maison de santé `msp` (her home structure). */
 static enum coop_err create_demo_cpts(struct db *db, int64_t msp)
 {
 	char json[512];
@@ -193,6 +193,21 @@ static enum coop_err create_demo_cpts(struct db *db, int64_t msp)
 	if (err == COOP_OK) {
 		snprintf(json, sizeof(json), "{\"type\":\"CPTS\",\"name\":\"démonstration\"}");
 		err = audit_created(db, "structure", cpts, json);
+	}
+	/* a physician of the CPTS only, without an account: the maison de santé's coordinator
+	 * must not be able to bind an account to her */
+	int64_t cpts_physician = 0;
+	struct db_professional p = {.structure_id = cpts,
+				    .last_name = "Moreau",
+				    .first_names = "Julie",
+				    .profession = "medecin",
+				    .phone = "01 23 45 67 09",
+				    .sex = "female"};
+	if (err == COOP_OK)
+		err = db_professional_insert(db, &p, &cpts_physician);
+	if (err == COOP_OK) {
+		snprintf(json, sizeof(json), "{\"last_name\":\"Moreau\",\"profession\":\"medecin\"}");
+		err = audit_created(db, "professional", cpts_physician, json);
 	}
 	if (err == COOP_OK)
 		err = demo_account(db, msp, 0, &demo_two_structures, &account);

@@ -27,6 +27,7 @@ static void usage_serve(FILE *f)
 	      "                   [--threads N] [--secure-cookies] [--durable-read-traces]\n"
 	      "                   [--web DOSSIER] [--fixed-time AAAA-MM-JJTHH:MM]\n"
 	      "                   [--login-limit N] [--allowed-host NOM[:PORT]]...\n"
+	      "                   [--trusted-proxy ADRESSE]...\n"
 	      "Sert l'API et l'interface de Coop (127.0.0.1:8080 par défaut).\n"
 	      "  --threads         fils de traitement (par défaut 8 par cœur, au plus 64)\n"
 	      "  --web             dossier de l'interface web (web/ par défaut)\n"
@@ -35,7 +36,10 @@ static void usage_serve(FILE *f)
 	      "                    chaque lecture attend que sa trace soit écrite sur disque (sinon\n"
 	      "                    les traces sont écrites en groupe dans les millisecondes suivantes)\n"
 	      "  --fixed-time      horloge arrêtée à cette heure locale (tests uniquement)\n"
-	      "  --login-limit     tentatives de connexion par minute et par poste (20 par défaut)\n"
+	      "  --login-limit     tentatives de connexion manquées par minute et par adresse\n"
+	      "                    (100 par défaut)\n"
+	      "  --trusted-proxy   adresse d'un proxy de confiance (répétable) : pour ses requêtes\n"
+	      "                    seulement, l'adresse du client est lue dans X-Forwarded-For\n"
 	      "  --allowed-host    nom sous lequel les navigateurs joignent le serveur, en plus de\n"
 	      "                    l'adresse d'écoute et de localhost (répétable ; sans port, tout\n"
 	      "                    port) : une requête qui en nomme un autre est refusée (421)\n",
@@ -81,6 +85,8 @@ int cmd_serve(int argc, char **argv)
 	int login_limit = 0;
 	const char *allowed_hosts[HTTP_ALLOWED_HOSTS_MAX];
 	size_t allowed_host_count = 0;
+	const char *proxies[API_MAX_TRUSTED_PROXIES];
+	size_t n_proxies = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
 			db_path = argv[++i];
@@ -120,6 +126,15 @@ int cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			allowed_hosts[allowed_host_count++] = argv[++i];
+		} else if (strcmp(argv[i], "--trusted-proxy") == 0 && i + 1 < argc) {
+			const char *addr = argv[++i];
+			if (n_proxies == API_MAX_TRUSTED_PROXIES || !*addr || strlen(addr) >= 48) {
+				fprintf(stderr,
+					"coop serve : --trusted-proxy attend une adresse IP, %d au plus.\n",
+					API_MAX_TRUSTED_PROXIES);
+				return 2;
+			}
+			proxies[n_proxies++] = addr;
 		} else if (strcmp(argv[i], "--secure-cookies") == 0) {
 			secure = true;
 		} else if (strcmp(argv[i], "--web") == 0 && i + 1 < argc) {
@@ -167,6 +182,9 @@ int cmd_serve(int argc, char **argv)
 	app.secure_cookies = secure;
 	app.durable_read_traces = durable_reads;
 	app.login_limit = login_limit;
+	for (size_t k = 0; k < n_proxies; k++)
+		app.trusted_proxies[k] = proxies[k];
+	app.n_trusted_proxies = n_proxies;
 	app.web_dir = web_dir;
 	if (app_start_tracer(&app, msg, sizeof(msg)) != COOP_OK) {
 		fprintf(stderr, "coop serve : %s\n", msg);

@@ -93,10 +93,17 @@ struct db_account {
 	int64_t professional_id; /* 0 when the account is not a health professional (secretary) */
 	const char *login;
 	const char *display_name;
-	const char *password_hash; /* libsodium Argon2id string */
-	unsigned roles;            /* enum db_role bits */
-	int failed_logins;
-	int64_t locked_until;      /* unix seconds; 0 = not locked */
+	const char *password_hash; /* libsodium Argon2id string; NULL until its owner chose it */
+	unsigned roles;            /* enum db_role bits; may be 0 for a professional's account */
+	int failed_logins;         /* consecutive failed sign-ins */
+	int64_t locked_until;      /* unix seconds (real time): no attempt before; 0 = none */
+	/* a one-time activation code (new account or reset): only its SHA-256 is stored, set on
+	 * insert and by db_account_set_activation(); never read back */
+	const char *activation_hash;
+	int64_t activation_expires_at; /* unix seconds; 0 = no code pending */
+	bool disabled;
+	bool has_ends_on;
+	coop_date ends_on;             /* last day the account works (included) */
 };
 
 /* The protocol a structure adopted, and whether it may run. */
@@ -156,8 +163,26 @@ enum coop_err db_professional_get(struct db *db, int64_t id, struct arena *a,
 enum coop_err db_professional_list(struct db *db, int64_t structure_id, struct arena *a,
 				   struct db_professional **out, size_t *n);
 
-/* Inserts an account with its roles; ERR_CONFLICT when the login exists. */
+/* Inserts an account with its roles (and its password hash or activation code hash);
+ * ERR_CONFLICT when the login exists or the professional is not one of the structure's. */
 enum coop_err db_account_insert(struct db *db, const struct db_account *acc, int64_t *id);
+/* The account whose pending activation code has that hash; ERR_NOT_FOUND when none. */
+enum coop_err db_account_by_activation(struct db *db, const char *code_hash, struct arena *a,
+				       struct db_account *out);
+/* Sets the password chosen by the owner, kills the activation code, clears the failures. */
+enum coop_err db_account_activate(struct db *db, int64_t id, const char *password_hash);
+/* A new activation code (hash, expiry): the password is erased at once. */
+enum coop_err db_account_set_activation(struct db *db, int64_t id, const char *code_hash,
+					int64_t expires_at);
+/* Replaces the password (the owner's change). */
+enum coop_err db_account_set_password(struct db *db, int64_t id, const char *password_hash);
+enum coop_err db_account_set_disabled(struct db *db, int64_t id, bool disabled);
+/* Sets (has_ends_on) or clears the account's end date. */
+enum coop_err db_account_set_ends_on(struct db *db, int64_t id, bool has_ends_on,
+				     coop_date ends_on);
+/* Whether that professional already has an account in that structure (home or membership). */
+enum coop_err db_account_professional_taken(struct db *db, int64_t structure_id,
+					    int64_t professional_id, bool *taken);
 enum coop_err db_account_by_login(struct db *db, const char *login, struct arena *a,
 				  struct db_account *out);
 enum coop_err db_account_get(struct db *db, int64_t id, struct arena *a, struct db_account *out);
@@ -191,10 +216,10 @@ struct db_account_structure {
 /* At most this many structures per account (home included) are listed. */
 #define DB_ACCOUNT_STRUCTURES_MAX 64
 
-/* Inserts a membership. The professional, when set, must be one of that structure's (the
- * caller checks). ERR_CONFLICT when the account already belongs to that structure (its home
- * or a membership), when the account, structure or professional does not exist, or when roles
- * is outside 1..15. */
+/* Inserts a membership. ERR_CONFLICT when the account already belongs to that structure (its
+ * home or a membership), when the account, structure or professional does not exist, when the
+ * professional is not one of that structure's, or when roles is outside 0..15 (0 only with a
+ * professional). */
 enum coop_err db_membership_insert(struct db *db, const struct db_membership *m, int64_t *id);
 /* The membership of account_id in structure_id; ERR_NOT_FOUND when there is none (the home
  * structure is not a membership). */
@@ -336,11 +361,15 @@ struct db_session {
 };
 
 enum coop_err db_session_insert(struct db *db, const struct db_session *s);
+/* ERR_NOT_FOUND also when the account is disabled or has no password (reset). */
 enum coop_err db_session_get(struct db *db, const char *token_hash, struct arena *a,
 			     struct db_session *out);
 enum coop_err db_session_touch(struct db *db, const char *token_hash, int64_t last_seen,
 			       int64_t expires_at);
 enum coop_err db_session_delete(struct db *db, const char *token_hash);
+/* Ends the sessions of an account, except the one of except_token_hash (NULL: all). */
+enum coop_err db_session_delete_account(struct db *db, int64_t account_id,
+				       const char *except_token_hash);
 /* Sets the structure the session works in (0 = the account's home structure); ERR_NOT_FOUND
  * when there is no such session. The caller checks the account belongs to that structure. */
 enum coop_err db_session_set_structure(struct db *db, const char *token_hash,

@@ -29,6 +29,13 @@ enum stmt_id {
 	S_PROFESSIONAL_GET,
 	S_PROFESSIONAL_LIST,
 	S_ACCOUNT_INSERT,
+	S_ACCOUNT_BY_ACTIVATION,
+	S_ACCOUNT_ACTIVATE,
+	S_ACCOUNT_SET_ACTIVATION,
+	S_ACCOUNT_SET_PASSWORD,
+	S_ACCOUNT_SET_DISABLED,
+	S_ACCOUNT_SET_ENDS_ON,
+	S_ACCOUNT_PROFESSIONAL_TAKEN,
 	S_ACCOUNT_BY_LOGIN,
 	S_ACCOUNT_GET,
 	S_ACCOUNT_LIST,
@@ -73,6 +80,7 @@ enum stmt_id {
 	S_SESSION_DELETE,
 	S_SESSION_PURGE,
 	S_SESSION_SET_STRUCTURE,
+	S_SESSION_DELETE_ACCOUNT,
 	S_AUDIT_LAST,
 	S_AUDIT_INSERT,
 	S_AUDIT_ALL,
@@ -87,6 +95,10 @@ enum stmt_id {
 #define PATIENT_COLUMNS                                                                        \
 	"id, structure_id, birth_name, first_names, used_name, birth_date, sex, birthplace_code, " \
 	"nir, gp_name, gp_rpps, gp_mssante, gp_professional_id, version, merged_into"
+/* an account as read_account_row() reads it */
+#define ACCOUNT_COLUMNS                                                                      \
+	"id, structure_id, professional_id, login, display_name, password_hash, roles, "     \
+	"failed_logins, locked_until, activation_expires_at, disabled, ends_on"
 #define ADHESION_COLUMNS                                                                     \
 	"id, professional_id, adoption_id, role, effective_from, effective_to, "               \
 	"training_validated_by, training_date, training_hours, insurer, insurance_date, "      \
@@ -137,32 +149,57 @@ static const struct {
 				 "ORDER BY weekday, start_minute, id"},
 	[S_AVAILABILITY_DELETE] = {"availability_delete",
 				   "DELETE FROM availability WHERE id = ?2 AND professional_id = ?1"},
+	/* the professional, when set, must be one of the account's structure: no row otherwise */
 	[S_ACCOUNT_INSERT] = {"account_insert",
 			      "INSERT INTO accounts (structure_id, professional_id, login, "
-			      "display_name, password_hash, roles) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+			      "display_name, password_hash, roles, activation_hash, "
+			      "activation_expires_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
+			      "WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM professionals "
+			      "WHERE id = ?2 AND structure_id = ?1)"},
+	[S_ACCOUNT_BY_ACTIVATION] = {"account_by_activation",
+				     "SELECT " ACCOUNT_COLUMNS " FROM accounts "
+				     "WHERE activation_hash = ?1"},
+	/* the code dies with its use; the delays of failed sign-ins start again */
+	[S_ACCOUNT_ACTIVATE] = {"account_activate",
+				"UPDATE accounts SET password_hash = ?2, activation_hash = NULL, "
+				"activation_expires_at = 0, failed_logins = 0, locked_until = 0 "
+				"WHERE id = ?1"},
+	/* a new code: the old password stops working at once */
+	[S_ACCOUNT_SET_ACTIVATION] = {"account_set_activation",
+				      "UPDATE accounts SET password_hash = NULL, activation_hash = ?2, "
+				      "activation_expires_at = ?3 WHERE id = ?1"},
+	[S_ACCOUNT_SET_PASSWORD] = {"account_set_password",
+				    "UPDATE accounts SET password_hash = ?2 WHERE id = ?1"},
+	[S_ACCOUNT_SET_DISABLED] = {"account_set_disabled",
+				    "UPDATE accounts SET disabled = ?2 WHERE id = ?1"},
+	[S_ACCOUNT_SET_ENDS_ON] = {"account_set_ends_on",
+				   "UPDATE accounts SET ends_on = ?2 WHERE id = ?1"},
+	/* an account of that professional in that structure: a home one or a membership */
+	[S_ACCOUNT_PROFESSIONAL_TAKEN] = {"account_professional_taken",
+					  "SELECT EXISTS (SELECT 1 FROM accounts WHERE "
+					  "structure_id = ?1 AND professional_id = ?2) OR EXISTS "
+					  "(SELECT 1 FROM memberships WHERE structure_id = ?1 AND "
+					  "professional_id = ?2)"},
 	[S_ACCOUNT_BY_LOGIN] = {"account_by_login",
-				"SELECT id, structure_id, professional_id, login, display_name, "
-				"password_hash, roles, failed_logins, locked_until FROM accounts "
-				"WHERE login = ?1"},
+				"SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE login = ?1"},
 	[S_ACCOUNT_GET] = {"account_get",
-			   "SELECT id, structure_id, professional_id, login, display_name, "
-			   "password_hash, roles, failed_logins, locked_until FROM accounts "
-			   "WHERE id = ?1"},
+			   "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?1"},
 	[S_ACCOUNT_LIST] = {"account_list",
-			    "SELECT id, structure_id, professional_id, login, display_name, "
-			    "password_hash, roles, failed_logins, locked_until FROM accounts "
-			    "WHERE structure_id = ?1 ORDER BY login"},
+			    "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE structure_id = ?1 "
+			    "ORDER BY login"},
 	[S_ACCOUNT_LOGIN_OK] = {"account_login_ok",
 				"UPDATE accounts SET failed_logins = 0, locked_until = 0 "
 				"WHERE id = ?1"},
 	[S_ACCOUNT_LOGIN_FAILED] = {"account_login_failed",
 				    "UPDATE accounts SET failed_logins = failed_logins + 1, "
 				    "locked_until = ?2 WHERE id = ?1"},
-	/* a membership never repeats the home structure: no row is inserted then */
+	/* a membership never repeats the home structure, and its professional is one of that
+	 * structure: no row is inserted otherwise */
 	[S_MEMBERSHIP_INSERT] = {"membership_insert",
 				 "INSERT INTO memberships (account_id, structure_id, professional_id, "
 				 "roles) SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM accounts "
-				 "WHERE id = ?1 AND structure_id = ?2)"},
+				 "WHERE id = ?1 AND structure_id = ?2) AND (?3 IS NULL OR EXISTS "
+				 "(SELECT 1 FROM professionals WHERE id = ?3 AND structure_id = ?2))"},
 	[S_MEMBERSHIP_GET] = {"membership_get",
 			      "SELECT id, account_id, structure_id, professional_id, roles "
 			      "FROM memberships WHERE account_id = ?1 AND structure_id = ?2"},
@@ -289,7 +326,9 @@ static const struct {
 			      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
 	[S_SESSION_GET] = {"session_get",
 			   "SELECT token_hash, account_id, csrf_token, created_at, expires_at, "
-			   "last_seen, structure_id FROM sessions WHERE token_hash = ?1"},
+			   "last_seen, structure_id FROM sessions WHERE token_hash = ?1 AND "
+			   "account_id IN (SELECT id FROM accounts WHERE disabled = 0 AND "
+			   "password_hash IS NOT NULL)"},
 	[S_SESSION_TOUCH] = {"session_touch",
 			     "UPDATE sessions SET last_seen = ?2, expires_at = ?3 "
 			     "WHERE token_hash = ?1"},
@@ -297,6 +336,9 @@ static const struct {
 	[S_SESSION_PURGE] = {"session_purge", "DELETE FROM sessions WHERE expires_at <= ?1"},
 	[S_SESSION_SET_STRUCTURE] = {"session_set_structure",
 				     "UPDATE sessions SET structure_id = ?2 WHERE token_hash = ?1"},
+	[S_SESSION_DELETE_ACCOUNT] = {"session_delete_account",
+				      "DELETE FROM sessions WHERE account_id = ?1 AND "
+				      "(?2 IS NULL OR token_hash <> ?2)"},
 	[S_AUDIT_LAST] = {"audit_last", "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"},
 	[S_AUDIT_INSERT] = {"audit_insert",
 			    "INSERT INTO audit (id, at, account_id, action, entity, entity_id, "
@@ -606,8 +648,42 @@ int db_schema_version(struct db *db)
 	return v;
 }
 
-/* Applies each missing migration in its own transaction. */
+/* True when no row breaks a foreign key (PRAGMA foreign_key_check returns none). */
+static bool foreign_keys_hold(struct db *db)
+{
+	sqlite3_stmt *s = NULL;
+	bool hold = false;
+	/* a PRAGMA, not a stored query: not one of the named statements */
+	if (sqlite3_prepare_v2(db->conn, "PRAGMA foreign_key_check", -1, &s, NULL) == SQLITE_OK)
+		hold = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	return hold;
+}
+
+static enum coop_err migrate_steps(struct db *db, char *msg, size_t msg_size);
+
+/* Applies each missing migration in its own transaction, foreign keys off (a migration may
+ * rebuild a table others refer to, the way SQLite documents it) and checked before each
+ * commit. */
 static enum coop_err migrate(struct db *db, char *msg, size_t msg_size)
+{
+	if (db_schema_version(db) == schema_sqlite_count())
+		return COOP_OK;
+	enum coop_err err = pragma(db, "PRAGMA foreign_keys = OFF");
+	if (err != COOP_OK) {
+		snprintf(msg, msg_size, "réglage de la base impossible : %s", db->error);
+		return err;
+	}
+	err = migrate_steps(db, msg, msg_size);
+	enum coop_err on = pragma(db, "PRAGMA foreign_keys = ON");
+	if (err == COOP_OK && on != COOP_OK) {
+		snprintf(msg, msg_size, "réglage de la base impossible : %s", db->error);
+		err = on;
+	}
+	return err;
+}
+
+static enum coop_err migrate_steps(struct db *db, char *msg, size_t msg_size)
 {
 	int have = db_schema_version(db);
 	int want = schema_sqlite_count();
@@ -631,6 +707,10 @@ static enum coop_err migrate(struct db *db, char *msg, size_t msg_size)
 			rc = sqlite3_exec(db->conn, schema_sqlite_migration(k), NULL, NULL, &err);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_exec(db->conn, version_sql, NULL, NULL, &err);
+		if (rc == SQLITE_OK && !foreign_keys_hold(db)) {
+			rc = SQLITE_CONSTRAINT;
+			err = sqlite3_mprintf("une référence entre tables serait rompue");
+		}
 		if (rc == SQLITE_OK)
 			rc = sqlite3_exec(db->conn, "COMMIT", NULL, NULL, &err);
 		if (rc != SQLITE_OK) {
@@ -869,7 +949,15 @@ enum coop_err db_account_insert(struct db *db, const struct db_account *acc, int
 	bind_text(s, 4, acc->display_name);
 	bind_text(s, 5, acc->password_hash);
 	sqlite3_bind_int(s, 6, (int)acc->roles);
-	return exec_insert(db, s, S_ACCOUNT_INSERT, id);
+	bind_text(s, 7, acc->activation_hash);
+	sqlite3_bind_int64(s, 8, acc->activation_expires_at);
+	enum coop_err err = exec_done(db, s, S_ACCOUNT_INSERT);
+	/* no row inserted: the professional is not one of that structure's */
+	if (err == COOP_OK && sqlite3_changes(db->conn) == 0)
+		err = ERR_CONFLICT;
+	if (err == COOP_OK && id)
+		*id = sqlite3_last_insert_rowid(db->conn);
+	return err;
 }
 
 static void read_account_row(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
@@ -885,6 +973,90 @@ static void read_account_row(sqlite3_stmt *s, struct arena *a, void *record, boo
 	out->roles = (unsigned)sqlite3_column_int(s, 6);
 	out->failed_logins = sqlite3_column_int(s, 7);
 	out->locked_until = sqlite3_column_int64(s, 8);
+	out->activation_expires_at = sqlite3_column_int64(s, 9);
+	out->disabled = sqlite3_column_int(s, 10) != 0;
+	out->has_ends_on = col_date(s, 11, &out->ends_on);
+}
+
+enum coop_err db_account_by_activation(struct db *db, const char *code_hash, struct arena *a,
+				       struct db_account *out)
+{
+	sqlite3_stmt *s = stmt(db, S_ACCOUNT_BY_ACTIVATION);
+	if (!s)
+		return ERR_IO;
+	bind_text(s, 1, code_hash);
+	return read_one(db, s, S_ACCOUNT_BY_ACTIVATION, read_account_row, a, out);
+}
+
+enum coop_err db_account_activate(struct db *db, int64_t id, const char *password_hash)
+{
+	sqlite3_stmt *s = stmt(db, S_ACCOUNT_ACTIVATE);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, password_hash);
+	return exec_one(db, s, S_ACCOUNT_ACTIVATE);
+}
+
+enum coop_err db_account_set_activation(struct db *db, int64_t id, const char *code_hash,
+					int64_t expires_at)
+{
+	sqlite3_stmt *s = stmt(db, S_ACCOUNT_SET_ACTIVATION);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, code_hash);
+	sqlite3_bind_int64(s, 3, expires_at);
+	return exec_one(db, s, S_ACCOUNT_SET_ACTIVATION);
+}
+
+enum coop_err db_account_set_password(struct db *db, int64_t id, const char *password_hash)
+{
+	sqlite3_stmt *s = stmt(db, S_ACCOUNT_SET_PASSWORD);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, password_hash);
+	return exec_one(db, s, S_ACCOUNT_SET_PASSWORD);
+}
+
+enum coop_err db_account_set_disabled(struct db *db, int64_t id, bool disabled)
+{
+	sqlite3_stmt *s = stmt(db, S_ACCOUNT_SET_DISABLED);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, disabled ? 1 : 0);
+	return exec_one(db, s, S_ACCOUNT_SET_DISABLED);
+}
+
+enum coop_err db_account_set_ends_on(struct db *db, int64_t id, bool has_ends_on,
+				     coop_date ends_on)
+{
+	sqlite3_stmt *s = stmt(db, S_ACCOUNT_SET_ENDS_ON);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	bind_date(s, 2, has_ends_on, ends_on);
+	return exec_one(db, s, S_ACCOUNT_SET_ENDS_ON);
+}
+
+enum coop_err db_account_professional_taken(struct db *db, int64_t structure_id,
+					    int64_t professional_id, bool *taken)
+{
+	sqlite3_stmt *s = stmt(db, S_ACCOUNT_PROFESSIONAL_TAKEN);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, structure_id);
+	sqlite3_bind_int64(s, 2, professional_id);
+	int rc = sqlite3_step(s);
+	enum coop_err err = COOP_OK;
+	if (rc == SQLITE_ROW)
+		*taken = sqlite3_column_int(s, 0) != 0;
+	else
+		err = fail(db, rc, statements[S_ACCOUNT_PROFESSIONAL_TAKEN].name);
+	sqlite3_reset(s);
+	return err;
 }
 
 enum coop_err db_account_by_login(struct db *db, const char *login, struct arena *a,
@@ -1524,6 +1696,17 @@ enum coop_err db_session_delete(struct db *db, const char *token_hash)
 		return ERR_IO;
 	bind_text(s, 1, token_hash);
 	return exec_done(db, s, S_SESSION_DELETE);
+}
+
+enum coop_err db_session_delete_account(struct db *db, int64_t account_id,
+				       const char *except_token_hash)
+{
+	sqlite3_stmt *s = stmt(db, S_SESSION_DELETE_ACCOUNT);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, account_id);
+	bind_text(s, 2, except_token_hash);
+	return exec_done(db, s, S_SESSION_DELETE_ACCOUNT);
 }
 
 enum coop_err db_session_set_structure(struct db *db, const char *token_hash,

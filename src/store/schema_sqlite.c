@@ -171,6 +171,48 @@ static const char *const migrations[] = {
 	/* 5 (professional's sex): the words of the screens agree with it ("Infirmière",
 	 * "déléguée"); NULL when not said */
 	"ALTER TABLE professionals ADD COLUMN sex TEXT CHECK (sex IN ('female', 'male'));",
+	/* 6 (accounts belong to people): an account is created without a password and activated
+	 * by its owner with a one-time code (only its SHA-256 is kept, with its expiry); it may be
+	 * disabled or given an end date (its last day, included). Clinical roles follow the
+	 * adhesions, so an account or a membership bound to a professional may hold no stored
+	 * role: SQLite cannot change a CHECK, so both tables are rebuilt (create, copy every row
+	 * as it is, drop, rename; migrate() runs migrations with foreign keys off and checks
+	 * them before committing). Stored clinical bits are kept: roles are computed elsewhere. */
+	"CREATE TABLE accounts_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  structure_id INTEGER NOT NULL REFERENCES structures(id),"
+	"  professional_id INTEGER REFERENCES professionals(id),"
+	"  login TEXT NOT NULL UNIQUE,"
+	"  display_name TEXT NOT NULL,"
+	"  password_hash TEXT,"
+	"  roles INTEGER NOT NULL CHECK (roles BETWEEN 0 AND 15 AND"
+	"    (roles > 0 OR professional_id IS NOT NULL)),"
+	"  failed_logins INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  activation_hash TEXT UNIQUE,"
+	"  activation_expires_at INTEGER NOT NULL DEFAULT 0,"
+	"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+	"  ends_on TEXT"
+	");"
+	"INSERT INTO accounts_new (id, structure_id, professional_id, login, display_name,"
+	"  password_hash, roles, failed_logins, locked_until)"
+	"  SELECT id, structure_id, professional_id, login, display_name, password_hash, roles,"
+	"  failed_logins, locked_until FROM accounts;"
+	"DROP TABLE accounts;"
+	"ALTER TABLE accounts_new RENAME TO accounts;"
+	"CREATE TABLE memberships_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	"  structure_id INTEGER NOT NULL REFERENCES structures(id),"
+	"  professional_id INTEGER REFERENCES professionals(id),"
+	"  roles INTEGER NOT NULL CHECK (roles BETWEEN 0 AND 15 AND"
+	"    (roles > 0 OR professional_id IS NOT NULL)),"
+	"  UNIQUE (account_id, structure_id)"
+	");"
+	"INSERT INTO memberships_new (id, account_id, structure_id, professional_id, roles)"
+	"  SELECT id, account_id, structure_id, professional_id, roles FROM memberships;"
+	"DROP TABLE memberships;"
+	"ALTER TABLE memberships_new RENAME TO memberships;",
 };
 
 int schema_sqlite_count(void)

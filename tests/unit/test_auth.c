@@ -1,6 +1,6 @@
 /*
  * test_auth.c — passwords (Argon2id round trip, length bounds), session tokens (format, stored
- * hash, rejection of foreign tokens), CSRF comparison and the lock-out policy.
+ * hash, rejection of foreign tokens), CSRF comparison and one-time activation codes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -69,16 +69,38 @@ static void test_csrf(void **state)
 	assert_false(auth_csrf_equal("x", NULL, 0));
 }
 
-static void test_lockout(void **state)
+static void test_activation_codes(void **state)
 {
 	(void)state;
-	for (int f = 0; f < 5; f++)
-		assert_int_equal(auth_lock_until(f, 1000), 0);
-	assert_int_equal(auth_lock_until(5, 1000), 1060);
-	assert_int_equal(auth_lock_until(6, 1000), 1120);
-	assert_int_equal(auth_lock_until(7, 1000), 1240);
-	assert_int_equal(auth_lock_until(11, 1000), 1000 + 3600);
-	assert_int_equal(auth_lock_until(1000, 1000), 1000 + 3600);
+	char code[AUTH_CODE_CHARS], hash[AUTH_TOKEN_HASH_HEX], again[AUTH_TOKEN_HASH_HEX];
+	char other[AUTH_CODE_CHARS], other_hash[AUTH_TOKEN_HASH_HEX];
+	auth_new_activation_code(code, hash);
+	auth_new_activation_code(other, other_hash);
+	assert_int_equal(strlen(code), AUTH_CODE_CHARS - 1);
+	assert_true(code[4] == '-' && code[9] == '-' && code[14] == '-');
+	assert_string_not_equal(code, other);
+	assert_string_not_equal(hash, other_hash);
+	/* typed back as given, in lower case, without dashes, with spaces: the same hash */
+	assert_int_equal(auth_activation_code_hash(code, strlen(code), again), COOP_OK);
+	assert_string_equal(again, hash);
+	char typed[64];
+	size_t n = 0;
+	for (const char *p = code; *p; p++) {
+		if (*p == '-') {
+			typed[n++] = ' ';
+			continue;
+		}
+		typed[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+	}
+	typed[n] = '\0';
+	assert_int_equal(auth_activation_code_hash(typed, n, again), COOP_OK);
+	assert_string_equal(again, hash);
+	/* wrong length, a letter outside the alphabet, a NUL inside */
+	assert_int_equal(auth_activation_code_hash("ABCD-EFGH-JKMN", 14, again), ERR_INVALID);
+	assert_int_equal(auth_activation_code_hash("ABCD-EFGH-JKMN-PQRST", 20, again), ERR_INVALID);
+	assert_int_equal(auth_activation_code_hash("ABCD-EFGH-JKMN-PQR0", 19, again), ERR_INVALID);
+	assert_int_equal(auth_activation_code_hash("ABCD-EFGH-JKMN-PQ\0S", 19, again), ERR_INVALID);
+	assert_int_equal(auth_activation_code_hash("", 0, again), ERR_INVALID);
 }
 
 static int init(void **state)
@@ -93,7 +115,7 @@ int main(void)
 		cmocka_unit_test(test_passwords),
 		cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_csrf),
-		cmocka_unit_test(test_lockout),
+		cmocka_unit_test(test_activation_codes),
 	};
 	return cmocka_run_group_tests(tests, init, NULL);
 }
