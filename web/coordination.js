@@ -584,12 +584,12 @@ function accountsSection(accounts, ctx) {
       el('td', {}, a.display_name, ...(a.professional_id
         ? [el('br'), el('span', { class: 'help', text: `Fiche : ${proName2(a.professional_id)}` })] : [])),
       el('td', { text: a.login }),
-      el('td', { text: a.roles.map((r) => roleLabels[r] || r).join(', ') || '—' }),
+      el('td', { text: (a.roles_today || a.roles).map((r) => roleLabels[r] || r).join(', ') || '—' }),
       el('td', { class: a.state === 'active' && !a.locked ? '' : 'no', text: accountState(a) }),
       el('td', {}, ...actions(a))));
     body.replaceChildren(...[status,
       el('p', { class: 'help', text: 'Un compte appartient à une personne : il est créé sans mot de passe, et son titulaire le choisit avec le code d\u2019activation que vous lui remettez. Les rôles de délégué et de délégant ne se donnent pas ici : ils découlent des adhésions du professionnel aux protocoles. Après quatre mots de passe erronés, chaque nouvel essai doit attendre un peu (une minute au plus).' }),
-      table(['Nom', 'Identifiant', 'Rôles', 'État', 'Actions'], rows, 'Comptes'),
+      table(['Nom', 'Identifiant', 'Rôles aujourd\u2019hui', 'État', 'Actions'], rows, 'Comptes'),
       form].filter(Boolean));
     return status;
   };

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "api/facts.h"
 #include "api/auth.h"
 #include "core/account.h"
 
@@ -46,16 +47,27 @@ static const char *state_code(enum account_state s)
 	return "disabled";
 }
 
-static json_t *account_json(const struct api_ctx *c, const struct db_account *acc)
+/* The role codes of a set of role bits. */
+static json_t *role_list(unsigned bits)
 {
 	json_t *roles = json_array();
-	for (size_t i = 0; i < sizeof(role_codes) / sizeof(role_codes[0]); i++)
-		if (acc->roles & role_codes[i].bit)
+	for (size_t i = 0; roles && i < sizeof(role_codes) / sizeof(role_codes[0]); i++)
+		if (bits & role_codes[i].bit)
 			json_array_append_new(roles, json_string(role_codes[i].code));
-	struct account_facts f = {.activated = acc->password_hash != NULL,
-				  .disabled = acc->disabled,
-				  .has_ends_on = acc->has_ends_on,
-				  .ends_on = acc->ends_on};
+	return roles;
+}
+
+/* The account as the coordinator's screen shows it: "roles" the ones given to the account,
+ * "roles_today" those it holds today (délégué and délégant from the adhesions). */
+static json_t *account_json(struct api_ctx *c, const struct db_account *acc)
+{
+	/* clinical bits an older account may still store are not roles given: never shown */
+	json_t *roles = role_list(acc->roles & (DB_ROLE_COORDINATOR | DB_ROLE_SECRETARY));
+	struct access_caller today;
+	if (!api_effective_roles(c, acc->structure_id, acc->professional_id, acc->roles, &today))
+		today.roles = acc->roles & (DB_ROLE_COORDINATOR | DB_ROLE_SECRETARY);
+	struct account_facts f;
+	facts_account(acc, &f);
 	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:b, s:b, s:b, s:s}", "id", (json_int_t)acc->id,
 			      "login", acc->login, "display_name", acc->display_name, "roles",
 			      roles, "locked", acc->locked_until > c->now, "activated",
@@ -66,6 +78,7 @@ static json_t *account_json(const struct api_ctx *c, const struct db_account *ac
 	json_object_set_new(o, "professional_id",
 			    acc->professional_id ? json_integer(acc->professional_id)
 						 : json_null());
+	json_object_set_new(o, "roles_today", role_list(today.roles));
 	json_object_set_new(o, "ends_on",
 			    acc->has_ends_on ? api_date_json(acc->ends_on) : json_null());
 	json_object_set_new(o, "activation_expires_at",

@@ -42,6 +42,7 @@
 #include <time.h>
 
 #include "api/app.h"
+#include "api/facts.h"
 #include "api/auth.h"
 #include "core/account.h"
 
@@ -324,16 +325,22 @@ static json_t *structures_json(const struct api_ctx *c, const struct db_account 
  * roles held there), its structures, and the server's date (the practice's local day: screens
  * compare dates with it, not with the browser's clock). NULL when the structures cannot be
  * read or memory is short: http_respond_json() answers 500 then. */
-static json_t *session_json(const struct api_ctx *c, const struct db_account *acc,
+static json_t *session_json(struct api_ctx *c, const struct db_account *acc,
 			    const char *csrf, int64_t expires_at)
 {
 	const char *structure_name = NULL;
 	json_t *structures = structures_json(c, acc, &structure_name);
 	if (!structures)
 		return NULL;
+	/* the roles of today: délégué and délégant from the adhesions, never a stored flag */
+	struct access_caller caller;
+	if (!api_effective_roles(c, acc->structure_id, acc->professional_id, acc->roles, &caller)) {
+		json_decref(structures);
+		return NULL;
+	}
 	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:I, s:s, s:I}", "account_id",
 			      (json_int_t)acc->id, "login", acc->login, "display_name",
-			      acc->display_name, "roles", roles_json(acc->roles), "structure_id",
+			      acc->display_name, "roles", roles_json(caller.roles), "structure_id",
 			      (json_int_t)acc->structure_id, "csrf_token", csrf, "expires_at",
 			      (json_int_t)expires_at);
 	if (o) {
@@ -380,10 +387,8 @@ static void answer_unusable(struct api_ctx *c, enum account_state state)
 
 static enum account_state state_of(const struct db_account *acc, coop_date today)
 {
-	struct account_facts f = {.activated = acc->password_hash != NULL,
-				  .disabled = acc->disabled,
-				  .has_ends_on = acc->has_ends_on,
-				  .ends_on = acc->ends_on};
+	struct account_facts f;
+	facts_account(acc, &f);
 	return account_state(&f, today);
 }
 
@@ -600,7 +605,7 @@ void api_session_password(struct http_request *req, struct http_response *res, v
 {
 	static const char *const fields[] = {"current_password", "new_password", NULL};
 	struct api_ctx c;
-	if (!api_begin(&c, req, res, app, API_ANY_ROLE))
+	if (!api_begin(&c, req, res, app, API_SIGNED_IN))
 		return;
 	json_t *body = api_body(&c, fields);
 	const char *current = NULL, *wanted = NULL;
@@ -673,7 +678,7 @@ void api_session_password(struct http_request *req, struct http_response *res, v
 void api_session_get(struct http_request *req, struct http_response *res, void *app)
 {
 	struct api_ctx c;
-	if (!api_begin(&c, req, res, app, API_ANY_ROLE))
+	if (!api_begin(&c, req, res, app, API_SIGNED_IN))
 		return;
 	http_respond_json(res, 200,
 			  session_json(&c, &c.account, c.session.csrf_token, c.session.expires_at));
@@ -682,7 +687,7 @@ void api_session_get(struct http_request *req, struct http_response *res, void *
 void api_session_delete(struct http_request *req, struct http_response *res, void *app)
 {
 	struct api_ctx c;
-	if (!api_begin(&c, req, res, app, API_ANY_ROLE))
+	if (!api_begin(&c, req, res, app, API_SIGNED_IN))
 		return;
 	enum coop_err e = db_begin(c.db);
 	if (e == COOP_OK)
@@ -705,7 +710,7 @@ void api_session_structure(struct http_request *req, struct http_response *res, 
 {
 	static const char *const fields[] = {"structure_id", NULL};
 	struct api_ctx c;
-	if (!api_begin(&c, req, res, app, API_ANY_ROLE))
+	if (!api_begin(&c, req, res, app, API_SIGNED_IN))
 		return;
 	json_t *body = api_body(&c, fields);
 	int64_t wanted = 0;

@@ -517,6 +517,15 @@ static bool session_structure(struct api_ctx *c)
 	return true;
 }
 
+/* Whether the signed-in account may still be used today (core/account.h): a session outlives
+ * neither a disabling nor the account's end date. */
+static bool account_usable(const struct api_ctx *c)
+{
+	struct account_facts f;
+	facts_account(&c->account, &f);
+	return account_state(&f, c->today) == ACCOUNT_USABLE;
+}
+
 /* The caller's effective roles there (api_effective_roles()), kept in c->caller and in
  * c->account.roles: every role check sees the roles of today. False when they cannot be
  * read. */
@@ -553,7 +562,7 @@ bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response
 	    db_session_get(c->db, token_hash, c->a, &c->session) == COOP_OK &&
 	    c->session.expires_at > c->now &&
 	    db_account_get(c->db, c->session.account_id, c->a, &c->account) == COOP_OK &&
-	    session_structure(c))
+	    session_structure(c) && account_usable(c))
 		c->authed = true;
 	if (c->authed && !effective_roles(c)) {
 		c->authed = false;

@@ -102,3 +102,12 @@ bool facts_pick_adhesion(struct db *db, struct arena *a, int64_t professional,
 	*out = list[i];
 	return true;
 }
+
+void facts_account(const struct db_account *row, struct account_facts *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->activated = row->password_hash != NULL;
+	out->disabled = row->disabled;
+	out->has_ends_on = row->has_ends_on;
+	out->ends_on = row->ends_on;
+}

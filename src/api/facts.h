@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "core/account.h"
 #include "core/team.h"
 #include "protocol/protocol.h"
 #include "store/db.h"
@@ -54,5 +55,8 @@ enum coop_err facts_adhesions_of(struct db *db, struct arena *a, int64_t profess
 bool facts_pick_adhesion(struct db *db, struct arena *a, int64_t professional,
 			 int64_t adoption_id, enum team_role role, coop_date on, uint64_t allowed,
 			 struct team_adhesion *out);
+
+/* What the account rules (core/account.h) need to know of an account row. */
+void facts_account(const struct db_account *row, struct account_facts *out);
 
 #endif

@@ -33,7 +33,7 @@ sqlite3 "$dir/v1.db" "ALTER TABLE professionals DROP COLUMN sex;
   DROP TABLE memberships; ALTER TABLE sessions DROP COLUMN structure_id;
   PRAGMA user_version = 1"
 "$coop" init --db "$dir/v1.db" >"$dir/out" || fail "mise à jour d'une base au schéma 1"
-grep -q "schéma 5" "$dir/out" || fail "schéma 5 attendu après la mise à jour"
+grep -q "schéma 6" "$dir/out" || fail "schéma 5 attendu après la mise à jour"
 [ "$(sqlite3 "$dir/v1.db" "SELECT count(*) FROM memberships")" = 0 ] || fail "appartenances"
 [ "$(sqlite3 "$dir/v1.db" "SELECT count(*) FROM accounts")" = 7 ] || fail "comptes perdus"
 "$coop" audit verify --db "$dir/v1.db" >/dev/null || fail "chaîne après mise à jour"
