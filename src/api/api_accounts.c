@@ -130,8 +130,8 @@ static bool read_roles(struct api_ctx *c, json_t *body, unsigned *bits)
 	if (!roles || json_is_null(roles))
 		return true;
 	if (!json_is_array(roles)) {
-		api_error(c, 400, "invalid",
-			  "Les rôles doivent être une liste : coordinator ou secretary.", "roles");
+		api_fail(c, API_ERR_INVALID,
+			 "Les rôles doivent être une liste : coordinator ou secretary.", "roles");
 		return false;
 	}
 	size_t i;
@@ -143,10 +143,10 @@ static bool read_roles(struct api_ctx *c, json_t *body, unsigned *bits)
 			    strcmp(json_string_value(r), role_codes[k].code) == 0)
 				bit = role_codes[k].bit;
 		if (!bit) {
-			api_error(c, 400, "invalid",
-				  "Rôle inconnu : un compte peut recevoir le rôle de coordination "
-				  "(coordinator) ou de secrétariat (secretary).",
-				  "roles");
+			api_fail(c, API_ERR_INVALID,
+				 "Rôle inconnu : un compte peut recevoir le rôle de coordination "
+				 "(coordinator) ou de secrétariat (secretary).",
+				 "roles");
 			return false;
 		}
 		*bits |= bit;
@@ -159,42 +159,40 @@ static void answer_refusal(struct api_ctx *c, enum account_refusal why)
 {
 	switch (why) {
 	case ACCOUNT_REFUSED_CLINICAL_ROLE:
-		api_error(c, 400, "clinical_role",
-			  "Les rôles de délégué et de délégant ne se donnent pas au compte : ils "
-			  "découlent des adhésions du professionnel aux protocoles. Rattachez le "
-			  "compte au professionnel, puis enregistrez ses adhésions dans l'équipe.",
-			  "roles");
+		api_fail(c, API_ERR_CLINICAL_ROLE,
+			 "Les rôles de délégué et de délégant ne se donnent pas au compte : ils "
+			 "découlent des adhésions du professionnel aux protocoles. Rattachez le "
+			 "compte au professionnel, puis enregistrez ses adhésions dans l'équipe.",
+			 "roles");
 		return;
 	case ACCOUNT_REFUSED_NO_ROLE:
-		api_error(
-			c, 400, "required",
-			"Indiquez un rôle (coordination ou secrétariat) ou rattachez le compte à un "
-			"professionnel de l'équipe.",
-			"roles");
+		api_fail(c, API_ERR_REQUIRED,
+			 "Indiquez un rôle (coordination ou secrétariat) ou rattachez le compte à un "
+			 "professionnel de l'équipe.",
+			 "roles");
 		return;
 	case ACCOUNT_REFUSED_FOREIGN_PROFESSIONAL:
-		api_error(c, 400, "invalid",
-			  "Ce professionnel ne fait pas partie de l'équipe de cette structure : "
-			  "choisissez un professionnel de l'équipe.",
-			  "professional_id");
+		api_fail(c, API_ERR_INVALID,
+			 "Ce professionnel ne fait pas partie de l'équipe de cette structure : "
+			 "choisissez un professionnel de l'équipe.",
+			 "professional_id");
 		return;
 	case ACCOUNT_REFUSED_SELF:
-		api_error(c, 403, "self",
-			  "Vous ne pouvez pas créer de compte rattaché à votre propre fiche de "
-			  "professionnel : un autre coordinateur doit le faire.",
-			  "professional_id");
+		api_fail(c, API_ERR_SELF,
+			 "Vous ne pouvez pas créer de compte rattaché à votre propre fiche de "
+			 "professionnel : un autre coordinateur doit le faire.",
+			 "professional_id");
 		return;
 	case ACCOUNT_REFUSED_PROFESSIONAL_TAKEN:
-		api_error(
-			c, 409, "professional_taken",
-			"Ce professionnel a déjà un compte dans cette structure : une personne n'a "
-			"qu'un compte. Pour un mot de passe oublié, donnez-lui un nouveau code "
-			"d'activation.",
-			"professional_id");
+		api_fail(c, API_ERR_PROFESSIONAL_TAKEN,
+			 "Ce professionnel a déjà un compte dans cette structure : une personne n'a "
+			 "qu'un compte. Pour un mot de passe oublié, donnez-lui un nouveau code "
+			 "d'activation.",
+			 "professional_id");
 		return;
 	case ACCOUNT_ALLOWED: break;
 	}
-	api_error(c, 500, "internal", "Erreur interne : rien n'a été modifié.", NULL);
+	api_fail(c, API_ERR_INTERNAL, "Erreur interne : rien n'a été modifié.", NULL);
 }
 
 /* Adds the one-time code to an account's JSON (the only time it is ever shown). */
@@ -222,10 +220,10 @@ void api_accounts_create(struct http_request *req, struct http_response *res, vo
 		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' ||
 			  *p == '-' || *p == '_';
 		if (!ok) {
-			api_error(&c, 400, "invalid",
-				  "L'identifiant ne peut contenir que des lettres minuscules sans "
-				  "accent, des chiffres, « . », « - » et « _ ».",
-				  "login");
+			api_fail(&c, API_ERR_INVALID,
+				 "L'identifiant ne peut contenir que des lettres minuscules sans "
+				 "accent, des chiffres, « . », « - » et « _ ».",
+				 "login");
 			return;
 		}
 	}
@@ -266,8 +264,8 @@ void api_accounts_create(struct http_request *req, struct http_response *res, vo
 	e = db_account_insert(c.db, &acc, &id);
 	if (e == ERR_CONFLICT) {
 		db_rollback(c.db);
-		api_error(&c, 409, "conflict",
-			  "Cet identifiant est déjà pris : choisissez-en un autre.", "login");
+		api_fail(&c, API_ERR_CONFLICT,
+			 "Cet identifiant est déjà pris : choisissez-en un autre.", "login");
 		return;
 	}
 	acc.id = id;
@@ -291,15 +289,14 @@ static bool target_account(struct api_ctx *c, struct db_account *out)
 		return false;
 	if (db_account_get(c->db, id, c->a, out) != COOP_OK ||
 	    out->structure_id != c->account.structure_id) {
-		api_error(c, 404, "not_found", "Compte introuvable dans cette structure.", NULL);
+		api_fail(c, API_ERR_NOT_FOUND, "Compte introuvable dans cette structure.", NULL);
 		return false;
 	}
 	if (!account_may_manage(c->account.id, out->id)) {
-		api_error(
-			c, 403, "self",
-			"Vous ne pouvez pas agir ainsi sur votre propre compte. Pour changer votre "
-			"mot de passe, utilisez « Changer mon mot de passe ».",
-			NULL);
+		api_fail(c, API_ERR_SELF,
+			 "Vous ne pouvez pas agir ainsi sur votre propre compte. Pour changer votre "
+			 "mot de passe, utilisez « Changer mon mot de passe ».",
+			 NULL);
 		return false;
 	}
 	return true;
@@ -316,7 +313,7 @@ void api_accounts_unlock(struct http_request *req, struct http_response *res, vo
 	struct db_account acc;
 	if (db_account_get(c.db, id, c.a, &acc) != COOP_OK ||
 	    acc.structure_id != c.account.structure_id) {
-		api_error(&c, 404, "not_found", "Compte introuvable.", NULL);
+		api_fail(&c, API_ERR_NOT_FOUND, "Compte introuvable.", NULL);
 		return;
 	}
 	enum coop_err e = db_begin(c.db);
@@ -408,17 +405,16 @@ void api_accounts_end_date(struct http_request *req, struct http_response *res, 
 	bool has = v && !json_is_null(v);
 	coop_date ends_on = 0;
 	if (v == NULL) {
-		api_field_error(&c, "required", "ends_on", "est obligatoire (ou null pour aucune)",
-				NULL);
+		api_fail_field(&c, API_ERR_REQUIRED, "ends_on",
+			       "est obligatoire (ou null pour aucune)", NULL);
 		return;
 	}
 	if (has && (!json_is_string(v) ||
 		    !date_parse(json_string_value(v), json_string_length(v), &ends_on))) {
-		api_error(
-			&c, 400, "invalid",
-			"La date de fin du compte doit être une date valide (le dernier jour où le "
-			"compte fonctionne).",
-			"ends_on");
+		api_fail(&c, API_ERR_INVALID,
+			 "La date de fin du compte doit être une date valide (le dernier jour où le "
+			 "compte fonctionne).",
+			 "ends_on");
 		return;
 	}
 	json_t *before = json_pack("{s:o}", "ends_on",

@@ -196,9 +196,9 @@ static bool json_from_same_origin(struct api_ctx *c)
 	size_t n = strlen("application/json");
 	if (!type || strncasecmp(type, "application/json", n) != 0 ||
 	    (type[n] != '\0' && type[n] != ';' && type[n] != ' ')) {
-		api_error(c, 415, "unsupported_media_type",
-			  "Cette demande doit être envoyée en JSON (Content-Type: application/json).",
-			  NULL);
+		api_fail(c, API_ERR_UNSUPPORTED_MEDIA_TYPE,
+			 "Cette demande doit être envoyée en JSON (Content-Type: application/json).",
+			 NULL);
 		return false;
 	}
 	const char *origin = http_request_header(c->req, "Origin");
@@ -209,10 +209,10 @@ static bool json_from_same_origin(struct api_ctx *c)
 			   : strncmp(origin, "https://", 8) == 0 ? origin + 8
 								 : NULL;
 	if (!host || !rest || strcasecmp(rest, host) != 0) {
-		api_error(c, 403, "foreign_origin",
-			  "Demande refusée : elle vient d'une page d'un autre site que Coop. Ouvrez "
-			  "Coop directement à son adresse pour vous connecter.",
-			  NULL);
+		api_fail(c, API_ERR_FOREIGN_ORIGIN,
+			 "Demande refusée : elle vient d'une page d'un autre site que Coop. Ouvrez "
+			 "Coop directement à son adresse pour vous connecter.",
+			 NULL);
 		return false;
 	}
 	return true;
@@ -235,7 +235,7 @@ static bool address_refused(struct api_ctx *c, const char *addr, int64_t real_no
 	snprintf(m, sizeof(m),
 		 "Trop de tentatives manquées depuis ce poste : réessayez dans %lld seconde%s.",
 		 (long long)wait, wait > 1 ? "s" : "");
-	api_error(c, 429, "rate_limited", m, NULL);
+	api_fail(c, API_ERR_RATE_LIMITED, m, NULL);
 	return true;
 }
 
@@ -250,7 +250,7 @@ static void answer_wait(struct api_ctx *c, int64_t wait)
 		 "seconde%s. Si le mot de passe est oublié, le coordinateur peut vous donner un "
 		 "nouveau code d'activation.",
 		 (long long)wait, wait > 1 ? "s" : "");
-	api_error(c, 423, "account_locked", m, NULL);
+	api_fail(c, API_ERR_ACCOUNT_LOCKED, m, NULL);
 }
 
 /* Audits a failed attempt (and the delay it starts) in its own transaction: the account's id
@@ -369,20 +369,20 @@ static json_t *session_json(struct api_ctx *c, const struct db_account *acc,
 static void answer_unusable(struct api_ctx *c, enum account_state state)
 {
 	if (state == ACCOUNT_NOT_ACTIVATED)
-		api_error(c, 403, "account_not_activated",
-			  "Ce compte n'est pas encore activé : choisissez votre mot de passe avec le "
-			  "code d'activation remis par le coordinateur (« Activer mon compte »).",
-			  NULL);
+		api_fail(c, API_ERR_ACCOUNT_NOT_ACTIVATED,
+			 "Ce compte n'est pas encore activé : choisissez votre mot de passe avec le "
+			 "code d'activation remis par le coordinateur (« Activer mon compte »).",
+			 NULL);
 	else if (state == ACCOUNT_ENDED)
-		api_error(c, 403, "account_ended",
-			  "Ce compte a pris fin à la date prévue par le coordinateur : il ne permet "
-			  "plus de se connecter. Adressez-vous au coordinateur de la structure.",
-			  NULL);
+		api_fail(c, API_ERR_ACCOUNT_ENDED,
+			 "Ce compte a pris fin à la date prévue par le coordinateur : il ne permet "
+			 "plus de se connecter. Adressez-vous au coordinateur de la structure.",
+			 NULL);
 	else
-		api_error(c, 403, "account_disabled",
-			  "Ce compte a été désactivé par le coordinateur : il ne permet plus de se "
-			  "connecter. Adressez-vous au coordinateur de la structure.",
-			  NULL);
+		api_fail(c, API_ERR_ACCOUNT_DISABLED,
+			 "Ce compte a été désactivé par le coordinateur : il ne permet plus de se "
+			 "connecter. Adressez-vous au coordinateur de la structure.",
+			 NULL);
 }
 
 static enum account_state state_of(const struct db_account *acc, coop_date today)
@@ -455,7 +455,7 @@ void api_session_create(struct http_request *req, struct http_response *res, voi
 		if (!known)
 			delay = unknown_login_failed(login, c.now);
 		audit_failure(&c, known ? &acc : NULL, addr, delay);
-		api_error(&c, 401, "bad_credentials", bad_credentials, NULL);
+		api_fail(&c, API_ERR_BAD_CREDENTIALS, bad_credentials, NULL);
 		return;
 	}
 	enum account_state state = state_of(&acc, c.today);
@@ -493,7 +493,7 @@ void api_session_create(struct http_request *req, struct http_response *res, voi
 	}
 	char *cookie = arena_alloc(c.a, 256);
 	if (!cookie) {
-		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 		return;
 	}
 	snprintf(cookie, 256, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", API_COOKIE,
@@ -513,13 +513,13 @@ static bool new_password_ok(struct api_ctx *c, const char *password, const char 
 			 "Le mot de passe doit compter au moins %d caractères : une phrase facile "
 			 "à retenir convient très bien.",
 			 AUTH_PASSWORD_MIN);
-		api_error(c, 400, "invalid", m, field);
+		api_fail(c, API_ERR_INVALID, m, field);
 		return false;
 	}
 	if (login && strcasecmp(password, login) == 0) {
-		api_error(c, 400, "invalid",
-			  "Le mot de passe ne peut pas être l'identifiant : choisissez-en un autre.",
-			  field);
+		api_fail(c, API_ERR_INVALID,
+			 "Le mot de passe ne peut pas être l'identifiant : choisissez-en un autre.",
+			 field);
 		return false;
 	}
 	return true;
@@ -545,10 +545,10 @@ void api_activation(struct http_request *req, struct http_response *res, void *a
 		return;
 	char code_hash[AUTH_TOKEN_HASH_HEX];
 	if (auth_activation_code_hash(code, strlen(code), code_hash) != COOP_OK) {
-		api_error(&c, 400, "invalid",
-			  "Le code d'activation compte 16 lettres et chiffres, en quatre groupes "
-			  "(par exemple ABCD-EFGH-JKMN-PQRS) : recopiez-le tel qu'il vous a été remis.",
-			  "code");
+		api_fail(&c, API_ERR_INVALID,
+			 "Le code d'activation compte 16 lettres et chiffres, en quatre groupes "
+			 "(par exemple ABCD-EFGH-JKMN-PQRS) : recopiez-le tel qu'il vous a été remis.",
+			 "code");
 		return;
 	}
 	struct db_account acc;
@@ -556,7 +556,7 @@ void api_activation(struct http_request *req, struct http_response *res, void *a
 	if (e == ERR_NOT_FOUND || (e == COOP_OK && !account_code_usable(acc.activation_expires_at,
 									  c.now))) {
 		address_failed(addr, real_now);
-		api_error(&c, 400, "invalid_code", bad_code, "code");
+		api_fail(&c, API_ERR_INVALID_CODE, bad_code, "code");
 		return;
 	}
 	if (e != COOP_OK) {
@@ -571,7 +571,7 @@ void api_activation(struct http_request *req, struct http_response *res, void *a
 		return;
 	char hash[AUTH_HASH_MAX];
 	if (auth_password_hash(password, strlen(password), hash) != COOP_OK) {
-		api_error(&c, 400, "invalid", "Ce mot de passe est trop long.", "password");
+		api_fail(&c, API_ERR_INVALID, "Ce mot de passe est trop long.", "password");
 		return;
 	}
 	/* the owner acts on their own account: the record is theirs */
@@ -591,7 +591,7 @@ void api_activation(struct http_request *req, struct http_response *res, void *a
 	if (e != COOP_OK) {
 		db_rollback(c.db);
 		if (e == ERR_NOT_FOUND)
-			api_error(&c, 400, "invalid_code", bad_code, "code");
+			api_fail(&c, API_ERR_INVALID_CODE, bad_code, "code");
 		else
 			api_store_error(&c, e, "Compte");
 		return;
@@ -639,21 +639,22 @@ void api_session_password(struct http_request *req, struct http_response *res, v
 	}
 	if (!acc.password_hash ||
 	    !auth_password_verify(acc.password_hash, current, strlen(current))) {
-		api_error(&c, 400, "wrong_password",
-			  "Le mot de passe actuel n'est pas le bon : rien n'a été changé.",
-			  "current_password");
+		api_fail(&c, API_ERR_WRONG_PASSWORD,
+			 "Le mot de passe actuel n'est pas le bon : rien n'a été changé.",
+			 "current_password");
 		return;
 	}
 	if (!new_password_ok(&c, wanted, acc.login, "new_password"))
 		return;
 	if (strcmp(wanted, current) == 0) {
-		api_error(&c, 400, "invalid",
-			  "Le nouveau mot de passe doit être différent de l'actuel.", "new_password");
+		api_fail(&c, API_ERR_INVALID,
+			 "Le nouveau mot de passe doit être différent de l'actuel.",
+			 "new_password");
 		return;
 	}
 	char hash[AUTH_HASH_MAX];
 	if (auth_password_hash(wanted, strlen(wanted), hash) != COOP_OK) {
-		api_error(&c, 400, "invalid", "Ce mot de passe est trop long.", "new_password");
+		api_fail(&c, API_ERR_INVALID, "Ce mot de passe est trop long.", "new_password");
 		return;
 	}
 	e = db_begin(c.db);
@@ -729,8 +730,8 @@ void api_session_structure(struct http_request *req, struct http_response *res, 
 			to = &list[i];
 	if (!to) {
 		/* the same answer whether the structure exists or not */
-		api_error(&c, 404, "not_found", "Vous n'avez pas de compte dans cette structure.",
-			  "structure_id");
+		api_fail(&c, API_ERR_NOT_FOUND, "Vous n'avez pas de compte dans cette structure.",
+			 "structure_id");
 		return;
 	}
 	int64_t from = c.account.structure_id;

@@ -63,35 +63,33 @@ static bool commit_change(struct api_ctx *c, enum coop_err e, const char *action
 /* How the API answers each refusal of the team rules: HTTP status, error code, and the request
  * field it is about (NULL: the request as a whole). */
 static const struct {
-	int status;
-	const char *code;
+	enum api_error_kind kind;
 	const char *field;
 } refusal_answers[TEAM_REFUSAL_COUNT] = {
-	[TEAM_REFUSAL_NONE] = {500, "internal", NULL},
-	[TEAM_REFUSAL_PROFESSION_UNKNOWN] = {422, "profession_unknown", "professional_id"},
-	[TEAM_REFUSAL_PROFESSION_NOT_ALLOWED] = {422, "profession_not_allowed", "role"},
-	[TEAM_REFUSAL_END_NOT_AFTER_START] = {400, "invalid", "effective_to"},
-	[TEAM_REFUSAL_INSURANCE_FUTURE] = {400, "invalid", "insurance_date"},
-	[TEAM_REFUSAL_ENGAGEMENT_FUTURE] = {400, "invalid", "engagement_date"},
-	[TEAM_REFUSAL_INSURER_BLANK] = {400, "invalid", "insurer"},
-	[TEAM_REFUSAL_INSURANCE_DATE_MISSING] = {400, "required", "insurance_date"},
-	[TEAM_REFUSAL_INSURER_MISSING] = {400, "required", "insurer"},
-	[TEAM_REFUSAL_DUPLICATE] = {409, "adhesion_duplicate", "effective_from"},
-	[TEAM_REFUSAL_TRAINING_HOURS] = {400, "invalid", "hours"},
-	[TEAM_REFUSAL_TRAINING_FUTURE] = {400, "invalid", "date"},
-	[TEAM_REFUSAL_TRAINING_NOT_DELEGUE] = {422, "training_not_delegue", NULL},
-	[TEAM_REFUSAL_TRAINING_SELF] = {422, "training_self_validated", NULL},
-	[TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT] = {403, "forbidden", NULL},
-	[TEAM_REFUSAL_VALIDATOR_BLOCKED] = {422, "delegant_check_failed", NULL},
-	[TEAM_REFUSAL_TRAINING_BEFORE_VALIDATOR] = {400, "invalid", "date"},
+	[TEAM_REFUSAL_NONE] = {API_ERR_INTERNAL, NULL},
+	[TEAM_REFUSAL_PROFESSION_UNKNOWN] = {API_ERR_PROFESSION_UNKNOWN, "professional_id"},
+	[TEAM_REFUSAL_PROFESSION_NOT_ALLOWED] = {API_ERR_PROFESSION_NOT_ALLOWED, "role"},
+	[TEAM_REFUSAL_END_NOT_AFTER_START] = {API_ERR_INVALID, "effective_to"},
+	[TEAM_REFUSAL_INSURANCE_FUTURE] = {API_ERR_INVALID, "insurance_date"},
+	[TEAM_REFUSAL_ENGAGEMENT_FUTURE] = {API_ERR_INVALID, "engagement_date"},
+	[TEAM_REFUSAL_INSURER_BLANK] = {API_ERR_INVALID, "insurer"},
+	[TEAM_REFUSAL_INSURANCE_DATE_MISSING] = {API_ERR_REQUIRED, "insurance_date"},
+	[TEAM_REFUSAL_INSURER_MISSING] = {API_ERR_REQUIRED, "insurer"},
+	[TEAM_REFUSAL_DUPLICATE] = {API_ERR_ADHESION_DUPLICATE, "effective_from"},
+	[TEAM_REFUSAL_TRAINING_HOURS] = {API_ERR_INVALID, "hours"},
+	[TEAM_REFUSAL_TRAINING_FUTURE] = {API_ERR_INVALID, "date"},
+	[TEAM_REFUSAL_TRAINING_NOT_DELEGUE] = {API_ERR_TRAINING_NOT_DELEGUE, NULL},
+	[TEAM_REFUSAL_TRAINING_SELF] = {API_ERR_TRAINING_SELF_VALIDATED, NULL},
+	[TEAM_REFUSAL_VALIDATOR_NOT_DELEGANT] = {API_ERR_FORBIDDEN, NULL},
+	[TEAM_REFUSAL_VALIDATOR_BLOCKED] = {API_ERR_DELEGANT_CHECK_FAILED, NULL},
+	[TEAM_REFUSAL_TRAINING_BEFORE_VALIDATOR] = {API_ERR_INVALID, "date"},
 };
 
 /* Answers the refusal of a team rule; field, when not NULL, replaces the table's. */
 static void refusal_error(struct api_ctx *c, const struct team_decision *d, const char *field)
 {
 	unsigned r = (unsigned)d->refusal < TEAM_REFUSAL_COUNT ? (unsigned)d->refusal : 0;
-	api_error(c, refusal_answers[r].status, refusal_answers[r].code, d->message,
-		  field ? field : refusal_answers[r].field);
+	api_fail(c, refusal_answers[r].kind, d->message, field ? field : refusal_answers[r].field);
 }
 
 /* ------------------------------------------------------------------ the structure */
@@ -139,15 +137,15 @@ void api_structure_update(struct http_request *req, struct http_response *res, v
 		return;
 	enum structure_type t;
 	if (!structure_type_parse(st.type, &t)) {
-		api_error(&c, 400, "invalid",
-			  "Type de structure inconnu (MSP, CDS, CPTS, ES, ESMS ou ESP).", "type");
+		api_fail(&c, API_ERR_INVALID,
+			 "Type de structure inconnu (MSP, CDS, CPTS, ES, ESMS ou ESP).", "type");
 		return;
 	}
 	json_t *aci = json_object_get(body, "aci_signatory");
 	if (aci && !json_is_boolean(aci)) {
-		api_error(&c, 400, "invalid",
-			  "La signature de l'accord conventionnel (ACI) doit être oui ou non.",
-			  "aci_signatory");
+		api_fail(&c, API_ERR_INVALID,
+			 "La signature de l'accord conventionnel (ACI) doit être oui ou non.",
+			 "aci_signatory");
 		return;
 	}
 	st.aci_signatory = json_is_true(aci);
@@ -208,27 +206,27 @@ void api_professionals_create(struct http_request *req, struct http_response *re
 	    !api_str(&c, body, "sex", 10, false, &p.sex))
 		return;
 	if (p.sex && strcmp(p.sex, "female") != 0 && strcmp(p.sex, "male") != 0) {
-		api_error(&c, 400, "invalid",
-			  "Le sexe doit être féminin ou masculin (ou non précisé).", "sex");
+		api_fail(&c, API_ERR_INVALID,
+			 "Le sexe doit être féminin ou masculin (ou non précisé).", "sex");
 		return;
 	}
 	enum profession prof = PROF_UNKNOWN;
 	if (!profession_parse(p.profession, &prof)) {
-		api_error(&c, 400, "invalid",
-			  "Profession inconnue : seules les professions de santé de l'article "
-			  "L. 4011-1 peuvent participer à un protocole de coopération.",
-			  "profession");
+		api_fail(&c, API_ERR_INVALID,
+			 "Profession inconnue : seules les professions de santé de l'article "
+			 "L. 4011-1 peuvent participer à un protocole de coopération.",
+			 "profession");
 		return;
 	}
 	if (!p.rpps && !p.adeli) {
-		api_error(&c, 400, "required",
-			  "Indiquez le numéro RPPS du professionnel (ou, à défaut, son numéro ADELI).",
-			  "rpps");
+		api_fail(&c, API_ERR_REQUIRED,
+			 "Indiquez le numéro RPPS du professionnel (ou, à défaut, son numéro ADELI).",
+			 "rpps");
 		return;
 	}
 	if (p.mssante && (!strchr(p.mssante, '@') || strchr(p.mssante, ' '))) {
-		api_error(&c, 400, "invalid", "L'adresse MSSanté n'est pas une adresse valide.",
-			  "mssante");
+		api_fail(&c, API_ERR_INVALID, "L'adresse MSSanté n'est pas une adresse valide.",
+			 "mssante");
 		return;
 	}
 	int64_t id = 0;
@@ -335,7 +333,7 @@ static bool date_field(struct api_ctx *c, json_t *obj, const char *key, bool req
 	if (!s)
 		return true;
 	if (!date_parse(s, strlen(s), out)) {
-		api_field_error(c, "invalid", key, "doit être une date valide", NULL);
+		api_fail_field(c, API_ERR_INVALID, key, "doit être une date valide", NULL);
 		return false;
 	}
 	*present = true;
@@ -367,22 +365,21 @@ void api_adhesions_create(struct http_request *req, struct http_response *res, v
 		return;
 	enum team_role role;
 	if (!team_role_parse(ad.role, &role)) {
-		api_error(&c, 400, "invalid", "Le rôle doit être délégant ou délégué.",
-			  "role");
+		api_fail(&c, API_ERR_INVALID, "Le rôle doit être délégant ou délégué.", "role");
 		return;
 	}
 	struct db_professional pro;
 	if (db_professional_get(c.db, ad.professional_id, c.a, &pro) != COOP_OK ||
 	    pro.structure_id != c.account.structure_id) {
-		api_error(&c, 400, "invalid", "Ce professionnel n'est pas dans votre équipe.",
-			  "professional_id");
+		api_fail(&c, API_ERR_INVALID, "Ce professionnel n'est pas dans votre équipe.",
+			 "professional_id");
 		return;
 	}
 	struct db_adoption adoption;
 	if (db_adoption_find(c.db, c.account.structure_id, protocol_id, c.a, &adoption) !=
 	    COOP_OK) {
-		api_error(&c, 422, "protocol_not_adopted",
-			  "Votre structure n'a pas adopté ce protocole.", "protocol_id");
+		api_fail(&c, API_ERR_PROTOCOL_NOT_ADOPTED,
+			 "Votre structure n'a pas adopté ce protocole.", "protocol_id");
 		return;
 	}
 	ad.adoption_id = adoption.id;
@@ -393,7 +390,7 @@ void api_adhesions_create(struct http_request *req, struct http_response *res, v
 	struct team_adhesion *others = NULL;
 	size_t n_others = 0;
 	if (!facts_adhesion(&ad, facts_profession(&pro), &wanted)) {
-		api_error(&c, 500, "internal", "Rôle illisible.", NULL);
+		api_fail(&c, API_ERR_INTERNAL, "Rôle illisible.", NULL);
 		return;
 	}
 	facts_declarations(&ad, &declared);
@@ -443,7 +440,7 @@ void api_adhesions_declarations(struct http_request *req, struct http_response *
 	if (e == COOP_OK)
 		e = db_professional_get(c.db, ad.professional_id, c.a, &pro);
 	if (e != COOP_OK || adoption.structure_id != c.account.structure_id) {
-		api_error(&c, 404, "not_found", "Adhésion introuvable.", NULL);
+		api_fail(&c, API_ERR_NOT_FOUND, "Adhésion introuvable.", NULL);
 		return;
 	}
 	/* the fields given replace the stored ones; the others stay */
@@ -516,9 +513,9 @@ void api_adhesions_declarations(struct http_request *req, struct http_response *
 
 /* Is the caller a délégant of that protocol in good standing today (core/team: the adhesion
  * that speaks for them as délégant, team_pick_adhesion, passes the délégant check)? Answers
- * nothing: on false, *status, *code and *msg (arena or static) say why. */
-static bool delegant_standing(struct api_ctx *c, const struct db_adoption *adoption, int *status,
-			      const char **code, const char **msg)
+ * nothing: on false, *kind and *msg (arena or static) say why. */
+static bool delegant_standing(struct api_ctx *c, const struct db_adoption *adoption,
+			      enum api_error_kind *kind, const char **msg)
 {
 	const struct protocol *p = app_protocol(c->app, adoption->protocol_id);
 	uint64_t allowed = facts_allowed(p, TEAM_ROLE_DELEGANT, c->today);
@@ -530,8 +527,7 @@ static bool delegant_standing(struct api_ctx *c, const struct db_adoption *adopt
 		return true;
 	}
 	unsigned r = (unsigned)decision.refusal < TEAM_REFUSAL_COUNT ? (unsigned)decision.refusal : 0;
-	*status = refusal_answers[r].status;
-	*code = refusal_answers[r].code;
+	*kind = refusal_answers[r].kind;
 	*msg = arena_strdup(c->a, decision.message);
 	if (!*msg)
 		*msg = "Seul un délégant de ce protocole en règle peut faire cela.";
@@ -541,11 +537,11 @@ static bool delegant_standing(struct api_ctx *c, const struct db_adoption *adopt
 /* The same, answering the error on false. */
 static bool caller_is_delegant(struct api_ctx *c, const struct db_adoption *adoption)
 {
-	int status;
-	const char *code, *msg;
-	if (delegant_standing(c, adoption, &status, &code, &msg))
+	enum api_error_kind kind;
+	const char *msg;
+	if (delegant_standing(c, adoption, &kind, &msg))
 		return true;
-	api_error(c, status, code, msg, NULL);
+	api_fail(c, kind, msg, NULL);
 	return false;
 }
 
@@ -565,8 +561,8 @@ void api_adhesions_training(struct http_request *req, struct http_response *res,
 		date = c.today;
 	json_t *hours_v = json_object_get(body, "hours");
 	if (!json_is_number(hours_v)) {
-		api_error(&c, 400, "invalid",
-			  "Indiquez la durée de la formation en heures (nombre positif).", "hours");
+		api_fail(&c, API_ERR_INVALID,
+			 "Indiquez la durée de la formation en heures (nombre positif).", "hours");
 		return;
 	}
 	struct db_adhesion ad;
@@ -576,7 +572,7 @@ void api_adhesions_training(struct http_request *req, struct http_response *res,
 	if (e == COOP_OK)
 		e = db_adoption_get(c.db, ad.adoption_id, c.a, &adoption);
 	if (e != COOP_OK || adoption.structure_id != c.account.structure_id) {
-		api_error(&c, 404, "not_found", "Adhésion introuvable.", NULL);
+		api_fail(&c, API_ERR_NOT_FOUND, "Adhésion introuvable.", NULL);
 		return;
 	}
 	/* the facts: the délégué's adhesion, the validator's délégant adhesion to the same
@@ -586,7 +582,7 @@ void api_adhesions_training(struct http_request *req, struct http_response *res,
 	if (db_professional_get(c.db, ad.professional_id, c.a, &trainee_pro) == COOP_OK)
 		trainee_prof = facts_profession(&trainee_pro);
 	if (!facts_adhesion(&ad, trainee_prof, &trainee)) {
-		api_error(&c, 500, "internal", "Rôle illisible.", NULL);
+		api_fail(&c, API_ERR_INTERNAL, "Rôle illisible.", NULL);
 		return;
 	}
 	const struct protocol *p = app_protocol(c.app, adoption.protocol_id);
@@ -624,7 +620,7 @@ void api_adhesions_training(struct http_request *req, struct http_response *res,
 	struct db_professional pro;
 	if (db_adhesion_get(c.db, id, c.a, &ad) != COOP_OK ||
 	    db_professional_get(c.db, ad.professional_id, c.a, &pro) != COOP_OK) {
-		api_error(&c, 500, "internal", "Adhésion illisible après enregistrement.", NULL);
+		api_fail(&c, API_ERR_INTERNAL, "Adhésion illisible après enregistrement.", NULL);
 		return;
 	}
 	http_respond_json(res, 200, adhesion_json(&c, &ad, &adoption, &pro));
@@ -638,7 +634,8 @@ static bool route_adoption(struct api_ctx *c, struct db_adoption *out, const str
 	const char *id = http_request_param_str(c->req, "id");
 	*p = app_protocol(c->app, id);
 	if (!*p || db_adoption_find(c->db, c->account.structure_id, id, c->a, out) != COOP_OK) {
-		api_error(c, 404, "not_found", "Votre structure n'a pas adopté ce protocole.", NULL);
+		api_fail(c, API_ERR_NOT_FOUND, "Votre structure n'a pas adopté ce protocole.",
+			 NULL);
 		return false;
 	}
 	return true;
@@ -653,12 +650,12 @@ void api_protocols_adopt(struct http_request *req, struct http_response *res, vo
 	const char *id = http_request_param_str(req, "id");
 	const struct protocol *p = app_protocol(c.app, id);
 	if (!p) {
-		api_error(&c, 404, "not_found", "Protocole inconnu de ce serveur.", NULL);
+		api_fail(&c, API_ERR_NOT_FOUND, "Protocole inconnu de ce serveur.", NULL);
 		return;
 	}
 	const char *why = NULL;
 	if (!protocol_usable(p, &why)) {
-		api_error(&c, 422, "protocol_not_active", why, NULL);
+		api_fail(&c, API_ERR_PROTOCOL_NOT_ACTIVE, why, NULL);
 		return;
 	}
 	struct db_adoption ad = {.structure_id = c.account.structure_id,
@@ -671,7 +668,7 @@ void api_protocols_adopt(struct http_request *req, struct http_response *res, vo
 		e = db_adoption_insert(c.db, &ad, &adoption_id);
 	if (e == ERR_CONFLICT) {
 		db_rollback(c.db);
-		api_error(&c, 409, "conflict", "Votre structure a déjà adopté ce protocole.", NULL);
+		api_fail(&c, API_ERR_CONFLICT, "Votre structure a déjà adopté ce protocole.", NULL);
 		return;
 	}
 	json_t *out = json_pack("{s:s, s:s, s:b, s:o}", "protocol_id", p->id, "status", "active",
@@ -694,7 +691,7 @@ void api_protocols_sign(struct http_request *req, struct http_response *res, voi
 		return;
 	const char *why = NULL;
 	if (!protocol_usable(p, &why)) {
-		api_error(&c, 422, "protocol_not_active", why, NULL);
+		api_fail(&c, API_ERR_PROTOCOL_NOT_ACTIVE, why, NULL);
 		return;
 	}
 	if (!caller_is_delegant(&c, &ad))
@@ -706,11 +703,11 @@ void api_protocols_sign(struct http_request *req, struct http_response *res, voi
 	char msg[400];
 	if (!api_rx_parse_completions(c.a, p, json_object_get(body, "completions"), &comps, &n,
 				      msg, sizeof(msg))) {
-		api_error(&c, 400, "invalid", msg, "completions");
+		api_fail(&c, API_ERR_INVALID, msg, "completions");
 		return;
 	}
 	if (!rx_signature_check(p, comps, n, msg, sizeof(msg))) {
-		api_error(&c, 422, "completion_required", msg, "completions");
+		api_fail(&c, API_ERR_COMPLETION_REQUIRED, msg, "completions");
 		return;
 	}
 	char hash[PROTOCOL_HASH_HEX];
@@ -751,18 +748,17 @@ void api_protocols_signature(struct http_request *req, struct http_response *res
 		return;
 	json_t *doc = summary_for_signature(p, c.today);
 	if (!doc) {
-		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 		return;
 	}
 	const char *why = NULL;
-	int status;
-	const char *code = NULL;
+	enum api_error_kind kind;
 	bool may = protocol_usable(p, &why);
 	if (may && !api_has_role(&c, DB_ROLE_DELEGANT)) {
 		may = false;
 		why = "Seul un délégant de ce protocole signe ses ordonnances types.";
 	} else if (may) {
-		may = delegant_standing(&c, &ad, &status, &code, &why);
+		may = delegant_standing(&c, &ad, &kind, &why);
 	}
 	json_object_set_new(doc, "may_sign", json_boolean(may));
 	json_object_set_new(doc, "refusal", may ? json_null() : json_string(why));
@@ -791,10 +787,10 @@ static void set_status(struct http_request *req, struct http_response *res, void
 	const char *status = suspend ? "suspended" : "active";
 	if (strcmp(ad.status, status) == 0) {
 		/* nothing to change: say so rather than write a second record of the same act */
-		api_error(&c, 409, suspend ? "already_suspended" : "not_suspended",
-			  suspend ? "Ce protocole est déjà suspendu dans la structure."
-				  : "Ce protocole n'est pas suspendu : il s'applique déjà.",
-			  NULL);
+		api_fail(&c, suspend ? API_ERR_ALREADY_SUSPENDED : API_ERR_NOT_SUSPENDED,
+			 suspend ? "Ce protocole est déjà suspendu dans la structure."
+				 : "Ce protocole n'est pas suspendu : il s'applique déjà.",
+			 NULL);
 		return;
 	}
 	json_t *before = json_pack("{s:s}", "status", ad.status);
@@ -854,7 +850,7 @@ static bool int_field(struct api_ctx *c, json_t *obj, const char *key, int min, 
 {
 	json_t *v = json_object_get(obj, key);
 	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-		api_field_error(c, "invalid", key, "n'est pas valide", NULL);
+		api_fail_field(c, API_ERR_INVALID, key, "n'est pas valide", NULL);
 		return false;
 	}
 	*out = (int)json_integer_value(v);
@@ -875,8 +871,8 @@ void api_availability_create(struct http_request *req, struct http_response *res
 	    !api_str(&c, body, "how", 200, true, &av.how))
 		return;
 	if (av.end_minute <= av.start_minute) {
-		api_error(&c, 400, "invalid", "La fin du créneau doit suivre son début.",
-			  "end_minute");
+		api_fail(&c, API_ERR_INVALID, "La fin du créneau doit suivre son début.",
+			 "end_minute");
 		return;
 	}
 	int64_t id = 0;

@@ -31,6 +31,17 @@ static const struct api_error_info table[API_ERR_COUNT] = {
 	[API_ERR_INVALID_ANSWERS] = {"invalid_answers", 400,
 				     "Une des réponses n'est pas valide : corrigez-la puis "
 				     "enregistrez de nouveau."},
+	[API_ERR_CLINICAL_ROLE] = {"clinical_role", 400,
+				   "Les rôles de délégué et de délégant ne se donnent pas au compte : ils "
+				   "découlent des adhésions du professionnel aux protocoles."},
+	[API_ERR_INVALID_CODE] = {"invalid_code", 400,
+				  "Ce code d'activation n'est pas valable (déjà utilisé, expiré ou mal "
+				  "recopié) : demandez-en un nouveau au coordinateur."},
+	[API_ERR_WRONG_PASSWORD] = {"wrong_password", 400,
+				    "Le mot de passe actuel n'est pas le bon : rien n'a été changé."},
+	[API_ERR_UNSUPPORTED_MEDIA_TYPE] = {"unsupported_media_type", 415,
+					    "Cette demande doit être envoyée en JSON : rechargez la "
+					    "page puis recommencez."},
 	/* 401, 403 */
 	[API_ERR_UNAUTHENTICATED] = {"unauthenticated", 401,
 				     "Vous n'êtes pas connecté, ou votre session a expiré : "
@@ -42,6 +53,24 @@ static const struct api_error_info table[API_ERR_COUNT] = {
 			  "Requête refusée : jeton anti-falsification absent ou faux. Rechargez "
 			  "la page."},
 	[API_ERR_FORBIDDEN] = {"forbidden", 403, "Votre rôle ne permet pas cette action."},
+	[API_ERR_FOREIGN_ORIGIN] = {"foreign_origin", 403,
+				    "Demande refusée : elle vient d'une page d'un autre site que Coop. "
+				    "Ouvrez Coop directement puis recommencez."},
+	[API_ERR_SELF] = {"self", 403,
+			  "Vous ne pouvez pas agir ainsi sur votre propre compte : un autre "
+			  "coordinateur doit le faire."},
+	[API_ERR_ACCOUNT_NOT_ACTIVATED] = {"account_not_activated", 403,
+					   "Ce compte n'est pas encore activé : choisissez votre mot de "
+					   "passe avec le code d'activation remis par le coordinateur."},
+	[API_ERR_ACCOUNT_ENDED] = {"account_ended", 403,
+				   "Ce compte a pris fin à la date prévue : adressez-vous au "
+				   "coordinateur de la structure."},
+	[API_ERR_ACCOUNT_DISABLED] = {"account_disabled", 403,
+				      "Ce compte a été désactivé : adressez-vous au coordinateur de la "
+				      "structure."},
+	[API_ERR_ACCOUNT_LOCKED] = {"account_locked", 423,
+				    "Trop d'essais de connexion manqués sur ce compte : attendez un "
+				    "instant puis réessayez."},
 	/* 404 */
 	[API_ERR_NOT_FOUND] = {"not_found", 404,
 			       "Cette donnée est introuvable : rechargez la page pour voir ce qui "
@@ -68,6 +97,9 @@ static const struct api_error_info table[API_ERR_COUNT] = {
 	[API_ERR_ADHESION_DUPLICATE] = {"adhesion_duplicate", 409,
 					"Ce professionnel a déjà une adhésion à ce protocole sur ces "
 					"dates : modifiez-la plutôt que d'en créer une autre."},
+	[API_ERR_PROFESSIONAL_TAKEN] = {"professional_taken", 409,
+					"Ce professionnel a déjà un compte dans cette structure : une "
+					"personne n'a qu'un compte par structure."},
 	[API_ERR_ALREADY_SUSPENDED] = {"already_suspended", 409,
 				       "Ce protocole est déjà suspendu dans votre structure."},
 	[API_ERR_NOT_SUSPENDED] = {"not_suspended", 409,
@@ -103,6 +135,12 @@ static const struct api_error_info table[API_ERR_COUNT] = {
 	[API_ERR_TRAINING_SELF_VALIDATED] = {"training_self_validated", 422,
 					     "Un professionnel ne peut pas valider sa propre "
 					     "formation : demandez-le à un autre délégant."},
+	[API_ERR_TRAINING_NOT_DELEGUE] = {"training_not_delegue", 422,
+					  "La formation se valide sur l'adhésion d'un délégué : cette "
+					  "adhésion n'en est pas une."},
+	[API_ERR_PROFESSION_UNKNOWN] = {"profession_unknown", 422,
+					"La profession de ce professionnel est inconnue : corrigez sa "
+					"fiche avant de l'inscrire à un protocole."},
 	[API_ERR_DELEGANT_CHECK_FAILED] = {"delegant_check_failed", 422,
 					   "Votre adhésion comme délégant de ce protocole n'est pas "
 					   "en règle : voyez-le avec le coordinateur."},

@@ -158,7 +158,7 @@ static void test_messages_are_french_sentences(void **state)
 	/* field names that are also French words a sentence may use */
 	static const char *const french[] = {"date",      "note",       "type",
 					     "version",   "action",     "message",
-					     "questions", "profession", NULL};
+					     "questions", "profession", "code", NULL};
 	for (int k = 0; k < API_ERR_COUNT; k++) {
 		const struct api_error_info *e = api_error_info((enum api_error_kind)k);
 		size_t len = strlen(e->message);
