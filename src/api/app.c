@@ -649,8 +649,8 @@ enum coop_err api_audit(struct api_ctx *c, const char *action, const char *entit
 	if ((before && !b) || (after && !a))
 		e = ERR_NOMEM;
 	else
-		e = db_audit_append(c->db, c->now, c->authed ? c->account.id : 0, action, entity, id,
-				    b, a);
+		e = db_audit_append_in(c->db, c->authed ? c->account.structure_id : 0, c->now,
+				       c->authed ? c->account.id : 0, action, entity, id, b, a);
 	free(b);
 	free(a);
 	return e;
@@ -662,7 +662,7 @@ enum coop_err api_audit(struct api_ctx *c, const char *action, const char *entit
  * is on disk (nothing served untraced), but one fsync covers every read that arrived
  * meanwhile instead of one each. Records live on the waiting readers' stacks. */
 struct trace_record {
-	int64_t at, account_id, entity_id;
+	int64_t at, account_id, structure_id, entity_id;
 	const char *action, *entity;
 	char *after_json; /* malloc'd, or NULL */
 	enum coop_err result;
@@ -680,8 +680,8 @@ static enum coop_err write_traces(struct db *db, struct trace_record *batch)
 {
 	enum coop_err e = db_begin(db);
 	for (struct trace_record *r = batch; e == COOP_OK && r; r = r->next)
-		e = db_audit_append(db, r->at, r->account_id, r->action, r->entity, r->entity_id,
-				    NULL, r->after_json);
+		e = db_audit_append_in(db, r->structure_id, r->at, r->account_id, r->action,
+				       r->entity, r->entity_id, NULL, r->after_json);
 	if (e == COOP_OK)
 		e = db_commit(db);
 	if (e != COOP_OK)
@@ -830,6 +830,7 @@ bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, i
 {
 	struct trace_record rec = {.at = c->now,
 				   .account_id = c->authed ? c->account.id : 0,
+				   .structure_id = c->authed ? c->account.structure_id : 0,
 				   .entity_id = id,
 				   .action = action,
 				   .entity = entity,
@@ -882,8 +883,8 @@ bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, i
 enum coop_err api_audit_text(struct api_ctx *c, const char *action, const char *entity,
 			     int64_t id, const char *before, const char *after)
 {
-	return db_audit_append(c->db, c->now, c->authed ? c->account.id : 0, action, entity, id,
-			       before, after);
+	return db_audit_append_in(c->db, c->authed ? c->account.structure_id : 0, c->now,
+				  c->authed ? c->account.id : 0, action, entity, id, before, after);
 }
 
 json_t *api_date_json(coop_date d)
