@@ -11,6 +11,7 @@
 
 #include "api/app.h"
 #include "api/auth.h"
+#include "cli/checkpointer.h"
 #include "cli/cli.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -27,6 +28,8 @@ static void usage_serve(FILE *f)
 	      "                   [--threads N] [--secure-cookies] [--durable-read-traces]\n"
 	      "                   [--web DOSSIER] [--fixed-time AAAA-MM-JJTHH:MM]\n"
 	      "                   [--login-limit N]\n"
+	      "                   [--audit-key FICHIER --checkpoints FICHIER]\n"
+	      "                   [--checkpoint-records N] [--checkpoint-seconds N]\n"
 	      "Sert l'API et l'interface de Coop (127.0.0.1:8080 par défaut).\n"
 	      "  --threads         fils de traitement (par défaut 8 par cœur, au plus 64)\n"
 	      "  --web             dossier de l'interface web (web/ par défaut)\n"
@@ -35,7 +38,15 @@ static void usage_serve(FILE *f)
 	      "                    chaque lecture attend que sa trace soit écrite sur disque (sinon\n"
 	      "                    les traces sont écrites en groupe dans les millisecondes suivantes)\n"
 	      "  --fixed-time      horloge arrêtée à cette heure locale (tests uniquement)\n"
-	      "  --login-limit     tentatives de connexion par minute et par poste (20 par défaut)\n",
+	      "  --login-limit     tentatives de connexion par minute et par poste (20 par défaut)\n"
+	      "  --audit-key, --checkpoints\n"
+	      "                    signe avec la clé (créée par « coop audit key ») des points de\n"
+	      "                    contrôle du journal d'audit, ajoutés au fichier --checkpoints :\n"
+	      "                    au démarrage, toutes les 1000 nouvelles écritures au journal\n"
+	      "                    (--checkpoint-records) ou toutes les 60 secondes s'il y en a eu\n"
+	      "                    (--checkpoint-seconds), et à l'arrêt ; « coop audit verify\n"
+	      "                    --checkpoints » s'en sert pour détecter une réécriture ou une\n"
+	      "                    troncature (voir « coop audit --help »)\n",
 	      f);
 }
 
@@ -76,6 +87,8 @@ int cmd_serve(int argc, char **argv)
 	const char *web_dir = "web";
 	int64_t fixed = 0;
 	int login_limit = 0;
+	const char *audit_key = NULL, *checkpoints = NULL;
+	int64_t cp_records = CHECKPOINT_EVERY_RECORDS, cp_seconds = CHECKPOINT_EVERY_SECONDS;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
 			db_path = argv[++i];
@@ -99,6 +112,22 @@ int cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			login_limit = (int)n;
+		} else if (strcmp(argv[i], "--audit-key") == 0 && i + 1 < argc) {
+			audit_key = argv[++i];
+		} else if (strcmp(argv[i], "--checkpoints") == 0 && i + 1 < argc) {
+			checkpoints = argv[++i];
+		} else if ((strcmp(argv[i], "--checkpoint-records") == 0 ||
+			    strcmp(argv[i], "--checkpoint-seconds") == 0) &&
+			   i + 1 < argc) {
+			bool records = strcmp(argv[i], "--checkpoint-records") == 0;
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 1 || n > 1000000) {
+				fprintf(stderr, "coop serve : %s attend un nombre de 1 à 1000000.\n",
+					records ? "--checkpoint-records" : "--checkpoint-seconds");
+				return 2;
+			}
+			*(records ? &cp_records : &cp_seconds) = n;
 		} else if (strcmp(argv[i], "--secure-cookies") == 0) {
 			secure = true;
 		} else if (strcmp(argv[i], "--web") == 0 && i + 1 < argc) {
@@ -122,6 +151,10 @@ int cmd_serve(int argc, char **argv)
 	if (!db_path) {
 		fputs("coop serve : précisez la base avec --db FICHIER (créée par coop init).\n",
 		      stderr);
+		return 2;
+	}
+	if (!audit_key != !checkpoints) {
+		fputs("coop serve : --audit-key et --checkpoints vont ensemble.\n", stderr);
 		return 2;
 	}
 	if (auth_init() != COOP_OK) {
@@ -152,6 +185,13 @@ int cmd_serve(int argc, char **argv)
 		app_free(&app);
 		return 1;
 	}
+	if (audit_key && checkpointer_start(db_path, audit_key, checkpoints, cp_records, cp_seconds,
+					    msg, sizeof(msg)) != COOP_OK) {
+		fprintf(stderr, "coop serve : %s.\n", msg);
+		app_stop_tracer(&app);
+		app_free(&app);
+		return 1;
+	}
 	if (threads == 0) {
 		/* requests mostly wait for the disk (every write and every traced read is an fsync
 		 * shared by a group of them): more threads than cores keep the disk busy */
@@ -166,6 +206,7 @@ int cmd_serve(int argc, char **argv)
 	if (http_server_start(&cfg, &server, msg, sizeof(msg)) != COOP_OK) {
 		fprintf(stderr, "coop serve : %s\n", msg);
 		app_stop_tracer(&app);
+		checkpointer_stop();
 		app_free(&app);
 		return 1;
 	}
@@ -181,6 +222,7 @@ int cmd_serve(int argc, char **argv)
 		pause();
 	http_server_stop(server);
 	app_stop_tracer(&app); /* the last read traces are written before exiting */
+	checkpointer_stop();   /* then signed */
 	app_free(&app);
 	puts("Coop arrêté.");
 	return 0;

@@ -175,7 +175,7 @@ static const char *const migrations[] = {
 	 * written in (0 = Coop itself, or not derivable), and hash_version says which fields its
 	 * chain hash covers (1: without the structure, records written before this migration;
 	 * 2: with it; see audit.h). Existing rows get the structure of the patient or episode
-	 * they are about, else of the structure itself, else the author's home structure; they
+	 * (or team record) they are about, else the author's home structure, else 0; they
 	 * keep hash_version 1, so their hashes still verify. protocol_files keeps every protocol
 	 * file that ever ran, by the SHA-256 of its bytes, so that a decision can be replayed
 	 * with the exact version that made it. */
@@ -187,6 +187,12 @@ static const char *const migrations[] = {
 	"    WHEN 'patient' THEN (SELECT structure_id FROM patients WHERE id = audit.entity_id)"
 	"    WHEN 'episode' THEN (SELECT structure_id FROM episodes WHERE id = audit.entity_id)"
 	"    WHEN 'structure' THEN (SELECT id FROM structures WHERE id = audit.entity_id)"
+	"    WHEN 'professional' THEN"
+	"      (SELECT structure_id FROM professionals WHERE id = audit.entity_id)"
+	"    WHEN 'adoption' THEN (SELECT structure_id FROM adoptions WHERE id = audit.entity_id)"
+	"    WHEN 'membership' THEN"
+	"      (SELECT structure_id FROM memberships WHERE id = audit.entity_id)"
+	"    WHEN 'account' THEN (SELECT structure_id FROM accounts WHERE id = audit.entity_id)"
 	"  END,"
 	"  (SELECT structure_id FROM accounts WHERE id = audit.account_id), 0);"
 	"CREATE INDEX audit_by_structure ON audit(structure_id, id);"
