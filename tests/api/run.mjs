@@ -8,6 +8,9 @@
 //    "excludes"?: ["text the raw response must not contain"],
 //    "eventually"?: true (a read that checks what is written in the background — read traces
 //      without --durable-read-traces: tried again for up to 2 s before it counts as failed),
+//    "audit"?: [{"action", "entity", "entity_id"?, "by"?, "structure_id"?}...] (the audit records
+//      the step's request wrote, exactly: as many, in order, each matching its subset; [] when
+//      none; "by" is the author's login),
 //    "note"?: "what the step checks"}
 // "as" names a demo account (signed in once, cookie and CSRF token kept); null sends no cookie.
 // Strings may use ${var} for values saved by earlier steps of the same file. Each file runs on
@@ -114,6 +117,29 @@ function matches(got, want, where, errors) {
   if (got !== want) errors.push(`${where} : attendu ${JSON.stringify(want)}, reçu ${JSON.stringify(got)}`);
 }
 
+// The audit records after id `after` (read from the database file, as an auditor would),
+// with the author's login.
+function auditSince(after) {
+  const out = execFileSync('sqlite3', ['-json', db,
+    'SELECT au.id, au.action, au.entity, au.entity_id, au.structure_id, ac.login AS by ' +
+    `FROM audit au LEFT JOIN accounts ac ON ac.id = au.account_id WHERE au.id > ${after} ORDER BY au.id`]).toString();
+  return out.trim() ? JSON.parse(out) : [];
+}
+function auditLast() {
+  return Number(execFileSync('sqlite3', [db, 'SELECT coalesce(max(id), 0) FROM audit']).toString().trim());
+}
+// The last audit id once the background writer of read traces (if any) is idle.
+async function auditSettled() {
+  let last = auditLast();
+  for (let i = 0; i < 40; i++) {
+    await new Promise((res) => setTimeout(res, 25));
+    const now = auditLast();
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
 async function runStep(step, vars) {
   const headers = { ...(step.headers || {}) };
   if (step.as) {
@@ -125,6 +151,7 @@ async function runStep(step, vars) {
   if (step.raw !== undefined) body = step.raw;
   else if (step.body !== undefined) body = JSON.stringify(substitute(step.body, vars));
   if (body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/json';
+  const auditBefore = step.audit ? await auditSettled() : 0;
   const r = await fetch(base + substitute(step.path, vars), { method: step.method || 'GET', headers, body });
   const text = await r.text();
   let json = null;
@@ -142,6 +169,20 @@ async function runStep(step, vars) {
   for (const part of step.excludes || [])
     if (text.includes(part)) errors.push(`la réponse ne devrait pas contenir « ${part} »`);
   for (const [name, path] of Object.entries(step.save || {})) vars[name] = pick(json, path);
+  if (step.audit) {
+    const want = substitute(step.audit, vars);
+    let got = [];
+    const audit = [];
+    // read traces may be written just after the answer (without --durable-read-traces)
+    for (let tries = 0; tries < 40; tries++) {
+      got = auditSince(auditBefore);
+      audit.length = 0;
+      matches(got, want, 'journal', audit);
+      if (!audit.length || got.length > want.length) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    if (audit.length) errors.push(...audit, `journal écrit : ${JSON.stringify(got.map(({ id, ...x }) => x))}`);
+  }
   return errors;
 }
 
