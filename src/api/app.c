@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "api/auth.h"
+#include "api/replay.h"
 #include "protocol/engine.h"
 
 /* ------------------------------------------------------------------ routes */
@@ -65,6 +66,7 @@ static const struct http_route routes[] = {
 	{"GET", "/api/v1/episodes/{id}/reachability", api_episodes_reachability,
 	 "episodes.reachability"},
 	{"POST", "/api/v1/episodes/{id}/actions/{action}", api_episodes_action, "episodes.action"},
+	{"GET", "/api/v1/episodes/{id}/replay", api_episodes_replay, "episodes.replay"},
 };
 
 const struct http_route *app_routes(size_t *count)
@@ -767,9 +769,19 @@ static void *deferred_writer(void *arg)
 
 enum coop_err app_start_tracer(struct app *app, char *msg, size_t msg_size)
 {
+	struct db_options opts = {.create = false, .migrate = false};
+	/* every protocol file that may decide is kept by its hash first, for replays */
+	struct db *db = NULL;
+	enum coop_err e = db_open(app->db_path, &opts, &db, msg, msg_size);
+	if (e == COOP_OK)
+		e = replay_store_protocols(db, app->protocols, app->n_protocols,
+					   app->fixed_now ? app->fixed_now : (int64_t)time(NULL),
+					   msg, msg_size);
+	db_close(db);
+	if (e != COOP_OK)
+		return e == ERR_CONFLICT ? ERR_CONFLICT : ERR_IO;
 	if (app->durable_read_traces || deferred.running)
 		return COOP_OK;
-	struct db_options opts = {.create = false, .migrate = false};
 	if (db_open(app->db_path, &opts, &deferred.db, msg, msg_size) != COOP_OK)
 		return ERR_IO;
 	deferred.stop = false;

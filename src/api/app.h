@@ -46,7 +46,8 @@ enum coop_err app_init(struct app *app, const char *db_path, const char *protoco
 		       char *msg, size_t msg_size);
 void app_free(struct app *app);
 
-/* Starts the background writer of read traces (unless app->durable_read_traces); call before
+/* Keeps every loaded protocol file in the database by its hash (for replays: api/replay.h),
+ * then starts the background writer of read traces (unless app->durable_read_traces); call before
  * serving. app_stop_tracer() writes what is queued and stops it; call after the server stopped.
  * ERR_IO (message in msg) when its database connection cannot be opened. */
 enum coop_err app_start_tracer(struct app *app, char *msg, size_t msg_size);
@@ -170,6 +171,7 @@ void api_episodes_list(struct http_request *, struct http_response *, void *);
 void api_episodes_create(struct http_request *, struct http_response *, void *);
 void api_episodes_get(struct http_request *, struct http_response *, void *);
 void api_episodes_action(struct http_request *, struct http_response *, void *);
+void api_episodes_replay(struct http_request *, struct http_response *, void *);
 void api_episodes_answers(struct http_request *, struct http_response *, void *);
 /* POST /api/v1/episodes/{id}/preview: the answers not yet saved, checked and evaluated as a
  * save would (same "engine" and "ask"); stores nothing, traced as a read. */

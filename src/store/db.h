@@ -440,5 +440,8 @@ enum coop_err db_protocol_file_put(struct db *db, const char *hash, const char *
 /* The kept file of that hash (arena copies); ERR_NOT_FOUND when none. */
 enum coop_err db_protocol_file_get(struct db *db, const char *hash, struct arena *a,
 				   const char **protocol_id, const char **text);
+/* The structure of episode `id`, whichever it is (for `coop episode replay`, run by the
+ * server's administrator); ERR_NOT_FOUND when there is no such episode. */
+enum coop_err db_episode_structure(struct db *db, int64_t id, int64_t *structure_id);
 
 #endif

@@ -83,6 +83,7 @@ enum stmt_id {
 	S_AUDIT_LIST,
 	S_PROTOCOL_FILE_PUT,
 	S_PROTOCOL_FILE_GET,
+	S_EPISODE_STRUCTURE,
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
@@ -325,6 +326,8 @@ static const struct {
 				 "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (hash) DO NOTHING"},
 	[S_PROTOCOL_FILE_GET] = {"protocol_file_get",
 				 "SELECT protocol_id, text FROM protocol_files WHERE hash = ?1"},
+	[S_EPISODE_STRUCTURE] = {"episode_structure",
+				 "SELECT structure_id FROM episodes WHERE id = ?1"},
 	[S_BEGIN] = {"begin", "BEGIN IMMEDIATE"},
 	[S_COMMIT] = {"commit", "COMMIT"},
 	[S_ROLLBACK] = {"rollback", "ROLLBACK"},
@@ -1722,6 +1725,22 @@ enum coop_err db_protocol_file_get(struct db *db, const char *hash, struct arena
 	} else {
 		err = fail(db, rc, "protocol_file_get");
 	}
+	done(s);
+	return err;
+}
+
+enum coop_err db_episode_structure(struct db *db, int64_t id, int64_t *structure_id)
+{
+	sqlite3_stmt *s = stmt(db, S_EPISODE_STRUCTURE);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	enum coop_err err = COOP_OK;
+	if (rc == SQLITE_ROW)
+		*structure_id = sqlite3_column_int64(s, 0);
+	else
+		err = rc == SQLITE_DONE ? ERR_NOT_FOUND : fail(db, rc, "episode_structure");
 	done(s);
 	return err;
 }

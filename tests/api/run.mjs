@@ -250,6 +250,24 @@ try {
     failed++;
     console.log('ÉCHEC : coop audit verify refuse le journal après les tests');
   }
+  // every protocol file served is kept by its hash, and `coop episode replay` replays a
+  // decision with it (the same), and says so when the recorded answers were altered
+  try {
+    const served = readdirSync(join(root, 'tests/api/protocols')).filter((f) => f.endsWith('.yaml')).length;
+    const kept = Number(execFileSync('sqlite3', [db, 'SELECT count(*) FROM protocol_files']).toString().trim());
+    const ep = execFileSync('sqlite3', [db, "SELECT min(id) FROM episodes WHERE json_extract(data, '$.decision.decision') = 'included' AND json_extract(data, '$.decision.stopped') IS NULL"]).toString().trim();
+    const same = execFileSync(coop, ['episode', 'replay', '--db', db, ep], { cwd: root }).toString();
+    execFileSync('sqlite3', [db, `UPDATE episodes SET data = json_set(data, '$.answers.consentement', json('false')) WHERE id = ${ep}`]);
+    let differs = '';
+    try { execFileSync(coop, ['episode', 'replay', '--db', db, ep], { cwd: root }); } catch (e) { differs = e.stdout.toString(); }
+    if (kept !== served) { failed++; console.log(`ÉCHEC : ${kept} fichiers de protocole conservés sur ${served}`); }
+    else if (!same.includes('La décision rejouée est la même')) { failed++; console.log(`ÉCHEC : rejeu : ${same}`); }
+    else if (!differs.includes('DIFFÈRE')) { failed++; console.log(`ÉCHEC : rejeu après altération : ${differs}`); }
+    else { passed++; console.log(`ok   rejeu : ${kept} fichiers de protocole conservés, décision n° ${ep} rejouée à l'identique, altération vue`); }
+  } catch (e) {
+    failed++;
+    console.log(`ÉCHEC : rejeu : ${e.message}`);
+  }
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(`${passed} passed, ${failed} failed`);
