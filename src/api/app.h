@@ -32,8 +32,9 @@ struct app {
 	size_t n_protocols;
 	int64_t fixed_now;    /* 0: the real clock; else this unix time (tests) */
 	bool secure_cookies;  /* add "Secure" to the session cookie (behind HTTPS) */
-	/* read traces: false (default) = written by a background thread within milliseconds of
-	 * the read, grouped; true = each read waits for its trace on disk (see api.md) */
+	/* read traces: true (`coop serve`'s default) = each read waits for its trace on disk
+	 * (grouped with the reads waiting at that moment); false (--deferred-read-traces) =
+	 * written by a background thread within milliseconds of the read (see api.md) */
 	bool durable_read_traces;
 	const char *web_dir;  /* static files of the web interface (web/), or NULL */
 	int login_limit;      /* sign-in attempts per minute per client address; 0: the default 20 */

@@ -7,7 +7,7 @@
 //    "contains"?: ["text the raw response must contain"], "absent"?: ["a.b" paths that must not be there],
 //    "excludes"?: ["text the raw response must not contain"],
 //    "eventually"?: true (a read that checks what is written in the background — read traces
-//      without --durable-read-traces: tried again for up to 2 s before it counts as failed),
+//      with --deferred-read-traces: tried again for up to 2 s before it counts as failed),
 //    "audit"?: [{"action", "entity", "entity_id"?, "by"?, "structure_id"?}...] (the audit records
 //      the step's request wrote, exactly: as many, in order, each matching its subset; [] when
 //      none; "by" is the author's login),
@@ -47,7 +47,7 @@ const port = 20000 + (process.pid % 20000);
 // sign-in attempts allowed per minute from one address: above what the case files use, checked
 // at the end (the limit counts real time, so the whole run falls in one window)
 const LOGIN_LIMIT = 60;
-// extra `coop serve` options after the executable (e.g. --durable-read-traces)
+// extra `coop serve` options after the executable (e.g. --deferred-read-traces)
 const extra = process.argv.slice(3);
 // the six national protocols, and a test-only local protocol with prolonged follow-up
 const server = spawn(coop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
@@ -174,7 +174,7 @@ async function runStep(step, vars) {
     const want = substitute(step.audit, vars);
     let got = [];
     const audit = [];
-    // read traces may be written just after the answer (without --durable-read-traces)
+    // read traces may be written just after the answer (with --deferred-read-traces)
     for (let tries = 0; tries < 40; tries++) {
       got = auditSince(auditBefore);
       audit.length = 0;

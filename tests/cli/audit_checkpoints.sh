@@ -4,7 +4,8 @@
 # `coop audit verify` saying "intact") and checks that with signed checkpoints (`coop serve
 # --audit-key --checkpoints`, `coop audit verify --checkpoints`) a rewrite, a deletion and a
 # truncation are detected, a tampered or foreign-signed checkpoint is refused, the server refuses
-# to sign over a rewritten chain, and the files are readable by their owner only.
+# to sign over a rewritten chain, the files are readable by their owner only, and a read's
+# trace is on disk before its answer by default.
 # Usage: audit_checkpoints.sh COOP_EXECUTABLE   (needs sqlite3, curl and node)
 set -euo pipefail
 coop=$(realpath "$1")
@@ -130,6 +131,20 @@ if verify "$db" --checkpoints "$dir/cp.other" --public-key "$key.pub"; then
 fi
 grep -q "autre clé" "$dir/out" || fail "message de clé étrangère"
 "$coop" audit --help | grep -q "Ne sont PAS détectés" || fail "aide : limites"
+
+# read traces are durable by default: each read's trace is in the database when its answer
+# arrives (read at once: a trace written in the background a few milliseconds later, as with
+# --deferred-read-traces, is often not there yet)
+restore
+serve "$db" || fail "serve par défaut"
+reads 1
+for _ in $(seq 10); do
+	before=$(sqlite3 "$db" "SELECT count(*) FROM audit WHERE action = 'list'")
+	curl -sf -b "$dir/cookies" "http://127.0.0.1:$port/api/v1/episodes" >/dev/null || fail "lecture"
+	after=$(sqlite3 "$db" "SELECT count(*) FROM audit WHERE action = 'list'")
+	[ "$after" = $((before + 1)) ] || fail "trace de lecture absente à la réponse ($before → $after)"
+done
+stop
 
 # usage errors: exit status 2
 set +e
