@@ -10,6 +10,7 @@
 
 #include "api/replay.h"
 #include "cli/cli.h"
+#include "core/date.h"
 
 static void usage_episode(FILE *f)
 {
@@ -68,12 +69,15 @@ int cmd_episode(int argc, char **argv)
 	if (replay_episode(db, 0, (int64_t)id, &a, &r, msg, sizeof(msg)) != COOP_OK) {
 		printf("Décision non rejouable : %s.\n", msg);
 	} else {
-		char summary[600];
+		char summary[600], day[16] = "?";
+		coop_date d;
+		if (r.decided_on && date_parse(r.decided_on, strlen(r.decided_on), &d))
+			date_format_fr(d, day, sizeof(day));
 		replay_summary_fr(&r, summary, sizeof(summary));
 		printf("Prise en charge n° %lld, protocole %s (version %s, fichier %.12s…), décision "
 		       "du %s.\n%s\n",
 		       id, r.protocol_id ? r.protocol_id : "?", r.version ? r.version : "?",
-		       r.protocol_hash, r.decided_on ? r.decided_on : "?", summary);
+		       r.protocol_hash, day, summary);
 		status = r.same || r.stopped ? 0 : 1;
 	}
 	arena_free(&a);
