@@ -54,11 +54,13 @@ grep -q "coop-audit-public-key-v1" "$key.pub" || fail "format de la clé publiqu
 serve "$db" --audit-key "$key" --checkpoints "$cp" --checkpoint-records 10 ||
 	fail "serve avec points de contrôle"
 reads 30
-sleep 1.5 # the checkpoint thread looks each second
+sleep 1.5 # the checkpoint thread looks each second: 31 new records, a checkpoint is due
+reads 1   # 2 records, too few for another: only the checkpoint at stop signs them
 stop
 for f in "$db" "$db-wal" "$db-shm" "$cp"; do
 	[ ! -e "$f" ] || [ "$(mode "$f")" = 600 ] || fail "$f : mode $(mode "$f")"
 done
+# at least: at start, after 10 records, at stop
 [ "$(wc -l <"$cp")" -ge 3 ] || fail "trop peu de points de contrôle ($(wc -l <"$cp"))"
 total=$(sqlite3 "$db" "SELECT count(*) FROM audit")
 [ "$(tail -1 "$cp" | cut -d' ' -f2)" = "$total" ] || fail "dernier point de contrôle ≠ fin"
