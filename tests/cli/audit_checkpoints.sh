@@ -110,6 +110,9 @@ if verify "$db" --checkpoints "$cp"; then fail "point de contrôle modifié acce
 grep -q "signature invalide" "$dir/out" || fail "message de signature"
 head -c -5 "$dir/cp.orig" >"$cp"
 if verify "$db" --checkpoints "$cp"; then fail "point de contrôle incomplet accepté"; fi
+head -c -1 "$dir/cp.orig" >"$cp" # only the last newline lost: the next line would be glued on
+if verify "$db" --checkpoints "$cp"; then fail "point de contrôle sans fin de ligne accepté"; fi
+grep -q "ligne incomplète" "$dir/out" || fail "message de ligne incomplète"
 cp "$dir/cp.orig" "$cp"
 
 # 6. the server refuses to sign over a rewritten chain
