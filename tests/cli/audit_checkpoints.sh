@@ -124,6 +124,24 @@ grep -q "ne correspond plus au dernier point de contrôle" "$dir/serve.out" ||
 	{ cat "$dir/serve.out"; fail "message du serveur"; }
 [ "$(wc -l <"$cp")" = "$(wc -l <"$dir/cp.orig")" ] || fail "point de contrôle ajouté"
 
+# 6b. nor over a chain broken after the last checkpoint: records written without checkpoints,
+# one of them altered, then the server started with checkpoints
+restore
+cp "$dir/cp.orig" "$cp"
+serve "$db" || fail "serve sans points de contrôle"
+reads 3
+stop
+sqlite3 "$db" "UPDATE audit SET entity_id = 77 WHERE id = (SELECT max(id) - 1 FROM audit)"
+if serve "$db" --audit-key "$key" --checkpoints "$cp"; then stop; fail "serve a signé une chaîne altérée"; fi
+wait "$server" 2>/dev/null || true; server=
+grep -q "aucun point de contrôle n'est signé" "$dir/serve.out" ||
+	{ cat "$dir/serve.out"; fail "message du serveur (chaîne altérée)"; }
+[ "$(wc -l <"$cp")" = "$(wc -l <"$dir/cp.orig")" ] || fail "point de contrôle ajouté sur une chaîne altérée"
+restore
+cp "$dir/cp.orig" "$cp"
+sqlite3 "$db" "DELETE FROM audit WHERE id = 4"
+rechain "$db"
+
 # 7. what is NOT detected, as the help says: someone holding another key re-signs a rewritten
 # chain in a new file; only --public-key tells
 "$coop" audit key --out "$dir/other.key" >/dev/null
