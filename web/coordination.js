@@ -39,7 +39,7 @@ const actionGroups = [
   ['Dossiers', { create: 'Création', update: 'Modification', delete: 'Suppression', read: 'Consultation',
     list: 'Consultation d\u2019une liste', search: 'Recherche de patient',
     reachability: 'Vérification des délégants joignables', merge: 'Fusion de dossiers (dossier conservé)',
-    merged: 'Dossier fusionné dans un autre (doublon)' }],
+    merged: 'Dossier fusionné dans un autre (doublon)', replay: 'Décision rejouée' }],
   ['Parcours du patient', { answers: 'Réponses enregistrées', propose: 'Protocole proposé',
     orient_to_usual_care: 'Orientation vers le médecin (soins habituels)',
     record_consent_given: 'Consentement recueilli', record_consent_refused: 'Refus du patient',

@@ -15,6 +15,7 @@
 
 #include "api/auth.h"
 #include "api/facts.h"
+#include "api/replay.h"
 #include "protocol/engine.h"
 
 /* ------------------------------------------------------------------ routes */
@@ -72,6 +73,7 @@ static const struct http_route routes[] = {
 	{"GET", "/api/v1/episodes/{id}/reachability", api_episodes_reachability,
 	 "episodes.reachability"},
 	{"POST", "/api/v1/episodes/{id}/actions/{action}", api_episodes_action, "episodes.action"},
+	{"GET", "/api/v1/episodes/{id}/replay", api_episodes_replay, "episodes.replay"},
 };
 
 const struct http_route *app_routes(size_t *count)
@@ -885,8 +887,8 @@ enum coop_err api_audit(struct api_ctx *c, const char *action, const char *entit
 	if ((before && !b) || (after && !a))
 		e = ERR_NOMEM;
 	else
-		e = db_audit_append(c->db, c->now, c->authed ? c->account.id : 0, action, entity, id,
-				    b, a);
+		e = db_audit_append_in(c->db, c->authed ? c->account.structure_id : 0, c->now,
+				       c->authed ? c->account.id : 0, action, entity, id, b, a);
 	free(b);
 	free(a);
 	return e;
@@ -898,7 +900,7 @@ enum coop_err api_audit(struct api_ctx *c, const char *action, const char *entit
  * is on disk (nothing served untraced), but one fsync covers every read that arrived
  * meanwhile instead of one each. Records live on the waiting readers' stacks. */
 struct trace_record {
-	int64_t at, account_id, entity_id;
+	int64_t at, account_id, structure_id, entity_id;
 	const char *action, *entity;
 	char *after_json; /* malloc'd, or NULL */
 	enum coop_err result;
@@ -916,8 +918,8 @@ static enum coop_err write_traces(struct db *db, struct trace_record *batch)
 {
 	enum coop_err e = db_begin(db);
 	for (struct trace_record *r = batch; e == COOP_OK && r; r = r->next)
-		e = db_audit_append(db, r->at, r->account_id, r->action, r->entity, r->entity_id,
-				    NULL, r->after_json);
+		e = db_audit_append_in(db, r->structure_id, r->at, r->account_id, r->action,
+				       r->entity, r->entity_id, NULL, r->after_json);
 	if (e == COOP_OK)
 		e = db_commit(db);
 	if (e != COOP_OK)
@@ -1003,9 +1005,19 @@ static void *deferred_writer(void *arg)
 
 enum coop_err app_start_tracer(struct app *app, char *msg, size_t msg_size)
 {
+	struct db_options opts = {.create = false, .migrate = false};
+	/* every protocol file that may decide is kept by its hash first, for replays */
+	struct db *db = NULL;
+	enum coop_err e = db_open(app->db_path, &opts, &db, msg, msg_size);
+	if (e == COOP_OK)
+		e = replay_store_protocols(db, app->protocols, app->n_protocols,
+					   app->fixed_now ? app->fixed_now : (int64_t)time(NULL),
+					   msg, msg_size);
+	db_close(db);
+	if (e != COOP_OK)
+		return e == ERR_CONFLICT ? ERR_CONFLICT : ERR_IO;
 	if (app->durable_read_traces || deferred.running)
 		return COOP_OK;
-	struct db_options opts = {.create = false, .migrate = false};
 	if (db_open(app->db_path, &opts, &deferred.db, msg, msg_size) != COOP_OK)
 		return ERR_IO;
 	deferred.stop = false;
@@ -1066,6 +1078,7 @@ bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, i
 {
 	struct trace_record rec = {.at = c->now,
 				   .account_id = c->authed ? c->account.id : 0,
+				   .structure_id = c->authed ? c->account.structure_id : 0,
 				   .entity_id = id,
 				   .action = action,
 				   .entity = entity,
@@ -1118,8 +1131,8 @@ bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, i
 enum coop_err api_audit_text(struct api_ctx *c, const char *action, const char *entity,
 			     int64_t id, const char *before, const char *after)
 {
-	return db_audit_append(c->db, c->now, c->authed ? c->account.id : 0, action, entity, id,
-			       before, after);
+	return db_audit_append_in(c->db, c->authed ? c->account.structure_id : 0, c->now,
+				  c->authed ? c->account.id : 0, action, entity, id, before, after);
 }
 
 json_t *api_date_json(coop_date d)

@@ -35,8 +35,9 @@ struct app {
 	size_t n_protocols;
 	int64_t fixed_now;    /* 0: the real clock; else this unix time (tests) */
 	bool secure_cookies;  /* add "Secure" to the session cookie (behind HTTPS) */
-	/* read traces: false (default) = written by a background thread within milliseconds of
-	 * the read, grouped; true = each read waits for its trace on disk (see api.md) */
+	/* read traces: true (`coop serve`'s default) = each read waits for its trace on disk
+	 * (grouped with the reads waiting at that moment); false (--deferred-read-traces) =
+	 * written by a background thread within milliseconds of the read (see api.md) */
 	bool durable_read_traces;
 	const char *web_dir;  /* static files of the web interface (web/), or NULL */
 	int login_limit;      /* unsuccessful sign-in attempts per minute per client address;
@@ -53,7 +54,8 @@ enum coop_err app_init(struct app *app, const char *db_path, const char *protoco
 		       char *msg, size_t msg_size);
 void app_free(struct app *app);
 
-/* Starts the background writer of read traces (unless app->durable_read_traces); call before
+/* Keeps every loaded protocol file in the database by its hash (for replays: api/replay.h),
+ * then starts the background writer of read traces (unless app->durable_read_traces); call before
  * serving. app_stop_tracer() writes what is queued and stops it; call after the server stopped.
  * ERR_IO (message in msg) when its database connection cannot be opened. */
 enum coop_err app_start_tracer(struct app *app, char *msg, size_t msg_size);
@@ -225,6 +227,7 @@ void api_episodes_list(struct http_request *, struct http_response *, void *);
 void api_episodes_create(struct http_request *, struct http_response *, void *);
 void api_episodes_get(struct http_request *, struct http_response *, void *);
 void api_episodes_action(struct http_request *, struct http_response *, void *);
+void api_episodes_replay(struct http_request *, struct http_response *, void *);
 void api_episodes_answers(struct http_request *, struct http_response *, void *);
 /* POST /api/v1/episodes/{id}/preview: the answers not yet saved, checked and evaluated as a
  * save would (same "engine" and "ask"); stores nothing, traced as a read. */

@@ -12,6 +12,7 @@ int cmd_protocol(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_episode(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 /* Prints the diagnostics of a load as "file:line:col: message" lines on stderr. */

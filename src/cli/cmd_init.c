@@ -1,6 +1,6 @@
 /*
  * cmd_init.c — `coop init --db PATH [--demo]` (create or migrate a database, optionally with a
- * demonstration maison de santé) and `coop audit verify --db PATH` (check the audit chain).
+ * demonstration maison de santé). (`coop audit` is in cmd_audit.c.)
  *
  * The demonstration structure has one account per role, the six national protocols adopted and
  * the template prescriptions of five signed by the délégant (the sixth is left for a newcomer
@@ -423,72 +423,6 @@ int cmd_init(int argc, char **argv)
 	}
 	if (status == 0)
 		printf("Base %s prête (schéma %d).\n", path, db_schema_version(db));
-	db_close(db);
-	return status;
-}
-
-static void usage_audit(FILE *f)
-{
-	fputs("Usage : coop audit verify --db FICHIER\n"
-	      "Vérifie la chaîne du journal d'audit : toute modification, suppression ou insertion\n"
-	      "d'un enregistrement est détectée. Code de sortie 0 si la chaîne est intacte, 1 sinon.\n"
-	      "Conservez hors de la base le dernier maillon affiché : il permet de détecter aussi\n"
-	      "la suppression des derniers enregistrements.\n",
-	      f);
-}
-
-int cmd_audit(int argc, char **argv)
-{
-	const char *path = NULL;
-	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		usage_audit(stdout);
-		return 0;
-	}
-	if (argc < 2 || strcmp(argv[1], "verify") != 0) {
-		usage_audit(stderr);
-		return 2;
-	}
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
-			path = argv[++i];
-		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			usage_audit(stdout);
-			return 0;
-		} else {
-			fprintf(stderr, "coop audit : argument inattendu « %s ».\n", argv[i]);
-			usage_audit(stderr);
-			return 2;
-		}
-	}
-	if (!path) {
-		usage_audit(stderr);
-		return 2;
-	}
-	struct db_options opts = {.create = false, .migrate = false};
-	struct db *db = NULL;
-	char msg[512];
-	if (db_open(path, &opts, &db, msg, sizeof(msg)) != COOP_OK) {
-		fprintf(stderr, "coop audit : %s\n", msg);
-		return 1;
-	}
-	int64_t count = 0, bad = 0;
-	char head[72];
-	enum coop_err err = db_audit_verify(db, &count, &bad, head, sizeof(head));
-	int status = 0;
-	if (err == COOP_OK) {
-		printf("Journal d'audit intact : %lld enregistrements vérifiés.\n"
-		       "Dernier maillon : %s\n",
-		       (long long)count, head);
-	} else if (err == ERR_CONFLICT) {
-		printf("Journal d'audit ALTÉRÉ : l'enregistrement n° %lld ne correspond pas à la "
-		       "chaîne (modifié, supprimé ou inséré) ; %lld enregistrements intacts avant "
-		       "lui.\n",
-		       (long long)bad, (long long)count);
-		status = 1;
-	} else {
-		fprintf(stderr, "coop audit : lecture du journal impossible (%s).\n", err_str(err));
-		status = 1;
-	}
 	db_close(db);
 	return status;
 }

@@ -11,6 +11,7 @@
 
 #include "api/app.h"
 #include "api/auth.h"
+#include "cli/checkpointer.h"
 #include "cli/cli.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -24,17 +25,21 @@ static void on_signal(int sig)
 static void usage_serve(FILE *f)
 {
 	fputs("Usage : coop serve --db FICHIER [--listen HÔTE:PORT] [--protocols DOSSIER]\n"
-	      "                   [--threads N] [--secure-cookies] [--durable-read-traces]\n"
+	      "                   [--threads N] [--secure-cookies] [--deferred-read-traces]\n"
 	      "                   [--web DOSSIER] [--fixed-time AAAA-MM-JJTHH:MM]\n"
 	      "                   [--login-limit N] [--allowed-host NOM[:PORT]]...\n"
 	      "                   [--trusted-proxy ADRESSE]...\n"
+	      "                   [--audit-key FICHIER --checkpoints FICHIER]\n"
+	      "                   [--checkpoint-records N] [--checkpoint-seconds N]\n"
 	      "Sert l'API et l'interface de Coop (127.0.0.1:8080 par défaut).\n"
 	      "  --threads         fils de traitement (par défaut 8 par cœur, au plus 64)\n"
 	      "  --web             dossier de l'interface web (web/ par défaut)\n"
 	      "  --secure-cookies  cookies de session réservés à HTTPS (derrière un proxy TLS)\n"
-	      "  --durable-read-traces\n"
-	      "                    chaque lecture attend que sa trace soit écrite sur disque (sinon\n"
-	      "                    les traces sont écrites en groupe dans les millisecondes suivantes)\n"
+	      "  --deferred-read-traces\n"
+	      "                    les traces des lectures sont écrites en groupe dans les\n"
+	      "                    millisecondes qui suivent la réponse : plus rapide, mais une panne\n"
+	      "                    de courant peut perdre les dernières (par défaut, chaque lecture\n"
+	      "                    attend que sa trace soit écrite sur disque)\n"
 	      "  --fixed-time      horloge arrêtée à cette heure locale (tests uniquement)\n"
 	      "  --login-limit     tentatives de connexion manquées par minute et par adresse\n"
 	      "                    (100 par défaut)\n"
@@ -42,7 +47,15 @@ static void usage_serve(FILE *f)
 	      "                    seulement, l'adresse du client est lue dans X-Forwarded-For\n"
 	      "  --allowed-host    nom sous lequel les navigateurs joignent le serveur, en plus de\n"
 	      "                    l'adresse d'écoute et de localhost (répétable ; sans port, tout\n"
-	      "                    port) : une requête qui en nomme un autre est refusée (421)\n",
+	      "                    port) : une requête qui en nomme un autre est refusée (421)\n"
+	      "  --audit-key, --checkpoints\n"
+	      "                    signe avec la clé (créée par « coop audit key ») des points de\n"
+	      "                    contrôle du journal d'audit, ajoutés au fichier --checkpoints :\n"
+	      "                    au démarrage, toutes les 1000 nouvelles écritures au journal\n"
+	      "                    (--checkpoint-records) ou toutes les 60 secondes s'il y en a eu\n"
+	      "                    (--checkpoint-seconds), et à l'arrêt ; « coop audit verify\n"
+	      "                    --checkpoints » s'en sert pour détecter une réécriture ou une\n"
+	      "                    troncature (voir « coop audit --help »)\n",
 	      f);
 }
 
@@ -79,7 +92,9 @@ int cmd_serve(int argc, char **argv)
 	tzset();
 	const char *db_path = NULL, *listen = "127.0.0.1:8080", *protocols_dir = "protocols";
 	unsigned threads = 0;
-	bool secure = false, durable_reads = false;
+	/* read traces on disk before the data is served, by default: the cost was measured
+	 * (docs/internals/api.md, "Throughput choices") and is far below what a team needs */
+	bool secure = false, durable_reads = true;
 	const char *web_dir = "web";
 	int64_t fixed = 0;
 	int login_limit = 0;
@@ -87,6 +102,8 @@ int cmd_serve(int argc, char **argv)
 	size_t allowed_host_count = 0;
 	const char *proxies[API_MAX_TRUSTED_PROXIES];
 	size_t n_proxies = 0;
+	const char *audit_key = NULL, *checkpoints = NULL;
+	int64_t cp_records = CHECKPOINT_EVERY_RECORDS, cp_seconds = CHECKPOINT_EVERY_SECONDS;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
 			db_path = argv[++i];
@@ -135,12 +152,30 @@ int cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			proxies[n_proxies++] = addr;
+		} else if (strcmp(argv[i], "--audit-key") == 0 && i + 1 < argc) {
+			audit_key = argv[++i];
+		} else if (strcmp(argv[i], "--checkpoints") == 0 && i + 1 < argc) {
+			checkpoints = argv[++i];
+		} else if ((strcmp(argv[i], "--checkpoint-records") == 0 ||
+			    strcmp(argv[i], "--checkpoint-seconds") == 0) &&
+			   i + 1 < argc) {
+			bool records = strcmp(argv[i], "--checkpoint-records") == 0;
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 1 || n > 1000000) {
+				fprintf(stderr, "coop serve : %s attend un nombre de 1 à 1000000.\n",
+					records ? "--checkpoint-records" : "--checkpoint-seconds");
+				return 2;
+			}
+			*(records ? &cp_records : &cp_seconds) = n;
 		} else if (strcmp(argv[i], "--secure-cookies") == 0) {
 			secure = true;
 		} else if (strcmp(argv[i], "--web") == 0 && i + 1 < argc) {
 			web_dir = argv[++i];
 		} else if (strcmp(argv[i], "--durable-read-traces") == 0) {
-			durable_reads = true;
+			durable_reads = true; /* the default; still accepted */
+		} else if (strcmp(argv[i], "--deferred-read-traces") == 0) {
+			durable_reads = false;
 		} else if (strcmp(argv[i], "--fixed-time") == 0 && i + 1 < argc) {
 			if (!parse_fixed_time(argv[++i], &fixed)) {
 				fputs("coop serve : --fixed-time attend AAAA-MM-JJTHH:MM.\n", stderr);
@@ -158,6 +193,10 @@ int cmd_serve(int argc, char **argv)
 	if (!db_path) {
 		fputs("coop serve : précisez la base avec --db FICHIER (créée par coop init).\n",
 		      stderr);
+		return 2;
+	}
+	if (!audit_key != !checkpoints) {
+		fputs("coop serve : --audit-key et --checkpoints vont ensemble.\n", stderr);
 		return 2;
 	}
 	if (auth_init() != COOP_OK) {
@@ -191,6 +230,13 @@ int cmd_serve(int argc, char **argv)
 		app_free(&app);
 		return 1;
 	}
+	if (audit_key && checkpointer_start(db_path, audit_key, checkpoints, cp_records, cp_seconds,
+					    msg, sizeof(msg)) != COOP_OK) {
+		fprintf(stderr, "coop serve : %s.\n", msg);
+		app_stop_tracer(&app);
+		app_free(&app);
+		return 1;
+	}
 	if (threads == 0) {
 		/* requests mostly wait for the disk (every write and every traced read is an fsync
 		 * shared by a group of them): more threads than cores keep the disk busy */
@@ -207,6 +253,7 @@ int cmd_serve(int argc, char **argv)
 	if (http_server_start(&cfg, &server, msg, sizeof(msg)) != COOP_OK) {
 		fprintf(stderr, "coop serve : %s\n", msg);
 		app_stop_tracer(&app);
+		checkpointer_stop();
 		app_free(&app);
 		return 1;
 	}
@@ -222,6 +269,7 @@ int cmd_serve(int argc, char **argv)
 		pause();
 	http_server_stop(server);
 	app_stop_tracer(&app); /* the last read traces are written before exiting */
+	checkpointer_stop();   /* then signed */
 	app_free(&app);
 	puts("Coop arrêté.");
 	return 0;

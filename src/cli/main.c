@@ -24,7 +24,11 @@ static void usage(FILE *f)
 	      "                              démonstration : quelques patients sur chaque protocole\n"
 	      "  init --db FICHIER [--demo]  crée la base (avec --demo : une maison de santé de\n"
 	      "                              démonstration)\n"
-	      "  audit verify --db FICHIER   vérifie que le journal d'audit n'a pas été altéré\n"
+	      "  audit verify --db FICHIER [--checkpoints FICHIER --public-key FICHIER]\n"
+	      "                              vérifie que le journal d'audit n'a pas été altéré\n"
+	      "  audit key --out FICHIER     crée la clé qui signe les points de contrôle du journal\n"
+	      "  episode replay --db FICHIER NUMÉRO\n"
+	      "                              rejoue une décision avec le protocole exact qui l'a prise\n"
 	      "  serve --db FICHIER [--listen HÔTE:PORT]\n"
 	      "                              sert l'API (127.0.0.1:8080 par défaut)\n"
 	      "\n"
@@ -57,6 +61,8 @@ int main(int argc, char **argv)
 		return cmd_init(argc - 1, argv + 1);
 	if (strcmp(cmd, "audit") == 0)
 		return cmd_audit(argc - 1, argv + 1);
+	if (strcmp(cmd, "episode") == 0)
+		return cmd_episode(argc - 1, argv + 1);
 	if (strcmp(cmd, "serve") == 0)
 		return cmd_serve(argc - 1, argv + 1);
 	fprintf(stderr, "coop : commande inconnue « %s ». Voir « coop --help ».\n", cmd);

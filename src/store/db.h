@@ -379,12 +379,14 @@ enum coop_err db_session_purge(struct db *db, int64_t now);
 
 /* ------------------------------------------------------------------ audit */
 
-/* One audit record: who did what to which record, with the JSON before and after. The chain
- * hash covers every field and the previous record's hash (see audit_hash in audit.h). */
+/* One audit record: who did what to which record, in which structure, with the JSON before and
+ * after. The chain hash covers every field and the previous record's hash (see audit_hash in
+ * audit.h; records of hash_version 1 leave the structure out). */
 struct db_audit {
 	int64_t id;
 	int64_t at;              /* unix seconds */
 	int64_t account_id;      /* 0 = Coop itself (init, migrations) */
+	int64_t structure_id;    /* the structure the author worked in; 0 = Coop itself */
 	const char *action;      /* "create", "update", "read", "login", ... */
 	const char *entity;      /* "patient", "episode", ... */
 	int64_t entity_id;
@@ -392,10 +394,16 @@ struct db_audit {
 	const char *after_json;  /* or NULL */
 	const char *prev_hash;   /* hex */
 	const char *hash;        /* hex */
+	int hash_version;
 };
 
-/* Appends a record after the last one, computing its chain hash; call inside the transaction of
- * the write it records, so that both land or neither does. */
+/* Appends a record written in structure_id (0: Coop itself) after the last one, computing its
+ * chain hash (current AUDIT_HASH_VERSION); call inside the transaction of the write it records,
+ * so that both land or neither does. */
+enum coop_err db_audit_append_in(struct db *db, int64_t structure_id, int64_t at,
+				 int64_t account_id, const char *action, const char *entity,
+				 int64_t entity_id, const char *before_json, const char *after_json);
+/* The same for records of Coop itself (structure 0), e.g. those of `coop init`. */
 enum coop_err db_audit_append(struct db *db, int64_t at, int64_t account_id, const char *action,
 			      const char *entity, int64_t entity_id, const char *before_json,
 			      const char *after_json);
@@ -424,8 +432,8 @@ struct db_audit_entry {
 	int64_t entity_id;
 };
 
-/* The audit records written by accounts of structure_id (records of Coop itself, account 0, and
- * of other structures' accounts are never listed) that pass the filter, newest first, at most
+/* The audit records written in structure_id (records of Coop itself, account 0, and records
+ * written in another structure, even by an account that also works here, are never listed) that pass the filter, newest first, at most
  * limit. *out is an arena array of *n entries (NULL when none); ERR_NOMEM when the arena is
  * full, ERR_IO when the database fails. */
 enum coop_err db_audit_list(struct db *db, int64_t structure_id, const struct db_audit_filter *f,
@@ -454,5 +462,30 @@ struct db_professional_adhesion {
 enum coop_err db_adhesions_of_professional(struct db *db, int64_t professional_id,
 					   int64_t structure_id, size_t limit, struct arena *a,
 					   struct db_professional_adhesion **out, size_t *n);
+/* Where a walk of the chain starts, and who sees each good link. */
+struct db_audit_walk {
+	int64_t after_id;  /* start after this record (0: from the first) ... */
+	const char *after_hash; /* ... whose hash is this (trusted, e.g. a signed checkpoint's) */
+	void (*visit)(void *ctx, int64_t id, const char *hash); /* each good link, or NULL */
+	void *ctx;
+};
+
+/* db_audit_verify from w's starting point (NULL: the whole chain): *count the records checked
+ * after it, head the last good link's hash. */
+enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w, int64_t *count,
+				   int64_t *bad_id, char *head, size_t head_size);
+
+/* ------------------------------------------------------------------ protocol files */
+
+/* Keeps the text of a protocol file by the SHA-256 of its bytes (lowercase hex), first seen at
+ * now; nothing changes when that hash is already kept. */
+enum coop_err db_protocol_file_put(struct db *db, const char *hash, const char *protocol_id,
+				   const char *text, int64_t now);
+/* The kept file of that hash (arena copies); ERR_NOT_FOUND when none. */
+enum coop_err db_protocol_file_get(struct db *db, const char *hash, struct arena *a,
+				   const char **protocol_id, const char **text);
+/* The structure of episode `id`, whichever it is (for `coop episode replay`, run by the
+ * server's administrator); ERR_NOT_FOUND when there is no such episode. */
+enum coop_err db_episode_structure(struct db *db, int64_t id, int64_t *structure_id);
 
 #endif

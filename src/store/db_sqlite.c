@@ -5,12 +5,16 @@
  * use and reset after each use; values are always bound, never spliced into SQL. The connection
  * runs in WAL mode with foreign keys on and synchronous=FULL unless asked otherwise: an
  * acknowledged commit survives a crash or a power cut. Dates are stored as ISO text, instants
- * as unix seconds.
+ * as unix seconds. A database created here is readable and writable by its owner only (0600),
+ * and so are its -wal and -shm files.
  */
 #include "store/db.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +89,9 @@ enum stmt_id {
 	S_AUDIT_INSERT,
 	S_AUDIT_ALL,
 	S_AUDIT_LIST,
+	S_PROTOCOL_FILE_PUT,
+	S_PROTOCOL_FILE_GET,
+	S_EPISODE_STRUCTURE,
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
@@ -342,20 +349,28 @@ static const struct {
 	[S_AUDIT_LAST] = {"audit_last", "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"},
 	[S_AUDIT_INSERT] = {"audit_insert",
 			    "INSERT INTO audit (id, at, account_id, action, entity, entity_id, "
-			    "before_json, after_json, prev_hash, hash) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
+			    "before_json, after_json, prev_hash, hash, structure_id, hash_version) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
 	[S_AUDIT_ALL] = {"audit_all",
 			 "SELECT id, at, account_id, action, entity, entity_id, before_json, "
-			 "after_json, prev_hash, hash FROM audit ORDER BY id"},
+			 "after_json, prev_hash, hash, structure_id, hash_version FROM audit "
+			 "WHERE id > ?1 ORDER BY id"},
 	/* the id bound is always set (INT64_MAX when not paging) so that the newest-first walk
-	 * seeks straight to it; the audit table is the outer loop (CROSS JOIN) */
+	 * seeks straight to it (index audit_by_structure); the author's name is looked up */
 	[S_AUDIT_LIST] = {"audit_list",
 			  "SELECT au.id, au.at, au.account_id, ac.display_name, au.action, "
 			  "au.entity, au.entity_id FROM audit au CROSS JOIN accounts ac "
-			  "ON ac.id = au.account_id WHERE ac.structure_id = ?1 AND au.id < ?2 "
+			  "ON ac.id = au.account_id WHERE au.structure_id = ?1 AND au.id < ?2 "
 			  "AND (?3 IS NULL OR au.action = ?3) AND (?4 IS NULL OR au.entity = ?4) "
 			  "AND (?5 IS NULL OR au.account_id = ?5) AND (?6 IS NULL OR au.at >= ?6) "
 			  "AND (?7 IS NULL OR au.at < ?7) ORDER BY au.id DESC LIMIT ?8"},
+	[S_PROTOCOL_FILE_PUT] = {"protocol_file_put",
+				 "INSERT INTO protocol_files (hash, protocol_id, text, first_seen) "
+				 "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (hash) DO NOTHING"},
+	[S_PROTOCOL_FILE_GET] = {"protocol_file_get",
+				 "SELECT protocol_id, text FROM protocol_files WHERE hash = ?1"},
+	[S_EPISODE_STRUCTURE] = {"episode_structure",
+				 "SELECT structure_id FROM episodes WHERE id = ?1"},
 	[S_BEGIN] = {"begin", "BEGIN IMMEDIATE"},
 	[S_COMMIT] = {"commit", "COMMIT"},
 	[S_ROLLBACK] = {"rollback", "ROLLBACK"},
@@ -739,6 +754,20 @@ enum coop_err db_open(const char *path, const struct db_options *opts, struct db
 		return ERR_NOMEM;
 	}
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (opts->create ? SQLITE_OPEN_CREATE : 0);
+	/* patient data: a new database is readable by its owner only, whatever the umask; SQLite
+	 * gives its -wal and -shm files the database file's mode */
+	if (opts->create && strcmp(path, ":memory:") != 0) {
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			if (fchmod(fd, 0600) != 0) {
+				snprintf(msg, msg_size, "impossible de protéger la base « %s »", path);
+				close(fd);
+				err = ERR_IO;
+				goto out;
+			}
+			close(fd);
+		}
+	}
 	int rc = sqlite3_open_v2(path, &db->conn, flags, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(msg, msg_size, "impossible d'ouvrir la base « %s » : %s", path,
@@ -1731,9 +1760,9 @@ enum coop_err db_session_purge(struct db *db, int64_t now)
 
 /* ------------------------------------------------------------------ audit */
 
-enum coop_err db_audit_append(struct db *db, int64_t at, int64_t account_id, const char *action,
-			      const char *entity, int64_t entity_id, const char *before_json,
-			      const char *after_json)
+enum coop_err db_audit_append_in(struct db *db, int64_t structure_id, int64_t at,
+				 int64_t account_id, const char *action, const char *entity,
+				 int64_t entity_id, const char *before_json, const char *after_json)
 {
 	char prev[AUDIT_HASH_HEX], hash[AUDIT_HASH_HEX];
 	int64_t id = 1;
@@ -1753,8 +1782,17 @@ enum coop_err db_audit_append(struct db *db, int64_t at, int64_t account_id, con
 		return err;
 	}
 	done(s);
-	audit_hash(prev, id, at, account_id, action, entity, entity_id, before_json, after_json,
-		   hash);
+	struct audit_fields f = {.hash_version = AUDIT_HASH_VERSION,
+				 .id = id,
+				 .at = at,
+				 .account_id = account_id,
+				 .structure_id = structure_id,
+				 .action = action,
+				 .entity = entity,
+				 .entity_id = entity_id,
+				 .before_json = before_json,
+				 .after_json = after_json};
+	audit_hash(prev, &f, hash);
 	s = stmt(db, S_AUDIT_INSERT);
 	if (!s)
 		return ERR_IO;
@@ -1768,7 +1806,17 @@ enum coop_err db_audit_append(struct db *db, int64_t at, int64_t account_id, con
 	bind_text(s, 8, after_json);
 	bind_text(s, 9, prev);
 	bind_text(s, 10, hash);
+	sqlite3_bind_int64(s, 11, structure_id);
+	sqlite3_bind_int(s, 12, AUDIT_HASH_VERSION);
 	return exec_insert(db, s, S_AUDIT_INSERT, NULL);
+}
+
+enum coop_err db_audit_append(struct db *db, int64_t at, int64_t account_id, const char *action,
+			      const char *entity, int64_t entity_id, const char *before_json,
+			      const char *after_json)
+{
+	return db_audit_append_in(db, 0, at, account_id, action, entity, entity_id, before_json,
+				  after_json);
 }
 
 /* A column as a NUL-terminated string, NULL for SQL NULL (valid until the next step). */
@@ -1779,35 +1827,47 @@ static const char *col_raw(sqlite3_stmt *s, int i)
 	return (const char *)sqlite3_column_text(s, i);
 }
 
-enum coop_err db_audit_verify(struct db *db, int64_t *count, int64_t *bad_id, char *head,
-			      size_t head_size)
+enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w, int64_t *count,
+				   int64_t *bad_id, char *head, size_t head_size)
 {
 	char prev[AUDIT_HASH_HEX], hash[AUDIT_HASH_HEX];
-	memcpy(prev, audit_genesis, sizeof(prev));
+	int64_t after_id = w ? w->after_id : 0;
+	snprintf(prev, sizeof(prev), "%s", w && w->after_id > 0 ? w->after_hash : audit_genesis);
 	*count = 0;
 	*bad_id = 0;
 	sqlite3_stmt *s = stmt(db, S_AUDIT_ALL);
 	if (!s)
 		return ERR_IO;
+	sqlite3_bind_int64(s, 1, after_id);
 	enum coop_err err = COOP_OK;
-	int64_t expected_id = 1;
+	int64_t expected_id = after_id + 1;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
 		const char *stored_prev = col_raw(s, 8);
 		const char *stored_hash = col_raw(s, 9);
-		audit_hash(prev, id, sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
-			   col_raw(s, 3), col_raw(s, 4), sqlite3_column_int64(s, 5), col_raw(s, 6),
-			   col_raw(s, 7), hash);
+		struct audit_fields f = {.hash_version = sqlite3_column_int(s, 11),
+					 .id = id,
+					 .at = sqlite3_column_int64(s, 1),
+					 .account_id = sqlite3_column_int64(s, 2),
+					 .structure_id = sqlite3_column_int64(s, 10),
+					 .action = col_raw(s, 3),
+					 .entity = col_raw(s, 4),
+					 .entity_id = sqlite3_column_int64(s, 5),
+					 .before_json = col_raw(s, 6),
+					 .after_json = col_raw(s, 7)};
 		/* ids run 1, 2, 3...: a removed record breaks the sequence even at the end of a
-		 * rewritten chain's prefix */
-		if (id != expected_id || !stored_prev || strcmp(stored_prev, prev) != 0 ||
-		    !stored_hash || strcmp(stored_hash, hash) != 0) {
+		 * rewritten chain's prefix; an unknown hash version never verifies */
+		if (id != expected_id || !audit_hash(prev, &f, hash) || !stored_prev ||
+		    strcmp(stored_prev, prev) != 0 || !stored_hash ||
+		    strcmp(stored_hash, hash) != 0) {
 			*bad_id = id;
 			err = ERR_CONFLICT;
 			break;
 		}
 		memcpy(prev, hash, sizeof(prev));
+		if (w && w->visit)
+			w->visit(w->ctx, id, hash);
 		expected_id++;
 		(*count)++;
 	}
@@ -1816,6 +1876,67 @@ enum coop_err db_audit_verify(struct db *db, int64_t *count, int64_t *bad_id, ch
 	done(s);
 	if (head && head_size)
 		snprintf(head, head_size, "%s", prev);
+	return err;
+}
+
+enum coop_err db_audit_verify(struct db *db, int64_t *count, int64_t *bad_id, char *head,
+			      size_t head_size)
+{
+	return db_audit_verify_from(db, NULL, count, bad_id, head, head_size);
+}
+
+/* ------------------------------------------------------------------ protocol files */
+
+enum coop_err db_protocol_file_put(struct db *db, const char *hash, const char *protocol_id,
+				   const char *text, int64_t now)
+{
+	sqlite3_stmt *s = stmt(db, S_PROTOCOL_FILE_PUT);
+	if (!s)
+		return ERR_IO;
+	bind_text(s, 1, hash);
+	bind_text(s, 2, protocol_id);
+	bind_text(s, 3, text);
+	sqlite3_bind_int64(s, 4, now);
+	return exec_done(db, s, S_PROTOCOL_FILE_PUT);
+}
+
+enum coop_err db_protocol_file_get(struct db *db, const char *hash, struct arena *a,
+				   const char **protocol_id, const char **text)
+{
+	sqlite3_stmt *s = stmt(db, S_PROTOCOL_FILE_GET);
+	if (!s)
+		return ERR_IO;
+	bind_text(s, 1, hash);
+	enum coop_err err = COOP_OK;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		bool ok = true;
+		*protocol_id = col_text(s, 0, a, &ok);
+		*text = col_text(s, 1, a, &ok);
+		if (!ok)
+			err = ERR_NOMEM;
+	} else if (rc == SQLITE_DONE) {
+		err = ERR_NOT_FOUND;
+	} else {
+		err = fail(db, rc, "protocol_file_get");
+	}
+	done(s);
+	return err;
+}
+
+enum coop_err db_episode_structure(struct db *db, int64_t id, int64_t *structure_id)
+{
+	sqlite3_stmt *s = stmt(db, S_EPISODE_STRUCTURE);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	enum coop_err err = COOP_OK;
+	if (rc == SQLITE_ROW)
+		*structure_id = sqlite3_column_int64(s, 0);
+	else
+		err = rc == SQLITE_DONE ? ERR_NOT_FOUND : fail(db, rc, "episode_structure");
+	done(s);
 	return err;
 }
 

@@ -213,6 +213,37 @@ static const char *const migrations[] = {
 	"  SELECT id, account_id, structure_id, professional_id, roles FROM memberships;"
 	"DROP TABLE memberships;"
 	"ALTER TABLE memberships_new RENAME TO memberships;",
+	/* 7 (audit that cannot be rewritten): each audit record carries the structure it was
+	 * written in (0 = Coop itself, or not derivable), and hash_version says which fields its
+	 * chain hash covers (1: without the structure, records written before this migration;
+	 * 2: with it; see audit.h). Existing rows get the structure of the patient or episode
+	 * (or team record) they are about, else the author's home structure, else 0; they
+	 * keep hash_version 1, so their hashes still verify. protocol_files keeps every protocol
+	 * file that ever ran, by the SHA-256 of its bytes, so that a decision can be replayed
+	 * with the exact version that made it. */
+	"ALTER TABLE audit ADD COLUMN structure_id INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE audit ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 1"
+	"  CHECK (hash_version IN (1, 2));"
+	"UPDATE audit SET structure_id = coalesce("
+	"  CASE entity"
+	"    WHEN 'patient' THEN (SELECT structure_id FROM patients WHERE id = audit.entity_id)"
+	"    WHEN 'episode' THEN (SELECT structure_id FROM episodes WHERE id = audit.entity_id)"
+	"    WHEN 'structure' THEN (SELECT id FROM structures WHERE id = audit.entity_id)"
+	"    WHEN 'professional' THEN"
+	"      (SELECT structure_id FROM professionals WHERE id = audit.entity_id)"
+	"    WHEN 'adoption' THEN (SELECT structure_id FROM adoptions WHERE id = audit.entity_id)"
+	"    WHEN 'membership' THEN"
+	"      (SELECT structure_id FROM memberships WHERE id = audit.entity_id)"
+	"    WHEN 'account' THEN (SELECT structure_id FROM accounts WHERE id = audit.entity_id)"
+	"  END,"
+	"  (SELECT structure_id FROM accounts WHERE id = audit.account_id), 0);"
+	"CREATE INDEX audit_by_structure ON audit(structure_id, id);"
+	"CREATE TABLE protocol_files ("
+	"  hash TEXT PRIMARY KEY,"
+	"  protocol_id TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  first_seen INTEGER NOT NULL"
+	");",
 };
 
 int schema_sqlite_count(void)

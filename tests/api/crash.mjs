@@ -3,7 +3,8 @@
 // Five rounds: start `coop serve` on one database, send patient creations from several clients
 // at once, kill the server with SIGKILL at a random moment, restart it, then check that every
 // creation the server acknowledged (201 received) is there, that SQLite's integrity check passes
-// and that the audit chain verifies (`coop audit verify`).
+// and that the audit chain verifies against the checkpoints signed meanwhile (`coop audit verify
+// --checkpoints`; a crash must never leave a checkpoint ahead of the committed records).
 //
 // Usage: node tests/api/crash.mjs COOP_EXECUTABLE ; ends with "N passed, N failed".
 import { spawn, execFileSync } from 'node:child_process';
@@ -17,11 +18,16 @@ const coop = process.argv[2];
 const dir = mkdtempSync(join(tmpdir(), 'coop-crash-'));
 const db = join(dir, 'coop.db');
 execFileSync(coop, ['init', '--db', db, '--demo'], { cwd: root, stdio: 'ignore' });
+// the audit is anchored by signed checkpoints: a crash must never leave them disagreeing with
+// the database (a checkpoint signs only committed records)
+const key = join(dir, 'audit.key'), checkpoints = join(dir, 'checkpoints');
+execFileSync(coop, ['audit', 'key', '--out', key], { stdio: 'ignore' });
 const port = 40000 + (process.pid % 20000);
 const base = `http://127.0.0.1:${port}`;
 
 function start() {
-  const child = spawn(coop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--threads', '4'],
+  const child = spawn(coop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--threads', '4',
+    '--audit-key', key, '--checkpoints', checkpoints, '--checkpoint-records', '20'],
     { cwd: root, stdio: 'ignore' });
   child.exited = new Promise((r) => child.on('exit', r)); // listen at once: it may die early
   return child;
@@ -43,8 +49,12 @@ async function signIn() {
   return { cookie: r.headers.get('set-cookie').split(';')[0], csrf: (await r.json()).csrf_token };
 }
 
-// A number written in capital letters (identity rules refuse digits in a name): 0 → A, 27 → BB.
-const letters = (n) => { let t = ''; do { t = String.fromCharCode(65 + (n % 26)) + t; n = Math.floor(n / 26); } while (n > 0); return t; };
+// A number as capital letters (0 → A, 25 → Z, 26 → BA...): names admit no digits.
+function letters(n) {
+  let out = '';
+  do { out = String.fromCharCode(65 + (n % 26)) + out; n = Math.floor(n / 26); } while (n > 0);
+  return out;
+}
 
 let passed = 0, failed = 0;
 const acknowledged = [];
@@ -87,9 +97,12 @@ try {
     await server.exited;
     const integrity = execFileSync('sqlite3', [db, 'PRAGMA integrity_check']).toString().trim();
     let audit = 'ok';
-    try { execFileSync(coop, ['audit', 'verify', '--db', db], { stdio: 'ignore' }); } catch { audit = 'altéré'; }
-    // a round where nothing was acknowledged proves nothing: the writes must have been refused
-    const ok = acknowledged.length > before && missing === 0 && integrity === 'ok' && audit === 'ok';
+    try {
+      execFileSync(coop, ['audit', 'verify', '--db', db, '--checkpoints', checkpoints, '--public-key', `${key}.pub`],
+        { stdio: 'ignore' });
+    } catch { audit = 'altéré'; }
+    // a round that acknowledged nothing would prove nothing
+    const ok = missing === 0 && integrity === 'ok' && audit === 'ok' && acknowledged.length > before;
     console.log(`${ok ? 'ok  ' : 'ÉCHEC'} manche ${round} : ${acknowledged.length} écritures acquittées au total, ` +
       `${missing} perdues, intégrité ${integrity}, audit ${audit}`);
     if (ok) passed++; else failed++;

@@ -7,13 +7,17 @@
 //    "contains"?: ["text the raw response must contain"], "absent"?: ["a.b" paths that must not be there],
 //    "excludes"?: ["text the raw response must not contain"],
 //    "eventually"?: true (a read that checks what is written in the background — read traces
-//      without --durable-read-traces: tried again for up to 2 s before it counts as failed),
+//      with --deferred-read-traces: tried again for up to 2 s before it counts as failed),
+//    "audit"?: [{"action", "entity", "entity_id"?, "by"?, "structure_id"?}...] (the audit records
+//      the step's request wrote, exactly: as many, in order, each matching its subset; [] when
+//      none; "by" is the author's login),
 //    "note"?: "what the step checks"}
 // "as" names a demo account (signed in once, cookie and CSRF token kept); null sends no cookie.
 // Strings may use ${var} for values saved by earlier steps of the same file. Each file runs on
 // the same database, in name order; a file's steps run in order and stop at the first failure.
 //
 // Usage: node tests/api/run.mjs COOP_EXECUTABLE [coop serve options...]
+//   (COOP_API_ONLY=08,22 in the environment plays only the case files starting with those numbers)
 // Prints one line per case file and ends with "N passed, N failed"; exit status 1 on failure.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -45,7 +49,7 @@ const port = 20000 + (process.pid % 20000);
 // one window). The server trusts 127.0.0.1 as a proxy: a step may name another client address
 // in an X-Forwarded-For header (the cases of sign-in limits do).
 const LOGIN_LIMIT = 100;
-// extra `coop serve` options after the executable (e.g. --durable-read-traces)
+// extra `coop serve` options after the executable (e.g. --deferred-read-traces)
 const extra = process.argv.slice(3);
 // the six national protocols, and a test-only local protocol with prolonged follow-up
 const server = spawn(coop, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
@@ -118,6 +122,29 @@ function matches(got, want, where, errors) {
   if (got !== want) errors.push(`${where} : attendu ${JSON.stringify(want)}, reçu ${JSON.stringify(got)}`);
 }
 
+// The audit records after id `after` (read from the database file, as an auditor would),
+// with the author's login.
+function auditSince(after) {
+  const out = execFileSync('sqlite3', ['-json', db,
+    'SELECT au.id, au.action, au.entity, au.entity_id, au.structure_id, ac.login AS by ' +
+    `FROM audit au LEFT JOIN accounts ac ON ac.id = au.account_id WHERE au.id > ${after} ORDER BY au.id`]).toString();
+  return out.trim() ? JSON.parse(out) : [];
+}
+function auditLast() {
+  return Number(execFileSync('sqlite3', [db, 'SELECT coalesce(max(id), 0) FROM audit']).toString().trim());
+}
+// The last audit id once the background writer of read traces (if any) is idle.
+async function auditSettled() {
+  let last = auditLast();
+  for (let i = 0; i < 40; i++) {
+    await new Promise((res) => setTimeout(res, 25));
+    const now = auditLast();
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
 async function runStep(step, vars) {
   const headers = { ...(step.headers || {}) };
   if (step.as) {
@@ -129,6 +156,7 @@ async function runStep(step, vars) {
   if (step.raw !== undefined) body = step.raw;
   else if (step.body !== undefined) body = JSON.stringify(substitute(step.body, vars));
   if (body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/json';
+  const auditBefore = step.audit ? await auditSettled() : 0;
   const r = await fetch(base + substitute(step.path, vars), { method: step.method || 'GET', headers, body });
   const text = await r.text();
   let json = null;
@@ -146,13 +174,30 @@ async function runStep(step, vars) {
   for (const part of step.excludes || [])
     if (text.includes(part)) errors.push(`la réponse ne devrait pas contenir « ${part} »`);
   for (const [name, path] of Object.entries(step.save || {})) vars[name] = pick(json, path);
+  if (step.audit) {
+    const want = substitute(step.audit, vars);
+    let got = [];
+    const audit = [];
+    // read traces may be written just after the answer (with --deferred-read-traces)
+    for (let tries = 0; tries < 40; tries++) {
+      got = auditSince(auditBefore);
+      audit.length = 0;
+      matches(got, want, 'journal', audit);
+      if (!audit.length || got.length > want.length) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    if (audit.length) errors.push(...audit, `journal écrit : ${JSON.stringify(got.map(({ id, ...x }) => x))}`);
+  }
   return errors;
 }
 
 let passed = 0, failed = 0;
+// COOP_API_ONLY=08,22: only the case files whose names start with those numbers
+const only = (process.env.COOP_API_ONLY || '').split(',').filter(Boolean);
 try {
   await waitReady();
-  const files = readdirSync(join(here, 'cases')).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(join(here, 'cases')).filter((f) => f.endsWith('.json'))
+    .filter((f) => !only.length || only.some((n) => f.startsWith(n))).sort();
   for (const f of files) {
     const doc = JSON.parse(readFileSync(join(here, 'cases', f), 'utf8'));
     const vars = {};
@@ -208,11 +253,29 @@ try {
     execFileSync(coop, ['audit', 'verify', '--db', db], { cwd: root, stdio: 'ignore' });
     const reads = execFileSync('sqlite3', [db, "SELECT count(*) FROM audit WHERE action IN ('read', 'search', 'list')"])
       .toString().trim();
-    if (Number(reads) < 17) { failed++; console.log(`ÉCHEC : seulement ${reads} lectures tracées sur 17`); }
+    if (Number(reads) < (only.length ? 1 : 17)) { failed++; console.log(`ÉCHEC : seulement ${reads} lectures tracées sur 17`); }
     else { passed++; console.log(`ok   journal d'audit : chaîne intacte, ${reads} lectures tracées`); }
   } catch {
     failed++;
     console.log('ÉCHEC : coop audit verify refuse le journal après les tests');
+  }
+  // every protocol file served is kept by its hash, and `coop episode replay` replays a
+  // decision with it (the same), and says so when the recorded answers were altered
+  try {
+    const served = readdirSync(join(root, 'tests/api/protocols')).filter((f) => f.endsWith('.yaml')).length;
+    const kept = Number(execFileSync('sqlite3', [db, 'SELECT count(*) FROM protocol_files']).toString().trim());
+    const ep = execFileSync('sqlite3', [db, "SELECT min(id) FROM episodes WHERE json_extract(data, '$.decision.decision') = 'included' AND json_extract(data, '$.decision.stopped') IS NULL"]).toString().trim();
+    const same = execFileSync(coop, ['episode', 'replay', '--db', db, ep], { cwd: root }).toString();
+    execFileSync('sqlite3', [db, `UPDATE episodes SET data = json_set(data, '$.answers.consentement', json('false')) WHERE id = ${ep}`]);
+    let differs = '';
+    try { execFileSync(coop, ['episode', 'replay', '--db', db, ep], { cwd: root }); } catch (e) { differs = e.stdout.toString(); }
+    if (kept !== served) { failed++; console.log(`ÉCHEC : ${kept} fichiers de protocole conservés sur ${served}`); }
+    else if (!same.includes('La décision rejouée est la même')) { failed++; console.log(`ÉCHEC : rejeu : ${same}`); }
+    else if (!differs.includes('DIFFÈRE')) { failed++; console.log(`ÉCHEC : rejeu après altération : ${differs}`); }
+    else { passed++; console.log(`ok   rejeu : ${kept} fichiers de protocole conservés, décision n° ${ep} rejouée à l'identique, altération vue`); }
+  } catch (e) {
+    failed++;
+    console.log(`ÉCHEC : rejeu : ${e.message}`);
   }
   rmSync(dir, { recursive: true, force: true });
 }

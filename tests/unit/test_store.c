@@ -475,22 +475,32 @@ static void test_audit_list(void **state)
 	acc.login = "ailleurs";
 	acc.display_name = "Autre structure";
 	assert_int_equal(db_account_insert(f->db, &acc, &foreign), COOP_OK);
-	/* ids 1..7: Coop itself (0) and the other structure's account are never listed */
+	/* ids 1..7: records of Coop itself (0) and those written in the other structure are
+	 * never listed; record 8, written in the other structure by this structure's secretary
+	 * (a person who works in both), is listed there, not here */
 	assert_int_equal(db_audit_append(f->db, 900, 0, "create", "structure", st, NULL, "{}"),
 			 COOP_OK);
-	assert_int_equal(db_audit_append(f->db, 1000, desk, "login", "account", desk, NULL, NULL),
+	assert_int_equal(
+		db_audit_append_in(f->db, st, 1000, desk, "login", "account", desk, NULL, NULL),
+		COOP_OK);
+	assert_int_equal(db_audit_append_in(f->db, st, 1100, desk, "create", "patient", 5, NULL,
+					    "{\"birth_name\":\"Durand\"}"),
 			 COOP_OK);
-	assert_int_equal(db_audit_append(f->db, 1100, desk, "create", "patient", 5, NULL,
-					 "{\"birth_name\":\"Durand\"}"),
-			 COOP_OK);
-	assert_int_equal(db_audit_append(f->db, 1200, foreign, "create", "patient", 6, NULL, "{}"),
-			 COOP_OK);
-	assert_int_equal(db_audit_append(f->db, 1300, coord, "login", "account", coord, NULL, NULL),
-			 COOP_OK);
-	assert_int_equal(db_audit_append(f->db, 1400, desk, "read", "patient", 5, NULL, NULL),
-			 COOP_OK);
-	assert_int_equal(db_audit_append(f->db, 1500, desk, "update", "patient", 5, "{}", "{}"),
-			 COOP_OK);
+	assert_int_equal(
+		db_audit_append_in(f->db, other, 1200, foreign, "create", "patient", 6, NULL, "{}"),
+		COOP_OK);
+	assert_int_equal(
+		db_audit_append_in(f->db, st, 1300, coord, "login", "account", coord, NULL, NULL),
+		COOP_OK);
+	assert_int_equal(
+		db_audit_append_in(f->db, st, 1400, desk, "read", "patient", 5, NULL, NULL),
+		COOP_OK);
+	assert_int_equal(
+		db_audit_append_in(f->db, st, 1500, desk, "update", "patient", 5, "{}", "{}"),
+		COOP_OK);
+	assert_int_equal(
+		db_audit_append_in(f->db, other, 1600, desk, "read", "patient", 6, NULL, NULL),
+		COOP_OK);
 
 	struct db_audit_filter all = {0};
 	struct db_audit_entry *e = NULL;
@@ -509,8 +519,9 @@ static void test_audit_list(void **state)
 	assert_string_equal(e[2].by, "Coordination");
 	/* the other structure sees only its own */
 	assert_int_equal(db_audit_list(f->db, other, &all, 100, &f->arena, &e, &n), COOP_OK);
-	assert_int_equal(n, 1);
-	assert_int_equal(e[0].id, 4);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[0].id, 8);
+	assert_int_equal(e[1].id, 4);
 
 	struct db_audit_filter flt = {.action = "login"};
 	assert_int_equal(db_audit_list(f->db, st, &flt, 100, &f->arena, &e, &n), COOP_OK);

@@ -1,0 +1,32 @@
+// rechain.mjs — what an attacker with write access to the database would do after deleting or
+// changing audit records: renumber them 1, 2, 3... and recompute every chain hash, following
+// the format of src/store/audit.h (both hash versions). Prints the SQL that rewrites the table.
+// Usage: sqlite3 -json DB "SELECT * FROM audit ORDER BY id" | node rechain.mjs | sqlite3 DB
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+const rows = JSON.parse(readFileSync(0, 'utf8') || '[]');
+const text = (s) => (s === null || s === undefined ? '-;' : `${Buffer.byteLength(s)}:${s};`);
+const int = (n) => `${n};`;
+const quote = (s) => (s === null || s === undefined ? 'NULL' : `'${String(s).replaceAll("'", "''")}'`);
+let prev = '0'.repeat(64);
+const out = ['BEGIN;', 'DELETE FROM audit;'];
+rows.forEach((r, i) => {
+  const id = i + 1;
+  const v = r.hash_version ?? 1;
+  const parts = [text(`coop-audit-v${v}`), text(prev), int(id), int(r.at), int(r.account_id)];
+  if (v >= 2) parts.push(int(r.structure_id));
+  parts.push(text(r.action), text(r.entity), int(r.entity_id), text(r.before_json),
+    text(r.after_json));
+  const hash = createHash('sha256').update(parts.join('')).digest('hex');
+  // a table of schema 1 has neither the structure nor the hash version
+  const newer = 'hash_version' in r;
+  out.push(`INSERT INTO audit (id, at, account_id, action, entity, entity_id, before_json, ` +
+    `after_json, prev_hash, hash${newer ? ', structure_id, hash_version' : ''}) VALUES (${id}, ` +
+    `${r.at}, ${r.account_id}, ${quote(r.action)}, ${quote(r.entity)}, ${r.entity_id}, ` +
+    `${quote(r.before_json)}, ${quote(r.after_json)}, '${prev}', '${hash}'` +
+    `${newer ? `, ${r.structure_id}, ${v}` : ''});`);
+  prev = hash;
+});
+out.push('COMMIT;');
+console.log(out.join('\n'));
