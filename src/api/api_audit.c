@@ -41,7 +41,7 @@ static bool query_code(struct api_ctx *c, const char *name, const char **out)
 		     (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
 	}
 	if (!ok) {
-		api_field_error(c, "invalid", name, "n'est pas valide", NULL);
+		api_fail_field(c, API_ERR_INVALID, name, "n'est pas valide", NULL);
 		*out = NULL;
 		return false;
 	}
@@ -67,7 +67,7 @@ static bool query_int(struct api_ctx *c, const char *name, int64_t min, int64_t 
 		char one[80];
 		snprintf(one, sizeof(one), "doit être un nombre entier de %lld à %lld",
 			 (long long)min, (long long)max);
-		api_field_error(c, "invalid", name, one, NULL);
+		api_fail_field(c, API_ERR_INVALID, name, one, NULL);
 		return false;
 	}
 	*out = n;
@@ -103,7 +103,7 @@ static bool query_day(struct api_ctx *c, const char *name, bool *has, coop_date 
 	if (e == ERR_NOT_FOUND)
 		return true;
 	if (e != COOP_OK || !date_parse(v, len, out)) {
-		api_field_error(c, "invalid", name, "doit être une date valide", NULL);
+		api_fail_field(c, API_ERR_INVALID, name, "doit être une date valide", NULL);
 		return false;
 	}
 	*has = true;
@@ -124,17 +124,17 @@ static bool read_filter(struct api_ctx *c, struct db_audit_filter *f, int64_t *l
 	    !query_int(c, "limit", 1, AUDIT_LIMIT_MAX, limit))
 		return false;
 	if (has_from && has_to && from > to) {
-		api_error(c, 400, "invalid",
-			  "La date de début est postérieure à la date de fin.", "from");
+		api_fail(c, API_ERR_INVALID, "La date de début est postérieure à la date de fin.",
+			 "from");
 		return false;
 	}
 	/* whole local days: from its midnight up to the midnight after `to` (excluded) */
 	if (has_from && !local_midnight(from, &f->from_at)) {
-		api_error(c, 400, "invalid", "Date de début hors des dates possibles.", "from");
+		api_fail(c, API_ERR_INVALID, "Date de début hors des dates possibles.", "from");
 		return false;
 	}
 	if (has_to && !local_midnight(to + 1, &f->to_at)) {
-		api_error(c, 400, "invalid", "Date de fin hors des dates possibles.", "to");
+		api_fail(c, API_ERR_INVALID, "Date de fin hors des dates possibles.", "to");
 		return false;
 	}
 	f->has_from = has_from;
@@ -192,7 +192,7 @@ void api_audit_list(struct http_request *req, struct http_response *res, void *a
 	body = NULL; /* the response owns it */
 	goto out;
 nomem:
-	api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+	api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 out:
 	json_decref(body);
 	json_decref(what);

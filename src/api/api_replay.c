@@ -252,14 +252,14 @@ void api_episodes_replay(struct http_request *req, struct http_response *res, vo
 	enum coop_err e = replay_episode(c.db, c.account.structure_id, id, c.a, &r, msg,
 					 sizeof(msg));
 	if (e == ERR_NOT_FOUND) {
-		api_error(&c, 404, "not_found", "Cette prise en charge n'existe pas.", NULL);
+		api_fail(&c, API_ERR_NOT_FOUND, "Cette prise en charge n'existe pas.", NULL);
 		return;
 	}
 	if (e == ERR_CONFLICT || e == ERR_INVALID) {
 		char sentence[480];
 		snprintf(sentence, sizeof(sentence), "La décision ne peut pas être rejouée : %s.",
 			 msg);
-		api_error(&c, 409, "not_replayable", sentence, NULL);
+		api_fail(&c, API_ERR_NOT_REPLAYABLE, sentence, NULL);
 		return;
 	}
 	if (e != COOP_OK) {
@@ -276,7 +276,7 @@ void api_episodes_replay(struct http_request *req, struct http_response *res, vo
 		"replayed", verdict_json(r.replayed_decision, r.replayed_urgency, r.replayed_outcome),
 		"same", r.same, "summary", summary);
 	if (!body) {
-		api_error(&c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 		return;
 	}
 	/* a read that cannot be traced is not served */

@@ -322,15 +322,6 @@ void api_fail_field(struct api_ctx *c, enum api_error_kind kind, const char *key
 	api_fail(c, kind, m, key);
 }
 
-void api_field_error(struct api_ctx *c, const char *code, const char *key, const char *singular,
-		     const char *plural)
-{
-	enum api_error_kind kind = API_ERR_INVALID;
-	if (!api_error_find(code, &kind))
-		kind = API_ERR_INVALID;
-	api_fail_field(c, kind, key, singular, plural);
-}
-
 /* ------------------------------------------------------------------ protocols fit for a patient */
 
 bool api_fit_patient(struct api_ctx *c, struct db_patient *out, bool *has)
@@ -348,12 +339,12 @@ bool api_fit_patient(struct api_ctx *c, struct db_patient *out, bool *has)
 		id = id * 10 + (v[i] - '0');
 	}
 	if (!ok || id < 1) {
-		api_field_error(c, "invalid", "patient_id", "n'est pas valide", NULL);
+		api_fail_field(c, API_ERR_INVALID, "patient_id", "n'est pas valide", NULL);
 		return false;
 	}
 	/* those who may read a patient's record (the coordination sees states only) */
 	if (!api_has_role(c, DB_ROLE_SECRETARY | DB_ROLE_DELEGUE | DB_ROLE_DELEGANT)) {
-		api_error(c, 403, "forbidden", "Votre rôle ne permet pas cette action.", NULL);
+		api_fail(c, API_ERR_FORBIDDEN, "Votre rôle ne permet pas cette action.", NULL);
 		return false;
 	}
 	e = db_patient_get(c->db, c->account.structure_id, id, c->a, out);
@@ -419,12 +410,6 @@ void api_fit_json(struct api_ctx *c, const struct protocol *p, const struct db_p
 }
 
 /* ------------------------------------------------------------------ helpers */
-
-void api_error(struct api_ctx *c, int status, const char *code, const char *message,
-	       const char *field)
-{
-	http_respond_error(c->res, status, code, message, field);
-}
 
 void api_store_error(struct api_ctx *c, enum coop_err e, const char *what)
 {
@@ -551,10 +536,10 @@ bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response
 	set_clock(c);
 	c->db = thread_db(c->app);
 	if (!c->db) {
-		api_error(c, 503, "unavailable",
-			  "La base de données est indisponible pour le moment. Réessayez dans un "
-			  "instant.",
-			  NULL);
+		api_fail(c, API_ERR_UNAVAILABLE,
+			 "La base de données est indisponible pour le moment. Réessayez dans un "
+			 "instant.",
+			 NULL);
 		return false;
 	}
 	size_t token_len = 0;
@@ -569,34 +554,33 @@ bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response
 	if (c->authed && !effective_roles(c)) {
 		c->authed = false;
 		if (roles != API_PUBLIC) {
-			api_error(c, 503, "unavailable",
-				  "La base de données est indisponible pour le moment. Réessayez "
-				  "dans un instant.",
-				  NULL);
+			api_fail(c, API_ERR_UNAVAILABLE,
+				 "La base de données est indisponible pour le moment. Réessayez "
+				 "dans un instant.",
+				 NULL);
 			return false;
 		}
 	}
 	if (roles == API_PUBLIC)
 		return true;
 	if (!c->authed) {
-		api_error(c, 401, "unauthenticated",
-			  "Vous n'êtes pas connecté, ou votre session a expiré : reconnectez-vous.",
-			  NULL);
+		api_fail(c, API_ERR_UNAUTHENTICATED,
+			 "Vous n'êtes pas connecté, ou votre session a expiré : reconnectez-vous.",
+			 NULL);
 		return false;
 	}
 	if (changes_state(req->method)) {
 		const char *csrf = http_request_header(req, API_CSRF_HEADER);
 		if (!csrf || !auth_csrf_equal(c->session.csrf_token, csrf, strlen(csrf))) {
-			api_error(c, 403, "csrf",
-				  "Requête refusée : jeton anti-falsification absent ou faux. "
-				  "Rechargez la page.",
-				  NULL);
+			api_fail(c, API_ERR_CSRF,
+				 "Requête refusée : jeton anti-falsification absent ou faux. "
+				 "Rechargez la page.",
+				 NULL);
 			return false;
 		}
 	}
 	if (!(roles & API_SIGNED_IN) && !api_has_role(c, roles)) {
-		api_error(c, 403, "forbidden",
-			  "Votre rôle ne permet pas cette action.", NULL);
+		api_fail(c, API_ERR_FORBIDDEN, "Votre rôle ne permet pas cette action.", NULL);
 		return false;
 	}
 	/* sliding idle expiry, within the absolute maximum; the browser's cookie slides too */
@@ -1086,7 +1070,7 @@ bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, i
 						      : NULL,
 				   .result = ERR_INTERNAL};
 	if (what && !rec.after_json) {
-		api_error(c, 500, "internal", "Mémoire insuffisante.", NULL);
+		api_fail(c, API_ERR_INTERNAL, NULL, NULL);
 		return false;
 	}
 	/* the deferred writer owns the copy (and its JSON) from here */

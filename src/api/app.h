@@ -123,12 +123,7 @@ void api_fit_json(struct api_ctx *c, const struct protocol *p, const struct db_p
 		  json_t *o);
 
 /* Errors are answered from the table of src/api/errors.h: api_fail(c, API_ERR_..., message or
- * NULL, field). The two below take the code as a string and stay only until every handler is
- * converted (scripts/convert-api-errors); do not use them in new code. */
-void api_error(struct api_ctx *c, int status, const char *code, const char *message,
-	       const char *field);
-void api_field_error(struct api_ctx *c, const char *code, const char *key, const char *singular,
-		     const char *plural);
+ * NULL, field), api_fail_field() and the others declared there. */
 
 /* Answers a store failure: ERR_CONFLICT 409 "conflict", ERR_NOT_FOUND 404 "not_found"
  * ("<what> introuvable."), anything else 500 "internal" (nothing was changed). */

@@ -104,6 +104,9 @@ static const struct api_error_info table[API_ERR_COUNT] = {
 				       "Ce protocole est déjà suspendu dans votre structure."},
 	[API_ERR_NOT_SUSPENDED] = {"not_suspended", 409,
 				   "Ce protocole n'est pas suspendu dans votre structure."},
+	[API_ERR_NOT_REPLAYABLE] = {"not_replayable", 409,
+				    "La décision de cette prise en charge ne peut pas être rejouée : "
+				    "le fichier du protocole qui l'a prise n'est plus disponible."},
 	[API_ERR_WRONG_STATE] = {"wrong_state", 409,
 				 "Cette étape ne se fait pas maintenant : rechargez la prise en "
 				 "charge pour voir où elle en est."},

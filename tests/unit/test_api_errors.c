@@ -347,7 +347,7 @@ static void test_fail_answers_from_the_table(void **state)
 
 	/* the compatibility wrapper keeps the code it is given */
 	setup(&f, "patients.create", "");
-	api_field_error(&f.c, "required", "birth_name", "est obligatoire", "sont obligatoires");
+	api_fail_field(&f.c, API_ERR_REQUIRED, "birth_name", "est obligatoire", "sont obligatoires");
 	expect(&f, 400, "required", "birth_name", "Le nom de naissance est obligatoire.");
 	teardown(&f);
 }
