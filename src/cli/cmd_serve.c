@@ -2,6 +2,7 @@
  * cmd_serve.c — `coop serve --db PATH --listen HOST:PORT`: runs the HTTP server on a database
  * made by `coop init` until SIGINT or SIGTERM.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,13 +15,6 @@
 #include "cli/checkpointer.h"
 #include "cli/cli.h"
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
 
 static void usage_serve(FILE *f)
 {
@@ -225,6 +219,14 @@ int cmd_serve(int argc, char **argv)
 		app.trusted_proxies[k] = proxies[k];
 	app.n_trusted_proxies = n_proxies;
 	app.web_dir = web_dir;
+	/* SIGINT and SIGTERM are blocked before any thread starts (threads inherit the mask), and
+	 * this thread alone waits for them below: a stop request can never land on a worker
+	 * thread and be lost there. */
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	if (app_start_tracer(&app, msg, sizeof(msg)) != COOP_OK) {
 		fprintf(stderr, "coop serve : %s\n", msg);
 		app_free(&app);
@@ -257,16 +259,12 @@ int cmd_serve(int argc, char **argv)
 		app_free(&app);
 		return 1;
 	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	printf("Coop sert %s sur http://%s (port %u) ; Ctrl-C pour arrêter.\n", db_path, listen,
 	       (unsigned)http_server_port(server));
 	fflush(stdout);
-	while (!stop_requested)
-		pause();
+	int received = 0;
+	while (sigwait(&stop_signals, &received) != 0)
+		;
 	http_server_stop(server);
 	app_stop_tracer(&app); /* the last read traces are written before exiting */
 	checkpointer_stop();   /* then signed */
