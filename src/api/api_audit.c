@@ -48,32 +48,6 @@ static bool query_code(struct api_ctx *c, const char *name, const char **out)
 	return true;
 }
 
-/* Reads the optional query parameter `name` as an integer in [min, max]: *out unchanged when
- * absent. False (400 answered, naming the parameter) on anything but plain digits in range. */
-static bool query_int(struct api_ctx *c, const char *name, int64_t min, int64_t max, int64_t *out)
-{
-	const char *v = NULL;
-	size_t len = 0;
-	enum coop_err e = http_request_query(c->req, name, &v, &len);
-	if (e == ERR_NOT_FOUND)
-		return true;
-	bool ok = e == COOP_OK && len >= 1 && len <= AUDIT_INT_DIGITS;
-	int64_t n = 0;
-	for (size_t i = 0; ok && i < len; i++) {
-		ok = v[i] >= '0' && v[i] <= '9';
-		n = n * 10 + (v[i] - '0');
-	}
-	if (!ok || n < min || n > max) {
-		char one[80];
-		snprintf(one, sizeof(one), "doit être un nombre entier de %lld à %lld",
-			 (long long)min, (long long)max);
-		api_fail_field(c, API_ERR_INVALID, name, one, NULL);
-		return false;
-	}
-	*out = n;
-	return true;
-}
-
 /* Unix time of local midnight starting day d (the server's zone, Paris). */
 static bool local_midnight(coop_date d, int64_t *out)
 {
@@ -92,24 +66,6 @@ static bool local_midnight(coop_date d, int64_t *out)
 	return true;
 }
 
-/* Reads the optional query parameter `name` as a day YYYY-MM-DD: *has false when absent. False
- * (400 answered, naming the parameter) when it is not a real calendar day. */
-static bool query_day(struct api_ctx *c, const char *name, bool *has, coop_date *out)
-{
-	const char *v = NULL;
-	size_t len = 0;
-	*has = false;
-	enum coop_err e = http_request_query(c->req, name, &v, &len);
-	if (e == ERR_NOT_FOUND)
-		return true;
-	if (e != COOP_OK || !date_parse(v, len, out)) {
-		api_fail_field(c, API_ERR_INVALID, name, "doit être une date valide", NULL);
-		return false;
-	}
-	*has = true;
-	return true;
-}
-
 /* Reads every filter into f and the page size into limit; false when an error was answered. */
 static bool read_filter(struct api_ctx *c, struct db_audit_filter *f, int64_t *limit)
 {
@@ -118,10 +74,10 @@ static bool read_filter(struct api_ctx *c, struct db_audit_filter *f, int64_t *l
 	memset(f, 0, sizeof(*f));
 	*limit = AUDIT_LIMIT_DEFAULT;
 	if (!query_code(c, "action", &f->action) || !query_code(c, "entity", &f->entity) ||
-	    !query_int(c, "account_id", 1, INT64_MAX, &f->account_id) ||
-	    !query_day(c, "from", &has_from, &from) || !query_day(c, "to", &has_to, &to) ||
-	    !query_int(c, "before_id", 1, INT64_MAX, &f->before_id) ||
-	    !query_int(c, "limit", 1, AUDIT_LIMIT_MAX, limit))
+	    !api_query_int(c, "account_id", 1, INT64_MAX, &f->account_id) ||
+	    !api_query_date(c, "from", &has_from, &from) || !api_query_date(c, "to", &has_to, &to) ||
+	    !api_query_int(c, "before_id", 1, INT64_MAX, &f->before_id) ||
+	    !api_query_int(c, "limit", 1, AUDIT_LIMIT_MAX, limit))
 		return false;
 	if (has_from && has_to && from > to) {
 		api_fail(c, API_ERR_INVALID, "La date de début est postérieure à la date de fin.",

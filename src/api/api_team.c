@@ -323,23 +323,6 @@ void api_adhesions_list(struct http_request *req, struct http_response *res, voi
 	http_respond_json(res, 200, json_pack("{s:o}", "items", items));
 }
 
-static bool date_field(struct api_ctx *c, json_t *obj, const char *key, bool required,
-		       coop_date *out, bool *present)
-{
-	const char *s = NULL;
-	*present = false;
-	if (!api_str(c, obj, key, 10, required, &s))
-		return false;
-	if (!s)
-		return true;
-	if (!date_parse(s, strlen(s), out)) {
-		api_fail_field(c, API_ERR_INVALID, key, "doit être une date valide", NULL);
-		return false;
-	}
-	*present = true;
-	return true;
-}
-
 void api_adhesions_create(struct http_request *req, struct http_response *res, void *app)
 {
 	static const char *const fields[] = {"professional_id", "protocol_id", "role",
@@ -355,12 +338,12 @@ void api_adhesions_create(struct http_request *req, struct http_response *res, v
 	if (!body || !api_id(&c, body, "professional_id", true, &ad.professional_id) ||
 	    !api_str(&c, body, "protocol_id", 64, true, &protocol_id) ||
 	    !api_str(&c, body, "role", 16, true, &ad.role) ||
-	    !date_field(&c, body, "effective_from", true, &ad.effective_from, &has_from) ||
-	    !date_field(&c, body, "effective_to", false, &ad.effective_to, &ad.has_effective_to) ||
+	    !api_date(&c, body, "effective_from", true, &ad.effective_from, &has_from) ||
+	    !api_date(&c, body, "effective_to", false, &ad.effective_to, &ad.has_effective_to) ||
 	    !api_str(&c, body, "insurer", 200, false, &ad.insurer) ||
-	    !date_field(&c, body, "insurance_date", false, &ad.insurance_date,
+	    !api_date(&c, body, "insurance_date", false, &ad.insurance_date,
 			&ad.has_insurance_date) ||
-	    !date_field(&c, body, "engagement_date", false, &ad.engagement_date,
+	    !api_date(&c, body, "engagement_date", false, &ad.engagement_date,
 			&ad.has_engagement_date))
 		return;
 	enum team_role role;
@@ -449,7 +432,7 @@ void api_adhesions_declarations(struct http_request *req, struct http_response *
 	coop_date d;
 	const char *insurer;
 	if (json_object_get(body, "effective_to")) {
-		if (!date_field(&c, body, "effective_to", false, &d, &has))
+		if (!api_date(&c, body, "effective_to", false, &d, &has))
 			return;
 		next.has_effective_to = has;
 		next.effective_to = d;
@@ -460,13 +443,13 @@ void api_adhesions_declarations(struct http_request *req, struct http_response *
 		next.insurer = insurer;
 	}
 	if (json_object_get(body, "insurance_date")) {
-		if (!date_field(&c, body, "insurance_date", false, &d, &has))
+		if (!api_date(&c, body, "insurance_date", false, &d, &has))
 			return;
 		next.has_insurance_date = has;
 		next.insurance_date = d;
 	}
 	if (json_object_get(body, "engagement_date")) {
-		if (!date_field(&c, body, "engagement_date", false, &d, &has))
+		if (!api_date(&c, body, "engagement_date", false, &d, &has))
 			return;
 		next.has_engagement_date = has;
 		next.engagement_date = d;
@@ -555,7 +538,7 @@ void api_adhesions_training(struct http_request *req, struct http_response *res,
 	json_t *body = api_body(&c, fields);
 	coop_date date = c.today;
 	bool has_date;
-	if (!body || !date_field(&c, body, "date", false, &date, &has_date))
+	if (!body || !api_date(&c, body, "date", false, &date, &has_date))
 		return;
 	if (!has_date)
 		date = c.today;
@@ -845,7 +828,9 @@ void api_availability_list(struct http_request *req, struct http_response *res, 
 	http_respond_json(res, 200, json_pack("{s:o}", "items", items));
 }
 
-static bool int_field(struct api_ctx *c, json_t *obj, const char *key, int min, int max,
+/* A slot's day or minute: its bounds are the code's (0 = Monday, minutes since midnight), so the
+ * message never shows them, unlike api_int()'s. */
+static bool slot_field(struct api_ctx *c, json_t *obj, const char *key, int min, int max,
 		      int *out)
 {
 	json_t *v = json_object_get(obj, key);
@@ -865,9 +850,9 @@ void api_availability_create(struct http_request *req, struct http_response *res
 		return;
 	json_t *body = api_body(&c, fields);
 	struct db_availability av = {.professional_id = c.account.professional_id};
-	if (!body || !int_field(&c, body, "weekday", 0, 6, &av.weekday) ||
-	    !int_field(&c, body, "start_minute", 0, 1439, &av.start_minute) ||
-	    !int_field(&c, body, "end_minute", 1, 1440, &av.end_minute) ||
+	if (!body || !slot_field(&c, body, "weekday", 0, 6, &av.weekday) ||
+	    !slot_field(&c, body, "start_minute", 0, 1439, &av.start_minute) ||
+	    !slot_field(&c, body, "end_minute", 1, 1440, &av.end_minute) ||
 	    !api_str(&c, body, "how", 200, true, &av.how))
 		return;
 	if (av.end_minute <= av.start_minute) {
