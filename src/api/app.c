@@ -475,10 +475,8 @@ bool api_effective_roles(struct api_ctx *c, int64_t structure_id, int64_t profes
 		return false;
 	size_t kept = 0;
 	for (size_t i = 0; i < n; i++) {
-		/* the profession does not decide a role; unknown, it allows nothing (out of range) */
-		enum profession prof = PROF_COUNT;
-		if (!profession_parse(rows[i].profession, &prof))
-			prof = PROF_COUNT;
+		/* the profession does not decide a role; unknown, it allows nothing */
+		enum profession prof = profession_of(rows[i].profession);
 		facts[kept].adoption_id = rows[i].adhesion.adoption_id;
 		if (facts_adhesion(&rows[i].adhesion, prof, &facts[kept].adhesion))
 			kept++; /* a row whose role the core does not know gives no role */
