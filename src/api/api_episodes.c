@@ -1436,20 +1436,6 @@ static const struct action_rule action_rules[] = {
 	{"cancel", PATHWAY_CANCEL, f_reason},
 };
 
-/* The urgencies a délégué may choose when stopping an assessment. */
-static bool reorient_urgency(const char *code, enum urgency *out)
-{
-	static const enum urgency choices[] = {URG_EMERGENCY, URG_PHYSICIAN_SAME_DAY,
-					       URG_PHYSICIAN_LATER};
-	for (size_t i = 0; code && i < sizeof(choices) / sizeof(choices[0]); i++) {
-		if (strcmp(code, urgency_code(choices[i])) == 0) {
-			*out = choices[i];
-			return true;
-		}
-	}
-	return false;
-}
-
 /* Has the text something other than spaces? */
 static bool has_text(const char *s)
 {
@@ -1588,7 +1574,7 @@ static bool parse_action(struct api_ctx *c, const struct episode_view *v,
 	    !api_str(c, body, "date", 10, r->rule->action == PATHWAY_PLAN_SECOND_CONTACT,
 		     &planned_text))
 		return false;
-	if (urg_text && !reorient_urgency(urg_text, &r->urgency)) {
+	if (urg_text && !urgency_parse_for_reorientation(urg_text, &r->urgency)) {
 		api_fail(c, API_ERR_INVALID,
 			 "Urgence inconnue : choisissez urgences (15), médecin le jour même ou médecin "
 			 "sans urgence.",

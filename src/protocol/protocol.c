@@ -79,6 +79,19 @@ const char *urgency_code(enum urgency u)
 	return "none";
 }
 
+bool urgency_parse_for_reorientation(const char *code, enum urgency *out)
+{
+	static const enum urgency choices[] = {URG_EMERGENCY, URG_PHYSICIAN_SAME_DAY,
+					       URG_PHYSICIAN_LATER};
+	for (size_t i = 0; code && i < sizeof(choices) / sizeof(choices[0]); i++) {
+		if (strcmp(code, urgency_code(choices[i])) == 0) {
+			*out = choices[i];
+			return true;
+		}
+	}
+	return false;
+}
+
 const char *urgency_label_fr(enum urgency u)
 {
 	switch (u) {

@@ -342,6 +342,10 @@ static inline size_t protocol_slot_visit_date(const struct protocol *p)
 /* Names for messages and JSON. */
 const char *urgency_code(enum urgency u);      /* "emergency", "physician_same_day", ... */
 const char *urgency_label_fr(enum urgency u);  /* "Urgences (SAMU / 15)"... */
+/* The urgency a délégué who stops an assessment may choose, by its code: a referral always has
+ * one (emergency, physician_same_day or physician_later); "none" and unknown codes are refused
+ * (false, *out untouched). */
+bool urgency_parse_for_reorientation(const char *code, enum urgency *out);
 const char *confidence_code(enum confidence c);
 const char *confidence_label_fr(enum confidence c);
 const char *criterion_kind_label_fr(enum criterion_kind k);

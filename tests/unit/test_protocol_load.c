@@ -660,6 +660,18 @@ static void test_helpers(void **state)
 	assert_string_equal(urgency_code(URG_EMERGENCY), "emergency");
 	assert_string_equal(urgency_code(URG_PHYSICIAN_SAME_DAY), "physician_same_day");
 	assert_string_equal(urgency_code(URG_PHYSICIAN_LATER), "physician_later");
+	/* a délégué who stops chooses a real urgency: never "none", never an unknown code */
+	enum urgency u = URG_NONE;
+	assert_true(urgency_parse_for_reorientation("emergency", &u));
+	assert_int_equal(u, URG_EMERGENCY);
+	assert_true(urgency_parse_for_reorientation("physician_same_day", &u));
+	assert_int_equal(u, URG_PHYSICIAN_SAME_DAY);
+	assert_true(urgency_parse_for_reorientation("physician_later", &u));
+	assert_int_equal(u, URG_PHYSICIAN_LATER);
+	assert_false(urgency_parse_for_reorientation("none", &u));
+	assert_false(urgency_parse_for_reorientation("urgent", &u));
+	assert_false(urgency_parse_for_reorientation(NULL, &u));
+	assert_int_equal(u, URG_PHYSICIAN_LATER);
 	assert_string_equal(urgency_label_fr(URG_EMERGENCY), "Urgences (centre 15 / SAMU)");
 	assert_string_equal(urgency_label_fr(URG_PHYSICIAN_SAME_DAY), "Médecin le jour même");
 	assert_string_equal(urgency_label_fr(URG_PHYSICIAN_LATER),
