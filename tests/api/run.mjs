@@ -159,6 +159,9 @@ async function runStep(step, vars) {
   const auditBefore = step.audit ? await auditSettled() : 0;
   const r = await fetch(base + substitute(step.path, vars), { method: step.method || 'GET', headers, body });
   const text = await r.text();
+  // a step that signs out ends its session: the next step as that account signs in again
+  if (step.as && (step.method || 'GET') === 'DELETE' && step.path === '/api/v1/session' && r.status === 204)
+    for (const key of Object.keys(sessions)) if (key.startsWith(`${step.as}\n`)) delete sessions[key];
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
   const errors = [];
