@@ -6,8 +6,9 @@
  *
  * It creates a fresh database (an existing non-empty file is refused), N maisons de santé each
  * with two délégants, two nurses and a physiotherapist (délégués), a secretary and a
- * coordinator, one account each, the six national protocols adopted and signed (ids only: the
- * protocol files are not needed to store episodes) with the adhesions of the demo, patients with
+ * coordinator, one account each (all with the password GEN_PASSWORD, one Argon2id hash), the
+ * six national protocols adopted and signed (ids only: the protocol files are not needed to
+ * store episodes) with the adhesions of the demo, patients with
  * plausible French names (capital letters, as the identity rules store them), and episodes
  * spread over every pathway state and over the three years before today. Each episode is
  * written as the API writes it: inserted in orientation, then one update per pathway action,
@@ -19,6 +20,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,8 @@
 #define GEN_YEARS 3    /* episodes spread over the last three years */
 #define GEN_PEOPLE 7   /* accounts per structure (see people[]) */
 #define GEN_PROTOCOLS 6
+/* the password of every account (public: a bench database holds no real data) */
+#define GEN_PASSWORD "mesure-coop-2026"
 
 static const char *const protocols[GEN_PROTOCOLS] = {
 	"snp-cheville",    "snp-lombalgie",          "snp-cystite",
@@ -105,6 +109,7 @@ struct gen {
 	long counts[PATHWAY_STATE_COUNT];
 	long long audit_records;
 	char names[GEN_PEOPLE][64];
+	char password_hash[crypto_pwhash_STRBYTES]; /* of GEN_PASSWORD */
 };
 
 /* xorshift64*: deterministic for a seed, good enough to spread data. */
@@ -137,6 +142,9 @@ static void usage(FILE *f)
 	      "  --patients-per-structure  patients par structure (par défaut : de quoi faire\n"
 	      "                            environ deux prises en charge par patient)\n"
 	      "  --seed                    graine du tirage (1 par défaut) : même graine, même base\n"
+	      "Comptes : s1-medecin, s1-medecin2, s1-infirmiere, s1-infirmier2, s1-kine,\n"
+	      "s1-accueil, s1-coordination, puis s2-…, tous avec le mot de passe\n"
+	      "« " GEN_PASSWORD " » (base de mesure : aucune donnée réelle).\n"
 	      "Vérifier ensuite la chaîne : coop audit verify --db FICHIER\n",
 	      f);
 }
@@ -181,7 +189,7 @@ static enum coop_err audit_created(struct gen *g, const char *entity, int64_t id
 /* One structure, its team, accounts, adoptions and adhesions. */
 static enum coop_err create_structure(struct gen *g, long k, struct gen_structure *s)
 {
-	char name[160], address[160], login[64], display[160], hash[65];
+	char name[160], address[160], login[64], display[160];
 	snprintf(name, sizeof(name), "Maison de santé pluriprofessionnelle n° %ld (mesure)", k + 1);
 	snprintf(address, sizeof(address), "%ld rue des Tilleuls, 00000 Mesureville", k + 1);
 	struct db_structure st = {
@@ -205,17 +213,15 @@ static enum coop_err create_structure(struct gen *g, long k, struct gen_structur
 							    people[i].last, "profession",
 							    people[i].profession));
 		}
-		/* no password: an activation code pending, as a coordinator creates accounts */
+		/* every account signs in with GEN_PASSWORD (one hash for all: a bench database) */
 		snprintf(login, sizeof(login), "s%ld-%s", k + 1, people[i].role_name);
 		snprintf(display, sizeof(display), "%s %s", people[i].first ? people[i].first : "",
 			 people[i].last ? people[i].last : people[i].role_name);
-		snprintf(hash, sizeof(hash), "%064lx", (unsigned long)rnd(g));
 		struct db_account acc = {.structure_id = s->id,
 					 .professional_id = s->professional[i],
 					 .login = login,
 					 .display_name = display,
-					 .activation_hash = hash,
-					 .activation_expires_at = g->start + 7 * 86400,
+					 .password_hash = g->password_hash,
 					 .roles = people[i].roles};
 		if (e == COOP_OK)
 			e = db_account_insert(g->db, &acc, &s->account[i]);
@@ -749,6 +755,13 @@ int main(int argc, char **argv)
 	int64_t now = (int64_t)time(NULL);
 	g.span = (int64_t)GEN_YEARS * 365 * 86400;
 	g.start = now - g.span;
+	/* Argon2id as src/api/auth.c hashes (verification reads the parameters from the string) */
+	if (sodium_init() < 0 ||
+	    crypto_pwhash_str_alg(g.password_hash, GEN_PASSWORD, strlen(GEN_PASSWORD), 2,
+				  19u * 1024u * 1024u, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		fputs("bench_gen : hachage du mot de passe impossible.\n", stderr);
+		return 1;
+	}
 	g.st = calloc((size_t)structures, sizeof(*g.st));
 	if (!g.st) {
 		fputs("bench_gen : mémoire insuffisante.\n", stderr);
