@@ -9,8 +9,8 @@
  * coordinator, one account each (all with the password GEN_PASSWORD, one Argon2id hash), the
  * six national protocols adopted and signed (ids only: the protocol files are not needed to
  * store episodes) with the adhesions of the demo, patients with
- * plausible French names (capital letters, as the identity rules store them), and episodes
- * spread over every pathway state and over the three years before today. Each episode is
+ * plausible French names (capital letters, as the identity rules store them), and episodes,
+ * each of a patient in its protocol's population (age, sex), spread over every pathway state and over the three years before today. Each episode is
  * written as the API writes it: inserted in orientation, then one update per pathway action,
  * each with its audit record holding the state and the whole document before and after (as
  * save_and_answer() in src/api/api_episodes.c), plus read traces (5 per episode), so that the
@@ -42,6 +42,17 @@
 static const char *const protocols[GEN_PROTOCOLS] = {
 	"snp-cheville",    "snp-lombalgie",          "snp-cystite",
 	"snp-odynophagie", "snp-rhinoconjonctivite", "snp-varicelle"};
+
+/* Each protocol's population (from its file in protocols/), in completed months of age, both
+ * ends included (months: age_max years means up to the day before the next birthday). */
+static const struct {
+	int min_months, max_months;
+	bool female_only;
+} populations[GEN_PROTOCOLS] = {
+	{18 * 12, 56 * 12 - 1, false}, {20 * 12, 56 * 12 - 1, false}, {16 * 12, 66 * 12 - 1, true},
+	{6 * 12, 46 * 12 - 1, false},  {15 * 12, 51 * 12 - 1, false}, {12, 13 * 12 - 1, false},
+};
+#define GEN_PATIENT_DRAWS 50 /* draws to find a patient in the protocol's population */
 
 /* The team of each structure; the index is the person's place in struct gen_structure. */
 enum { P_GP1, P_GP2, P_NURSE1, P_NURSE2, P_PHYSIO, P_SECRETARY, P_COORDINATOR };
@@ -107,6 +118,10 @@ struct gen {
 	int64_t start; /* unix seconds: three years ago */
 	int64_t span;  /* seconds over which episodes are spread */
 	long counts[PATHWAY_STATE_COUNT];
+	long out_of_population; /* episodes whose patient is outside the protocol's population */
+	/* every patient's sex and birth date, by id - 1 (ids are given in order from 1) */
+	bool *female;
+	coop_date *birth;
 	long long audit_records;
 	char names[GEN_PEOPLE][64];
 	char password_hash[crypto_pwhash_STRBYTES]; /* of GEN_PASSWORD */
@@ -287,9 +302,10 @@ static enum coop_err create_patient(struct gen *g, struct gen_structure *s, int6
 	const char *last = last_names[rnd_below(g, COUNT(last_names))];
 	const char *first = female ? female_first[rnd_below(g, COUNT(female_first))]
 				   : male_first[rnd_below(g, COUNT(male_first))];
-	/* born between 1930 and 2024 */
-	coop_date birth = date_from_ymd(1930 + (int)rnd_below(g, 95), 1 + (int)rnd_below(g, 12),
-					1 + (int)rnd_below(g, 28));
+	/* a fifth of children (born 2012–2024, for the varicella protocol), others 1935–2011 */
+	int year = rnd_below(g, 5) == 0 ? 2012 + (int)rnd_below(g, 13)
+					: 1935 + (int)rnd_below(g, 77);
+	coop_date birth = date_from_ymd(year, 1 + (int)rnd_below(g, 12), 1 + (int)rnd_below(g, 28));
 	struct db_patient p = {.structure_id = s->id,
 			       .birth_name = last,
 			       .first_names = first,
@@ -298,6 +314,12 @@ static enum coop_err create_patient(struct gen *g, struct gen_structure *s, int6
 			       .gp_name = "DR ANNE DURAND",
 			       .gp_professional_id = s->professional[P_GP1]};
 	enum coop_err e = db_patient_insert(g->db, &p, id);
+	if (e == COOP_OK && (*id < 1 || *id > g->structures * g->patients_per_structure))
+		e = ERR_CONFLICT; /* not a fresh database: ids are expected from 1 */
+	if (e == COOP_OK) {
+		g->female[*id - 1] = female;
+		g->birth[*id - 1] = birth;
+	}
 	char iso[16];
 	date_format_iso(birth, iso, sizeof(iso));
 	json_t *after = json_pack("{s:s, s:s, s:s, s:s, s:I}", "birth_name", last, "first_names",
@@ -509,7 +531,18 @@ static enum coop_err create_episode(struct gen *g, struct gen_structure *s, int6
 	enum coop_err e = COOP_OK;
 	int p = (int)rnd_below(g, GEN_PROTOCOLS);
 	int delegue = p < 2 ? P_PHYSIO : (rnd_below(g, 2) ? P_NURSE1 : P_NURSE2);
-	int64_t patient = s->first_patient + rnd_below(g, g->patients_per_structure);
+	/* a patient of the structure in the protocol's population (age on the day, sex) */
+	coop_date on = date_from_ymd(1970, 1, 1) + (coop_date)(at / 86400);
+	int64_t patient = 0;
+	bool fits = false;
+	for (int d = 0; d < GEN_PATIENT_DRAWS && !fits; d++) {
+		patient = s->first_patient + rnd_below(g, g->patients_per_structure);
+		int months = date_age_months(g->birth[patient - 1], on);
+		fits = months >= populations[p].min_months && months <= populations[p].max_months &&
+		       (!populations[p].female_only || g->female[patient - 1]);
+	}
+	if (!fits)
+		g->out_of_population++;
 	const char *actions[16];
 	size_t n = path_to(g, final, actions, COUNT(actions));
 	bool excluded = false;
@@ -690,6 +723,10 @@ static int run(struct gen *g, const char *path)
 	for (int st = 0; st < PATHWAY_STATE_COUNT; st++)
 		printf(" %s %ld%s", pathway_state_code((enum pathway_state)st), g->counts[st],
 		       st + 1 < PATHWAY_STATE_COUNT ? "," : ".\n");
+	if (g->out_of_population)
+		printf("Prises en charge d'un patient hors de la population du protocole (aucun "
+		       "patient ne convenait) : %ld.\n",
+		       g->out_of_population);
 	printf("Taille de la base : %.1f Mo", (double)size / (1024.0 * 1024.0));
 	if (g->episodes > 0)
 		printf(", soit %.1f Ko par prise en charge",
@@ -762,16 +799,18 @@ int main(int argc, char **argv)
 		fputs("bench_gen : hachage du mot de passe impossible.\n", stderr);
 		return 1;
 	}
+	int status = 1;
 	g.st = calloc((size_t)structures, sizeof(*g.st));
-	if (!g.st) {
+	g.female = calloc((size_t)(structures * pps), sizeof(*g.female));
+	g.birth = calloc((size_t)(structures * pps), sizeof(*g.birth));
+	if (!g.st || !g.female || !g.birth) {
 		fputs("bench_gen : mémoire insuffisante.\n", stderr);
-		return 1;
+		goto out;
 	}
 	/* batches are committed with synchronous=NORMAL: a crash loses the last batch, never
 	 * the database (WAL) — fine for a bench database */
 	struct db_options opts = {.create = true, .migrate = true, .synchronous_normal = true};
 	char msg[512];
-	int status = 1;
 	if (db_open(path, &opts, &g.db, msg, sizeof(msg)) != COOP_OK) {
 		fprintf(stderr, "bench_gen : %s\n", msg);
 		goto out;
@@ -780,5 +819,7 @@ int main(int argc, char **argv)
 out:
 	db_close(g.db);
 	free(g.st);
+	free(g.female);
+	free(g.birth);
 	return status;
 }
