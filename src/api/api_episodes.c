@@ -26,11 +26,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api_prescription.h"
 #include "api/app.h"
 #include "api/facts.h"
+#include "api/list_facts.h"
 #include "core/access.h"
+#include "core/episode_list.h"
 #include "core/pathway.h"
 #include "core/revoyure.h"
 #include "base/strbuf.h"
@@ -41,7 +44,9 @@
 
 #define EPISODE_ROLES API_ANY_ROLE
 #define CLINICAL_ROLES (DB_ROLE_DELEGUE | DB_ROLE_DELEGANT)
-#define LIST_LIMIT 1000 /* newest first; the caller's own are filtered from these (paging: later) */
+#define LIST_LIMIT 1000 /* a patient's episodes under one protocol (one open at a time) */
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 200
 #define HISTORY_MAX 200
 
 json_t *patient_json(const struct db_patient *p);
@@ -61,6 +66,13 @@ static void view_free(struct episode_view *v)
 {
 	json_decref(v->data);
 	v->data = NULL;
+}
+
+/* The list facts of the episode as it is now (core/episode_list.h), from its document. */
+static void list_facts_of_view(const struct episode_view *v, struct episode_list_facts *f)
+{
+	list_facts_of_document(v->data, pathway_state_code(v->state), v->ep.created_at,
+			       v->protocol && v->protocol->revoyure.present, f);
 }
 
 /* The episode as the access rules (core/access.h) see it. */
@@ -474,24 +486,6 @@ static json_t *verdict_json(const struct api_ctx *c, json_t *engine)
 	return o;
 }
 
-/* The referral known for an episode (borrowed): the recorded decision when it sends the patient
- * to a physician, else — no decision yet — the engine's latest verdict when it does; NULL when
- * neither does. Decisions recorded before "reorientation" was stored count when excluded. */
-static json_t *referral_of(json_t *data)
-{
-	json_t *d = json_object_get(data, "decision");
-	if (json_is_object(d)) {
-		json_t *r = json_object_get(d, "reorientation");
-		bool referral = r ? json_is_true(r)
-				  : json_is_string(json_object_get(d, "decision")) &&
-					    strcmp(json_string_value(json_object_get(d, "decision")),
-						   "excluded") == 0;
-		return referral ? d : NULL;
-	}
-	json_t *vd = json_object_get(data, "verdict");
-	return json_is_object(vd) && json_is_string(json_object_get(vd, "urgency")) ? vd : NULL;
-}
-
 /* The protocol's second contact and the decision day, as the pathway rules read them. */
 static void second_contact_facts(const struct episode_view *v, struct pathway_facts *f)
 {
@@ -662,6 +656,7 @@ static void save_and_answer(struct api_ctx *c, struct episode_view *v, json_t *b
 	char *after_text = after ? json_dumps(after, JSON_COMPACT) : NULL;
 	json_decref(b);
 	json_decref(after);
+	list_facts_of_view(v, &v->ep.list); /* the columns the lists read, from this document */
 	enum coop_err e = v->ep.data && b_text && after_text ? db_begin(c->db) : ERR_NOMEM;
 	if (e == COOP_OK)
 		e = db_episode_update(c->db, &v->ep);
@@ -774,6 +769,8 @@ void api_episodes_create(struct http_request *req, struct http_response *res, vo
 	char *text = json_dumps(v.data, JSON_COMPACT);
 	ep.data = text ? arena_strdup(c.a, text) : NULL;
 	free(text);
+	list_facts_of_document(v.data, ep.state, ep.created_at,
+			       v.protocol && v.protocol->revoyure.present, &ep.list);
 	int64_t id = 0;
 	e = ep.data ? db_begin(c.db) : ERR_NOMEM;
 	if (e == COOP_OK)
@@ -848,31 +845,6 @@ void api_episodes_get(struct http_request *req, struct http_response *res, void 
 		json_decref(out);
 }
 
-/* When the patient arrived for the délégué (consent recorded), else when the request was made:
- * the délégué's queue is served oldest first. */
-static json_int_t arrived_at(const struct episode_view *v)
-{
-	json_t *at = json_object_get(json_object_get(v->data, "consent"), "at");
-	return json_is_integer(at) ? json_integer_value(at) : (json_int_t)v->ep.created_at;
-}
-
-/* What the revoyure rule (core/revoyure.h) reads from the recorded decision. */
-static enum revoyure_reason revoyure_reason_of(const struct episode_view *v)
-{
-	json_t *d = json_object_get(v->data, "decision");
-	struct revoyure_facts f = {
-		.protocol_has_revoyure = v->protocol->revoyure.present,
-		.decided = json_is_object(d),
-		.reoriented = d && referral_of(v->data) == d,
-		.on_age_only = json_is_string(json_object_get(d, "scope")) &&
-			       strcmp(json_string_value(json_object_get(d, "scope")), "age") == 0 &&
-			       json_array_size(json_object_get(d, "fired")) == 0,
-		.new_symptoms = json_is_true(json_object_get(d, "new_symptoms")),
-		.delegue_doubt = json_is_true(json_object_get(d, "doubt")),
-	};
-	return revoyure_called_for(&f);
-}
-
 /* GET /api/v1/episodes/{id}/prescription: the prescription of the recorded decision as it is
  * printed and handed to the patient — the structure (FINESS), the délégué, the signing délégant
  * (RPPS), the patient with age and weight, the lines issued (never a note for the signer), and
@@ -918,7 +890,7 @@ done:
 static json_t *list_summary(struct api_ctx *c, const struct episode_view *v)
 {
 	json_t *d = json_object_get(v->data, "decision");
-	json_t *ref = referral_of(v->data);
+	json_t *ref = list_facts_referral(v->data);
 	json_t *o = json_pack("{s:O?, s:O?, s:b, s:O?, s:O?, s:O?}", "decision",
 			      json_object_get(d, "decision"), "urgency",
 			      json_object_get(ref, "urgency"), "reorientation", ref != NULL,
@@ -927,8 +899,10 @@ static json_t *list_summary(struct api_ctx *c, const struct episode_view *v)
 			      json_object_get(ref, "date"));
 	if (!o || view_of(c, v) != ACCESS_VIEW_CLINICAL)
 		return o;
-	json_object_set_new(o, "arrived_at", json_integer(arrived_at(v)));
-	enum revoyure_reason why = revoyure_reason_of(v);
+	struct episode_list_facts f;
+	list_facts_of_view(v, &f);
+	json_object_set_new(o, "arrived_at", json_integer(f.arrived_at));
+	enum revoyure_reason why = list_facts_revoyure(v->data, v->protocol->revoyure.present);
 	json_object_set_new(o, "revoyure_called_for", json_boolean(why != REVOYURE_NOT_CALLED_FOR));
 	json_object_set_new(o, "revoyure_reason", why != REVOYURE_NOT_CALLED_FOR
 							  ? json_string(revoyure_reason_label_fr(why))
@@ -954,46 +928,301 @@ static json_t *list_summary(struct api_ctx *c, const struct episode_view *v)
 	return o;
 }
 
-/* One row of a list, with what orders it: first key, second key, then the stored order. */
-struct list_row {
-	json_t *item;
-	int64_t id;
-	json_int_t key1, key2;
-	size_t index; /* as stored: newest first */
+/* ------------------------------------------------------------------ lists */
+
+/* One range of a list (db_episode_range()) and the segment of the list its rows are in. */
+struct list_range {
+	struct db_episode_range r;
+	int64_t segment;
 };
 
-/* A délégant's priority for a row (referral_priority() in core/revoyure). */
-static int referral_rank(const struct api_ctx *c, const struct episode_view *v)
+/* The ranges that make up list l for the caller (core/episode_list.h says which rows each list
+ * holds; core/access.h the scope): a scope spanning several protocols reads one range per
+ * adoption (and per part of the list), never the structure. n_out counts them. */
+struct list_plan {
+	struct list_range *ranges;
+	size_t n, cap;
+};
+
+static bool plan_add(struct api_ctx *c, struct list_plan *p, struct db_episode_range r,
+		     int64_t segment)
 {
-	json_t *ref = referral_of(v->data);
-	const char *day = json_string_value(json_object_get(ref, "date"));
-	struct referral_facts f = {
-		.urgency = referral_urgency_parse(json_string_value(json_object_get(ref, "urgency"))),
-		.today = c->today,
-		.closed = v->state == PATHWAY_CLOSED,
-		.revoyure_recorded = data_has(v->data, "revoyure"),
-	};
-	if (!day || !date_parse(day, strlen(day), &f.referred_on))
-		return referral_priority(&(struct referral_facts){.urgency = REFERRAL_NONE});
-	return referral_priority(&f);
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		struct list_range *fresh = arena_alloc(c->a, cap * sizeof(*fresh));
+		if (!fresh)
+			return false;
+		if (p->n)
+			memcpy(fresh, p->ranges, p->n * sizeof(*fresh));
+		p->ranges = fresh;
+		p->cap = cap;
+	}
+	r.structure_id = c->account.structure_id;
+	p->ranges[p->n++] = (struct list_range){.r = r, .segment = segment};
+	return true;
 }
+
+/* The first instant of today (local time), for the day list. */
+static int64_t day_start(const struct api_ctx *c)
+{
+	time_t t = (time_t)c->now;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	time_t start = mktime(&tm);
+	return start == (time_t)-1 ? c->now - c->now % 86400 : (int64_t)start;
+}
+
+static const enum pathway_state waiting_states[] = {PATHWAY_ORIENTATION, PATHWAY_PROPOSED,
+						    PATHWAY_CONSENTED};
+
+static bool plan_list(struct api_ctx *c, enum episode_list l, const char *state,
+		      struct list_plan *p)
+{
+	const struct access_caller *me = &c->caller;
+	int64_t pro = me->professional_id;
+	bool ok = true;
+	switch (l) {
+	case EPISODE_LIST_ALL:
+		if (me->roles & (ACCESS_ROLE_SECRETARY | ACCESS_ROLE_COORDINATOR))
+			return state ? plan_add(c, p,
+						(struct db_episode_range){
+							.kind = DB_EPISODES_BY_STATE,
+							.state = state},
+						0)
+				     : plan_add(
+					       c, p,
+					       (struct db_episode_range){.kind = DB_EPISODES_RECENT,
+									 .since = INT64_MIN},
+					       0);
+		for (size_t i = 0; ok && i < me->n_delegant_of; i++)
+			ok = plan_add(
+				c, p,
+				(struct db_episode_range){.kind = state ? DB_EPISODES_ADOPTION_STATE
+									: DB_EPISODES_ADOPTION,
+							  .adoption_id = me->delegant_of[i],
+							  .state = state},
+				0);
+		for (size_t i = 0; ok && i < me->n_delegue_of; i++) {
+			int64_t a = me->delegue_of[i];
+			if (access_is_delegant_of(me, a))
+				continue; /* every episode of it is read already */
+			for (size_t k = 0;
+			     ok && k < sizeof(waiting_states) / sizeof(waiting_states[0]); k++) {
+				const char *w = pathway_state_code(waiting_states[k]);
+				if (!state || strcmp(state, w) == 0)
+					ok = plan_add(c, p,
+						      (struct db_episode_range){
+							      .kind = DB_EPISODES_ADOPTION_STATE,
+							      .adoption_id = a,
+							      .state = w},
+						      0);
+			}
+			if (ok)
+				ok = plan_add(c, p,
+					      (struct db_episode_range){.kind = DB_EPISODES_RUN,
+									.adoption_id = a,
+									.professional_id = pro,
+									.state = state},
+					      0);
+		}
+		return ok;
+	case EPISODE_LIST_DAY:
+		/* updated today, and whatever their day the requests episode_list_day_keeps() */
+		ok = plan_add(c, p,
+			      (struct db_episode_range){.kind = DB_EPISODES_RECENT,
+							.since = day_start(c)},
+			      0);
+		for (int s = 0; ok && s < PATHWAY_STATE_COUNT; s++)
+			if (episode_list_day_keeps((enum pathway_state)s))
+				ok = plan_add(
+					c, p,
+					(struct db_episode_range){
+						.kind = DB_EPISODES_BY_STATE,
+						.state = pathway_state_code((enum pathway_state)s)},
+					0);
+		return ok;
+	case EPISODE_LIST_QUEUE:
+		for (size_t i = 0; ok && i < me->n_delegue_of; i++) {
+			ok = plan_add(c, p,
+				      (struct db_episode_range){.kind = DB_EPISODES_QUEUE_WAITING,
+								.adoption_id = me->delegue_of[i]},
+				      0) &&
+			     plan_add(c, p,
+				      (struct db_episode_range){.kind = DB_EPISODES_QUEUE_RUN,
+								.adoption_id = me->delegue_of[i],
+								.professional_id = pro},
+				      1);
+		}
+		return ok;
+	case EPISODE_LIST_REFERRALS: {
+		int64_t since = episode_list_referrals_since(c->today);
+		for (size_t i = 0; ok && i < me->n_delegant_of; i++) {
+			int64_t called[2] = {0, pro};
+			for (int k = 0; ok && k < 2; k++) {
+				for (int64_t rank = 0; ok && rank <= 2; rank++)
+					ok = plan_add(c, p,
+						      (struct db_episode_range){
+							      .kind = DB_EPISODES_REFERRALS,
+							      .adoption_id = me->delegant_of[i],
+							      .called = called[k],
+							      .rank = rank,
+							      .since = since},
+						      rank);
+				if (ok)
+					ok = plan_add(c, p,
+						      (struct db_episode_range){
+							      .kind = DB_EPISODES_REFERRALS_OLD,
+							      .adoption_id = me->delegant_of[i],
+							      .called = called[k],
+							      .since = since},
+						      2);
+			}
+		}
+		return ok;
+	}
+	case EPISODE_LIST_REVOYURES:
+		for (size_t i = 0; ok && i < me->n_delegant_of; i++)
+			ok = plan_add(c, p,
+				      (struct db_episode_range){.kind = DB_EPISODES_REVOYURES,
+								.adoption_id = me->delegant_of[i],
+								.since = c->today},
+				      0);
+		return ok;
+	}
+	return false;
+}
+
+/* A row read from a range, with the list it is sorted for. */
+struct list_row {
+	struct episode_list_key key;
+	enum episode_list list;
+};
 
 static int row_cmp(const void *a, const void *b)
 {
 	const struct list_row *x = a, *y = b;
-	if (x->key1 != y->key1)
-		return x->key1 < y->key1 ? -1 : 1;
-	if (x->key2 != y->key2)
-		return x->key2 < y->key2 ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
+	return episode_list_cmp(x->list, &x->key, &y->key);
 }
 
+/* The page: at most limit + 1 keys of list l after the cursor (when has_after), in the list's
+ * order, each episode once. Each range reads at most limit + 1 rows from the cursor on. */
+static bool page_keys(struct api_ctx *c, enum episode_list l, const struct list_plan *p,
+		      bool has_after, const struct episode_list_key *after, size_t limit,
+		      struct list_row **out, size_t *n_out)
+{
+	size_t cap = p->n * (limit + 1), n = 0;
+	struct list_row *rows = arena_alloc(c->a, (cap ? cap : 1) * sizeof(*rows));
+	if (!rows) {
+		api_fail(c, API_ERR_INTERNAL, NULL, NULL);
+		return false;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		struct db_episode_range r = p->ranges[i].r;
+		int64_t segment = p->ranges[i].segment;
+		if (has_after && segment < after->segment)
+			continue; /* wholly before the cursor */
+		if (has_after && segment == after->segment) {
+			r.has_after = true;
+			r.after_k = after->k;
+			r.after_id = after->id;
+		}
+		r.limit = limit + 1;
+		struct episode_list_key *keys = NULL;
+		size_t got = 0;
+		enum coop_err e = db_episode_range(c->db, &r, c->a, &keys, &got);
+		if (e != COOP_OK) {
+			api_store_error(c, e, "Épisode");
+			return false;
+		}
+		for (size_t k = 0; k < got && n < cap; k++) {
+			keys[k].segment = segment;
+			rows[n++] = (struct list_row){.key = keys[k], .list = l};
+		}
+	}
+	qsort(rows, n, sizeof(*rows), row_cmp);
+	size_t kept = 0;
+	for (size_t i = 0; i < n && kept <= limit; i++) /* the same episode from two ranges */
+		if (!kept || row_cmp(&rows[kept - 1], &rows[i]) != 0)
+			rows[kept++] = rows[i];
+	*out = rows;
+	*n_out = kept;
+	return true;
+}
+
+/* limit (1..PAGE_MAX, default PAGE_DEFAULT) and after (a cursor of list l) of the query. */
+static bool page_params(struct api_ctx *c, enum episode_list l, size_t *limit, bool *has_after,
+			struct episode_list_key *after)
+{
+	const char *v = NULL;
+	*limit = PAGE_DEFAULT;
+	if (http_request_query(c->req, "limit", &v, NULL) == COOP_OK) {
+		char *end = NULL;
+		long n = v && *v >= '0' && *v <= '9' && strlen(v) <= 3 ? strtol(v, &end, 10) : 0;
+		if (!end || *end || n < 1 || n > PAGE_MAX) {
+			api_fail(c, API_ERR_INVALID, "Le nombre de lignes par page va de 1 à 200.",
+				 "limit");
+			return false;
+		}
+		*limit = (size_t)n;
+	}
+	*has_after = http_request_query(c->req, "after", &v, NULL) == COOP_OK;
+	if (*has_after && !episode_list_cursor_parse(l, v, after)) {
+		api_fail(c, API_ERR_INVALID,
+			 "La page demandée n'existe pas : reprenez la liste depuis le début.",
+			 "after");
+		return false;
+	}
+	return true;
+}
+
+/* One row of the page as the list shows it: who and where, not the details (the summary of
+ * its progress for those who see more than states). NULL when it cannot be read, or — which
+ * the ranges never give — it lies outside the caller's scope (access_may_see()). */
+static json_t *list_item(struct api_ctx *c, int64_t id)
+{
+	struct episode_view v;
+	memset(&v, 0, sizeof(v));
+	if (db_episode_get(c->db, c->account.structure_id, id, c->a, &v.ep) != COOP_OK ||
+	    db_patient_get(c->db, c->account.structure_id, v.ep.patient_id, c->a, &v.patient) !=
+		    COOP_OK ||
+	    db_adoption_get(c->db, v.ep.adoption_id, c->a, &v.adoption) != COOP_OK)
+		return NULL;
+	v.protocol = app_protocol(c->app, v.adoption.protocol_id);
+	v.data = json_loads(v.ep.data, 0, NULL);
+	json_t *full = NULL;
+	if (v.protocol && json_is_object(v.data) && pathway_state_parse(v.ep.state, &v.state) &&
+	    may_see(c, &v)) {
+		full = episode_json(c, &v);
+		if (full) {
+			json_object_del(full, "data");
+			if (view_of(c, &v) >= ACCESS_VIEW_ORIENTATION)
+				json_object_set_new(full, "summary", list_summary(c, &v));
+		}
+	}
+	view_free(&v);
+	return full;
+}
+
+/* GET /api/v1/episodes?list=all|day|queue|referrals|revoyures[&state=][&limit=][&after=]: one
+ * page of one list (core/episode_list.h), read from the list columns through an index, then
+ * the page's own documents only; `next` is the cursor of the following page, null on the last.
+ * A list the caller's roles do not have is a 403. The read is traced with the page's ids. */
 void api_episodes_list(struct http_request *req, struct http_response *res, void *app)
 {
 	struct api_ctx c;
 	if (!api_begin(&c, req, res, app, EPISODE_ROLES))
 		return;
-	const char *state = NULL;
+	const char *code = NULL, *state = NULL;
+	enum episode_list l = EPISODE_LIST_ALL;
+	if (http_request_query(req, "list", &code, NULL) == COOP_OK &&
+	    !episode_list_parse(code, &l)) {
+		api_fail(&c, API_ERR_INVALID,
+			 "Liste inconnue : toutes, du jour, file, réorientés ou revoyures.",
+			 "list");
+		return;
+	}
 	enum coop_err e = http_request_query(req, "state", &state, NULL);
 	enum pathway_state parsed;
 	if (e == ERR_NOT_FOUND) {
@@ -1001,60 +1230,44 @@ void api_episodes_list(struct http_request *req, struct http_response *res, void
 	} else if (e != COOP_OK || !pathway_state_parse(state, &parsed)) {
 		api_fail(&c, API_ERR_INVALID, "État inconnu.", "state");
 		return;
-	}
-	struct db_episode *eps = NULL;
-	size_t n = 0;
-	e = db_episode_list(c.db, c.account.structure_id, state, LIST_LIMIT, c.a, &eps, &n);
-	if (e != COOP_OK) {
-		api_store_error(&c, e, "Épisode");
+	} else if (l != EPISODE_LIST_ALL) {
+		api_fail(&c, API_ERR_INVALID,
+			 "Le filtre par état ne s'applique qu'à la liste de toutes les prises en "
+			 "charge.",
+			 "state");
 		return;
 	}
-	json_t *items = json_array(), *ids = json_array();
-	struct list_row *rows = arena_alloc(c.a, (n ? n : 1) * sizeof(*rows));
-	size_t n_rows = 0;
-	if (!rows) {
-		json_decref(items);
-		json_decref(ids);
+	if (!episode_list_allowed(c.caller.roles, l)) {
+		api_fail(&c, API_ERR_FORBIDDEN, episode_list_refusal_fr(l), NULL);
+		return;
+	}
+	size_t limit;
+	bool has_after;
+	struct episode_list_key after;
+	struct list_plan plan = {0};
+	struct list_row *rows = NULL;
+	size_t n = 0;
+	if (!page_params(&c, l, &limit, &has_after, &after))
+		return;
+	if (!plan_list(&c, l, state, &plan)) {
 		api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct episode_view v;
-		memset(&v, 0, sizeof(v));
-		v.ep = eps[i];
-		if (db_patient_get(c.db, c.account.structure_id, v.ep.patient_id, c.a, &v.patient) !=
-			    COOP_OK ||
-		    db_adoption_get(c.db, v.ep.adoption_id, c.a, &v.adoption) != COOP_OK)
+	if (!page_keys(&c, l, &plan, has_after, &after, limit, &rows, &n))
+		return;
+	json_t *items = json_array(), *ids = json_array();
+	for (size_t i = 0; i < n && i < limit; i++) {
+		json_t *item = list_item(&c, rows[i].key.id);
+		if (!item)
 			continue;
-		v.protocol = app_protocol(c.app, v.adoption.protocol_id);
-		v.data = json_loads(v.ep.data, 0, NULL);
-		if (!v.protocol || !json_is_object(v.data) ||
-		    !pathway_state_parse(v.ep.state, &v.state) || !may_see(&c, &v)) {
-			view_free(&v);
-			continue;
-		}
-		/* a list shows who and where, not the details */
-		json_t *full = episode_json(&c, &v);
-		if (full) {
-			json_object_del(full, "data");
-			if (view_of(&c, &v) >= ACCESS_VIEW_ORIENTATION)
-				json_object_set_new(full, "summary", list_summary(&c, &v));
-		}
-		/* délégants: pending urgent referrals first, then as stored (newest first);
-		 * délégués: the queue oldest arrival first (then oldest request); the others: as
-		 * stored */
-		struct list_row *row = &rows[n_rows++];
-		*row = (struct list_row){.item = full, .id = v.ep.id, .index = i};
-		if (api_has_role(&c, DB_ROLE_DELEGANT))
-			row->key1 = referral_rank(&c, &v);
-		else if (api_has_role(&c, DB_ROLE_DELEGUE))
-			row->key1 = arrived_at(&v), row->key2 = v.ep.id;
-		view_free(&v);
+		json_array_append_new(items, item);
+		json_array_append_new(ids, json_integer(rows[i].key.id));
 	}
-	qsort(rows, n_rows, sizeof(*rows), row_cmp);
-	for (size_t i = 0; i < n_rows; i++) {
-		json_array_append_new(items, rows[i].item);
-		json_array_append_new(ids, json_integer(rows[i].id));
+	json_t *next = json_null();
+	if (n > limit) {
+		char cursor[EPISODE_LIST_CURSOR_MAX];
+		episode_list_cursor_format(l, &rows[limit - 1].key, cursor, sizeof(cursor));
+		next = json_string(cursor);
 	}
 	json_t *what = json_pack("{s:o}", "ids", ids);
 	bool traced = what && api_trace_read(&c, "list", "episode", 0, what);
@@ -1063,9 +1276,10 @@ void api_episodes_list(struct http_request *req, struct http_response *res, void
 		if (!c.res->status)
 			api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
 		json_decref(items);
+		json_decref(next);
 		return;
 	}
-	http_respond_json(res, 200, json_pack("{s:o}", "items", items));
+	http_respond_json(res, 200, json_pack("{s:o, s:o}", "items", items, "next", next));
 }
 
 /* ------------------------------------------------------------------ refusal and checks */

@@ -22,6 +22,7 @@
 
 #include "base/arena.h"
 #include "core/date.h"
+#include "core/episode_list.h"
 #include "base/error.h"
 
 struct db;
@@ -304,6 +305,10 @@ struct db_episode {
 	int64_t created_by;        /* account */
 	int64_t delegue_id;        /* professional, 0 until the assessment starts */
 	int64_t created_at, updated_at;
+	/* what the lists read (core/episode_list.h: episode_list_facts_of() over the document),
+	 * written with the document by insert and update so that they never drift from it; not
+	 * read back by db_episode_get() */
+	struct episode_list_facts list;
 };
 
 enum coop_err db_patient_insert(struct db *db, const struct db_patient *p, int64_t *id);
@@ -342,9 +347,59 @@ enum coop_err db_episode_get(struct db *db, int64_t structure_id, int64_t id, st
 /* Writes state, data, protocol_hash, delegue_id and updated_at when the stored version is still
  * e->version (then bumped); ERR_CONFLICT otherwise. */
 enum coop_err db_episode_update(struct db *db, const struct db_episode *e);
-/* A structure's episodes, newest first, optionally in one state (NULL = all); at most limit. */
-enum coop_err db_episode_list(struct db *db, int64_t structure_id, const char *state,
-			      size_t limit, struct arena *a, struct db_episode **out, size_t *n);
+/* The ranges the episode lists are made of (core/episode_list.h), each one keyset range of one
+ * index, in the order of its list; a row is its key (k: the ordering column, and id):
+ *   RECENT          structure_id, updated_at >= since; k = updated_at, descending
+ *   BY_STATE        structure_id, state; k = updated_at, descending
+ *   ADOPTION        adoption_id; k = updated_at, descending
+ *   ADOPTION_STATE  adoption_id, state; k = updated_at, descending
+ *   RUN             professional_id runs it, adoption_id, [state]; k = updated_at, descending
+ *   QUEUE_WAITING   adoption_id, consented; k = arrived_at, ascending
+ *   QUEUE_RUN       professional_id runs it, adoption_id, assessing to follow_up; k =
+ *                   arrived_at, ascending
+ *   REFERRALS       adoption_id, delegant_called_id = called, referral_rank = rank,
+ *                   referral_day >= since; k = referral_day, descending
+ *   REFERRALS_OLD   adoption_id, delegant_called_id = called, revoyure pending, referral_day <
+ *                   since; k = referral_day, descending
+ *   REVOYURES       adoption_id, revoyure_until >= since (today), decision_day <= since; k =
+ *                   revoyure_until, ascending */
+enum db_episode_range_kind {
+	DB_EPISODES_RECENT,
+	DB_EPISODES_BY_STATE,
+	DB_EPISODES_ADOPTION,
+	DB_EPISODES_ADOPTION_STATE,
+	DB_EPISODES_RUN,
+	DB_EPISODES_QUEUE_WAITING,
+	DB_EPISODES_QUEUE_RUN,
+	DB_EPISODES_REFERRALS,
+	DB_EPISODES_REFERRALS_OLD,
+	DB_EPISODES_REVOYURES,
+};
+
+struct db_episode_range {
+	enum db_episode_range_kind kind;
+	int64_t structure_id;    /* every range stays inside the caller's structure */
+	int64_t adoption_id;
+	int64_t professional_id; /* RUN, QUEUE_RUN */
+	const char *state;       /* BY_STATE, ADOPTION_STATE; RUN: NULL = any */
+	int64_t called;          /* REFERRALS*: the délégant called, 0 = none */
+	int64_t rank;            /* REFERRALS */
+	int64_t since;           /* RECENT, REFERRALS*, REVOYURES (see above) */
+	bool has_after;          /* start after (after_k, after_id) in the range's order */
+	int64_t after_k, after_id;
+	size_t limit;
+};
+
+/* At most r->limit keys of the range, in its order (k is the ordering column). */
+enum coop_err db_episode_range(struct db *db, const struct db_episode_range *r, struct arena *a,
+			       struct episode_list_key **out, size_t *n);
+/* Episodes whose list facts are not filled yet (rows older than migration 8), any structure,
+ * by id; at most limit. */
+enum coop_err db_episode_unfilled(struct db *db, size_t limit, struct arena *a,
+				  struct db_episode **out, size_t *n);
+/* Writes the list facts of episode id (the document unchanged). */
+enum coop_err db_episode_set_list_facts(struct db *db, int64_t id,
+					const struct episode_list_facts *f);
 /* One patient's episodes under one adoption, newest first; at most limit. */
 enum coop_err db_episode_list_for(struct db *db, int64_t structure_id, int64_t patient_id,
 				  int64_t adoption_id, size_t limit, struct arena *a,

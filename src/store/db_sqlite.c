@@ -75,9 +75,19 @@ enum stmt_id {
 	S_EPISODE_INSERT,
 	S_EPISODE_GET,
 	S_EPISODE_UPDATE,
-	S_EPISODE_LIST,
-	S_EPISODE_LIST_STATE,
 	S_EPISODE_LIST_FOR,
+	S_EPISODE_RECENT,
+	S_EPISODE_BY_STATE,
+	S_EPISODE_ADOPTION,
+	S_EPISODE_ADOPTION_STATE,
+	S_EPISODE_RUN,
+	S_EPISODE_QUEUE_WAITING,
+	S_EPISODE_QUEUE_RUN,
+	S_EPISODE_REFERRALS,
+	S_EPISODE_REFERRALS_OLD,
+	S_EPISODE_REVOYURES,
+	S_EPISODE_UNFILLED,
+	S_EPISODE_SET_LIST_FACTS,
 	S_SESSION_INSERT,
 	S_SESSION_GET,
 	S_SESSION_TOUCH,
@@ -110,6 +120,14 @@ enum stmt_id {
 	"id, professional_id, adoption_id, role, effective_from, effective_to, "               \
 	"training_validated_by, training_date, training_hours, insurer, insurance_date, "      \
 	"engagement_date"
+/* The list facts (core/episode_list.h) as insert and update write them: ?20 to ?26. */
+#define LIST_FACT_COLUMNS                                                                   \
+	"list_facts, arrived_at, referral_rank, referral_day, delegant_called_id, "          \
+	"revoyure_pending, decision_day, revoyure_until"
+#define LIST_FACT_SET                                                                       \
+	"list_facts = 1, arrived_at = ?20, referral_rank = ?21, referral_day = ?22, "        \
+	"delegant_called_id = ?23, revoyure_pending = ?24, decision_day = ?25, "             \
+	"revoyure_until = ?26 "
 #define EPISODE_COLUMNS                                                                     \
 	"id, structure_id, patient_id, adoption_id, protocol_hash, state, version, data, "   \
 	"created_by, delegue_id, created_at, updated_at"
@@ -310,23 +328,79 @@ static const struct {
 	[S_EPISODE_INSERT] = {"episode_insert",
 			      "INSERT INTO episodes (structure_id, patient_id, adoption_id, "
 			      "protocol_hash, state, data, created_by, delegue_id, created_at, "
-			      "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)"},
+			      "updated_at, " LIST_FACT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+			      "?8, ?9, ?9, 1, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"},
 	[S_EPISODE_GET] = {"episode_get",
 			   "SELECT " EPISODE_COLUMNS " FROM episodes "
 			   "WHERE structure_id = ?1 AND id = ?2"},
 	[S_EPISODE_UPDATE] = {"episode_update",
 			      "UPDATE episodes SET state = ?3, data = ?4, protocol_hash = ?5, "
-			      "delegue_id = ?6, updated_at = ?7, version = version + 1 "
+			      "delegue_id = ?6, updated_at = ?7, version = version + 1, "
+			      LIST_FACT_SET 
 			      "WHERE id = ?1 AND structure_id = ?8 AND version = ?2"},
-	[S_EPISODE_LIST] = {"episode_list",
-			    "SELECT " EPISODE_COLUMNS " FROM episodes WHERE structure_id = ?1 "
-			    "ORDER BY id DESC LIMIT ?2"},
-	[S_EPISODE_LIST_STATE] = {"episode_list_state",
-				  "SELECT " EPISODE_COLUMNS " FROM episodes WHERE structure_id = ?1 "
-				  "AND state = ?3 ORDER BY id DESC LIMIT ?2"},
 	[S_EPISODE_LIST_FOR] = {"episode_list_for",
 				"SELECT " EPISODE_COLUMNS " FROM episodes WHERE structure_id = ?1 "
 				"AND patient_id = ?3 AND adoption_id = ?4 ORDER BY id DESC LIMIT ?2"},
+	/* the ranges of the episode lists (db_episode_range()): each reads one index (named in
+	 * schema_sqlite.c, migration 8) from the cursor on, and only the rows it returns; the
+	 * list facts are columns, so the documents stay unread. ?1 the structure or adoption,
+	 * ?2 ?3 the cursor (k, id), ?4 the limit, then the range's own values. */
+	[S_EPISODE_RECENT] = {"episode_recent",
+			      "SELECT updated_at, id FROM episodes WHERE structure_id = ?1 "
+			      "AND updated_at >= ?5 AND (updated_at, id) < (?2, ?3) "
+			      "ORDER BY updated_at DESC, id DESC LIMIT ?4"},
+	[S_EPISODE_BY_STATE] = {"episode_by_state",
+				"SELECT updated_at, id FROM episodes WHERE structure_id = ?1 "
+				"AND state = ?5 AND (updated_at, id) < (?2, ?3) "
+				"ORDER BY updated_at DESC, id DESC LIMIT ?4"},
+	[S_EPISODE_ADOPTION] = {"episode_adoption",
+				"SELECT updated_at, id FROM episodes WHERE adoption_id = ?1 "
+				"AND (updated_at, id) < (?2, ?3) AND structure_id = ?5 "
+				"ORDER BY updated_at DESC, id DESC LIMIT ?4"},
+	[S_EPISODE_ADOPTION_STATE] = {"episode_adoption_state",
+				      "SELECT updated_at, id FROM episodes WHERE adoption_id = ?1 "
+				      "AND state = ?6 AND (updated_at, id) < (?2, ?3) "
+				      "AND structure_id = ?5 "
+				      "ORDER BY updated_at DESC, id DESC LIMIT ?4"},
+	[S_EPISODE_RUN] = {"episode_run",
+			   "SELECT updated_at, id FROM episodes WHERE adoption_id = ?1 "
+			   "AND delegue_id = ?6 AND (updated_at, id) < (?2, ?3) "
+			   "AND structure_id = ?5 AND (?7 IS NULL OR state = ?7) "
+			   "ORDER BY updated_at DESC, id DESC LIMIT ?4"},
+	[S_EPISODE_QUEUE_WAITING] = {"episode_queue_waiting",
+				     "SELECT arrived_at, id FROM episodes WHERE adoption_id = ?1 "
+				     "AND state = 'consented' AND (arrived_at, id) > (?2, ?3) "
+				     "AND structure_id = ?5 "
+				     "ORDER BY arrived_at, id LIMIT ?4"},
+	[S_EPISODE_QUEUE_RUN] = {"episode_queue_run",
+				 "SELECT arrived_at, id FROM episodes WHERE adoption_id = ?1 "
+				 "AND delegue_id = ?6 "
+				 "AND state IN ('assessing', 'included', 'excluded', 'follow_up') "
+				 "AND (arrived_at, id) > (?2, ?3) AND structure_id = ?5 "
+				 "ORDER BY arrived_at, id LIMIT ?4"},
+	[S_EPISODE_REFERRALS] = {"episode_referrals",
+				 "SELECT referral_day, id FROM episodes WHERE adoption_id = ?1 "
+				 "AND delegant_called_id = ?6 AND referral_rank = ?7 "
+				 "AND referral_day >= ?8 AND (referral_day, id) < (?2, ?3) "
+				 "AND structure_id = ?5 "
+				 "ORDER BY referral_day DESC, id DESC LIMIT ?4"},
+	[S_EPISODE_REFERRALS_OLD] = {"episode_referrals_old",
+				     "SELECT referral_day, id FROM episodes WHERE adoption_id = ?1 "
+				     "AND delegant_called_id = ?6 AND referral_rank IS NOT NULL "
+				     "AND revoyure_pending = 1 AND referral_day < ?8 "
+				     "AND (referral_day, id) < (?2, ?3) AND structure_id = ?5 "
+				     "ORDER BY referral_day DESC, id DESC LIMIT ?4"},
+	[S_EPISODE_REVOYURES] = {"episode_revoyures",
+				 "SELECT revoyure_until, id FROM episodes WHERE adoption_id = ?1 "
+				 "AND revoyure_until IS NOT NULL AND revoyure_until >= ?8 "
+				 "AND (revoyure_until, id) > (?2, ?3) AND decision_day <= ?8 "
+				 "AND structure_id = ?5 "
+				 "ORDER BY revoyure_until, id LIMIT ?4"},
+	[S_EPISODE_UNFILLED] = {"episode_unfilled",
+				"SELECT " EPISODE_COLUMNS " FROM episodes WHERE list_facts = 0 "
+				"ORDER BY id LIMIT ?1"},
+	[S_EPISODE_SET_LIST_FACTS] = {"episode_set_list_facts",
+				      "UPDATE episodes SET " LIST_FACT_SET "WHERE id = ?1"},
 	[S_SESSION_INSERT] = {"session_insert",
 			      "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, "
 			      "expires_at, last_seen, structure_id) "
@@ -1594,6 +1668,25 @@ static void read_episode(sqlite3_stmt *s, struct arena *a, void *record, bool *o
 	out->updated_at = sqlite3_column_int64(s, 11);
 }
 
+/* Binds the list facts to ?20 .. ?26 (LIST_FACT_SET): the rank and the revoyure's last day
+ * are NULL outside the délégants' lists, so the partial indexes hold only their rows. */
+static void bind_list_facts(sqlite3_stmt *s, const struct episode_list_facts *f)
+{
+	sqlite3_bind_int64(s, 20, f->arrived_at);
+	if (f->referred)
+		sqlite3_bind_int64(s, 21, f->referral_rank);
+	else
+		sqlite3_bind_null(s, 21);
+	sqlite3_bind_int64(s, 22, f->referral_day);
+	sqlite3_bind_int64(s, 23, f->delegant_called_id);
+	sqlite3_bind_int(s, 24, f->revoyure_pending ? 1 : 0);
+	sqlite3_bind_int64(s, 25, f->decision_day);
+	if (f->revoyure_until)
+		sqlite3_bind_int64(s, 26, f->revoyure_until);
+	else
+		sqlite3_bind_null(s, 26);
+}
+
 enum coop_err db_episode_insert(struct db *db, const struct db_episode *e, int64_t *id)
 {
 	sqlite3_stmt *s = stmt(db, S_EPISODE_INSERT);
@@ -1608,6 +1701,7 @@ enum coop_err db_episode_insert(struct db *db, const struct db_episode *e, int64
 	sqlite3_bind_int64(s, 7, e->created_by);
 	bind_id(s, 8, e->delegue_id);
 	sqlite3_bind_int64(s, 9, e->created_at);
+	bind_list_facts(s, &e->list);
 	return exec_insert(db, s, S_EPISODE_INSERT, id);
 }
 
@@ -1635,22 +1729,101 @@ enum coop_err db_episode_update(struct db *db, const struct db_episode *e)
 	bind_id(s, 6, e->delegue_id);
 	sqlite3_bind_int64(s, 7, e->updated_at);
 	sqlite3_bind_int64(s, 8, e->structure_id);
+	bind_list_facts(s, &e->list);
 	enum coop_err err = exec_one(db, s, S_EPISODE_UPDATE);
 	return err == ERR_NOT_FOUND ? ERR_CONFLICT : err;
 }
 
-enum coop_err db_episode_list(struct db *db, int64_t structure_id, const char *state,
-			      size_t limit, struct arena *a, struct db_episode **out, size_t *n)
+static void read_list_key(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
 {
-	enum stmt_id which = state ? S_EPISODE_LIST_STATE : S_EPISODE_LIST;
+	(void)a;
+	(void)ok;
+	struct episode_list_key *k = record;
+	k->k = sqlite3_column_int64(s, 0);
+	k->id = sqlite3_column_int64(s, 1);
+}
+
+static const enum stmt_id range_stmt[] = {
+	[DB_EPISODES_RECENT] = S_EPISODE_RECENT,
+	[DB_EPISODES_BY_STATE] = S_EPISODE_BY_STATE,
+	[DB_EPISODES_ADOPTION] = S_EPISODE_ADOPTION,
+	[DB_EPISODES_ADOPTION_STATE] = S_EPISODE_ADOPTION_STATE,
+	[DB_EPISODES_RUN] = S_EPISODE_RUN,
+	[DB_EPISODES_QUEUE_WAITING] = S_EPISODE_QUEUE_WAITING,
+	[DB_EPISODES_QUEUE_RUN] = S_EPISODE_QUEUE_RUN,
+	[DB_EPISODES_REFERRALS] = S_EPISODE_REFERRALS,
+	[DB_EPISODES_REFERRALS_OLD] = S_EPISODE_REFERRALS_OLD,
+	[DB_EPISODES_REVOYURES] = S_EPISODE_REVOYURES,
+};
+
+enum coop_err db_episode_range(struct db *db, const struct db_episode_range *r, struct arena *a,
+			       struct episode_list_key **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if ((size_t)r->kind >= sizeof(range_stmt) / sizeof(range_stmt[0]))
+		return ERR_INVALID;
+	enum stmt_id which = range_stmt[r->kind];
+	bool ascending = r->kind == DB_EPISODES_QUEUE_WAITING ||
+			 r->kind == DB_EPISODES_QUEUE_RUN || r->kind == DB_EPISODES_REVOYURES;
 	sqlite3_stmt *s = stmt(db, which);
 	if (!s)
 		return ERR_IO;
-	sqlite3_bind_int64(s, 1, structure_id);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
-	if (state)
-		bind_text(s, 3, state);
-	return read_all(db, s, which, read_episode, a, sizeof(**out), (void **)out, n);
+	bool by_structure = r->kind == DB_EPISODES_RECENT || r->kind == DB_EPISODES_BY_STATE;
+	sqlite3_bind_int64(s, 1, by_structure ? r->structure_id : r->adoption_id);
+	/* the first page starts before every row: past the largest key (or the smallest) */
+	sqlite3_bind_int64(s, 2, r->has_after ? r->after_k : ascending ? INT64_MIN : INT64_MAX);
+	sqlite3_bind_int64(s, 3, r->has_after ? r->after_id : ascending ? INT64_MIN : INT64_MAX);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)r->limit);
+	switch (r->kind) {
+	case DB_EPISODES_RECENT: sqlite3_bind_int64(s, 5, r->since); break;
+	case DB_EPISODES_BY_STATE: bind_text(s, 5, r->state); break;
+	case DB_EPISODES_ADOPTION:
+	case DB_EPISODES_QUEUE_WAITING: sqlite3_bind_int64(s, 5, r->structure_id); break;
+	case DB_EPISODES_ADOPTION_STATE:
+		sqlite3_bind_int64(s, 5, r->structure_id);
+		bind_text(s, 6, r->state);
+		break;
+	case DB_EPISODES_RUN:
+	case DB_EPISODES_QUEUE_RUN:
+		sqlite3_bind_int64(s, 5, r->structure_id);
+		sqlite3_bind_int64(s, 6, r->professional_id);
+		bind_text(s, 7, r->state);
+		break;
+	case DB_EPISODES_REFERRALS:
+	case DB_EPISODES_REFERRALS_OLD:
+		sqlite3_bind_int64(s, 5, r->structure_id);
+		sqlite3_bind_int64(s, 6, r->called);
+		sqlite3_bind_int64(s, 7, r->rank);
+		sqlite3_bind_int64(s, 8, r->since);
+		break;
+	case DB_EPISODES_REVOYURES:
+		sqlite3_bind_int64(s, 5, r->structure_id);
+		sqlite3_bind_int64(s, 8, r->since);
+		break;
+	}
+	return read_all(db, s, which, read_list_key, a, sizeof(**out), (void **)out, n);
+}
+
+enum coop_err db_episode_unfilled(struct db *db, size_t limit, struct arena *a,
+				  struct db_episode **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(db, S_EPISODE_UNFILLED);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
+	return read_all(db, s, S_EPISODE_UNFILLED, read_episode, a, sizeof(**out), (void **)out, n);
+}
+
+enum coop_err db_episode_set_list_facts(struct db *db, int64_t id,
+					const struct episode_list_facts *f)
+{
+	sqlite3_stmt *s = stmt(db, S_EPISODE_SET_LIST_FACTS);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	bind_list_facts(s, f);
+	return exec_one(db, s, S_EPISODE_SET_LIST_FACTS);
 }
 
 enum coop_err db_episode_list_for(struct db *db, int64_t structure_id, int64_t patient_id,

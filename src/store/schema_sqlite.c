@@ -244,6 +244,43 @@ static const char *const migrations[] = {
 	"  text TEXT NOT NULL,"
 	"  first_seen INTEGER NOT NULL"
 	");",
+	/* 8 (episode lists that cost what their page shows): the list facts of each episode
+	 * (core/episode_list.h), computed from its document by episode_list_facts_of() and written
+	 * with it on every insert and update, so that each list of the home screens is a keyset
+	 * range of an index, never a parse of every document. Days are day numbers (coop_date)
+	 * like the cursors that carry them; referral_rank and revoyure_until are NULL outside the
+	 * délégants' lists, so the partial indexes hold only the rows those lists can return.
+	 * Existing rows get list_facts = 0: the revoyure rule needs the protocol files, which SQL
+	 * does not read, so `coop serve` fills them at start through the same function
+	 * (api_episodes_fill_list_facts()) before answering. episodes_by_state replaces
+	 * episodes_by_structure (same leading columns, then the order of the lists). */
+	"ALTER TABLE episodes ADD COLUMN list_facts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE episodes ADD COLUMN arrived_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE episodes ADD COLUMN referral_rank INTEGER;"
+	"ALTER TABLE episodes ADD COLUMN referral_day INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE episodes ADD COLUMN delegant_called_id INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE episodes ADD COLUMN revoyure_pending INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE episodes ADD COLUMN decision_day INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE episodes ADD COLUMN revoyure_until INTEGER;"
+	"UPDATE episodes SET arrived_at = created_at;"
+	"DROP INDEX episodes_by_structure;"
+	"CREATE INDEX episodes_recent ON episodes(structure_id, updated_at, id);"
+	"CREATE INDEX episodes_by_state ON episodes(structure_id, state, updated_at, id);"
+	"CREATE INDEX episodes_by_adoption ON episodes(adoption_id, updated_at, id);"
+	"CREATE INDEX episodes_by_adoption_state ON episodes(adoption_id, state, updated_at, id);"
+	"CREATE INDEX episodes_run ON episodes(delegue_id, adoption_id, updated_at, id)"
+	"  WHERE delegue_id IS NOT NULL;"
+	"CREATE INDEX episodes_queue_waiting ON episodes(adoption_id, arrived_at, id)"
+	"  WHERE state = 'consented';"
+	"CREATE INDEX episodes_queue_run ON episodes(delegue_id, adoption_id, arrived_at, id)"
+	"  WHERE state IN ('assessing', 'included', 'excluded', 'follow_up');"
+	"CREATE INDEX episodes_referrals ON episodes(adoption_id, delegant_called_id,"
+	"  referral_rank, referral_day, id) WHERE referral_rank IS NOT NULL;"
+	"CREATE INDEX episodes_referrals_pending ON episodes(adoption_id, delegant_called_id,"
+	"  referral_day, id) WHERE referral_rank IS NOT NULL AND revoyure_pending = 1;"
+	"CREATE INDEX episodes_revoyures ON episodes(adoption_id, revoyure_until, id)"
+	"  WHERE revoyure_until IS NOT NULL;"
+	"CREATE INDEX episodes_unfilled ON episodes(id) WHERE list_facts = 0;",
 };
 
 int schema_sqlite_count(void)

@@ -30,10 +30,19 @@ grep -q "déjà" "$dir/out" || fail "second init doit ne rien ajouter"
 
 # a database of schema 1 (before memberships) upgrades, its data kept
 cp "$db" "$dir/v1.db"
-# (undo the audit's migration — structure of each record, protocol files —, the accounts'
+# (undo migration 8, the episode lists' facts and indexes, the audit's migration — structure of each record, protocol files —, the accounts'
 # migration — activation codes, disabling, end dates: the table as schema 1 made it —, migration 5,
 # professional's sex, migration 4, template completions, migration 3, identity vigilance, then migration 2)
-sqlite3 "$dir/v1.db" "DROP TABLE protocol_files; DROP INDEX audit_by_structure;
+sqlite3 "$dir/v1.db" "DROP INDEX episodes_recent; DROP INDEX episodes_by_state;
+  DROP INDEX episodes_by_adoption; DROP INDEX episodes_by_adoption_state; DROP INDEX episodes_run;
+  DROP INDEX episodes_queue_waiting; DROP INDEX episodes_queue_run; DROP INDEX episodes_referrals;
+  DROP INDEX episodes_referrals_pending; DROP INDEX episodes_revoyures; DROP INDEX episodes_unfilled;
+  CREATE INDEX episodes_by_structure ON episodes(structure_id, state);
+  ALTER TABLE episodes DROP COLUMN list_facts; ALTER TABLE episodes DROP COLUMN arrived_at;
+  ALTER TABLE episodes DROP COLUMN referral_rank; ALTER TABLE episodes DROP COLUMN referral_day;
+  ALTER TABLE episodes DROP COLUMN delegant_called_id; ALTER TABLE episodes DROP COLUMN revoyure_pending;
+  ALTER TABLE episodes DROP COLUMN decision_day; ALTER TABLE episodes DROP COLUMN revoyure_until;
+  DROP TABLE protocol_files; DROP INDEX audit_by_structure;
   ALTER TABLE audit DROP COLUMN structure_id; ALTER TABLE audit DROP COLUMN hash_version;
   CREATE TABLE accounts_v1 (id INTEGER PRIMARY KEY,
     structure_id INTEGER NOT NULL REFERENCES structures(id),

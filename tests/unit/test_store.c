@@ -656,13 +656,32 @@ static void test_patients_and_episodes(void **state)
 	assert_int_equal(db_episode_get(f->db, st, ep_id, &f->arena, &eb), COOP_OK);
 	assert_string_equal(eb.state, "proposed");
 	assert_int_equal(eb.version, 2);
-	struct db_episode *eps = NULL;
-	assert_int_equal(db_episode_list(f->db, st, NULL, 10, &f->arena, &eps, &n), COOP_OK);
+	/* the lists' ranges: newest update first, by state, never another structure's */
+	struct episode_list_key *keys = NULL;
+	struct db_episode_range r = {.kind = DB_EPISODES_RECENT, .structure_id = st,
+				     .since = INT64_MIN, .limit = 10};
+	assert_int_equal(db_episode_range(f->db, &r, &f->arena, &keys, &n), COOP_OK);
 	assert_int_equal(n, 2);
-	assert_true(eps[0].id > eps[1].id);
-	assert_int_equal(db_episode_list(f->db, st, "orientation", 10, &f->arena, &eps, &n), COOP_OK);
+	assert_int_equal(keys[0].id, ep_id); /* updated last */
+	assert_int_equal(keys[0].k, 600);
+	r.limit = 1;
+	r.has_after = true;
+	r.after_k = keys[0].k;
+	r.after_id = keys[0].id;
+	assert_int_equal(db_episode_range(f->db, &r, &f->arena, &keys, &n), COOP_OK);
+	assert_int_equal(n, 1);
+	assert_true(keys[0].id != ep_id);
+	r = (struct db_episode_range){.kind = DB_EPISODES_BY_STATE, .structure_id = st,
+				      .state = "orientation", .limit = 10};
+	assert_int_equal(db_episode_range(f->db, &r, &f->arena, &keys, &n), COOP_OK);
 	assert_int_equal(n, 0);
-	assert_int_equal(db_episode_list(f->db, other, NULL, 10, &f->arena, &eps, &n), COOP_OK);
+	r = (struct db_episode_range){.kind = DB_EPISODES_RECENT, .structure_id = other,
+				      .since = INT64_MIN, .limit = 10};
+	assert_int_equal(db_episode_range(f->db, &r, &f->arena, &keys, &n), COOP_OK);
+	assert_int_equal(n, 0);
+	r = (struct db_episode_range){.kind = DB_EPISODES_ADOPTION, .structure_id = other,
+				      .adoption_id = ad_id, .limit = 10};
+	assert_int_equal(db_episode_range(f->db, &r, &f->arena, &keys, &n), COOP_OK);
 	assert_int_equal(n, 0);
 }
 
