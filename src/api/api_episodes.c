@@ -1282,6 +1282,46 @@ void api_episodes_list(struct http_request *req, struct http_response *res, void
 	http_respond_json(res, 200, json_pack("{s:o, s:o}", "items", items, "next", next));
 }
 
+enum coop_err list_facts_fill(struct app *app, long *filled, char *msg, size_t msg_size)
+{
+	struct db *db = NULL;
+	struct db_options opts = {.create = false, .migrate = false};
+	*filled = 0;
+	enum coop_err e = db_open(app->db_path, &opts, &db, msg, msg_size);
+	size_t n = 1;
+	while (e == COOP_OK && n > 0) {
+		struct db_episode *eps = NULL;
+		struct arena a;
+		arena_init(&a, (size_t)256 << 20);
+		e = db_begin(db);
+		if (e == COOP_OK)
+			e = db_episode_unfilled(db, 1000, &a, &eps, &n);
+		for (size_t i = 0; e == COOP_OK && i < n; i++) {
+			struct db_adoption ad;
+			e = db_adoption_get(db, eps[i].adoption_id, &a, &ad);
+			const struct protocol *p = e == COOP_OK ? app_protocol(app, ad.protocol_id) : NULL;
+			json_t *data = json_loads(eps[i].data, 0, NULL);
+			struct episode_list_facts f;
+			list_facts_of_document(data, eps[i].state, eps[i].created_at,
+					       p && p->revoyure.present, &f);
+			json_decref(data);
+			if (e == COOP_OK)
+				e = db_episode_set_list_facts(db, eps[i].id, &f);
+		}
+		if (e == COOP_OK)
+			e = db_commit(db);
+		if (e != COOP_OK)
+			db_rollback(db);
+		else
+			*filled += (long)n;
+		arena_free(&a);
+	}
+	if (e != COOP_OK && db)
+		snprintf(msg, msg_size, "colonnes des listes d'épisodes non remplies (%s)", err_str(e));
+	db_close(db);
+	return e;
+}
+
 /* ------------------------------------------------------------------ refusal and checks */
 
 static void refuse(struct api_ctx *c, const struct pathway_result *pr)

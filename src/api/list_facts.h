@@ -11,8 +11,10 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
 #include "core/episode_list.h"
 #include "core/revoyure.h"
 
@@ -29,5 +31,13 @@ enum revoyure_reason list_facts_revoyure(json_t *data, bool protocol_has_revoyur
  * closed) created at created_at, with document data (a JSON object, or NULL). */
 void list_facts_of_document(json_t *data, const char *state, int64_t created_at,
 			    bool protocol_has_revoyure, struct episode_list_facts *out);
+
+struct app;
+
+/* Fills the list facts of the episodes stored before them (migration 8 leaves them at
+ * list_facts = 0), through list_facts_of_document() with each episode's protocol as this server
+ * loaded it, a thousand per transaction; `coop serve` runs it before answering. Defined in
+ * api_episodes.c. ERR_* with msg (French) on failure; *filled counts the rows filled. */
+enum coop_err list_facts_fill(struct app *app, long *filled, char *msg, size_t msg_size);
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api/app.h"
+#include "api/list_facts.h"
 #include "api/auth.h"
 #include "cli/checkpointer.h"
 #include "cli/cli.h"
@@ -211,6 +212,16 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "coop serve : %s\n", msg);
 		return 1;
 	}
+	/* episodes stored before the list columns (migration 8) get them before any list */
+	long filled = 0;
+	if (list_facts_fill(&app, &filled, msg, sizeof(msg)) != COOP_OK) {
+		fprintf(stderr, "coop serve : %s\n", msg);
+		app_free(&app);
+		return 1;
+	}
+	if (filled > 0)
+		fprintf(stderr, "coop serve : colonnes des listes remplies pour %ld épisodes.\n",
+			filled);
 	app.fixed_now = fixed;
 	app.secure_cookies = secure;
 	app.durable_read_traces = durable_reads;
