@@ -29,6 +29,7 @@
 
 #include "core/date.h"
 #include "core/pathway.h"
+#include "api/list_facts.h"
 #include "store/db.h"
 
 #define GEN_BATCH 1000 /* episodes per transaction */
@@ -571,6 +572,9 @@ static enum coop_err create_episode(struct gen *g, struct gen_structure *s, int6
 				.created_by = s->account[P_SECRETARY],
 				.created_at = at,
 				.updated_at = at};
+	/* the list columns, computed as the API computes them (every protocol this generator
+	 * uses provides a revoyure: follow_up.revoyure in each file of protocols/) */
+	list_facts_of_document(data, state, at, true, &ep.list);
 	e = text ? db_episode_insert(g->db, &ep, &ep.id) : ERR_NOMEM;
 	after = json_pack("{s:s, s:I, s:s}", "state", state, "patient_id", (json_int_t)patient,
 			  "protocol_id", protocols[p]);
@@ -609,6 +613,7 @@ static enum coop_err create_episode(struct gen *g, struct gen_structure *s, int6
 			ep.delegue_id = s->professional[delegue];
 		if (!strcmp(actions[i], "record_decision") || !strcmp(actions[i], "reorient"))
 			ep.protocol_hash = protocol_hash;
+		list_facts_of_document(data, state, at, true, &ep.list);
 		e = db_episode_update(g->db, &ep);
 		if (e == COOP_OK)
 			e = audit_json(g, s->id, t, s->account[who], actions[i], "episode", ep.id,
