@@ -4,10 +4,10 @@
 // messages are shown next to what caused them, and what was typed stays in place when the
 // server refuses it or the network drops. Each screen has its address (see `routes`): Back,
 // a reload and a link shared inside the team show the same screen (after signing in).
-import { api, nav, el, show, showError, card, table, patientName, instantFr, roleFr, hasRole,
+import { api, nav, el, show, showError, card, patientName, instantFr, roleFr, hasRole,
   at, here, mayLeave, forPatient } from './lib.js';
 import { newRequest, dayList, chooseProtocol, orientation, consent } from './secretariat.js';
-import { openEpisode, delegueQueue } from './episode.js';
+import { openEpisode, delegueQueue, pagedList } from './episode.js';
 import { delegantSections } from './delegant.js';
 import { coordinationSections } from './coordination.js';
 import { isReferral, urgencyTag } from './urgency.js';
@@ -79,23 +79,23 @@ function chooseStructure(s) {
   show(el('h1', { text: 'Bienvenue' }), form);
 }
 
-// Every episode the caller may see, as a table (the coordinator sees states only).
-function allEpisodes(items) {
+// Every episode the caller may see (list "all" of the API), newest update first (the
+// coordinator sees states only).
+function allEpisodes() {
   const section = card(hasRole('coordinator') && !hasRole('secretary') && !hasRole('delegue') && !hasRole('delegant')
     ? 'Prises en charge (états seulement)' : 'Toutes les prises en charge');
-  if (!items.length) {
-    section.append(el('p', { class: 'empty', text: 'Aucune prise en charge pour le moment.' }));
-    return section;
-  }
-  const rows = items.map((e) => el('tr', {},
-    el('td', { text: e.patient ? patientName(e.patient) : `Prise en charge n° ${e.id}` }),
-    el('td', { text: e.protocol_title }),
-    el('td', {}, forPatient(e.state_label, e.patient), ...(isReferral(e.summary) && e.summary.urgency ? [' — ', urgencyTag(e.summary.urgency)] : [])),
-    el('td', { text: instantFr(e.updated_at) }),
-    el('td', {}, e.patient ? el('button', { type: 'button', class: 'secondary', text: 'Ouvrir',
-      'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) }) : '—')));
-  section.append(table(['Patient', 'Protocole', 'Étape', 'Mise à jour', 'Action'], rows, 'Toutes les prises en charge'));
-  return section;
+  return pagedList(section, 'all', {
+    headers: ['Patient', 'Protocole', 'Étape', 'Mise à jour', 'Action'],
+    caption: 'Toutes les prises en charge',
+    empty: 'Aucune prise en charge pour le moment.',
+    toRow: (e) => el('tr', {},
+      el('td', { text: e.patient ? patientName(e.patient) : `Prise en charge n° ${e.id}` }),
+      el('td', { text: e.protocol_title }),
+      el('td', {}, forPatient(e.state_label, e.patient), ...(isReferral(e.summary) && e.summary.urgency ? [' — ', urgencyTag(e.summary.urgency)] : [])),
+      el('td', { text: instantFr(e.updated_at) }),
+      el('td', {}, e.patient ? el('button', { type: 'button', class: 'secondary', text: 'Ouvrir',
+        'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) }) : '—')),
+  });
 }
 
 // Signed in (and the structure chosen): the header says who, then the screen of the address
@@ -109,21 +109,22 @@ function signedIn(s) {
   route();
 }
 
+// The dashboard: one section per list of the caller's roles, each asked to the API on its own
+// (in parallel) and shown in the API's order, page by page.
 async function home() {
   at('');
-  const res = await api.call('GET', '/api/v1/episodes');
-  const items = res.ok ? res.body.items : [];
   const parts = [el('h1', { text: 'Tableau de bord' })];
-  if (!res.ok) parts.push(el('p', { class: 'error', role: 'alert', text: api.message(res) }));
+  const sections = [];
   if (hasRole('secretary')) {
     parts.push(el('p', { class: 'help', text: 'Un patient appelle ou se présente ? « Nouvelle demande » : retrouvez-le ou créez-le, posez les questions d\u2019orientation, proposez le protocole et recueillez son consentement ; il apparaît alors dans la file du délégué.' }),
       el('button', { type: 'button', class: 'primary-action', text: 'Nouvelle demande', onclick: () => nav.go('nouvelle-demande') }));
-    parts.push(await dayList(items, openEpisode));
+    sections.push(dayList(openEpisode));
   }
-  if (hasRole('delegue')) parts.push(delegueQueue(items));
-  if (hasRole('delegant')) parts.push(...await delegantSections(items, openEpisode));
-  if (hasRole('coordinator')) parts.push(...await coordinationSections());
-  parts.push(allEpisodes(items));
+  if (hasRole('delegue')) sections.push(delegueQueue());
+  if (hasRole('delegant')) sections.push(delegantSections(openEpisode));
+  if (hasRole('coordinator')) sections.push(coordinationSections());
+  sections.push(allEpisodes());
+  for (const built of await Promise.all(sections)) parts.push(...[built].flat());
   parts.push(el('button', { type: 'button', class: 'secondary', text: 'Changer mon mot de passe',
     onclick: () => nav.go('mot-de-passe') }));
   show(...parts);

@@ -7,6 +7,7 @@ import { api, nav, el, field, showError, clearErrors, show, backButton, card, ta
   instantFr, numberFr, parseDecimalFr, patientName, actionButton } from './lib.js';
 import { isReferral, urgencyTag } from './urgency.js';
 import { signScreen } from './signature.js';
+import { pagedList } from './episode.js';
 
 const weekdays = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
 
@@ -45,7 +46,7 @@ function focusStatus(node) {
   node.focus();
 }
 
-export async function delegantSections(episodes, openEpisode) {
+export async function delegantSections(openEpisode) {
   const me = nav.session.professional_id;
   const today = nav.session.today;
   const [adhesions, protocols, pros] = await Promise.all([
@@ -54,8 +55,8 @@ export async function delegantSections(episodes, openEpisode) {
   const proById = new Map((pros.ok ? pros.body.items : []).map((p) => [p.id, p]));
   const protoById = new Map((protocols.ok ? protocols.body.items : []).map((p) => [p.id, p]));
   return [
-    reoriented(episodes, me, today, openEpisode),
-    revoyures(episodes, today, openEpisode),
+    await reoriented(today, openEpisode),
+    await revoyures(today, openEpisode),
     trainings(adhesions, me, today, protoById, proById),
     templates(protocols, adhesions, me, proById),
     await availability(),
@@ -64,75 +65,56 @@ export async function delegantSections(episodes, openEpisode) {
 
 // ---------------------------------------------------------------- 1. patients reoriented
 
-// 2026-11-25 → 2026-11-24 (ISO days compare as text)
-function dayBefore(iso) {
-  const d = new Date(`${iso}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
-}
-
-// Patients sent to a physician: by the délégué who called me, or by the answers at orientation
-// (then no délégant was called: every délégant of the protocol sees them), from today and
-// yesterday or still awaiting my revoyure. In the API's order: emergencies, then the same day,
-// first.
-function reoriented(episodes, me, today, openEpisode) {
-  const section = card('Patients réorientés');
-  const yesterday = today ? dayBefore(today) : '';
-  const mine = episodes.filter((e) => isReferral(e.summary) && e.state !== 'closed'
-    && (!e.summary.delegant_called_id || e.summary.delegant_called_id === me)
-    && ((e.summary.referral_date || '') >= yesterday || (e.summary.revoyure_called_for && !e.summary.revoyure_done)));
-  if (!mine.length) {
-    section.append(el('p', { class: 'empty', text: 'Aucun patient réorienté vers un médecin pour le moment.' }));
-    return section;
-  }
-  section.append(el('p', { class: 'help', text: 'Patients que le protocole renvoie au médecin, à l\u2019orientation ou après l\u2019examen du délégué : les urgences d\u2019abord.' }));
-  const rows = mine.map((e) => {
-    const u = e.summary.urgency;
-    const day = e.summary.referral_date;
-    return el('tr', { class: u === 'emergency' ? 'urgent-row' : null },
-      el('td', { text: patientName(e.patient) }),
-      el('td', { text: e.protocol_title }),
-      el('td', {}, urgencyTag(u), e.summary.reason ? el('span', { class: 'help block', text: e.summary.reason }) : null),
-      el('td', { text: day === today ? 'aujourd\u2019hui' : dateFr(day) }),
-      el('td', { text: e.summary.revoyure_done ? 'faite' : e.summary.revoyure_called_for ? 'à faire' : '—' }),
-      el('td', {}, openButton(e, openEpisode)));
+// Patients sent to a physician (list "referrals" of the API): by the délégué who called me, or
+// by the answers at orientation (then no délégant was called: every délégant of the protocol
+// sees them), from today and yesterday or still awaiting my revoyure. In the API's order:
+// emergencies, then the same day, first.
+function reoriented(today, openEpisode) {
+  return pagedList(card('Patients réorientés'), 'referrals', {
+    headers: ['Patient', 'Protocole', 'Urgence et motif', 'Réorienté le', 'Revoyure', 'Action'],
+    caption: 'Patients réorientés',
+    empty: 'Aucun patient réorienté vers un médecin pour le moment.',
+    before: [el('p', { class: 'help', text: 'Patients que le protocole renvoie au médecin, à l\u2019orientation ou après l\u2019examen du délégué : les urgences d\u2019abord.' })],
+    toRow: (e) => {
+      const u = e.summary.urgency;
+      const day = e.summary.referral_date;
+      return el('tr', { class: u === 'emergency' ? 'urgent-row' : null },
+        el('td', { text: patientName(e.patient) }),
+        el('td', { text: e.protocol_title }),
+        el('td', {}, urgencyTag(u), e.summary.reason ? el('span', { class: 'help block', text: e.summary.reason }) : null),
+        el('td', { text: day === today ? 'aujourd\u2019hui' : dateFr(day) }),
+        el('td', { text: e.summary.revoyure_done ? 'faite' : e.summary.revoyure_called_for ? 'à faire' : '—' }),
+        el('td', {}, openButton(e, openEpisode)));
+    },
   });
-  section.append(table(['Patient', 'Protocole', 'Urgence et motif', 'Réorienté le', 'Revoyure', 'Action'], rows, 'Patients réorientés'));
-  return section;
 }
 
 // ---------------------------------------------------------------- 2. revoyures
 
-function revoyures(episodes, today, openEpisode) {
-  const section = card('Revoyures à faire');
-  // the last day comes from the server (the pathway's rule): ISO dates compare as text
-  // only where the protocol calls for one (the API applies the rule): exclusion other than on
-  // the age, new symptoms, the délégué's doubt — not every included patient
-  const due = episodes.filter((e) => ['included', 'excluded', 'follow_up'].includes(e.state) && e.summary
-    && e.summary.revoyure_called_for === true
-    && e.summary.revoyure_done === false && e.summary.revoyure_until
-    && e.summary.decision_date <= today && today <= e.summary.revoyure_until)
-    .sort((a, b) => a.summary.decision_date.localeCompare(b.summary.decision_date));
-  section.append(el('p', { class: 'help', text: 'La revoyure se fait le jour de la décision du délégué ou le lendemain, quand le protocole l\u2019appelle : exclusion pour un motif autre que l\u2019âge, symptômes nouveaux, doute du délégué.' }));
-  if (!due.length) {
-    section.append(el('p', { class: 'empty', text: 'Aucune revoyure à faire aujourd\u2019hui.' }));
-    return section;
-  }
-  const rows = due.map((e) => {
-    const lastDay = e.summary.revoyure_until === today;
-    return el('tr', {},
-      el('td', { text: patientName(e.patient) }),
-      el('td', { text: e.protocol_title }),
-      el('td', {}, isReferral(e.summary) ? 'Réorienté vers le médecin' : 'Pris en charge dans le protocole',
-        e.summary.revoyure_reason ? el('span', { class: 'help block', text: `Revoyure : ${e.summary.revoyure_reason}` }) : null),
-      el('td', { text: dateFr(e.summary.decision_date) }),
-      el('td', { class: lastDay ? 'no' : null,
-        text: lastDay ? 'aujourd\u2019hui au plus tard' : e.summary.decision_date === today
-          ? 'aujourd\u2019hui ou demain' : `au plus tard le ${dateFr(e.summary.revoyure_until)}` }),
-      el('td', {}, openButton(e, openEpisode)));
+// The revoyures to do today (list "revoyures" of the API): only where the protocol calls for
+// one (exclusion other than on the age, new symptoms, the délégué's doubt), the day of the
+// decision or the next; the last day comes from the server (the pathway's rule).
+function revoyures(today, openEpisode) {
+  const section = card('Revoyures à faire',
+    el('p', { class: 'help', text: 'La revoyure se fait le jour de la décision du délégué ou le lendemain, quand le protocole l\u2019appelle : exclusion pour un motif autre que l\u2019âge, symptômes nouveaux, doute du délégué.' }));
+  return pagedList(section, 'revoyures', {
+    headers: ['Patient', 'Protocole', 'Décision du délégué', 'Décidé le', 'À faire', 'Action'],
+    caption: 'Revoyures à faire',
+    empty: 'Aucune revoyure à faire aujourd\u2019hui.',
+    toRow: (e) => {
+      const lastDay = e.summary.revoyure_until === today;
+      return el('tr', {},
+        el('td', { text: patientName(e.patient) }),
+        el('td', { text: e.protocol_title }),
+        el('td', {}, isReferral(e.summary) ? 'Réorienté vers le médecin' : 'Pris en charge dans le protocole',
+          e.summary.revoyure_reason ? el('span', { class: 'help block', text: `Revoyure : ${e.summary.revoyure_reason}` }) : null),
+        el('td', { text: dateFr(e.summary.decision_date) }),
+        el('td', { class: lastDay ? 'no' : null,
+          text: lastDay ? 'aujourd\u2019hui au plus tard' : e.summary.decision_date === today
+            ? 'aujourd\u2019hui ou demain' : `au plus tard le ${dateFr(e.summary.revoyure_until)}` }),
+        el('td', {}, openButton(e, openEpisode)));
+    },
   });
-  section.append(table(['Patient', 'Protocole', 'Décision du délégué', 'Décidé le', 'À faire', 'Action'], rows, 'Revoyures à faire'));
-  return section;
 }
 
 // ---------------------------------------------------------------- 3. trainings

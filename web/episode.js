@@ -390,28 +390,63 @@ function history(items, data = {}) {
 }
 
 // The délégué's queue: patients waiting for an assessment, and mine in progress.
-export function delegueQueue(episodes) {
-  const mine = nav.session.professional_id;
-  const waiting = episodes.filter((e) => e.state === 'consented');
-  const current = episodes.filter((e) => e.delegue_id === mine && ['assessing', 'included', 'excluded', 'follow_up'].includes(e.state));
+// One list of the API (GET /api/v1/episodes?list=…) in a card, in the API's order: the rows of
+// its first page, then « Afficher plus » while the API gives a next page (its rows are added
+// below). toRow(e) makes a row of the table; `before` is shown above the table when there are
+// rows, `empty` instead of it when there are none.
+export async function pagedList(section, list, { headers, caption, toRow, empty, before = [] }) {
+  const path = (after) => `/api/v1/episodes?list=${list}${after ? `&after=${encodeURIComponent(after)}` : ''}`;
+  const res = await api.call('GET', path(null));
+  if (!res.ok) {
+    section.append(el('p', { class: 'error', role: 'alert', text: api.message(res) }));
+    return section;
+  }
+  if (!res.body.items.length) {
+    section.append(el('p', { class: 'empty', text: empty }));
+    return section;
+  }
+  const shown = table(headers, res.body.items.map(toRow), caption);
+  let next = res.body.next;
+  const more = el('button', { type: 'button', class: 'secondary', text: 'Afficher plus', hidden: !next });
+  const status = el('p', { class: 'help', role: 'status' });
+  more.addEventListener('click', async () => {
+    const page = await api.call('GET', path(next));
+    if (!page.ok) { status.textContent = api.message(page); return; }
+    const added = table(headers, page.body.items.map(toRow)).querySelector('tbody');
+    shown.querySelector('tbody').append(...Array.from(added.children));
+    next = page.body.next;
+    more.hidden = !next;
+    status.textContent = next ? '' : 'Toute la liste est affichée.';
+    if (!next) status.focus();
+  });
+  section.append(...before, shown, more, status);
+  return section;
+}
+
+// The délégué's queue (list "queue" of the API): the patients who wait in their protocols, the
+// first arrived first, then those they are assessing or following.
+export async function delegueQueue() {
   const section = card('Ma file',
     el('p', { class: 'help', text: 'Ouvrez un patient qui attend : Coop vérifie votre adhésion au protocole et qu\u2019un délégant peut être joint, puis vous guide question par question jusqu\u2019à l\u2019ordonnance ou la réorientation.' }));
-  // the list comes oldest arrival first (the API's order): the first patient waits longest
   const arrival = (e) => {
     const at = e.summary && e.summary.arrived_at;
     if (typeof at !== 'number') return '—';
     return isoDay(at) === nav.session.today ? `aujourd\u2019hui à ${instantFr(at).slice(-5)}` : instantFr(at);
   };
-  const row = (e, what) => el('tr', {},
-    el('td', { text: patientName(e.patient) }), el('td', { text: e.protocol_title }),
-    el('td', { text: arrival(e) }),
-    el('td', {}, what, ...(isReferral(e.summary) && e.summary.urgency ? [' — ', urgencyTag(e.summary.urgency)] : [])),
-    el('td', {}, el('button', { type: 'button', class: 'secondary', text: 'Ouvrir',
-      'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) })));
-  const rows = [...waiting.map((e) => row(e, 'attend l\u2019évaluation')),
-    ...current.map((e) => row(e, e.summary && e.summary.second_contact_date && !e.summary.second_contact_done
-      ? `${forPatient(e.state_label, e.patient)} — second contact le ${dateFr(e.summary.second_contact_date)}` : forPatient(e.state_label, e.patient)))];
-  section.append(rows.length ? table(['Patient', 'Protocole', 'Arrivée', 'Où en est-on', 'Action'], rows, 'Ma file')
-    : el('p', { class: 'empty', text: 'Personne n\u2019attend pour le moment.' }));
-  return section;
+  const what = (e) => {
+    if (e.state === 'consented') return 'attend l\u2019évaluation';
+    return e.summary && e.summary.second_contact_date && !e.summary.second_contact_done
+      ? `${forPatient(e.state_label, e.patient)} — second contact le ${dateFr(e.summary.second_contact_date)}` : forPatient(e.state_label, e.patient);
+  };
+  return pagedList(section, 'queue', {
+    headers: ['Patient', 'Protocole', 'Arrivée', 'Où en est-on', 'Action'],
+    caption: 'Ma file',
+    empty: 'Personne n\u2019attend pour le moment.',
+    toRow: (e) => el('tr', {},
+      el('td', { text: patientName(e.patient) }), el('td', { text: e.protocol_title }),
+      el('td', { text: arrival(e) }),
+      el('td', {}, what(e), ...(isReferral(e.summary) && e.summary.urgency ? [' — ', urgencyTag(e.summary.urgency)] : [])),
+      el('td', {}, el('button', { type: 'button', class: 'secondary', text: 'Ouvrir',
+        'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) }))),
+  });
 }

@@ -2,10 +2,11 @@
 // patient.js —, choose the protocol, its orientation questions, proposal or usual care, consent) and the day's list
 // of patients with who sees them.
 import { api, nav, el, field, showError, clearErrors, show, backButton, card, table,
-  isoDay, instantFr, patientName, actionButton, at, forPatient, bySex } from './lib.js';
+  instantFr, patientName, actionButton, at, forPatient, bySex } from './lib.js';
 import { questionInput, collectAnswers, fillAnswer, showOnly, watchAnswers } from './questions.js';
 import { isReferral, urgencyBanner, urgencyTag } from './urgency.js';
 import { patientFinder } from './patient.js';
+import { pagedList } from './episode.js';
 
 const title = () => el('h1', { text: 'Nouvelle demande' });
 
@@ -184,35 +185,30 @@ function done(message) {
 }
 
 // The day's list: episodes created or updated today, with who sees the patient.
-export async function dayList(episodes, openEpisode) {
-  const today = nav.session.today || isoDay(Date.now() / 1000);
+// The day's patients (list "day" of the API): today's, and the requests left at orientation or
+// at the proposal whatever their day — they are resumed or cancelled, never forgotten.
+export async function dayList(openEpisode) {
   const pros = await api.call('GET', '/api/v1/professionals');
   const names = new Map((pros.ok ? pros.body.items : []).map((p) => [p.id, `${p.first_names} ${p.last_name}`]));
-  // today's, and the requests left at orientation or at the proposal, whatever their day: they
-  // are resumed or cancelled, never forgotten
-  const todays = episodes.filter((e) => isoDay(e.created_at) === today || isoDay(e.updated_at) === today
-    || e.state === 'orientation' || e.state === 'proposed');
-  const section = card('Patients du jour');
-  if (!todays.length) {
-    section.append(el('p', { class: 'empty', text: 'Aucun patient aujourd\u2019hui pour le moment.' }));
-    return section;
-  }
   const who = (e) => {
     if (e.delegue_id) return names.get(e.delegue_id) || `professionnel n° ${e.delegue_id}`;
     if (e.state === 'consented') return 'en attente du délégué';
     return '—';
   };
-  const rows = todays.map((e) => el('tr', { class: e.summary && e.summary.urgency === 'emergency' ? 'urgent-row' : null },
-    el('td', { text: patientName(e.patient) }),
-    el('td', { text: e.protocol_title }),
-    el('td', {}, forPatient(e.state_label, e.patient), ...(isReferral(e.summary) && e.summary.urgency ? [' — ', urgencyTag(e.summary.urgency)] : [])),
-    el('td', { text: who(e) }),
-    el('td', { text: instantFr(e.updated_at).slice(-5) }),
-    el('td', {}, e.state === 'orientation' || e.state === 'proposed'
-      ? el('button', { type: 'button', text: 'Reprendre',
-        'aria-label': `Reprendre la demande n° ${e.id}`, onclick: () => resumeRequest(e.id) })
-      : el('button', { type: 'button', class: 'secondary', text: 'Ouvrir',
-        'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) }))));
-  section.append(table(['Patient', 'Protocole', 'Étape', 'Vu par', 'Heure', 'Action'], rows, 'Patients du jour'));
-  return section;
+  return pagedList(card('Patients du jour'), 'day', {
+    headers: ['Patient', 'Protocole', 'Étape', 'Vu par', 'Heure', 'Action'],
+    caption: 'Patients du jour',
+    empty: 'Aucun patient aujourd\u2019hui pour le moment.',
+    toRow: (e) => el('tr', { class: e.summary && e.summary.urgency === 'emergency' ? 'urgent-row' : null },
+      el('td', { text: patientName(e.patient) }),
+      el('td', { text: e.protocol_title }),
+      el('td', {}, forPatient(e.state_label, e.patient), ...(isReferral(e.summary) && e.summary.urgency ? [' — ', urgencyTag(e.summary.urgency)] : [])),
+      el('td', { text: who(e) }),
+      el('td', { text: instantFr(e.updated_at).slice(-5) }),
+      el('td', {}, e.state === 'orientation' || e.state === 'proposed'
+        ? el('button', { type: 'button', text: 'Reprendre',
+          'aria-label': `Reprendre la demande n° ${e.id}`, onclick: () => resumeRequest(e.id) })
+        : el('button', { type: 'button', class: 'secondary', text: 'Ouvrir',
+          'aria-label': `Ouvrir la prise en charge n° ${e.id}`, onclick: () => openEpisode(e.id) }))),
+  });
 }
