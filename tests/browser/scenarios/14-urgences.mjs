@@ -68,7 +68,7 @@ export default ({ base, accessible, expectText, signIn, consentedEpisode, apiAs 
         const ep = await consentedEpisode('Angine', 'Zelie', '1996-05-14', 'snp-odynophagie');
         allergic = ep.id;
         const nurse = await apiAs('infirmiere');
-        const queue = (await nurse('GET', '/api/v1/episodes')).items.map((e) => e.id);
+        const queue = (await nurse('GET', '/api/v1/episodes?list=queue')).items.map((e) => e.id);
         if (!(queue.indexOf(older.id) < queue.indexOf(newer.id) && queue.indexOf(newer.id) < queue.indexOf(ep.id)))
           throw new Error(`la file du délégué n\u2019est pas la plus ancienne d\u2019abord : ${queue.join(', ')}`);
         let cur = await nurse('POST', `/api/v1/episodes/${ep.id}/actions/start_assessment`, { version: ep.version });
