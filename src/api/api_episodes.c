@@ -2,7 +2,7 @@
  * api_episodes.c — episodes of care: the patient pathway over HTTP.
  *
  *   POST /api/v1/episodes                       {patient_id, protocol_id}: orientation starts
- *   GET  /api/v1/episodes[?state=]              what the caller's role may see
+ *   GET  /api/v1/episodes[?list=&state=&limit=&after=]  one page of a list (core/episode_list.h)
  *   GET  /api/v1/episodes/{id}
  *   PUT  /api/v1/episodes/{id}/answers          {version, answers}: saved, then the engine runs
  *   POST /api/v1/episodes/{id}/preview          {answers, unknown}: the same, nothing saved
@@ -974,9 +974,6 @@ static int64_t day_start(const struct api_ctx *c)
 	return start == (time_t)-1 ? c->now - c->now % 86400 : (int64_t)start;
 }
 
-static const enum pathway_state waiting_states[] = {PATHWAY_ORIENTATION, PATHWAY_PROPOSED,
-						    PATHWAY_CONSENTED};
-
 static bool plan_list(struct api_ctx *c, enum episode_list l, const char *state,
 		      struct list_plan *p)
 {
@@ -1008,9 +1005,11 @@ static bool plan_list(struct api_ctx *c, enum episode_list l, const char *state,
 			int64_t a = me->delegue_of[i];
 			if (access_is_delegant_of(me, a))
 				continue; /* every episode of it is read already */
-			for (size_t k = 0;
-			     ok && k < sizeof(waiting_states) / sizeof(waiting_states[0]); k++) {
-				const char *w = pathway_state_code(waiting_states[k]);
+			/* the states in which it waits for a délégué (episode_list_waits()) */
+			for (int k = 0; ok && k < PATHWAY_STATE_COUNT; k++) {
+				if (!episode_list_waits((enum pathway_state)k))
+					continue;
+				const char *w = pathway_state_code((enum pathway_state)k);
 				if (!state || strcmp(state, w) == 0)
 					ok = plan_add(c, p,
 						      (struct db_episode_range){
