@@ -249,9 +249,14 @@ static void test_cursors(void **state)
 	episode_list_cursor_format(EPISODE_LIST_ALL, &neg, buf, sizeof(buf));
 	assert_true(episode_list_cursor_parse(EPISODE_LIST_ALL, buf, &out));
 	assert_int_equal(out.k, -5);
-	const char *bad[] = {"", "a", "a0.1", "a0.1.", "a0.1.0", "a1.1.1", "r3.1.1", "q2.1.1",
-			     "a0.01.1", "a-0.1.1", "a0.1.-1", "a0.1.1 ", "a0.1.1.1",
-			     "a0.1234567890123456789.1", "a0.x.1", "A0.1.1"};
+	const char *bad[] = {"",         "a",
+			     "a0.1",     "a0.1.",
+			     "a0.1.0",   "a1.1.1",
+			     "r3.1.1",   "q2.1.1",
+			     "a0.01.1",  "a-0.1.1",
+			     "a0.1.-1",  "a0.1.1 ",
+			     "a0.1.1.1", "a0.1234567890123456789.1",
+			     "a0.x.1",   "A0.1.1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_false(episode_list_cursor_parse(EPISODE_LIST_ALL, bad[i], &out) ||
 			     episode_list_cursor_parse(EPISODE_LIST_REFERRALS, bad[i], &out) ||
