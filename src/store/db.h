@@ -417,7 +417,11 @@ struct db_audit_filter {
 	int64_t from_at;
 	bool has_to; /* at < to_at (unix seconds, excluded) */
 	int64_t to_at;
-	int64_t before_id; /* id < before_id (paging); 0 = from the newest */
+	/* paging: only the records before (after_at, after_id) in the log's order, newest first
+	 * by (at, id) — the last entry of the page before */
+	bool has_after;
+	int64_t after_at;
+	int64_t after_id;
 };
 
 /* One line of the audit log as the structure's coordinator sees it: who, when, what, on which
@@ -433,8 +437,11 @@ struct db_audit_entry {
 };
 
 /* The audit records written in structure_id (records of Coop itself, account 0, and records
- * written in another structure, even by an account that also works here, are never listed) that pass the filter, newest first, at most
- * limit. *out is an arena array of *n entries (NULL when none); ERR_NOMEM when the arena is
+ * written in another structure, even by an account that also works here, are never listed)
+ * that pass the filter, newest first by (at, id) — `at` is the writer's clock and may go back
+ * (a clock set back), so the log is ordered by time, the id breaking ties —, at most limit.
+ * Each filter reads only the rows it returns through its index (the action, else the author,
+ * else the kind of record leads when several are given; the others are checked on its rows). *out is an arena array of *n entries (NULL when none); ERR_NOMEM when the arena is
  * full, ERR_IO when the database fails. */
 enum coop_err db_audit_list(struct db *db, int64_t structure_id, const struct db_audit_filter *f,
 			    size_t limit, struct arena *a, struct db_audit_entry **out, size_t *n);

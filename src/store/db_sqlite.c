@@ -89,6 +89,9 @@ enum stmt_id {
 	S_AUDIT_INSERT,
 	S_AUDIT_ALL,
 	S_AUDIT_LIST,
+	S_AUDIT_LIST_ACTION,
+	S_AUDIT_LIST_ENTITY,
+	S_AUDIT_LIST_ACCOUNT,
 	S_PROTOCOL_FILE_PUT,
 	S_PROTOCOL_FILE_GET,
 	S_EPISODE_STRUCTURE,
@@ -355,15 +358,23 @@ static const struct {
 			 "SELECT id, at, account_id, action, entity, entity_id, before_json, "
 			 "after_json, prev_hash, hash, structure_id, hash_version FROM audit "
 			 "WHERE id > ?1 ORDER BY id"},
-	/* the id bound is always set (INT64_MAX when not paging) so that the newest-first walk
-	 * seeks straight to it (index audit_by_structure); the author's name is looked up */
-	[S_AUDIT_LIST] = {"audit_list",
-			  "SELECT au.id, au.at, au.account_id, ac.display_name, au.action, "
-			  "au.entity, au.entity_id FROM audit au CROSS JOIN accounts ac "
-			  "ON ac.id = au.account_id WHERE au.structure_id = ?1 AND au.id < ?2 "
-			  "AND (?3 IS NULL OR au.action = ?3) AND (?4 IS NULL OR au.entity = ?4) "
-			  "AND (?5 IS NULL OR au.account_id = ?5) AND (?6 IS NULL OR au.at >= ?6) "
-			  "AND (?7 IS NULL OR au.at < ?7) ORDER BY au.id DESC LIMIT ?8"},
+	/* A structure's audit log, newest first by (at, id), one statement per leading filter so
+	 * that each is a range scan of its index (migration 9): ?1 the structure, ?2 the lowest
+	 * time (included), (?3, ?4) the (at, id) every row is below (the page's cursor and the
+	 * end of the time range folded into one bound, by db_audit_list), ?5 action, ?6 entity,
+	 * ?7 author (each NULL for any; the ones not leading are checked on the rows of the
+	 * range), ?8 the number of rows. The author's name is looked up; records of Coop itself
+	 * (account 0) have no account row and are never listed. */
+#define AUDIT_PAGE(lead)                                                                     \
+	"SELECT au.id, au.at, au.account_id, ac.display_name, au.action, au.entity, "         \
+	"au.entity_id FROM audit au CROSS JOIN accounts ac ON ac.id = au.account_id "        \
+	"WHERE au.structure_id = ?1 " lead " AND au.at >= ?2 AND (au.at, au.id) < (?3, ?4) " \
+	"AND (?5 IS NULL OR au.action = ?5) AND (?6 IS NULL OR au.entity = ?6) "             \
+	"AND (?7 IS NULL OR au.account_id = ?7) ORDER BY au.at DESC, au.id DESC LIMIT ?8"
+	[S_AUDIT_LIST] = {"audit_list", AUDIT_PAGE("")},
+	[S_AUDIT_LIST_ACTION] = {"audit_list_action", AUDIT_PAGE("AND au.action = ?5")},
+	[S_AUDIT_LIST_ENTITY] = {"audit_list_entity", AUDIT_PAGE("AND au.entity = ?6")},
+	[S_AUDIT_LIST_ACCOUNT] = {"audit_list_account", AUDIT_PAGE("AND au.account_id = ?7")},
 	[S_PROTOCOL_FILE_PUT] = {"protocol_file_put",
 				 "INSERT INTO protocol_files (hash, protocol_id, text, first_seen) "
 				 "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (hash) DO NOTHING"},
@@ -1955,20 +1966,35 @@ static void read_audit_entry(sqlite3_stmt *s, struct arena *a, void *record, boo
 enum coop_err db_audit_list(struct db *db, int64_t structure_id, const struct db_audit_filter *f,
 			    size_t limit, struct arena *a, struct db_audit_entry **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(db, S_AUDIT_LIST);
+	/* the most selective filter leads (its index): the action, else the author, else the
+	 * kind of record; the others are checked on the rows of that index's range */
+	enum stmt_id id = f->action		? S_AUDIT_LIST_ACTION
+			  : f->account_id > 0 ? S_AUDIT_LIST_ACCOUNT
+			  : f->entity		? S_AUDIT_LIST_ENTITY
+						: S_AUDIT_LIST;
+	/* one upper bound: below the cursor and below the end of the time range (at < to_at is
+	 * (at, id) < (to_at, 0), ids being positive), whichever is lower */
+	int64_t below_at = INT64_MAX, below_id = INT64_MAX;
+	if (f->has_after) {
+		below_at = f->after_at;
+		below_id = f->after_id;
+	}
+	if (f->has_to && f->to_at <= below_at) {
+		below_at = f->to_at;
+		below_id = 0;
+	}
+	sqlite3_stmt *s = stmt(db, id);
 	if (!s)
 		return ERR_IO;
 	sqlite3_bind_int64(s, 1, structure_id);
-	sqlite3_bind_int64(s, 2, f->before_id > 0 ? f->before_id : INT64_MAX);
-	bind_text(s, 3, f->action);
-	bind_text(s, 4, f->entity);
-	bind_id(s, 5, f->account_id);
-	if (f->has_from)
-		sqlite3_bind_int64(s, 6, f->from_at);
-	if (f->has_to)
-		sqlite3_bind_int64(s, 7, f->to_at);
+	sqlite3_bind_int64(s, 2, f->has_from ? f->from_at : INT64_MIN);
+	sqlite3_bind_int64(s, 3, below_at);
+	sqlite3_bind_int64(s, 4, below_id);
+	bind_text(s, 5, f->action);
+	bind_text(s, 6, f->entity);
+	bind_id(s, 7, f->account_id);
 	sqlite3_bind_int64(s, 8, (sqlite3_int64)limit);
-	return read_all(db, s, S_AUDIT_LIST, read_audit_entry, a, sizeof(**out), (void **)out, n);
+	return read_all(db, s, id, read_audit_entry, a, sizeof(**out), (void **)out, n);
 }
 
 /* ------------------------------------------------------------------ adhesions of a caller */

@@ -30,10 +30,13 @@ grep -q "déjà" "$dir/out" || fail "second init doit ne rien ajouter"
 
 # a database of schema 1 (before memberships) upgrades, its data kept
 cp "$db" "$dir/v1.db"
-# (undo the audit's migration — structure of each record, protocol files —, the accounts'
+# (undo migration 9, the audit log's indexes, then the audit's migration — structure of each record, protocol files —, the accounts'
 # migration — activation codes, disabling, end dates: the table as schema 1 made it —, migration 5,
 # professional's sex, migration 4, template completions, migration 3, identity vigilance, then migration 2)
-sqlite3 "$dir/v1.db" "DROP TABLE protocol_files; DROP INDEX audit_by_structure;
+sqlite3 "$dir/v1.db" "CREATE INDEX audit_by_structure ON audit(structure_id, id);
+  DROP INDEX audit_by_time; DROP INDEX audit_by_action; DROP INDEX audit_by_entity;
+  DROP INDEX audit_by_account;
+  DROP TABLE protocol_files; DROP INDEX audit_by_structure;
   ALTER TABLE audit DROP COLUMN structure_id; ALTER TABLE audit DROP COLUMN hash_version;
   CREATE TABLE accounts_v1 (id INTEGER PRIMARY KEY,
     structure_id INTEGER NOT NULL REFERENCES structures(id),
