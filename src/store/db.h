@@ -482,6 +482,10 @@ struct db_audit_walk {
 enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w, int64_t *count,
 				   int64_t *bad_id, char *head, size_t head_size);
 
+/* The hash stored with record id (as stored: not checked; 65 bytes, lowercase hex); ERR_NOT_FOUND
+ * when there is no such record. */
+enum coop_err db_audit_hash_of(struct db *db, int64_t id, char out[65]);
+
 /* ------------------------------------------------------------------ protocol files */
 
 /* Keeps the text of a protocol file by the SHA-256 of its bytes (lowercase hex), first seen at

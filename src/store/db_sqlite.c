@@ -86,6 +86,7 @@ enum stmt_id {
 	S_SESSION_SET_STRUCTURE,
 	S_SESSION_DELETE_ACCOUNT,
 	S_AUDIT_LAST,
+	S_AUDIT_HASH_OF,
 	S_AUDIT_INSERT,
 	S_AUDIT_ALL,
 	S_AUDIT_LIST,
@@ -350,6 +351,7 @@ static const struct {
 				      "DELETE FROM sessions WHERE account_id = ?1 AND "
 				      "(?2 IS NULL OR token_hash <> ?2)"},
 	[S_AUDIT_LAST] = {"audit_last", "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"},
+	[S_AUDIT_HASH_OF] = {"audit_hash_of", "SELECT hash FROM audit WHERE id = ?1"},
 	[S_AUDIT_INSERT] = {"audit_insert",
 			    "INSERT INTO audit (id, at, account_id, action, entity, entity_id, "
 			    "before_json, after_json, prev_hash, hash, structure_id, hash_version) "
@@ -1887,6 +1889,25 @@ enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w,
 	done(s);
 	if (head && head_size)
 		snprintf(head, head_size, "%s", prev);
+	return err;
+}
+
+enum coop_err db_audit_hash_of(struct db *db, int64_t id, char out[AUDIT_HASH_HEX])
+{
+	sqlite3_stmt *s = stmt(db, S_AUDIT_HASH_OF);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	enum coop_err err = COOP_OK;
+	out[0] = '\0';
+	if (rc == SQLITE_ROW) {
+		const char *h = col_raw(s, 0);
+		snprintf(out, AUDIT_HASH_HEX, "%s", h ? h : "");
+	} else {
+		err = rc == SQLITE_DONE ? ERR_NOT_FOUND : fail(db, rc, "audit_hash_of");
+	}
+	done(s);
 	return err;
 }
 
