@@ -1773,6 +1773,42 @@ enum coop_err db_session_purge(struct db *db, int64_t now)
 
 /* ------------------------------------------------------------------ audit */
 
+/* How a record's hashes are stored. Records written before migration 9 hold both as 64
+ * lowercase hex digits (TEXT). From migration 9 on, `hash` holds the 32 bytes of the digest
+ * (BLOB) and `prev_hash` is empty: it is always the previous record's hash, which verify
+ * computes anyway (the record's own hash covers it, so nothing is lost). The hash computed is
+ * the same either way (audit.h: the previous hash enters it as hex). */
+#define AUDIT_DIGEST_BYTES 32
+
+/* The hash stored in column i as hex (either form); "" when NULL or of neither form. */
+static void col_hash(sqlite3_stmt *s, int i, char out[AUDIT_HASH_HEX])
+{
+	static const char hex[] = "0123456789abcdef";
+	out[0] = '\0';
+	int type = sqlite3_column_type(s, i);
+	if (type == SQLITE_BLOB && sqlite3_column_bytes(s, i) == AUDIT_DIGEST_BYTES) {
+		const unsigned char *b = sqlite3_column_blob(s, i);
+		for (int k = 0; k < AUDIT_DIGEST_BYTES; k++) {
+			out[2 * k] = hex[b[k] >> 4];
+			out[2 * k + 1] = hex[b[k] & 15];
+		}
+		out[2 * AUDIT_DIGEST_BYTES] = '\0';
+	} else if (type == SQLITE_TEXT && sqlite3_column_bytes(s, i) == AUDIT_HASH_HEX - 1) {
+		memcpy(out, sqlite3_column_text(s, i), AUDIT_HASH_HEX);
+	}
+}
+
+/* The 32 bytes of a 64-digit lowercase hex hash. */
+static void hash_bytes(const char *hex, unsigned char out[AUDIT_DIGEST_BYTES])
+{
+	for (int k = 0; k < AUDIT_DIGEST_BYTES; k++) {
+		int hi = hex[2 * k], lo = hex[2 * k + 1];
+		hi = hi <= '9' ? hi - '0' : hi - 'a' + 10;
+		lo = lo <= '9' ? lo - '0' : lo - 'a' + 10;
+		out[k] = (unsigned char)(hi << 4 | lo);
+	}
+}
+
 enum coop_err db_audit_append_in(struct db *db, int64_t structure_id, int64_t at,
 				 int64_t account_id, const char *action, const char *entity,
 				 int64_t entity_id, const char *before_json, const char *after_json)
@@ -1785,8 +1821,7 @@ enum coop_err db_audit_append_in(struct db *db, int64_t structure_id, int64_t at
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0) + 1;
-		const unsigned char *h = sqlite3_column_text(s, 1);
-		snprintf(prev, sizeof(prev), "%s", h ? (const char *)h : "");
+		col_hash(s, 1, prev);
 	} else if (rc == SQLITE_DONE) {
 		memcpy(prev, audit_genesis, sizeof(prev));
 	} else {
@@ -1805,7 +1840,9 @@ enum coop_err db_audit_append_in(struct db *db, int64_t structure_id, int64_t at
 				 .entity_id = entity_id,
 				 .before_json = before_json,
 				 .after_json = after_json};
+	unsigned char digest[AUDIT_DIGEST_BYTES];
 	audit_hash(prev, &f, hash);
+	hash_bytes(hash, digest);
 	s = stmt(db, S_AUDIT_INSERT);
 	if (!s)
 		return ERR_IO;
@@ -1817,8 +1854,8 @@ enum coop_err db_audit_append_in(struct db *db, int64_t structure_id, int64_t at
 	sqlite3_bind_int64(s, 6, entity_id);
 	bind_text(s, 7, before_json);
 	bind_text(s, 8, after_json);
-	bind_text(s, 9, prev);
-	bind_text(s, 10, hash);
+	bind_text(s, 9, ""); /* the previous record's hash: not stored again */
+	sqlite3_bind_blob(s, 10, digest, sizeof(digest), SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 11, structure_id);
 	sqlite3_bind_int(s, 12, AUDIT_HASH_VERSION);
 	return exec_insert(db, s, S_AUDIT_INSERT, NULL);
@@ -1843,7 +1880,7 @@ static const char *col_raw(sqlite3_stmt *s, int i)
 enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w, int64_t *count,
 				   int64_t *bad_id, char *head, size_t head_size)
 {
-	char prev[AUDIT_HASH_HEX], hash[AUDIT_HASH_HEX];
+	char prev[AUDIT_HASH_HEX], hash[AUDIT_HASH_HEX], stored[AUDIT_HASH_HEX];
 	int64_t after_id = w ? w->after_id : 0;
 	snprintf(prev, sizeof(prev), "%s", w && w->after_id > 0 ? w->after_hash : audit_genesis);
 	*count = 0;
@@ -1857,8 +1894,15 @@ enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w,
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
-		const char *stored_prev = col_raw(s, 8);
-		const char *stored_hash = col_raw(s, 9);
+		/* prev_hash: empty (from migration 9 on: the previous record's), else its hex */
+		bool prev_ok = sqlite3_column_type(s, 8) == SQLITE_TEXT &&
+			       sqlite3_column_bytes(s, 8) == 0;
+		if (!prev_ok) {
+			col_hash(s, 8, stored);
+			prev_ok = sqlite3_column_type(s, 8) == SQLITE_TEXT &&
+				  strcmp(stored, prev) == 0;
+		}
+		col_hash(s, 9, stored);
 		struct audit_fields f = {.hash_version = sqlite3_column_int(s, 11),
 					 .id = id,
 					 .at = sqlite3_column_int64(s, 1),
@@ -1871,9 +1915,8 @@ enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w,
 					 .after_json = col_raw(s, 7)};
 		/* ids run 1, 2, 3...: a removed record breaks the sequence even at the end of a
 		 * rewritten chain's prefix; an unknown hash version never verifies */
-		if (id != expected_id || !audit_hash(prev, &f, hash) || !stored_prev ||
-		    strcmp(stored_prev, prev) != 0 || !stored_hash ||
-		    strcmp(stored_hash, hash) != 0) {
+		if (id != expected_id || !audit_hash(prev, &f, hash) || !prev_ok ||
+		    strcmp(stored, hash) != 0) {
 			*bad_id = id;
 			err = ERR_CONFLICT;
 			break;
@@ -1902,8 +1945,7 @@ enum coop_err db_audit_hash_of(struct db *db, int64_t id, char out[AUDIT_HASH_HE
 	enum coop_err err = COOP_OK;
 	out[0] = '\0';
 	if (rc == SQLITE_ROW) {
-		const char *h = col_raw(s, 0);
-		snprintf(out, AUDIT_HASH_HEX, "%s", h ? h : "");
+		col_hash(s, 0, out);
 	} else {
 		err = rc == SQLITE_DONE ? ERR_NOT_FOUND : fail(db, rc, "audit_hash_of");
 	}
