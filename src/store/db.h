@@ -390,10 +390,10 @@ struct db_audit {
 	const char *action;      /* "create", "update", "read", "login", ... */
 	const char *entity;      /* "patient", "episode", ... */
 	int64_t entity_id;
-	const char *before_json; /* or NULL */
-	const char *after_json;  /* or NULL */
-	const char *prev_hash;   /* hex */
-	const char *hash;        /* hex */
+	const char *before_json; /* or NULL; of a change: only what changed (jsondiff.h) */
+	const char *after_json;  /* or NULL; of a change: only what changed (jsondiff.h) */
+	const char *prev_hash;   /* hex; stored empty from migration 9 on (audit.h) */
+	const char *hash;        /* hex; stored as 32 bytes from migration 9 on (audit.h) */
 	int hash_version;
 };
 
