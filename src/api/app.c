@@ -287,7 +287,7 @@ static const struct field_label {
 	{"audit.", "account_id", "Le compte", false},
 	{"audit.", "from", "La date de début", false},
 	{"audit.", "to", "La date de fin", false},
-	{"audit.", "before_id", "La page", false},
+	{"audit.", "after", "La suite de la liste", false},
 	{"audit.", "limit", "Le nombre de lignes", false},
 	/* any route */
 	{NULL, "version", "La version", false},
