@@ -12,8 +12,8 @@
  * plausible French names (capital letters, as the identity rules store them), and episodes,
  * each of a patient in its protocol's population (age, sex), spread over every pathway state and over the three years before today. Each episode is
  * written as the API writes it: inserted in orientation, then one update per pathway action,
- * each with its audit record holding the state and the whole document before and after (as
- * save_and_answer() in src/api/api_episodes.c), plus read traces (5 per episode), so that the
+ * each with its audit record holding what changed in the state and the document, before and
+ * after (store/jsondiff.h, as the API stores save_and_answer()'s records), plus read traces (5 per episode), so that the
  * audit table and its chain grow like the real one. Writes are committed in batches of
  * GEN_BATCH episodes. Everything goes through the db_* functions: `coop audit verify` holds on
  * the result.
@@ -31,6 +31,7 @@
 #include "core/pathway.h"
 #include "api/list_facts.h"
 #include "store/db.h"
+#include "store/jsondiff.h"
 
 #define GEN_BATCH 1000 /* episodes per transaction */
 #define GEN_READS 5    /* read traces per episode */
@@ -181,10 +182,10 @@ static enum coop_err audit_json(struct gen *g, int64_t structure, int64_t at, in
 				const char *action, const char *entity, int64_t id, json_t *before,
 				json_t *after)
 {
-	char *b = before ? json_dumps(before, JSON_COMPACT) : NULL;
-	char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
+	/* what api_audit() stores: only what changed when both are objects */
+	char *b = NULL, *a = NULL;
 	enum coop_err e = ERR_NOMEM;
-	if ((!before || b) && (!after || a))
+	if (jsondiff_record(before, after, &b, &a))
 		e = db_audit_append_in(g->db, structure, at, account, action, entity, id, b, a);
 	if (e == COOP_OK)
 		g->audit_records++;
@@ -594,7 +595,9 @@ static enum coop_err create_episode(struct gen *g, struct gen_structure *s, int6
 		t += !strcmp(actions[i], "record_second_contact") ? 2 * 86400
 								  : 60 + rnd_below(g, 600);
 		int who = actor_of(actions[i], delegue);
-		before = json_pack("{s:s, s:O}", "state", pathway_state_code(cur), "data", data);
+		/* a copy, as save_and_answer() keeps the data as it was (data changes in place) */
+		before = json_pack("{s:s, s:o}", "state", pathway_state_code(cur), "data",
+				   json_deep_copy(data));
 		apply(g, data, actions[i], s->account[who], g->names[who], t, excluded,
 		      protocol_hash);
 		cur = state_after(actions[i], cur, final, excluded);

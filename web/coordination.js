@@ -62,7 +62,7 @@ const entityLabels = {
 
 // The audit filters' names, as the form labels them (for the server's messages).
 const filterLabels = { action: 'Action', entity: 'Objet', account_id: 'Compte', from: 'Du', to: 'Au',
-  before_id: 'Plus anciens', limit: 'Nombre' };
+  after: 'Plus anciens', limit: 'Nombre' };
 
 const AUDIT_PAGE = 50;
 
@@ -438,7 +438,7 @@ export async function openAudit() {
   const load = async (append) => {
     const q = new URLSearchParams(query);
     q.set('limit', String(AUDIT_PAGE));
-    if (append && next) q.set('before_id', String(next));
+    if (append && next) q.set('after', next); // the server's cursor, as given
     const res = await api.call('GET', `/api/v1/audit?${q}`);
     if (!res.ok) {
       showError(append ? results : form, auditMessage(res), res.body && res.body.error ? res.body.error.field : undefined);
@@ -450,7 +450,7 @@ export async function openAudit() {
     if (!append) { tbody.replaceChildren(); shown = 0; }
     tbody.append(...labelCells(columns, items.map(row)));
     shown += items.length;
-    next = res.body.next_before_id;
+    next = res.body.next;
     grid.hidden = shown === 0;
     more.hidden = !next;
     status.className = shown ? '' : 'empty';

@@ -1,15 +1,20 @@
 /*
  * api_audit.c — the structure's audit log, for its coordinator.
  *
- *   GET /api/v1/audit[?action=&entity=&account_id=&from=&to=&before_id=&limit=]
+ *   GET /api/v1/audit[?action=&entity=&account_id=&from=&to=&limit=&after=]
  *
- * Lists who did what, when, on which record, newest first: {"items": [{id, at, at_fr,
- * account_id, by, action, entity, entity_id}...], "next_before_id": id or null}. Only the
- * records written by the accounts of the caller's structure are shown, and never their
- * before/after JSON: it holds patient data, which the coordinator must not see. Filters are
- * checked here and refused with a French message naming the parameter; dates (from, to) are
- * whole local days (the server runs on Paris time), both included. Paging: pass the
- * next_before_id of a full page as before_id. The read of the log is itself traced.
+ * Lists who did what, when, on which record, newest first by time (then by number): {"items":
+ * [{id, at, at_fr, account_id, by, action, entity, entity_id}...], "next": cursor or null}.
+ * Only the records written by the accounts of the caller's structure are shown, and never
+ * their before/after JSON: it holds patient data, which the coordinator must not see. Filters
+ * are checked here and refused with a French message naming the parameter; dates (from, to)
+ * are whole local days (the server runs on Paris time), both included. Paging (the contract of
+ * every list): limit 1..200 (default 50); `next` is null on the last page, else the cursor to
+ * pass as `after` for the following page — "AT.ID" of the page's last entry (the log is ordered
+ * by (at, id): the time a record was written is not guaranteed to follow its number, a clock
+ * may be set back), opaque to clients; a malformed one is refused (400, field after). Each
+ * page reads only its own rows (one index per filter, store/db.h). The read of the log is itself
+ * traced.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,8 +23,8 @@
 #include "api/app.h"
 
 #define AUDIT_ROLES DB_ROLE_COORDINATOR
-#define AUDIT_LIMIT_DEFAULT 100
-#define AUDIT_LIMIT_MAX 500
+#define AUDIT_LIMIT_DEFAULT 50
+#define AUDIT_LIMIT_MAX 200
 #define AUDIT_CODE_MAX 64   /* action and entity codes */
 #define AUDIT_INT_DIGITS 18 /* below INT64_MAX whatever the digits */
 
@@ -45,6 +50,41 @@ static bool query_code(struct api_ctx *c, const char *name, const char **out)
 		*out = NULL;
 		return false;
 	}
+	return true;
+}
+
+/* Reads a run of 1 to AUDIT_INT_DIGITS decimal digits at s[*i] (no sign, no leading zero but
+ * for 0 itself) into *out; false when there is none. */
+static bool cursor_number(const char *s, size_t len, size_t *i, int64_t *out)
+{
+	size_t start = *i;
+	int64_t v = 0;
+	while (*i < len && s[*i] >= '0' && s[*i] <= '9' && *i - start < AUDIT_INT_DIGITS)
+		v = v * 10 + (s[(*i)++] - '0');
+	if (*i == start || (s[start] == '0' && *i - start > 1))
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Reads the optional cursor `after` ("AT.ID", as `next` gave it) into f; false (400 answered,
+ * naming the parameter) when malformed. */
+static bool query_after(struct api_ctx *c, struct db_audit_filter *f)
+{
+	const char *v = NULL;
+	size_t len = 0, i = 0;
+	enum coop_err e = http_request_query(c->req, "after", &v, &len);
+	if (e == ERR_NOT_FOUND)
+		return true;
+	if (e != COOP_OK || !cursor_number(v, len, &i, &f->after_at) || i >= len ||
+	    v[i++] != '.' || !cursor_number(v, len, &i, &f->after_id) || i != len ||
+	    f->after_id < 1) {
+		api_fail(c, API_ERR_INVALID,
+			 "La suite de la liste demandée n'est pas valide : rechargez le journal.",
+			 "after");
+		return false;
+	}
+	f->has_after = true;
 	return true;
 }
 
@@ -76,8 +116,7 @@ static bool read_filter(struct api_ctx *c, struct db_audit_filter *f, int64_t *l
 	if (!query_code(c, "action", &f->action) || !query_code(c, "entity", &f->entity) ||
 	    !api_query_int(c, "account_id", 1, INT64_MAX, &f->account_id) ||
 	    !api_query_date(c, "from", &has_from, &from) || !api_query_date(c, "to", &has_to, &to) ||
-	    !api_query_int(c, "before_id", 1, INT64_MAX, &f->before_id) ||
-	    !api_query_int(c, "limit", 1, AUDIT_LIMIT_MAX, limit))
+	    !api_query_int(c, "limit", 1, AUDIT_LIMIT_MAX, limit) || !query_after(c, f))
 		return false;
 	if (has_from && has_to && from > to) {
 		api_fail(c, API_ERR_INVALID, "La date de début est postérieure à la date de fin.",
@@ -123,22 +162,31 @@ void api_audit_list(struct http_request *req, struct http_response *res, void *a
 	json_t *items = NULL, *next = NULL, *what = NULL, *body = NULL;
 	if (!api_begin(&c, req, res, app, AUDIT_ROLES) || !read_filter(&c, &f, &limit))
 		return;
-	enum coop_err e =
-		db_audit_list(c.db, c.account.structure_id, &f, (size_t)limit, c.a, &entries, &n);
+	/* one more than the page: whether there is a next one */
+	enum coop_err e = db_audit_list(c.db, c.account.structure_id, &f, (size_t)limit + 1, c.a,
+					&entries, &n);
 	if (e != COOP_OK) {
 		api_store_error(&c, e, "Journal d'audit");
 		goto out;
 	}
+	bool more = n > (size_t)limit;
+	if (more)
+		n = (size_t)limit;
 	items = json_array();
 	if (!items)
 		goto nomem;
 	for (size_t i = 0; i < n; i++)
 		if (json_array_append_new(items, entry_json(&entries[i])) != 0)
 			goto nomem;
-	/* a full page may have a next one: it starts below its last id */
-	next = n > 0 && n == (size_t)limit ? json_integer((json_int_t)entries[n - 1].id)
-					   : json_null();
-	body = json_pack("{s:O, s:O}", "items", items, "next_before_id", next);
+	if (more) {
+		char cursor[48];
+		snprintf(cursor, sizeof(cursor), "%lld.%lld", (long long)entries[n - 1].at,
+			 (long long)entries[n - 1].id);
+		next = json_string(cursor);
+	} else {
+		next = json_null();
+	}
+	body = next ? json_pack("{s:O, s:O}", "items", items, "next", next) : NULL;
 	what = json_pack("{s:I}", "count", (json_int_t)n);
 	if (!body || !what)
 		goto nomem;

@@ -17,6 +17,7 @@
 #include "api/facts.h"
 #include "api/replay.h"
 #include "protocol/engine.h"
+#include "store/jsondiff.h"
 
 /* ------------------------------------------------------------------ routes */
 
@@ -286,7 +287,7 @@ static const struct field_label {
 	{"audit.", "account_id", "Le compte", false},
 	{"audit.", "from", "La date de début", false},
 	{"audit.", "to", "La date de fin", false},
-	{"audit.", "before_id", "La page", false},
+	{"audit.", "after", "La suite de la liste", false},
 	{"audit.", "limit", "Le nombre de lignes", false},
 	/* any route */
 	{NULL, "version", "La version", false},
@@ -860,20 +861,35 @@ bool api_param_id(struct api_ctx *c, const char *name, int64_t *out)
 	return true;
 }
 
-enum coop_err api_audit(struct api_ctx *c, const char *action, const char *entity, int64_t id,
-			json_t *before, json_t *after)
+bool api_audit_change(json_t *before, json_t *after, char **b_text, char **a_text)
 {
-	char *b = before ? json_dumps(before, JSON_COMPACT) : NULL;
-	char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
-	enum coop_err e = COOP_OK;
-	if ((before && !b) || (after && !a))
-		e = ERR_NOMEM;
-	else
-		e = db_audit_append_in(c->db, c->authed ? c->account.structure_id : 0, c->now,
-				       c->authed ? c->account.id : 0, action, entity, id, b, a);
+	return jsondiff_record(before, after, b_text, a_text);
+}
+
+enum coop_err api_audit_stored(struct api_ctx *c, const char *action, const char *entity,
+			       int64_t id, const char *b_text, const char *a_text)
+{
+	return db_audit_append_in(c->db, c->authed ? c->account.structure_id : 0, c->now,
+				  c->authed ? c->account.id : 0, action, entity, id, b_text,
+				  a_text);
+}
+
+/* Stores the change texts b and a (when `made`, else memory ran out), then frees them. */
+static enum coop_err store_change(struct api_ctx *c, const char *action, const char *entity,
+				  int64_t id, bool made, char *b, char *a)
+{
+	enum coop_err e = made ? api_audit_stored(c, action, entity, id, b, a) : ERR_NOMEM;
 	free(b);
 	free(a);
 	return e;
+}
+
+enum coop_err api_audit(struct api_ctx *c, const char *action, const char *entity, int64_t id,
+			json_t *before, json_t *after)
+{
+	char *b = NULL, *a = NULL;
+	bool made = api_audit_change(before, after, &b, &a);
+	return store_change(c, action, entity, id, made, b, a);
 }
 
 /* Read traces are committed in groups: a reader appends its record to a queue; the first reader
@@ -1113,8 +1129,10 @@ bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, i
 enum coop_err api_audit_text(struct api_ctx *c, const char *action, const char *entity,
 			     int64_t id, const char *before, const char *after)
 {
-	return db_audit_append_in(c->db, c->authed ? c->account.structure_id : 0, c->now,
-				  c->authed ? c->account.id : 0, action, entity, id, before, after);
+	char *b = NULL, *a = NULL;
+	/* only what changed when both are objects (store/jsondiff.h), else as given */
+	bool made = jsondiff_text(before, after, &b, &a);
+	return store_change(c, action, entity, id, made, b, a);
 }
 
 json_t *api_date_json(coop_date d)

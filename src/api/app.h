@@ -178,14 +178,25 @@ bool api_query_int(struct api_ctx *c, const char *name, int64_t min, int64_t max
 /* The route parameter {name} as an id; false (404 answered) when not a positive integer. */
 bool api_param_id(struct api_ctx *c, const char *name, int64_t *out);
 
-/* Appends an audit record in the current transaction; before and after are borrowed. */
+/* Appends an audit record in the current transaction; before and after are borrowed. When
+ * both are objects the record stores only what changed (store/jsondiff.h: the changed keys,
+ * recursively, with their value before and after); otherwise the documents whole. */
 enum coop_err api_audit(struct api_ctx *c, const char *action, const char *entity, int64_t id,
 			json_t *before, json_t *after);
 
-/* The same with the JSON already serialised (NULL for none): serialise before db_begin(), so
- * that the write queue is held only for the SQL. */
+/* The same with the JSON already serialised (NULL for none); the difference is computed here
+ * (both texts parsed again). To hold the write queue only for the SQL, prefer
+ * api_audit_change() before db_begin() then api_audit_stored() inside the transaction. */
 enum coop_err api_audit_text(struct api_ctx *c, const char *action, const char *entity,
 			     int64_t id, const char *before, const char *after);
+
+/* What the audit record of a change from before to after stores (either may be NULL): the two
+ * malloc'd texts (free() them; NULL for an absent side). False when memory runs out. */
+bool api_audit_change(json_t *before, json_t *after, char **b_text, char **a_text);
+
+/* Appends a record storing b_text and a_text exactly as given (from api_audit_change()). */
+enum coop_err api_audit_stored(struct api_ctx *c, const char *action, const char *entity,
+			       int64_t id, const char *b_text, const char *a_text);
 
 /* Traces a read of patient data in its own transaction; false (error answered, and the data
  * must not be served) when the trace cannot be written. what is borrowed (may be NULL). */

@@ -36,7 +36,8 @@ static void usage_audit(FILE *f)
 	      "        avec sa propre clé.\n"
 	      "  --from-last\n"
 	      "        ne vérifie la chaîne qu'à partir du dernier point de contrôle (plus rapide ;\n"
-	      "        les enregistrements antérieurs sont tenus pour conformes).\n"
+	      "        les enregistrements antérieurs sont tenus pour conformes, sauf celui du\n"
+	      "        point de contrôle, relu : une troncature en deçà reste détectée).\n"
 	      "  Ne sont PAS détectés : la suppression ou la modification des enregistrements\n"
 	      "  écrits après le dernier point de contrôle si la chaîne est recalculée (ils ne\n"
 	      "  sont protégés que par la chaîne), en particulier la suppression des derniers\n"
@@ -174,10 +175,17 @@ static int audit_verify(int argc, char **argv)
 	}
 	struct verify_state vs = {.cps = cps, .n = n_cps};
 	struct db_audit_walk walk = {.visit = verify_visit, .ctx = &vs};
-	if (from_last) { /* trust the records up to the last checkpoint */
-		walk.after_id = cps[n_cps - 1].last_id;
-		walk.after_hash = cps[n_cps - 1].hash;
-		vs.next = n_cps;
+	char link[AUDIT_HASH_HEX];
+	if (from_last && cps[n_cps - 1].last_id > 0) {
+		/* trust the records before the last checkpoint's own, which is walked again: it
+		 * must hash (from its predecessor's stored hash) to the signed hash, and a base
+		 * truncated below it is seen (one record read by its id, then those after it) */
+		int64_t last = cps[n_cps - 1].last_id;
+		if (last == 1 || db_audit_hash_of(db, last - 1, link) != COOP_OK)
+			memcpy(link, audit_genesis, sizeof(link));
+		walk.after_id = last - 1;
+		walk.after_hash = link;
+		vs.next = n_cps - 1;
 	}
 	int64_t count = 0, bad = 0;
 	char head[AUDIT_HASH_HEX];
@@ -207,9 +215,15 @@ static int audit_verify(int argc, char **argv)
 	if (cp_path && cps[n_cps - 1].last_id > last_id) {
 		char when[64];
 		format_time(cps[n_cps - 1].at, when, sizeof(when));
-		printf("Journal d'audit TRONQUÉ : le point de contrôle du %s compte %lld "
-		       "enregistrements, la base n'en a plus que %lld.\n",
-		       when, (long long)cps[n_cps - 1].last_id, (long long)last_id);
+		if (from_last) /* only the checkpoint's own record was looked for */
+			printf("Journal d'audit TRONQUÉ : le point de contrôle du %s compte %lld "
+			       "enregistrements, la base n'a plus l'enregistrement n° %lld.\n",
+			       when, (long long)cps[n_cps - 1].last_id,
+			       (long long)cps[n_cps - 1].last_id);
+		else
+			printf("Journal d'audit TRONQUÉ : le point de contrôle du %s compte %lld "
+			       "enregistrements, la base n'en a plus que %lld.\n",
+			       when, (long long)cps[n_cps - 1].last_id, (long long)last_id);
 		status = 1;
 		goto out;
 	}
@@ -228,7 +242,9 @@ static int audit_verify(int argc, char **argv)
 		       "Les %lld premiers sont couverts par le dernier point de contrôle (du %s) ; "
 		       "les %lld suivants ne sont protégés que par la chaîne.\n"
 		       "Dernier maillon : %s\n",
-		       (long long)count, from_last ? " depuis le dernier point de contrôle" : "",
+		       /* --from-last walked the checkpoint's own record again: not counted */
+		       (long long)(from_last ? last_id - covered : count),
+		       from_last ? " depuis le dernier point de contrôle" : "",
 		       n_cps,
 		       n_cps > 1 ? "points de contrôle signés conformes"
 				 : "point de contrôle signé conforme",

@@ -6,7 +6,12 @@
  * Changing, removing, inserting or reordering a record therefore breaks the chain from that
  * point, which db_audit_verify() reports. The hash format is versioned: version 1 (records
  * written before schema migration 6 of the audit) leaves the structure out, version 2 covers it;
- * each record stores its version, so old records still verify.
+ * each record stores its version, so old records still verify. How the hashes are stored does
+ * not change what they are: records written before schema migration 9 keep prev_hash and hash
+ * as 64 hex digits; later ones keep hash as its 32 bytes and prev_hash empty (always the
+ * previous record's hash, which the verifier computes; the record's hash covers it). What the
+ * before/after fields of a change hold from migration 9 on (the difference, not whole
+ * documents) is described in jsondiff.h.
  *
  * The chain alone does not stop someone who can write the database from rewriting it whole
  * (change a record, recompute every hash after it) or cutting its end. A checkpoint is a line

@@ -445,10 +445,10 @@ struct db_audit {
 	const char *action;      /* "create", "update", "read", "login", ... */
 	const char *entity;      /* "patient", "episode", ... */
 	int64_t entity_id;
-	const char *before_json; /* or NULL */
-	const char *after_json;  /* or NULL */
-	const char *prev_hash;   /* hex */
-	const char *hash;        /* hex */
+	const char *before_json; /* or NULL; of a change: only what changed (jsondiff.h) */
+	const char *after_json;  /* or NULL; of a change: only what changed (jsondiff.h) */
+	const char *prev_hash;   /* hex; stored empty from migration 9 on (audit.h) */
+	const char *hash;        /* hex; stored as 32 bytes from migration 9 on (audit.h) */
 	int hash_version;
 };
 
@@ -472,7 +472,11 @@ struct db_audit_filter {
 	int64_t from_at;
 	bool has_to; /* at < to_at (unix seconds, excluded) */
 	int64_t to_at;
-	int64_t before_id; /* id < before_id (paging); 0 = from the newest */
+	/* paging: only the records before (after_at, after_id) in the log's order, newest first
+	 * by (at, id) — the last entry of the page before */
+	bool has_after;
+	int64_t after_at;
+	int64_t after_id;
 };
 
 /* One line of the audit log as the structure's coordinator sees it: who, when, what, on which
@@ -488,8 +492,11 @@ struct db_audit_entry {
 };
 
 /* The audit records written in structure_id (records of Coop itself, account 0, and records
- * written in another structure, even by an account that also works here, are never listed) that pass the filter, newest first, at most
- * limit. *out is an arena array of *n entries (NULL when none); ERR_NOMEM when the arena is
+ * written in another structure, even by an account that also works here, are never listed)
+ * that pass the filter, newest first by (at, id) — `at` is the writer's clock and may go back
+ * (a clock set back), so the log is ordered by time, the id breaking ties —, at most limit.
+ * Each filter reads only the rows it returns through its index (the action, else the author,
+ * else the kind of record leads when several are given; the others are checked on its rows). *out is an arena array of *n entries (NULL when none); ERR_NOMEM when the arena is
  * full, ERR_IO when the database fails. */
 enum coop_err db_audit_list(struct db *db, int64_t structure_id, const struct db_audit_filter *f,
 			    size_t limit, struct arena *a, struct db_audit_entry **out, size_t *n);
@@ -529,6 +536,10 @@ struct db_audit_walk {
  * after it, head the last good link's hash. */
 enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w, int64_t *count,
 				   int64_t *bad_id, char *head, size_t head_size);
+
+/* The hash stored with record id (as stored: not checked; 65 bytes, lowercase hex); ERR_NOT_FOUND
+ * when there is no such record. */
+enum coop_err db_audit_hash_of(struct db *db, int64_t id, char out[65]);
 
 /* ------------------------------------------------------------------ protocol files */
 

@@ -96,9 +96,13 @@ enum stmt_id {
 	S_SESSION_SET_STRUCTURE,
 	S_SESSION_DELETE_ACCOUNT,
 	S_AUDIT_LAST,
+	S_AUDIT_HASH_OF,
 	S_AUDIT_INSERT,
 	S_AUDIT_ALL,
 	S_AUDIT_LIST,
+	S_AUDIT_LIST_ACTION,
+	S_AUDIT_LIST_ENTITY,
+	S_AUDIT_LIST_ACCOUNT,
 	S_PROTOCOL_FILE_PUT,
 	S_PROTOCOL_FILE_GET,
 	S_EPISODE_STRUCTURE,
@@ -421,6 +425,7 @@ static const struct {
 				      "DELETE FROM sessions WHERE account_id = ?1 AND "
 				      "(?2 IS NULL OR token_hash <> ?2)"},
 	[S_AUDIT_LAST] = {"audit_last", "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"},
+	[S_AUDIT_HASH_OF] = {"audit_hash_of", "SELECT hash FROM audit WHERE id = ?1"},
 	[S_AUDIT_INSERT] = {"audit_insert",
 			    "INSERT INTO audit (id, at, account_id, action, entity, entity_id, "
 			    "before_json, after_json, prev_hash, hash, structure_id, hash_version) "
@@ -429,15 +434,23 @@ static const struct {
 			 "SELECT id, at, account_id, action, entity, entity_id, before_json, "
 			 "after_json, prev_hash, hash, structure_id, hash_version FROM audit "
 			 "WHERE id > ?1 ORDER BY id"},
-	/* the id bound is always set (INT64_MAX when not paging) so that the newest-first walk
-	 * seeks straight to it (index audit_by_structure); the author's name is looked up */
-	[S_AUDIT_LIST] = {"audit_list",
-			  "SELECT au.id, au.at, au.account_id, ac.display_name, au.action, "
-			  "au.entity, au.entity_id FROM audit au CROSS JOIN accounts ac "
-			  "ON ac.id = au.account_id WHERE au.structure_id = ?1 AND au.id < ?2 "
-			  "AND (?3 IS NULL OR au.action = ?3) AND (?4 IS NULL OR au.entity = ?4) "
-			  "AND (?5 IS NULL OR au.account_id = ?5) AND (?6 IS NULL OR au.at >= ?6) "
-			  "AND (?7 IS NULL OR au.at < ?7) ORDER BY au.id DESC LIMIT ?8"},
+	/* A structure's audit log, newest first by (at, id), one statement per leading filter so
+	 * that each is a range scan of its index (migration 9): ?1 the structure, ?2 the lowest
+	 * time (included), (?3, ?4) the (at, id) every row is below (the page's cursor and the
+	 * end of the time range folded into one bound, by db_audit_list), ?5 action, ?6 entity,
+	 * ?7 author (each NULL for any; the ones not leading are checked on the rows of the
+	 * range), ?8 the number of rows. The author's name is looked up; records of Coop itself
+	 * (account 0) have no account row and are never listed. */
+#define AUDIT_PAGE(lead)                                                                     \
+	"SELECT au.id, au.at, au.account_id, ac.display_name, au.action, au.entity, "         \
+	"au.entity_id FROM audit au CROSS JOIN accounts ac ON ac.id = au.account_id "        \
+	"WHERE au.structure_id = ?1 " lead " AND au.at >= ?2 AND (au.at, au.id) < (?3, ?4) " \
+	"AND (?5 IS NULL OR au.action = ?5) AND (?6 IS NULL OR au.entity = ?6) "             \
+	"AND (?7 IS NULL OR au.account_id = ?7) ORDER BY au.at DESC, au.id DESC LIMIT ?8"
+	[S_AUDIT_LIST] = {"audit_list", AUDIT_PAGE("")},
+	[S_AUDIT_LIST_ACTION] = {"audit_list_action", AUDIT_PAGE("AND au.action = ?5")},
+	[S_AUDIT_LIST_ENTITY] = {"audit_list_entity", AUDIT_PAGE("AND au.entity = ?6")},
+	[S_AUDIT_LIST_ACCOUNT] = {"audit_list_account", AUDIT_PAGE("AND au.account_id = ?7")},
 	[S_PROTOCOL_FILE_PUT] = {"protocol_file_put",
 				 "INSERT INTO protocol_files (hash, protocol_id, text, first_seen) "
 				 "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (hash) DO NOTHING"},
@@ -1933,6 +1946,42 @@ enum coop_err db_session_purge(struct db *db, int64_t now)
 
 /* ------------------------------------------------------------------ audit */
 
+/* How a record's hashes are stored. Records written before migration 9 hold both as 64
+ * lowercase hex digits (TEXT). From migration 9 on, `hash` holds the 32 bytes of the digest
+ * (BLOB) and `prev_hash` is empty: it is always the previous record's hash, which verify
+ * computes anyway (the record's own hash covers it, so nothing is lost). The hash computed is
+ * the same either way (audit.h: the previous hash enters it as hex). */
+#define AUDIT_DIGEST_BYTES 32
+
+/* The hash stored in column i as hex (either form); "" when NULL or of neither form. */
+static void col_hash(sqlite3_stmt *s, int i, char out[AUDIT_HASH_HEX])
+{
+	static const char hex[] = "0123456789abcdef";
+	out[0] = '\0';
+	int type = sqlite3_column_type(s, i);
+	if (type == SQLITE_BLOB && sqlite3_column_bytes(s, i) == AUDIT_DIGEST_BYTES) {
+		const unsigned char *b = sqlite3_column_blob(s, i);
+		for (int k = 0; k < AUDIT_DIGEST_BYTES; k++) {
+			out[2 * k] = hex[b[k] >> 4];
+			out[2 * k + 1] = hex[b[k] & 15];
+		}
+		out[2 * AUDIT_DIGEST_BYTES] = '\0';
+	} else if (type == SQLITE_TEXT && sqlite3_column_bytes(s, i) == AUDIT_HASH_HEX - 1) {
+		memcpy(out, sqlite3_column_text(s, i), AUDIT_HASH_HEX);
+	}
+}
+
+/* The 32 bytes of a 64-digit lowercase hex hash. */
+static void hash_bytes(const char *hex, unsigned char out[AUDIT_DIGEST_BYTES])
+{
+	for (int k = 0; k < AUDIT_DIGEST_BYTES; k++) {
+		int hi = hex[2 * k], lo = hex[2 * k + 1];
+		hi = hi <= '9' ? hi - '0' : hi - 'a' + 10;
+		lo = lo <= '9' ? lo - '0' : lo - 'a' + 10;
+		out[k] = (unsigned char)(hi << 4 | lo);
+	}
+}
+
 enum coop_err db_audit_append_in(struct db *db, int64_t structure_id, int64_t at,
 				 int64_t account_id, const char *action, const char *entity,
 				 int64_t entity_id, const char *before_json, const char *after_json)
@@ -1945,8 +1994,7 @@ enum coop_err db_audit_append_in(struct db *db, int64_t structure_id, int64_t at
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0) + 1;
-		const unsigned char *h = sqlite3_column_text(s, 1);
-		snprintf(prev, sizeof(prev), "%s", h ? (const char *)h : "");
+		col_hash(s, 1, prev);
 	} else if (rc == SQLITE_DONE) {
 		memcpy(prev, audit_genesis, sizeof(prev));
 	} else {
@@ -1965,7 +2013,9 @@ enum coop_err db_audit_append_in(struct db *db, int64_t structure_id, int64_t at
 				 .entity_id = entity_id,
 				 .before_json = before_json,
 				 .after_json = after_json};
+	unsigned char digest[AUDIT_DIGEST_BYTES];
 	audit_hash(prev, &f, hash);
+	hash_bytes(hash, digest);
 	s = stmt(db, S_AUDIT_INSERT);
 	if (!s)
 		return ERR_IO;
@@ -1977,8 +2027,8 @@ enum coop_err db_audit_append_in(struct db *db, int64_t structure_id, int64_t at
 	sqlite3_bind_int64(s, 6, entity_id);
 	bind_text(s, 7, before_json);
 	bind_text(s, 8, after_json);
-	bind_text(s, 9, prev);
-	bind_text(s, 10, hash);
+	bind_text(s, 9, ""); /* the previous record's hash: not stored again */
+	sqlite3_bind_blob(s, 10, digest, sizeof(digest), SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 11, structure_id);
 	sqlite3_bind_int(s, 12, AUDIT_HASH_VERSION);
 	return exec_insert(db, s, S_AUDIT_INSERT, NULL);
@@ -2003,7 +2053,7 @@ static const char *col_raw(sqlite3_stmt *s, int i)
 enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w, int64_t *count,
 				   int64_t *bad_id, char *head, size_t head_size)
 {
-	char prev[AUDIT_HASH_HEX], hash[AUDIT_HASH_HEX];
+	char prev[AUDIT_HASH_HEX], hash[AUDIT_HASH_HEX], stored[AUDIT_HASH_HEX];
 	int64_t after_id = w ? w->after_id : 0;
 	snprintf(prev, sizeof(prev), "%s", w && w->after_id > 0 ? w->after_hash : audit_genesis);
 	*count = 0;
@@ -2017,8 +2067,15 @@ enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w,
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
-		const char *stored_prev = col_raw(s, 8);
-		const char *stored_hash = col_raw(s, 9);
+		/* prev_hash: empty (from migration 9 on: the previous record's), else its hex */
+		bool prev_ok = sqlite3_column_type(s, 8) == SQLITE_TEXT &&
+			       sqlite3_column_bytes(s, 8) == 0;
+		if (!prev_ok) {
+			col_hash(s, 8, stored);
+			prev_ok = sqlite3_column_type(s, 8) == SQLITE_TEXT &&
+				  strcmp(stored, prev) == 0;
+		}
+		col_hash(s, 9, stored);
 		struct audit_fields f = {.hash_version = sqlite3_column_int(s, 11),
 					 .id = id,
 					 .at = sqlite3_column_int64(s, 1),
@@ -2031,9 +2088,8 @@ enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w,
 					 .after_json = col_raw(s, 7)};
 		/* ids run 1, 2, 3...: a removed record breaks the sequence even at the end of a
 		 * rewritten chain's prefix; an unknown hash version never verifies */
-		if (id != expected_id || !audit_hash(prev, &f, hash) || !stored_prev ||
-		    strcmp(stored_prev, prev) != 0 || !stored_hash ||
-		    strcmp(stored_hash, hash) != 0) {
+		if (id != expected_id || !audit_hash(prev, &f, hash) || !prev_ok ||
+		    strcmp(stored, hash) != 0) {
 			*bad_id = id;
 			err = ERR_CONFLICT;
 			break;
@@ -2049,6 +2105,24 @@ enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w,
 	done(s);
 	if (head && head_size)
 		snprintf(head, head_size, "%s", prev);
+	return err;
+}
+
+enum coop_err db_audit_hash_of(struct db *db, int64_t id, char out[AUDIT_HASH_HEX])
+{
+	sqlite3_stmt *s = stmt(db, S_AUDIT_HASH_OF);
+	if (!s)
+		return ERR_IO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	enum coop_err err = COOP_OK;
+	out[0] = '\0';
+	if (rc == SQLITE_ROW) {
+		col_hash(s, 0, out);
+	} else {
+		err = rc == SQLITE_DONE ? ERR_NOT_FOUND : fail(db, rc, "audit_hash_of");
+	}
+	done(s);
 	return err;
 }
 
@@ -2128,20 +2202,35 @@ static void read_audit_entry(sqlite3_stmt *s, struct arena *a, void *record, boo
 enum coop_err db_audit_list(struct db *db, int64_t structure_id, const struct db_audit_filter *f,
 			    size_t limit, struct arena *a, struct db_audit_entry **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(db, S_AUDIT_LIST);
+	/* the most selective filter leads (its index): the action, else the author, else the
+	 * kind of record; the others are checked on the rows of that index's range */
+	enum stmt_id id = f->action		? S_AUDIT_LIST_ACTION
+			  : f->account_id > 0 ? S_AUDIT_LIST_ACCOUNT
+			  : f->entity		? S_AUDIT_LIST_ENTITY
+						: S_AUDIT_LIST;
+	/* one upper bound: below the cursor and below the end of the time range (at < to_at is
+	 * (at, id) < (to_at, 0), ids being positive), whichever is lower */
+	int64_t below_at = INT64_MAX, below_id = INT64_MAX;
+	if (f->has_after) {
+		below_at = f->after_at;
+		below_id = f->after_id;
+	}
+	if (f->has_to && f->to_at <= below_at) {
+		below_at = f->to_at;
+		below_id = 0;
+	}
+	sqlite3_stmt *s = stmt(db, id);
 	if (!s)
 		return ERR_IO;
 	sqlite3_bind_int64(s, 1, structure_id);
-	sqlite3_bind_int64(s, 2, f->before_id > 0 ? f->before_id : INT64_MAX);
-	bind_text(s, 3, f->action);
-	bind_text(s, 4, f->entity);
-	bind_id(s, 5, f->account_id);
-	if (f->has_from)
-		sqlite3_bind_int64(s, 6, f->from_at);
-	if (f->has_to)
-		sqlite3_bind_int64(s, 7, f->to_at);
+	sqlite3_bind_int64(s, 2, f->has_from ? f->from_at : INT64_MIN);
+	sqlite3_bind_int64(s, 3, below_at);
+	sqlite3_bind_int64(s, 4, below_id);
+	bind_text(s, 5, f->action);
+	bind_text(s, 6, f->entity);
+	bind_id(s, 7, f->account_id);
 	sqlite3_bind_int64(s, 8, (sqlite3_int64)limit);
-	return read_all(db, s, S_AUDIT_LIST, read_audit_entry, a, sizeof(**out), (void **)out, n);
+	return read_all(db, s, id, read_audit_entry, a, sizeof(**out), (void **)out, n);
 }
 
 /* ------------------------------------------------------------------ adhesions of a caller */

@@ -281,6 +281,17 @@ static const char *const migrations[] = {
 	"CREATE INDEX episodes_revoyures ON episodes(adoption_id, revoyure_until, id)"
 	"  WHERE revoyure_until IS NOT NULL;"
 	"CREATE INDEX episodes_unfilled ON episodes(id) WHERE list_facts = 0;",
+	/* 9 (audit log that stays fast): the coordinator's audit log lists a structure's records
+	 * newest first by (at, id) and filters on action, entity, author and a time range; one
+	 * index per filter, each ending with the time (the rowid, id, follows implicitly), so
+	 * that every filter, with or without a time range, is a range scan reading only the rows
+	 * it returns. audit_by_time replaces audit_by_structure (structure_id, id): a time range
+	 * cannot use it, since `at` is not guaranteed to follow `id`. */
+	"CREATE INDEX audit_by_time ON audit(structure_id, at);"
+	"CREATE INDEX audit_by_action ON audit(structure_id, action, at);"
+	"CREATE INDEX audit_by_entity ON audit(structure_id, entity, at);"
+	"CREATE INDEX audit_by_account ON audit(structure_id, account_id, at);"
+	"DROP INDEX audit_by_structure;",
 };
 
 int schema_sqlite_count(void)

@@ -70,8 +70,23 @@ verify "$db" || fail "chaîne seule"
 grep -q "Sans points de contrôle" "$dir/out" || fail "limite sans points de contrôle non dite"
 verify "$db" --checkpoints "$cp" --public-key "$key" --from-last || fail "--from-last"
 grep -q "depuis le dernier point de contrôle" "$dir/out" || fail "message --from-last"
+grep -q "^Journal d'audit intact : 0 enregistrements" "$dir/out" || fail "compte --from-last"
 cp "$db" "$dir/orig.db"
 restore() { cp "$dir/orig.db" "$db"; rm -f "$db-wal" "$db-shm"; }
+
+# --from-last still sees a base cut below the last checkpoint, and a change to the
+# checkpoint's own record (it walks that one record again, read by its id)
+sqlite3 "$db" "DELETE FROM audit WHERE id > $total - 3"
+if verify "$db" --checkpoints "$cp" --public-key "$key.pub" --from-last; then
+	fail "troncature non vue par --from-last"
+fi
+grep -q "TRONQUÉ" "$dir/out" || fail "troncature non nommée par --from-last"
+restore
+sqlite3 "$db" "UPDATE audit SET entity_id = entity_id + 1 WHERE id = $total"
+if verify "$db" --checkpoints "$cp" --public-key "$key.pub" --from-last; then
+	fail "modification du dernier enregistrement signé non vue par --from-last"
+fi
+restore
 
 # 1. the secretary's read traces deleted, the chain recomputed: the chain alone says intact
 sqlite3 "$db" "DELETE FROM audit WHERE action = 'list' AND entity = 'episode' AND id % 3 = 0"

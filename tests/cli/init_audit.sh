@@ -30,10 +30,13 @@ grep -q "déjà" "$dir/out" || fail "second init doit ne rien ajouter"
 
 # a database of schema 1 (before memberships) upgrades, its data kept
 cp "$db" "$dir/v1.db"
-# (undo migration 8, the episode lists' facts and indexes, the audit's migration — structure of each record, protocol files —, the accounts'
+# (undo migration 9, the audit log's indexes, migration 8, the episode lists' facts and indexes, the audit's migration — structure of each record, protocol files —, the accounts'
 # migration — activation codes, disabling, end dates: the table as schema 1 made it —, migration 5,
 # professional's sex, migration 4, template completions, migration 3, identity vigilance, then migration 2)
-sqlite3 "$dir/v1.db" "DROP INDEX episodes_recent; DROP INDEX episodes_by_state;
+sqlite3 "$dir/v1.db" "CREATE INDEX audit_by_structure ON audit(structure_id, id);
+  DROP INDEX audit_by_time; DROP INDEX audit_by_action; DROP INDEX audit_by_entity;
+  DROP INDEX audit_by_account;
+  DROP INDEX episodes_recent; DROP INDEX episodes_by_state;
   DROP INDEX episodes_by_adoption; DROP INDEX episodes_by_adoption_state; DROP INDEX episodes_run;
   DROP INDEX episodes_queue_waiting; DROP INDEX episodes_queue_run; DROP INDEX episodes_referrals;
   DROP INDEX episodes_referrals_pending; DROP INDEX episodes_revoyures; DROP INDEX episodes_unfilled;

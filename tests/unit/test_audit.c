@@ -221,6 +221,69 @@ static void test_old_records_and_walk_from(void **state)
 	assert_int_equal(bad, 2);
 }
 
+/* The answer of one SQL query on a second connection, as text (hex() for blobs). */
+static void query(const struct fixture *f, const char *sql, char *out, size_t size)
+{
+	sqlite3 *raw = NULL;
+	sqlite3_stmt *s = NULL;
+	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	const unsigned char *t = sqlite3_column_text(s, 0);
+	snprintf(out, size, "%s", t ? (const char *)t : "NULL");
+	sqlite3_finalize(s);
+	sqlite3_close(raw);
+}
+
+/* From migration 9 on, a record stores its hash as 32 bytes and no previous hash (it is the
+ * previous record's); the old form (64 hex digits each) still verifies, and a wrong previous
+ * hash or hash in either form is detected. */
+static void test_compact_hashes(void **state)
+{
+	struct fixture *f = *state;
+	fill(f);
+	char got[160], sql[256], h1[AUDIT_HASH_HEX];
+	query(f, "SELECT typeof(hash) || ' ' || length(hash) || ' ' || quote(prev_hash) FROM audit "
+		 "WHERE id = 2",
+	      got, sizeof(got));
+	assert_string_equal(got, "blob 32 ''");
+	query(f, "SELECT lower(hex(hash)) FROM audit WHERE id = 1", h1, sizeof(h1));
+	int64_t count = 0, bad = 0;
+	/* the old form of the same values: still intact */
+	snprintf(sql, sizeof(sql), "UPDATE audit SET prev_hash = '%s' WHERE id = 2", h1);
+	tamper(f, sql);
+	tamper(f, "UPDATE audit SET hash = lower(hex(hash)) WHERE id = 1");
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), COOP_OK);
+	assert_int_equal(count, 4);
+	/* a new record after an old-form one links to it */
+	assert_int_equal(db_audit_append_in(f->db, 3, 2000, 7, "read", "patient", 5, NULL, NULL),
+			 COOP_OK);
+	tamper(f, "UPDATE audit SET hash = lower(hex(hash)) WHERE id = 5");
+	assert_int_equal(db_audit_append_in(f->db, 3, 2001, 7, "read", "patient", 5, NULL, NULL),
+			 COOP_OK);
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), COOP_OK);
+	assert_int_equal(count, 6);
+	/* a previous hash that is not the previous record's, in either form, or a hash of
+	 * another length */
+	const char *edits[] = {
+		"UPDATE audit SET prev_hash = lower(hex(zeroblob(32))) WHERE id = 3",
+		"UPDATE audit SET prev_hash = (SELECT hash FROM audit WHERE id = 2) WHERE id = 3",
+		"UPDATE audit SET prev_hash = upper(prev_hash) WHERE id = 2",
+		"UPDATE audit SET hash = substr(hash, 1, 31) WHERE id = 3",
+		"UPDATE audit SET hash = upper(hash) WHERE id = 5",
+		"UPDATE audit SET hash = zeroblob(32) WHERE id = 3",
+	};
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		tamper(f, "CREATE TABLE saved AS SELECT * FROM audit");
+		tamper(f, edits[i]);
+		if (db_audit_verify(f->db, &count, &bad, NULL, 0) != ERR_CONFLICT)
+			fail_msg("not detected: %s", edits[i]);
+		tamper(f, "DELETE FROM audit; INSERT INTO audit SELECT * FROM saved; "
+			  "DROP TABLE saved");
+		assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), COOP_OK);
+	}
+}
+
 static void test_checkpoint_lines(void **state)
 {
 	(void)state;
@@ -295,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_hash_covers_every_field),
 		cmocka_unit_test_setup_teardown(test_tamper_every_column, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_records_and_walk_from, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compact_hashes, setup, teardown),
 		cmocka_unit_test(test_checkpoint_lines),
 		cmocka_unit_test_setup_teardown(test_files_owner_only, setup, teardown),
 	};

@@ -545,23 +545,76 @@ static void test_audit_list(void **state)
 	assert_int_equal(db_audit_list(f->db, st, &flt, 100, &f->arena, &e, &n), COOP_OK);
 	assert_int_equal(n, 0);
 
-	/* paging: two at a time below the last id seen */
+	/* each leading filter with a time range, and filters combined */
+	flt = (struct db_audit_filter){
+		.action = "login", .has_from = true, .from_at = 1100, .has_to = true, .to_at = 1400};
+	assert_int_equal(db_audit_list(f->db, st, &flt, 100, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].id, 5);
+	flt = (struct db_audit_filter){.entity = "patient", .has_to = true, .to_at = 1500};
+	assert_int_equal(db_audit_list(f->db, st, &flt, 100, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[0].id, 6);
+	assert_int_equal(e[1].id, 3);
+	flt = (struct db_audit_filter){.account_id = desk, .has_from = true, .from_at = 1400};
+	assert_int_equal(db_audit_list(f->db, st, &flt, 100, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 2);
+	flt = (struct db_audit_filter){.action = "read", .account_id = desk, .entity = "patient"};
+	assert_int_equal(db_audit_list(f->db, st, &flt, 100, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].id, 6);
+	flt = (struct db_audit_filter){.action = "read", .account_id = coord};
+	assert_int_equal(db_audit_list(f->db, st, &flt, 100, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 0);
+
+	/* paging: two at a time below the last entry seen, by (at, id) */
 	flt = (struct db_audit_filter){0};
 	assert_int_equal(db_audit_list(f->db, st, &flt, 2, &f->arena, &e, &n), COOP_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(e[1].id, 6);
-	flt.before_id = e[1].id;
+	flt = (struct db_audit_filter){.has_after = true, .after_at = e[1].at, .after_id = e[1].id};
 	assert_int_equal(db_audit_list(f->db, st, &flt, 2, &f->arena, &e, &n), COOP_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(e[0].id, 5);
 	assert_int_equal(e[1].id, 3);
-	flt.before_id = e[1].id;
+	flt = (struct db_audit_filter){.has_after = true, .after_at = e[1].at, .after_id = e[1].id};
 	assert_int_equal(db_audit_list(f->db, st, &flt, 2, &f->arena, &e, &n), COOP_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(e[0].id, 2);
-	flt.before_id = 2;
+	flt = (struct db_audit_filter){.has_after = true, .after_at = e[0].at, .after_id = 2};
 	assert_int_equal(db_audit_list(f->db, st, &flt, 2, &f->arena, &e, &n), COOP_OK);
 	assert_int_equal(n, 0);
+
+	/* a clock set back: a newer record (id 9) written at an older time is listed by its time,
+	 * once, and records written in the same second follow their ids */
+	assert_int_equal(
+		db_audit_append_in(f->db, st, 1350, desk, "read", "patient", 5, NULL, NULL),
+		COOP_OK);
+	assert_int_equal(
+		db_audit_append_in(f->db, st, 1350, desk, "read", "patient", 5, NULL, NULL),
+		COOP_OK);
+	const int64_t by_time[] = {7, 6, 10, 9, 5, 3, 2};
+	flt = (struct db_audit_filter){0};
+	for (size_t k = 0; k < 7; k++) {
+		assert_int_equal(db_audit_list(f->db, st, &flt, 1, &f->arena, &e, &n), COOP_OK);
+		assert_int_equal(n, 1);
+		assert_int_equal(e[0].id, by_time[k]);
+		flt = (struct db_audit_filter){
+			.has_after = true, .after_at = e[0].at, .after_id = e[0].id};
+	}
+	assert_int_equal(db_audit_list(f->db, st, &flt, 1, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 0);
+	/* the end of the time range and the cursor together: the lower bound wins */
+	flt = (struct db_audit_filter){.has_to = true, .to_at = 1400, .has_after = true,
+				       .after_at = 1350, .after_id = 10};
+	assert_int_equal(db_audit_list(f->db, st, &flt, 100, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 4);
+	assert_int_equal(e[0].id, 9);
+	flt = (struct db_audit_filter){.has_to = true, .to_at = 1350, .has_after = true,
+				       .after_at = 1350, .after_id = 10};
+	assert_int_equal(db_audit_list(f->db, st, &flt, 100, &f->arena, &e, &n), COOP_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(e[0].id, 5);
 }
 
 static void test_patients_and_episodes(void **state)
