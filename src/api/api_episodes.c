@@ -651,17 +651,18 @@ static void save_and_answer(struct api_ctx *c, struct episode_view *v, json_t *b
 	json_t *b = json_pack("{s:s, s:O}", "state", v->ep.state, "data", before);
 	v->ep.state = pathway_state_code(v->state);
 	json_t *after = json_pack("{s:s, s:O}", "state", v->ep.state, "data", v->data);
-	/* serialised before the transaction: the write queue is held for the SQL only */
-	char *b_text = b ? json_dumps(b, JSON_COMPACT) : NULL;
-	char *after_text = after ? json_dumps(after, JSON_COMPACT) : NULL;
+	/* what changed, serialised before the transaction: the write queue is held for the SQL
+	 * only */
+	char *b_text = NULL, *after_text = NULL;
+	bool changed = b && after && api_audit_change(b, after, &b_text, &after_text);
 	json_decref(b);
 	json_decref(after);
 	list_facts_of_view(v, &v->ep.list); /* the columns the lists read, from this document */
-	enum coop_err e = v->ep.data && b_text && after_text ? db_begin(c->db) : ERR_NOMEM;
+	enum coop_err e = v->ep.data && changed ? db_begin(c->db) : ERR_NOMEM;
 	if (e == COOP_OK)
 		e = db_episode_update(c->db, &v->ep);
 	if (e == COOP_OK)
-		e = api_audit_text(c, action, "episode", v->ep.id, b_text, after_text);
+		e = api_audit_stored(c, action, "episode", v->ep.id, b_text, after_text);
 	if (e == COOP_OK)
 		e = db_commit(c->db);
 	free(b_text);
