@@ -32,9 +32,10 @@ check-protocols: build
 bench: deps
 	@scripts/run-bench
 
-# the scale bench (issue 11): SIZES=3000,30000 for a quick run; see bench/README.md
+# the scale bench (issue 11): SIZES=3000,30000 for a quick run, SCALE_ARGS="--seconds 30 ..."
+# for its other options; see bench/README.md
 bench-scale: deps
-	@scripts/run-bench-scale $(if $(SIZES),--sizes $(SIZES))
+	@scripts/run-bench-scale $(if $(SIZES),--sizes $(SIZES)) $(SCALE_ARGS)
 
 fuzz: deps
 	@scripts/run-fuzz $(FUZZ_SECONDS)
