@@ -6,16 +6,16 @@
 --     refuse digits in names and a second record of the same identity): first names "Essai"
 --     then the run's start time, the thread and the workflow's number written in letters;
 --   * the server runs on the real clock: scripts/run-bench-scale has the first délégant of
---     structure 1 sign the protocol and declare every hour of every day reachable before the
---     run (bench_gen writes neither).
+--     structure 2 sign the protocol and declare every hour of every day reachable before the
+--     run (bench_gen writes neither); the readers work in structure 1.
 --
---   by the secretariat (s1-accueil):
+--   by the secretariat (s2-accueil):
 --     1 POST /api/v1/patients                                 201
 --     2 POST /api/v1/episodes (snp-cystite)                   201
 --     3 PUT  /api/v1/episodes/{id}/answers (orientation)      200
 --     4 POST /api/v1/episodes/{id}/actions/propose            200
 --     5 POST …/actions/record_consent_given                   200
---   by the délégué (s1-infirmiere):
+--   by the délégué (s2-infirmiere):
 --     6 POST …/actions/start_assessment                       200
 --     7 PUT  …/answers (first assessment answers)             200
 --     8 PUT  …/answers (the rest: the engine includes)        200
