@@ -2,7 +2,7 @@
 BUILD ?= build
 BUILD_ASAN ?= build-asan
 
-.PHONY: all deps build run test check-protocols fuzz bench clean format
+.PHONY: all deps build run test check-protocols fuzz bench bench-scale clean format
 
 all: build
 
@@ -31,6 +31,11 @@ check-protocols: build
 
 bench: deps
 	@scripts/run-bench
+
+# the scale bench (issue 11): SIZES=3000,30000 for a quick run, SCALE_ARGS="--seconds 30 ..."
+# for its other options; see bench/README.md
+bench-scale: deps
+	@scripts/run-bench-scale $(if $(SIZES),--sizes $(SIZES)) $(SCALE_ARGS)
 
 fuzz: deps
 	@scripts/run-fuzz $(FUZZ_SECONDS)
