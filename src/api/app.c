@@ -1090,6 +1090,8 @@ bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, i
 	/* the deferred writer owns the copy (and its JSON) from here */
 	if (!c->app->durable_read_traces && defer_trace(&rec))
 		return true;
+	/* from here the read waits for the disk: its read slot goes to another read */
+	http_request_yield(c->req);
 	pthread_mutex_lock(&trace_lock);
 	if (trace_tail)
 		trace_tail->next = &rec;

@@ -19,6 +19,8 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +43,22 @@ struct http_host_rule {
 	long port; /* -1: any port, or none */
 };
 
+/* Reads give way to writes. A read (GET, HEAD) computes only while it holds one of `slots`
+ * read slots, one fewer while a write request runs (never fewer than one): however many
+ * clients read at once, they share the CPUs they are given, and a write always finds a CPU
+ * free of readers. A read waiting for the disk (its audit record) gives its slot back first
+ * (http_request_yield()). Writes never wait here. */
+struct http_gate {
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	unsigned slots;  /* read slots when no write runs */
+	unsigned reads;  /* reads holding a slot */
+	unsigned writes; /* write requests running */
+};
+
 struct http_server {
 	struct MHD_Daemon *daemon;
+	struct http_gate gate;
 	struct http_server_config cfg; /* defaults filled in */
 	uint16_t port;
 	char listen_host[260]; /* as a Host names it: "127.0.0.1", "[::1]", "localhost" */
@@ -76,6 +92,7 @@ struct http_ctx {
 	int status; /* status queued, 0 until then */
 	const char *route_name;
 	bool api_path; /* path under /api/: Cache-Control is always no-store */
+	bool read_slot; /* holds a read slot of the gate */
 };
 
 static const char http_csp[] =
@@ -959,7 +976,62 @@ static void http_begin(struct http_ctx *ctx, struct MHD_Connection *conn, const 
 	ctx->body_cap = length;
 }
 
-/* Last call: the whole request is in; run the handler and queue its response. */
+unsigned http_gate_read_limit(unsigned slots, unsigned writes)
+{
+	if (slots < 1)
+		slots = 1;
+	return writes > 0 && slots > 1 ? slots - 1 : slots;
+}
+
+static bool http_is_read(const char *method)
+{
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
+/* A read waits for a slot; a write is counted while it runs. */
+static void http_gate_enter(struct http_ctx *ctx)
+{
+	struct http_gate *g = &ctx->srv->gate;
+	pthread_mutex_lock(&g->lock);
+	if (http_is_read(ctx->req.method)) {
+		while (g->reads >= http_gate_read_limit(g->slots, g->writes))
+			pthread_cond_wait(&g->freed, &g->lock);
+		g->reads++;
+		ctx->read_slot = true;
+	} else {
+		g->writes++;
+	}
+	pthread_mutex_unlock(&g->lock);
+}
+
+void http_request_yield(struct http_request *req)
+{
+	struct http_ctx *ctx = (struct http_ctx *)((char *)req - offsetof(struct http_ctx, req));
+	if (!ctx->read_slot)
+		return;
+	struct http_gate *g = &ctx->srv->gate;
+	pthread_mutex_lock(&g->lock);
+	g->reads--;
+	ctx->read_slot = false;
+	pthread_cond_broadcast(&g->freed);
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void http_gate_leave(struct http_ctx *ctx)
+{
+	if (http_is_read(ctx->req.method)) {
+		http_request_yield(&ctx->req);
+		return;
+	}
+	struct http_gate *g = &ctx->srv->gate;
+	pthread_mutex_lock(&g->lock);
+	g->writes--;
+	pthread_cond_broadcast(&g->freed); /* one more read may run */
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* Last call: the whole request is in; run the handler (through the gate) and queue its
+ * response. */
 static enum MHD_Result http_dispatch(struct http_ctx *ctx, struct MHD_Connection *conn)
 {
 	struct http_request *req = &ctx->req;
@@ -969,7 +1041,9 @@ static enum MHD_Result http_dispatch(struct http_ctx *ctx, struct MHD_Connection
 	}
 	req->body = ctx->body;
 	req->body_len = ctx->body_len;
+	http_gate_enter(ctx);
 	req->route->handler(req, &ctx->res, ctx->srv->cfg.app);
+	http_gate_leave(ctx);
 	const char *allow = ctx->res.status == 405 ? ctx->match.allow : NULL;
 	return http_queue(ctx, conn, allow);
 }
@@ -1083,6 +1157,15 @@ static bool http_split_listen(const char *s, char *host, size_t hostlen, char *p
 	return true;
 }
 
+static void http_server_free(struct http_server *s)
+{
+	if (!s)
+		return;
+	pthread_cond_destroy(&s->gate.freed);
+	pthread_mutex_destroy(&s->gate.lock);
+	free(s);
+}
+
 static unsigned http_default_threads(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1129,7 +1212,15 @@ enum coop_err http_server_start(const struct http_server_config *cfg, struct htt
 		rc = ERR_NOMEM;
 		goto out;
 	}
+	pthread_mutex_init(&s->gate.lock, NULL);
+	pthread_cond_init(&s->gate.freed, NULL);
 	s->cfg = *cfg;
+	if (!s->cfg.read_slots) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		s->cfg.read_slots = cpus < 1 ? 1 : cpus > HTTP_MAX_THREADS ? HTTP_MAX_THREADS
+									 : (unsigned)cpus;
+	}
+	s->gate.slots = s->cfg.read_slots;
 	if (!s->cfg.threads)
 		s->cfg.threads = http_default_threads();
 	if (s->cfg.threads > HTTP_MAX_THREADS)
@@ -1212,7 +1303,7 @@ enum coop_err http_server_start(const struct http_server_config *cfg, struct htt
 out:
 	if (ai)
 		freeaddrinfo(ai);
-	free(s);
+	http_server_free(s);
 	return rc;
 }
 
@@ -1226,5 +1317,5 @@ void http_server_stop(struct http_server *s)
 	if (!s)
 		return;
 	MHD_stop_daemon(s->daemon);
-	free(s);
+	http_server_free(s);
 }

@@ -102,6 +102,8 @@ struct http_server_config {
 	const char *listen;       /* "HOST:PORT": "127.0.0.1:8080", "[::1]:8080"; port 0 =
 				      * ephemeral (see http_server_port()) */
 	unsigned threads;         /* pool threads; 0 = 2 × online CPUs, capped at 64 */
+	unsigned read_slots;      /* reads (GET, HEAD) computing at once, one fewer while a
+				      * write runs (at least one); 0 = online CPUs */
 	size_t max_body;          /* 0 = HTTP_DEFAULT_MAX_BODY */
 	size_t arena_limit;       /* 0 = HTTP_DEFAULT_ARENA_LIMIT; raised to max_body + 1 MiB */
 	unsigned timeout_s;       /* 0 = HTTP_DEFAULT_TIMEOUT_S; idle connections are closed */
@@ -130,6 +132,14 @@ struct http_server;
  */
 enum coop_err http_server_start(const struct http_server_config *cfg, struct http_server **out,
 				char *err, size_t errlen);
+
+/* How many reads may compute at once with `slots` read slots while `writes` write requests run:
+ * slots, one fewer while a write runs, never fewer than one (slots 0 counts as 1). */
+unsigned http_gate_read_limit(unsigned slots, unsigned writes);
+
+/* For a read's handler about to wait rather than compute (e.g. for the disk): gives its read
+ * slot to another read now instead of at its end. Idempotent; nothing for a write. */
+void http_request_yield(struct http_request *req);
 
 /* The port actually bound (useful after port 0). */
 uint16_t http_server_port(const struct http_server *s);

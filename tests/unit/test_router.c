@@ -609,7 +609,49 @@ static void h_cached(struct http_request *req, struct http_response *res, void *
 	http_respond_bytes(res, 200, "text/plain", "static", 6);
 }
 
+/* The gate's witnesses: reads and writes inside a /busy handler, and the most seen at once. */
+static struct {
+	pthread_mutex_t lock;
+	int reads, writes;
+	int max_reads;             /* reads computing at once */
+	int max_reads_with_write;  /* reads computing at once while a write ran */
+	int failed;                /* answers other than 200 */
+} busy = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void busy_wait_ms(long ms)
+{
+	nanosleep(&(struct timespec){.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L}, NULL);
+}
+
+/* GET /busy computes 30 ms (a sleep stands for it); POST /busy writes for 300 ms. */
+static void h_busy(struct http_request *req, struct http_response *res, void *app)
+{
+	(void)app;
+	bool read = strcmp(req->method, "GET") == 0;
+	pthread_mutex_lock(&busy.lock);
+	if (read) {
+		busy.reads++;
+		if (busy.reads > busy.max_reads)
+			busy.max_reads = busy.reads;
+		if (busy.writes > 0 && busy.reads > busy.max_reads_with_write)
+			busy.max_reads_with_write = busy.reads;
+	} else {
+		busy.writes++;
+	}
+	pthread_mutex_unlock(&busy.lock);
+	busy_wait_ms(read ? 30 : 300);
+	pthread_mutex_lock(&busy.lock);
+	if (read)
+		busy.reads--;
+	else
+		busy.writes--;
+	pthread_mutex_unlock(&busy.lock);
+	http_respond_json(res, 200, json_pack("{s:b}", "ok", 1));
+}
+
 static const struct http_route srv_routes[] = {
+	{"GET", "/busy", h_busy, "busy.read"},
+	{"POST", "/busy", h_busy, "busy.write"},
 	{"GET", "/hello", h_hello, "hello"},
 	{"POST", "/echo", h_echo, "echo"},
 	{"GET", "/api/v1/items/{id}/who", h_who, "who"},
@@ -661,7 +703,8 @@ static int server_setup(void **state)
 		.allowed_hosts = allowed_hosts,
 		.allowed_host_count = 2,
 		.conn_memory = 8 * 1024, /* raised by the server above its own header bounds */
-		.threads = 4,
+		.threads = 8,
+		.read_slots = 2, /* whatever the machine's CPUs */
 		.max_body = TEST_MAX_BODY,
 		.timeout_s = TEST_TIMEOUT_S,
 		.router = &srv_router,
@@ -1285,6 +1328,67 @@ static void test_server_concurrent(void **state)
 	pthread_mutex_unlock(&log_state.lock);
 }
 
+static void *busy_client(void *arg)
+{
+	const char *req = arg;
+	struct reply *r = malloc(sizeof(*r));
+	if (r) {
+		exchange(req, strlen(req), r);
+		pthread_mutex_lock(&busy.lock);
+		busy.failed += r->status != 200;
+		pthread_mutex_unlock(&busy.lock);
+		free(r);
+	}
+	return NULL;
+}
+
+static const char busy_read[] = "GET /busy HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+static const char busy_write[] = "POST /busy HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+				 "Content-Length: 0\r\n\r\n";
+
+static void run_busy(int n_reads, bool with_write)
+{
+	pthread_t w, th[6];
+	if (with_write) {
+		assert_int_equal(pthread_create(&w, NULL, busy_client, (void *)busy_write), 0);
+		busy_wait_ms(50); /* the write runs first */
+	}
+	for (int i = 0; i < n_reads; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, busy_client, (void *)busy_read), 0);
+	for (int i = 0; i < n_reads; i++)
+		pthread_join(th[i], NULL);
+	if (with_write)
+		pthread_join(w, NULL);
+}
+
+static void test_gate_read_limit(void **state)
+{
+	(void)state;
+	assert_int_equal(http_gate_read_limit(2, 0), 2);
+	assert_int_equal(http_gate_read_limit(2, 1), 1);
+	assert_int_equal(http_gate_read_limit(2, 5), 1);
+	assert_int_equal(http_gate_read_limit(1, 1), 1); /* a read always may run */
+	assert_int_equal(http_gate_read_limit(0, 0), 1);
+	assert_int_equal(http_gate_read_limit(8, 1), 7);
+}
+
+/* Six reads at once compute two at a time (the test server's two read slots); while a write
+ * runs, one at a time: the write keeps a CPU free of readers. */
+static void test_server_reads_give_way(void **state)
+{
+	(void)state;
+	pthread_mutex_lock(&busy.lock);
+	busy.max_reads = busy.max_reads_with_write = 0;
+	pthread_mutex_unlock(&busy.lock);
+	run_busy(6, false);
+	assert_true(busy.max_reads >= 1 && busy.max_reads <= 2);
+	busy.max_reads = 0;
+	run_busy(6, true);
+	assert_true(busy.max_reads_with_write >= 1);
+	assert_int_equal(busy.max_reads_with_write, 1);
+	assert_int_equal(busy.failed, 0);
+}
+
 static void test_server_start_errors(void **state)
 {
 	(void)state;
@@ -1345,6 +1449,8 @@ int main(void)
 		cmocka_unit_test(test_host_split),
 	};
 	const struct CMUnitTest server[] = {
+		cmocka_unit_test(test_gate_read_limit),
+		cmocka_unit_test(test_server_reads_give_way),
 		cmocka_unit_test(test_server_hello),
 		cmocka_unit_test(test_server_cache_control),
 		cmocka_unit_test(test_server_errors),
