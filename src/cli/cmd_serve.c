@@ -50,7 +50,9 @@ static void usage_serve(FILE *f)
 	      "                    (--checkpoint-records) ou toutes les 60 secondes s'il y en a eu\n"
 	      "                    (--checkpoint-seconds), et à l'arrêt ; « coop audit verify\n"
 	      "                    --checkpoints » s'en sert pour détecter une réécriture ou une\n"
-	      "                    troncature (voir « coop audit --help »)\n",
+	      "                    troncature (voir « coop audit --help ») ; au démarrage, la\n"
+	      "                    chaîne est vérifiée depuis le dernier point de contrôle\n"
+	      "                    seulement (« coop audit verify » la parcourt en entier)\n",
 	      f);
 }
 

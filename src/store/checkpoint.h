@@ -42,7 +42,9 @@ struct checkpoint_writer {
 
 /* Starts a writer on path: its state is the file's last checkpoint, which must be signed by
  * key's public key and still match the database's chain (else ERR_CONFLICT: the chain was
- * rewritten or cut since). */
+ * rewritten or cut since). Only the checkpoint's own record (from its predecessor's stored
+ * hash) and the records after it are walked: a record changed in place before it, the chain
+ * not recomputed, is left to db_audit_verify (`coop audit verify`). */
 enum coop_err checkpoint_writer_open(struct checkpoint_writer *w, struct db *db,
 				     const char *path, const struct audit_key *key, char *msg,
 				     size_t msg_size);
