@@ -69,6 +69,9 @@ const char *db_last_error(struct db *db);
  * sets it for each request (api_begin()). */
 void db_set_deadline(struct db *db, int64_t timeout_ms);
 
+/* The bytes this connection's page cache holds now (at most about db_options.cache_kib KiB). */
+size_t db_cache_used(struct db *db);
+
 /* ------------------------------------------------------------------ team and structure */
 
 struct db_structure {

@@ -882,6 +882,14 @@ static int deadline_passed(void *arg)
 	return monotonic_ns() >= db->deadline_ns;
 }
 
+size_t db_cache_used(struct db *db)
+{
+	int used = 0, highest = 0;
+	if (sqlite3_db_status(db->conn, SQLITE_DBSTATUS_CACHE_USED, &used, &highest, 0) != SQLITE_OK)
+		return 0;
+	return used > 0 ? (size_t)used : 0;
+}
+
 void db_set_deadline(struct db *db, int64_t timeout_ms)
 {
 	if (timeout_ms <= 0) {

@@ -8,8 +8,9 @@
  * - the plans of those statements read their indexes in order (no SCAN, no temporary b-tree
  *   for ORDER BY, the two halves of a search merged);
  * - db_set_deadline(): a read still running after its deadline is interrupted (ERR_TIMEOUT)
- *   and the connection works afterwards; a read inside a write transaction is never
- *   interrupted; 0 removes the bound.
+ *   and the connection works afterwards; a read inside a write transaction and a write are
+ *   never interrupted; 0 removes the bound.
+ * - the page cache of a connection stays within its bound after reading more than it holds.
  * Each test works in a fresh database file in a temporary directory.
  */
 #include <setjmp.h>
@@ -301,6 +302,26 @@ static void test_deadline(void **state)
 	assert_int_equal(db_patient_search(f->db, f->st, "DU", false, 0, NULL, 200, &f->arena,
 					   &found, &n, &next),
 			 ERR_TIMEOUT);
+	/* nor is a write outside a transaction (here a purge of many sessions) */
+	struct db_account acc = {.structure_id = f->st, .login = "accueil", .display_name = "Accueil",
+				 .password_hash = "h", .roles = DB_ROLE_SECRETARY};
+	int64_t acc_id = 0;
+	assert_int_equal(db_account_insert(f->db, &acc, &acc_id), COOP_OK);
+	db_set_deadline(f->db, 0);
+	assert_int_equal(db_begin(f->db), COOP_OK);
+	for (int i = 0; i < 300; i++) {
+		char token[32];
+		snprintf(token, sizeof(token), "t%d", i);
+		struct db_session se = {.token_hash = token, .account_id = acc_id, .csrf_token = "c",
+					.created_at = 1, .expires_at = 2, .last_seen = 1};
+		assert_int_equal(db_session_insert(f->db, &se), COOP_OK);
+	}
+	assert_int_equal(db_commit(f->db), COOP_OK);
+	db_set_deadline(f->db, 1);
+	pause_ms(3);
+	assert_int_equal(db_session_purge(f->db, 10), COOP_OK);
+	struct db_session gone;
+	assert_int_equal(db_session_get(f->db, "t299", &f->arena, &gone), ERR_NOT_FOUND);
 	/* a new bound, far enough: the connection reads again */
 	db_set_deadline(f->db, 60000);
 	assert_int_equal(db_patient_search(f->db, f->st, "DU", false, 0, NULL, 200, &f->arena,
@@ -321,6 +342,26 @@ static void test_deadline(void **state)
 	assert_int_equal(n, 1);
 }
 
+static void test_cache_bound(void **state)
+{
+	struct fixture *f = *state;
+	/* a few megabytes of patients, read whole page after page */
+	char first[256];
+	assert_int_equal(db_begin(f->db), COOP_OK);
+	for (int i = 0; i < 6000; i++) {
+		snprintf(first, sizeof(first), "JEAN %c%c%c %0200d", 'A' + i / 676 % 26,
+			 'A' + i / 26 % 26, 'A' + i % 26, i);
+		add_patient(f, f->st, "DUPONT", first, NULL, "1980-01-01");
+	}
+	assert_int_equal(db_commit(f->db), COOP_OK);
+	int64_t ids[8000];
+	assert_int_equal(walk(f, "DU", false, NULL, 200, ids, 8000), 6000);
+	size_t used = db_cache_used(f->db);
+	print_message("cache : %zu octets\n", used);
+	assert_true(used > DB_CACHE_KIB_DEFAULT * 1024 / 2); /* the cache was used... */
+	assert_true(used <= DB_CACHE_KIB_DEFAULT * 1024 * 11 / 10); /* ...within its bound */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +369,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_account_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plans_read_the_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cache_bound, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
