@@ -38,7 +38,7 @@ struct db_options {
 /* The page cache of a connection by default: the server holds one connection per thread (up to
  * 64), so that their caches together stay a small part of the process whatever the database
  * size; the kernel's file cache serves the rest. */
-#define DB_CACHE_KIB_DEFAULT 512
+#define DB_CACHE_KIB_DEFAULT 256
 
 /* Opens (and with opts->migrate, migrates) the database at path. On failure *out is NULL and msg
  * (French) says why. */
