@@ -19,7 +19,7 @@ for bad in 0 -5 600001 abc 10ms ""; do
 	grep -q -- "--query-timeout attend un nombre de millisecondes" "$dir/err" ||
 		fail "message du refus de « $bad »"
 done
-port=$((20000 + $$ % 20000))
+port=$((41000 + $$ % 19000))
 "$coop" serve --db "$dir/coop.db" --listen "127.0.0.1:$port" --query-timeout 250 \
 	>/dev/null 2>&1 &
 pid=$!
