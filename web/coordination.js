@@ -109,7 +109,7 @@ function pendingStatus(where) {
 export async function coordinationSections() {
   const [pros, adhesions, protocols, accounts] = await Promise.all([
     api.call('GET', '/api/v1/professionals'), api.call('GET', '/api/v1/adhesions'),
-    api.call('GET', '/api/v1/protocols'), api.call('GET', '/api/v1/accounts')]);
+    api.call('GET', '/api/v1/protocols'), allAccounts()]);
   const ctx = {
     today: nav.session.today || isoDay(Date.now() / 1000),
     pros: pros.ok ? pros.body.items : [],
@@ -493,6 +493,24 @@ export async function openAudit() {
 
 // ---------------------------------------------------------------- 4. the accounts
 
+// Every account of the structure, page after page (200 a page: one request for most teams).
+// The accounts card loads them all rather than offering « Afficher plus »: its table's search
+// field must find any account, and an account left unloaded would look absent. Answers like
+// api.call(): { ok, status, body: { items, next: null } }, or the first failed page.
+export async function allAccounts() {
+  let items = [];
+  let after = null;
+  for (;;) {
+    const q = new URLSearchParams({ limit: '200' });
+    if (after) q.set('after', after);
+    const r = await api.call('GET', `/api/v1/accounts?${q}`);
+    if (!r.ok) return r;
+    items = items.concat(r.body.items);
+    if (!r.body.next) return { ...r, body: { ...r.body, items, next: null } };
+    after = r.body.next;
+  }
+}
+
 // What an account's state says to the coordinator.
 function accountState(a) {
   if (a.state === 'disabled') return 'Désactivé';
@@ -523,7 +541,7 @@ function accountsSection(accounts, ctx) {
   const me = nav.session.account_id;
   let items = accounts.ok ? accounts.body.items : [];
   const reload = async (notice) => {
-    const again = await api.call('GET', '/api/v1/accounts');
+    const again = await allAccounts();
     if (again.ok) items = again.body.items;
     focusStatus(render(notice));
   };

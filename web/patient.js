@@ -80,25 +80,52 @@ export function patientFinder(onChosen) {
     el('button', { type: 'submit', text: 'Rechercher' }));
   const card = el('section', { class: 'card', 'aria-labelledby': 'search-title' },
     el('h2', { id: 'search-title', text: '1. Trouver le patient' }), search, results);
-  const run = async (notice) => {
-    const q = new URLSearchParams({ name: name.value });
-    if (born.value) q.set('birth_date', born.value);
-    const res = await api.call('GET', `/api/v1/patients?${q}`);
-    if (!res.ok) { showError(search, res, 'search-name'); return; }
-    clearErrors(search);
-    const found = res.body.items;
-    const items = found.map((p) => el('li', {}, `${describe(p)} `,
-      el('button', { type: 'button', class: 'secondary', text: 'Choisir',
-        'aria-label': `Choisir ${patientName(p)}`, onclick: () => onChosen(p) }),
-      el('button', { type: 'button', class: 'secondary', text: 'Corriger',
-        'aria-label': `Corriger le dossier de ${patientName(p)}`,
-        onclick: () => results.replaceChildren(correctionForm(p, () => run('Dossier corrigé.'))) })));
+  // the results come a page at a time (the server's order: the name that matched, then the
+  // first names): « Afficher plus » adds the next page to those shown
+  let query = null;
+  let found = [];
+  let next = null;
+  const page = (after) => {
+    const q = new URLSearchParams(query);
+    if (after) q.set('after', after);
+    return api.call('GET', `/api/v1/patients?${q}`);
+  };
+  const item = (p) => el('li', {}, `${describe(p)} `,
+    el('button', { type: 'button', class: 'secondary', text: 'Choisir',
+      'aria-label': `Choisir ${patientName(p)}`, onclick: () => onChosen(p) }),
+    el('button', { type: 'button', class: 'secondary', text: 'Corriger',
+      'aria-label': `Corriger le dossier de ${patientName(p)}`,
+      onclick: () => results.replaceChildren(correctionForm(p, () => run('Dossier corrigé.'))) }));
+  const render = (notice) => {
     results.replaceChildren(
       notice ? el('p', { class: 'notice', role: 'status', text: notice }) : '',
-      items.length
-        ? el('ul', { class: 'results' }, ...items)
+      found.length
+        ? el('ul', { class: 'results' }, ...found.map(item))
         : el('p', { class: 'empty', text: 'Aucun patient trouvé : créez-le ci-dessous.' }),
+      next ? el('p', { class: 'help', text: `${found.length} patients affichés : d\u2019autres correspondent à la recherche.` }) : '',
+      next ? actionButton('Afficher plus', showMore, { class: 'secondary more' }) : '',
       found.length >= 2 && hasRole('secretary') ? mergeForm(found, run) : '');
+  };
+  const showMore = async () => {
+    const res = await page(next);
+    if (!res.ok) { showError(search, res, 'search-name'); return; }
+    const first = found.length;
+    found = found.concat(res.body.items);
+    next = res.body.next;
+    render();
+    // the keyboard goes on from the first patient added
+    const added = results.querySelectorAll('ul.results > li')[first];
+    if (added) added.querySelector('button').focus();
+  };
+  const run = async (notice) => {
+    query = new URLSearchParams({ name: name.value });
+    if (born.value) query.set('birth_date', born.value);
+    const res = await page(null);
+    if (!res.ok) { showError(search, res, 'search-name'); return; }
+    clearErrors(search);
+    found = res.body.items;
+    next = res.body.next;
+    render(notice);
   };
   search.addEventListener('submit', (ev) => { ev.preventDefault(); run(); });
   return [card, creationForm(onChosen)];

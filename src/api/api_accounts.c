@@ -1,6 +1,7 @@
 /*
  * api_accounts.c — the coordinator's accounts: list, create, a new activation code (reset),
- * disable and enable, end date, unblock after failed sign-ins.
+ * disable and enable, end date, unblock after failed sign-ins. The list is paged by login
+ * (paging.h).
  *
  * Accounts belong to people. A coordinator creates an account WITHOUT a password: the answer
  * carries a one-time activation code (shown once, stored as a hash, valid
@@ -20,6 +21,7 @@
 #include "api/app.h"
 #include "api/facts.h"
 #include "api/auth.h"
+#include "api/paging.h"
 #include "core/account.h"
 
 _Static_assert((unsigned)ACCOUNT_ROLE_COORDINATOR == (unsigned)DB_ROLE_COORDINATOR &&
@@ -107,11 +109,27 @@ static bool commit_audited(struct api_ctx *c, enum coop_err e, const char *actio
 void api_accounts_list(struct http_request *req, struct http_response *res, void *app)
 {
 	struct api_ctx c;
-	if (!api_begin(&c, req, res, app, DB_ROLE_COORDINATOR))
+	size_t limit;
+	json_t *after = NULL;
+	if (!api_begin(&c, req, res, app, DB_ROLE_COORDINATOR) || !api_page_read(&c, &limit, &after))
 		return;
+	/* the cursor: [login] of the previous page's last account (logins are unique) */
+	const char *from = NULL;
+	if (after) {
+		const char *login = NULL;
+		if (json_unpack(after, "[s!]", &login) == 0 && *login && strlen(login) <= 200)
+			from = arena_strdup(c.a, login);
+		json_decref(after);
+		if (!from) {
+			api_page_bad_cursor(&c);
+			return;
+		}
+	}
 	struct db_account *list = NULL;
 	size_t n = 0;
-	enum coop_err e = db_account_list(c.db, c.account.structure_id, c.a, &list, &n);
+	bool more = false;
+	enum coop_err e = db_account_list(c.db, c.account.structure_id, from, limit, c.a, &list,
+					  &n, &more);
 	if (e != COOP_OK) {
 		api_store_error(&c, e, "Compte");
 		return;
@@ -119,7 +137,13 @@ void api_accounts_list(struct http_request *req, struct http_response *res, void
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, account_json(&c, &list[i]));
-	http_respond_json(res, 200, json_pack("{s:o}", "items", items));
+	json_t *next = api_page_cursor(more && n ? json_pack("[s]", list[n - 1].login) : NULL);
+	json_t *page = api_page_json(items, next);
+	if (!page) {
+		api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
+		return;
+	}
+	http_respond_json(res, 200, page);
 }
 
 /* Reads "roles" (optional array of role codes) into *bits; false (error answered). */

@@ -30,12 +30,15 @@
  *   with different NIRs is refused (two people).
  * Every read of patient data — a search and the candidates of a 409 included — appends an audit
  * record; nobody sees another structure's patients (they do not exist for them: 404).
+ * A search answers a page (paging.h): the patients by the name that matched (birth name, else
+ * used name), first names and id; the cursor is that key of the page's last patient.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "api/api_prescription.h"
 #include "api/app.h"
+#include "api/paging.h"
 #include "core/ident.h"
 #include "base/strbuf.h"
 #include "protocol/summary.h"
@@ -43,7 +46,6 @@
 #define PATIENT_ROLES (DB_ROLE_SECRETARY | DB_ROLE_DELEGUE | DB_ROLE_DELEGANT)
 #define MERGE_ROLES DB_ROLE_SECRETARY
 #define NAME_MAX_BYTES 100
-#define SEARCH_LIMIT 50
 #define CANDIDATES_MAX 20
 
 json_t *patient_json(const struct db_patient *p);
@@ -627,10 +629,38 @@ void api_patients_list(struct http_request *req, struct http_response *res, void
 		api_fail(&c, API_ERR_REQUIRED, need_two, "name");
 		return;
 	}
+	size_t limit;
+	json_t *after = NULL;
+	if (!api_page_read(&c, &limit, &after))
+		return;
+	/* the cursor: [sort name, first names, id] of the previous page's last patient, whose
+	 * name has this search's prefix (a cursor of another search does not fit) */
+	struct db_patient_key from = {0}, next = {0};
+	bool has_after = after != NULL;
+	if (has_after) {
+		const char *k = NULL, *f = NULL;
+		json_int_t id = 0;
+		bool fits = json_unpack(after, "[ssI!]", &k, &f, &id) == 0 && id > 0 &&
+			    strncmp(k, prefix, prefix_len) == 0 && strlen(k) < IDENT_NAME_SIZE &&
+			    strlen(f) < IDENT_NAME_SIZE;
+		if (fits)
+			from = (struct db_patient_key){.name = arena_strdup(c.a, k),
+						       .first_names = arena_strdup(c.a, f),
+						       .id = id};
+		json_decref(after);
+		if (!fits) {
+			api_page_bad_cursor(&c);
+			return;
+		}
+		if (!from.name || !from.first_names) {
+			api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
+			return;
+		}
+	}
 	struct db_patient *found = NULL;
 	size_t n = 0;
 	e = db_patient_search(c.db, c.account.structure_id, prefix, has_date, birth_date,
-			      SEARCH_LIMIT, c.a, &found, &n);
+			      has_after ? &from : NULL, limit, c.a, &found, &n, &next);
 	if (e != COOP_OK) {
 		api_store_error(&c, e, "Patient");
 		return;
@@ -649,7 +679,16 @@ void api_patients_list(struct http_request *req, struct http_response *res, void
 		json_decref(items);
 		return;
 	}
-	http_respond_json(res, 200, json_pack("{s:o}", "items", items));
+	json_t *cursor = api_page_cursor(next.name ? json_pack("[ssI]", next.name,
+							       next.first_names,
+							       (json_int_t)next.id)
+						   : NULL);
+	json_t *page = api_page_json(items, cursor);
+	if (!page) {
+		api_fail(&c, API_ERR_INTERNAL, NULL, NULL);
+		return;
+	}
+	http_respond_json(res, 200, page);
 }
 
 static const char *const question_type_codes[] = {"boolean", "integer", "decimal", "choice",

@@ -421,6 +421,10 @@ void api_store_error(struct api_ctx *c, enum coop_err e, const char *what)
 	case ERR_NOT_FOUND:
 		api_failf(c, API_ERR_NOT_FOUND, NULL, "%s introuvable.", what);
 		return;
+	case ERR_TIMEOUT:
+		http_response_header(c->res, "Retry-After", API_RETRY_AFTER_S);
+		api_fail(c, API_ERR_TIMEOUT, NULL, NULL);
+		return;
 	default:
 		api_fail(c, API_ERR_INTERNAL,
 			 "La base de données n'a pas pu enregistrer l'opération : rien n'a été "
@@ -541,14 +545,23 @@ bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response
 			 NULL);
 		return false;
 	}
+	/* the request's time bound, from now; the previous request's lapses here */
+	db_set_deadline(c->db, c->app->query_timeout_ms > 0 ? c->app->query_timeout_ms
+							    : API_QUERY_TIMEOUT_MS);
 	size_t token_len = 0;
 	const char *token = http_request_cookie(req, API_COOKIE, &token_len);
 	char token_hash[AUTH_TOKEN_HASH_HEX];
-	if (token && auth_token_hash(token, token_len, token_hash) == COOP_OK &&
-	    db_session_get(c->db, token_hash, c->a, &c->session) == COOP_OK &&
-	    c->session.expires_at > c->now &&
-	    db_account_get(c->db, c->session.account_id, c->a, &c->account) == COOP_OK &&
-	    session_structure(c) && account_usable(c))
+	enum coop_err e = ERR_NOT_FOUND;
+	if (token && auth_token_hash(token, token_len, token_hash) == COOP_OK)
+		e = db_session_get(c->db, token_hash, c->a, &c->session);
+	if (e == COOP_OK && c->session.expires_at > c->now)
+		e = db_account_get(c->db, c->session.account_id, c->a, &c->account);
+	if (e == ERR_TIMEOUT) { /* not "signed out": the session could not be read in time */
+		api_store_error(c, e, "Session");
+		return false;
+	}
+	if (e == COOP_OK && c->session.expires_at > c->now && session_structure(c) &&
+	    account_usable(c))
 		c->authed = true;
 	if (c->authed && !effective_roles(c)) {
 		c->authed = false;

@@ -28,6 +28,11 @@
 #define API_JSON_DEPTH 8
 #define API_MAX_PROTOCOLS 64
 #define API_MAX_TRUSTED_PROXIES 8
+/* The default time bound of a request's reads (db_set_deadline()): far above what any list or
+ * search of a page needs, short enough that a runaway read frees its thread soon. */
+#define API_QUERY_TIMEOUT_MS 2000
+/* What a request interrupted by its time bound tells the client to wait (Retry-After). */
+#define API_RETRY_AFTER_S "2"
 
 struct app {
 	const char *db_path;
@@ -42,6 +47,9 @@ struct app {
 	const char *web_dir;  /* static files of the web interface (web/), or NULL */
 	int login_limit;      /* unsuccessful sign-in attempts per minute per client address;
 			       * 0: the default 100 */
+	/* the time bound of a request's reads, milliseconds (coop serve --query-timeout);
+	 * 0: API_QUERY_TIMEOUT_MS */
+	int64_t query_timeout_ms;
 	/* peers whose X-Forwarded-For names the client (coop serve --trusted-proxy) */
 	const char *trusted_proxies[API_MAX_TRUSTED_PROXIES];
 	size_t n_trusted_proxies;
@@ -94,7 +102,10 @@ struct api_ctx {
 
 /* Prepares c for a handler; false when it already answered an error (no session, expired,
  * the session's chosen structure no longer the account's, CSRF token missing, role not
- * allowed, database unavailable). */
+ * allowed, database unavailable, time bound reached). It bounds the time of the request's
+ * reads: app->query_timeout_ms from now (db_set_deadline(); writes are never interrupted), the
+ * bound replaced by the next request's on the thread's connection; a read that reaches it
+ * answers 503 "timeout" with Retry-After (api_store_error()). */
 bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response *res,
 	       void *app, unsigned roles);
 
@@ -126,7 +137,8 @@ void api_fit_json(struct api_ctx *c, const struct protocol *p, const struct db_p
  * NULL, field), api_fail_field() and the others declared there. */
 
 /* Answers a store failure: ERR_CONFLICT 409 "conflict", ERR_NOT_FOUND 404 "not_found"
- * ("<what> introuvable."), anything else 500 "internal" (nothing was changed). */
+ * ("<what> introuvable."), ERR_TIMEOUT 503 "timeout" with Retry-After, anything else 500
+ * "internal" (nothing was changed). */
 void api_store_error(struct api_ctx *c, enum coop_err e, const char *what);
 
 /* The body as a JSON object checked against the allowed keys (NULL-terminated list): an unknown

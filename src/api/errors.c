@@ -224,6 +224,11 @@ static const struct api_error_info table[API_ERR_COUNT] = {
 	[API_ERR_UNAVAILABLE] = {"unavailable", 503,
 				 "La base de données est indisponible pour le moment. Réessayez "
 				 "dans un instant."},
+	/* a read ran out of the request's time bound (coop serve --query-timeout) */
+	[API_ERR_TIMEOUT] = {"timeout", 503,
+			     "La demande a pris trop de temps et le serveur l'a interrompue. "
+			     "Réessayez dans un instant ; si cela se répète, affinez la recherche ou "
+			     "prévenez le coordinateur."},
 };
 
 /* The kind of each pathway refusal (its code is the core's pathway_refusal_code()). */

@@ -15,6 +15,7 @@ const char *err_str(enum coop_err e)
 	case ERR_CONFLICT: return "modification concurrente";
 	case ERR_FORBIDDEN: return "action refusée";
 	case ERR_INTERNAL: return "erreur interne";
+	case ERR_TIMEOUT: return "délai dépassé";
 	}
 	return "erreur inconnue";
 }

@@ -18,6 +18,7 @@ enum coop_err {
 	ERR_CONFLICT,    /* concurrent modification */
 	ERR_FORBIDDEN,   /* a rule of the domain refuses the action */
 	ERR_INTERNAL,    /* a bug: an invariant did not hold */
+	ERR_TIMEOUT,     /* an operation ran out of the time it was given (nothing changed) */
 };
 
 /* Marks a function whose result must be looked at: a parse whose failure is ignored leaves its

@@ -22,7 +22,8 @@ static void usage_serve(FILE *f)
 	fputs("Usage : coop serve --db FICHIER [--listen HÔTE:PORT] [--protocols DOSSIER]\n"
 	      "                   [--threads N] [--secure-cookies] [--deferred-read-traces]\n"
 	      "                   [--web DOSSIER] [--fixed-time AAAA-MM-JJTHH:MM]\n"
-	      "                   [--login-limit N] [--allowed-host NOM[:PORT]]...\n"
+	      "                   [--login-limit N] [--query-timeout MS]\n"
+	      "                   [--allowed-host NOM[:PORT]]...\n"
 	      "                   [--trusted-proxy ADRESSE]...\n"
 	      "                   [--audit-key FICHIER --checkpoints FICHIER]\n"
 	      "                   [--checkpoint-records N] [--checkpoint-seconds N]\n"
@@ -38,6 +39,10 @@ static void usage_serve(FILE *f)
 	      "  --fixed-time      horloge arrêtée à cette heure locale (tests uniquement)\n"
 	      "  --login-limit     tentatives de connexion manquées par minute et par adresse\n"
 	      "                    (100 par défaut)\n"
+	      "  --query-timeout   durée maximale des lectures d'une requête, en millisecondes\n"
+	      "                    (2000 par défaut) : au-delà, la lecture est interrompue et la\n"
+	      "                    requête reçoit une erreur 503 « timeout » (les écritures ne sont\n"
+	      "                    jamais interrompues)\n"
 	      "  --trusted-proxy   adresse d'un proxy de confiance (répétable) : pour ses requêtes\n"
 	      "                    seulement, l'adresse du client est lue dans X-Forwarded-For\n"
 	      "  --allowed-host    nom sous lequel les navigateurs joignent le serveur, en plus de\n"
@@ -95,6 +100,7 @@ int cmd_serve(int argc, char **argv)
 	const char *web_dir = "web";
 	int64_t fixed = 0;
 	int login_limit = 0;
+	int64_t query_timeout = 0;
 	const char *allowed_hosts[HTTP_ALLOWED_HOSTS_MAX];
 	size_t allowed_host_count = 0;
 	const char *proxies[API_MAX_TRUSTED_PROXIES];
@@ -124,6 +130,16 @@ int cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			login_limit = (int)n;
+		} else if (strcmp(argv[i], "--query-timeout") == 0 && i + 1 < argc) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 1 || n > 600000) {
+				fputs("coop serve : --query-timeout attend un nombre de millisecondes "
+				      "de 1 à 600000.\n",
+				      stderr);
+				return 2;
+			}
+			query_timeout = n;
 		} else if (strcmp(argv[i], "--allowed-host") == 0 && i + 1 < argc) {
 			if (allowed_host_count == HTTP_ALLOWED_HOSTS_MAX) {
 				fprintf(stderr, "coop serve : --allowed-host au plus %d fois.\n",
@@ -228,6 +244,7 @@ int cmd_serve(int argc, char **argv)
 	app.secure_cookies = secure;
 	app.durable_read_traces = durable_reads;
 	app.login_limit = login_limit;
+	app.query_timeout_ms = query_timeout;
 	for (size_t k = 0; k < n_proxies; k++)
 		app.trusted_proxies[k] = proxies[k];
 	app.n_trusted_proxies = n_proxies;

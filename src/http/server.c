@@ -474,6 +474,7 @@ const char *http_err_code(enum coop_err e)
 	case ERR_TOO_LARGE: return "too_large";
 	case ERR_CONFLICT: return "conflict";
 	case ERR_FORBIDDEN: return "forbidden";
+	case ERR_TIMEOUT: return "timeout";
 	case COOP_OK:
 	case ERR_NOMEM:
 	case ERR_IO:
@@ -491,6 +492,7 @@ int http_status_of_err(enum coop_err e)
 	case ERR_TOO_LARGE: return 413;
 	case ERR_CONFLICT: return 409;
 	case ERR_FORBIDDEN: return 403;
+	case ERR_TIMEOUT: return 503;
 	case ERR_NOMEM:
 	case ERR_IO:
 	case ERR_INTERNAL: return 500;

@@ -33,7 +33,13 @@ struct db_options {
 	bool migrate;         /* apply pending migrations */
 	int busy_timeout_ms;  /* wait for the write lock up to this long (default 5000) */
 	bool synchronous_normal; /* false (default): synchronous=FULL, nothing acknowledged is lost */
+	int cache_kib;        /* this connection's page cache, KiB (0: DB_CACHE_KIB_DEFAULT) */
 };
+
+/* The page cache of a connection by default: the server holds one connection per thread (up to
+ * 64), so that their caches together stay a small part of the process whatever the database
+ * size; the kernel's file cache serves the rest. */
+#define DB_CACHE_KIB_DEFAULT 256
 
 /* Opens (and with opts->migrate, migrates) the database at path. On failure *out is NULL and msg
  * (French) says why. */
@@ -54,6 +60,18 @@ void db_rollback(struct db *db);
 
 /* The backend's last error text (English, for logs; never includes bound values). */
 const char *db_last_error(struct db *db);
+
+/* Bounds the time of what this connection reads from now on: a statement still running
+ * timeout_ms milliseconds after this call (monotonic clock) is interrupted, and the function
+ * that ran it returns ERR_TIMEOUT (nothing read is kept; the connection stays usable). 0 removes
+ * the bound. Writes are never interrupted: neither a statement that changes the database nor
+ * anything between db_begin() and db_commit() / db_rollback() (a transaction that holds the
+ * write lock finishes what it started; it may carry other requests' audit records). The server
+ * sets it for each request (api_begin()). */
+void db_set_deadline(struct db *db, int64_t timeout_ms);
+
+/* The bytes this connection's page cache holds now (at most about db_options.cache_kib KiB). */
+size_t db_cache_used(struct db *db);
 
 /* ------------------------------------------------------------------ team and structure */
 
@@ -187,9 +205,12 @@ enum coop_err db_account_professional_taken(struct db *db, int64_t structure_id,
 enum coop_err db_account_by_login(struct db *db, const char *login, struct arena *a,
 				  struct db_account *out);
 enum coop_err db_account_get(struct db *db, int64_t id, struct arena *a, struct db_account *out);
-/* The accounts of a structure, by login. */
-enum coop_err db_account_list(struct db *db, int64_t structure_id, struct arena *a,
-			      struct db_account **out, size_t *n);
+/* A page of the accounts of a structure, by login: at most limit, those whose login comes
+ * after after_login (NULL or "": from the first); *more says whether another page follows
+ * (the next one starts after the last login of this one). */
+enum coop_err db_account_list(struct db *db, int64_t structure_id, const char *after_login,
+			      size_t limit, struct arena *a, struct db_account **out, size_t *n,
+			      bool *more);
 /* Records a failed login (and a lock until `locked_until` when not 0) or a success (resets). */
 enum coop_err db_account_login_result(struct db *db, int64_t id, bool success,
 				      int64_t locked_until);
@@ -319,12 +340,25 @@ enum coop_err db_patient_get(struct db *db, int64_t structure_id, int64_t id, st
  * ERR_CONFLICT when someone else updated it first, or when it was merged into another record.
  * Insert and update keep the folded names (ident_fold) the searches use in step. */
 enum coop_err db_patient_update(struct db *db, const struct db_patient *p);
-/* Patients of a structure not merged away whose folded birth name or folded used name starts
- * with `name_prefix` (itself folded by the caller: ident_fold), born on birth_date when
- * has_birth_date; at most `limit`, by folded name. Reads the index, not every patient. */
+/* Where a patient stands in a search's order: the folded name that matched the search (birth
+ * name, or used name when only that one matched), the first names, the id. */
+struct db_patient_key {
+	const char *name;
+	const char *first_names;
+	int64_t id;
+};
+
+/* A page of the patients of a structure not merged away whose folded birth name or folded
+ * used name starts with `name_prefix` (itself folded by the caller: ident_fold), born on
+ * birth_date when has_birth_date: at most `limit`, by the key above (a patient whose two names
+ * match comes once, under its birth name), those after `after` (NULL: from the first; its name
+ * must start with the prefix). next->name is NULL on the last page, else next is the key of
+ * this page's last patient (where the next page starts; strings in the arena). Reads only the
+ * page's rows (and one more), through the indexes, never every patient. */
 enum coop_err db_patient_search(struct db *db, int64_t structure_id, const char *name_prefix,
-				bool has_birth_date, coop_date birth_date, size_t limit,
-				struct arena *a, struct db_patient **out, size_t *n);
+				bool has_birth_date, coop_date birth_date,
+				const struct db_patient_key *after, size_t limit, struct arena *a,
+				struct db_patient **out, size_t *n, struct db_patient_key *next);
 /* The possible duplicates of a record: the structure's patients other than except_id (0: none)
  * and not merged away whose folded birth name equals that of birth_name (as typed or stored)
  * and born on birth_date, or whose NIR is nir (when not NULL); at most limit, oldest first.

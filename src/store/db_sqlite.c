@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,9 +214,10 @@ static const struct {
 				"SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE login = ?1"},
 	[S_ACCOUNT_GET] = {"account_get",
 			   "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?1"},
+	/* a page after a login ('' for the first): index accounts_by_structure */
 	[S_ACCOUNT_LIST] = {"account_list",
 			    "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE structure_id = ?1 "
-			    "ORDER BY login"},
+			    "AND login > ?2 ORDER BY login LIMIT ?3"},
 	[S_ACCOUNT_LOGIN_OK] = {"account_login_ok",
 				"UPDATE accounts SET failed_logins = 0, locked_until = 0 "
 				"WHERE id = ?1"},
@@ -297,20 +299,27 @@ static const struct {
 			      "used_name_folded = coop_fold(?5), version = version + 1 "
 			      "WHERE id = ?1 AND structure_id = ?14 AND version = ?2 "
 			      "AND merged_into IS NULL"},
-	/* folded names hold capitals, digits and spaces only, all below '~': a prefix is the
-	 * index range [prefix, prefix || '~') */
-	[S_PATIENT_SEARCH] = {"patient_search",
-			      "SELECT " PATIENT_COLUMNS " FROM patients WHERE structure_id = ?1 "
-			      "AND ((birth_name_folded >= ?2 AND birth_name_folded < ?2 || '~') "
-			      "OR (used_name_folded >= ?2 AND used_name_folded < ?2 || '~')) "
-			      "AND merged_into IS NULL "
-			      "ORDER BY birth_name_folded, first_names, id LIMIT ?3"},
+	/* A search page: the patients whose folded birth name starts with the term, merged in
+	 * order with those whose folded used name does (and whose birth name does not: each
+	 * patient once), each half read in (name, first names, id) order from its partial index
+	 * (migration 10) from the key after which the page starts, the merge stopping at the
+	 * LIMIT (EXPLAIN QUERY PLAN: MERGE (UNION ALL) of two index SEARCHes, no temp b-tree).
+	 * Folded names hold capitals, digits and spaces only, all below '~': the names with the
+	 * prefix ?2 end before ?2 || '~'. ?4, ?5, ?6: the key after which the page starts (the
+	 * prefix, '', 0 for the first page); ?7: the birth date (the _BORN statement). The
+	 * sort name is the last column. */
+#define PATIENT_SEARCH_HALVES(born)                                                           \
+	"SELECT " PATIENT_COLUMNS ", birth_name_folded FROM patients WHERE structure_id = ?1 "   \
+	"AND merged_into IS NULL " born "AND (birth_name_folded, first_names, id) > (?4, ?5, ?6) " \
+	"AND birth_name_folded < ?2 || '~' UNION ALL "                                        \
+	"SELECT " PATIENT_COLUMNS ", used_name_folded FROM patients WHERE structure_id = ?1 "    \
+	"AND merged_into IS NULL " born "AND (used_name_folded, first_names, id) > (?4, ?5, ?6) " \
+	"AND used_name_folded < ?2 || '~' "                                                   \
+	"AND NOT (birth_name_folded >= ?2 AND birth_name_folded < ?2 || '~') "                \
+	"ORDER BY 16, 4, 1 LIMIT ?3"
+	[S_PATIENT_SEARCH] = {"patient_search", PATIENT_SEARCH_HALVES("")},
 	[S_PATIENT_SEARCH_BORN] = {"patient_search_born",
-				   "SELECT " PATIENT_COLUMNS " FROM patients WHERE structure_id = ?1 "
-				   "AND ((birth_name_folded >= ?2 AND birth_name_folded < ?2 || '~') "
-				   "OR (used_name_folded >= ?2 AND used_name_folded < ?2 || '~')) "
-				   "AND birth_date = ?4 AND merged_into IS NULL "
-				   "ORDER BY birth_name_folded, first_names, id LIMIT ?3"},
+				   PATIENT_SEARCH_HALVES("AND birth_date = ?7 ")},
 	[S_PATIENT_CANDIDATES] = {"patient_candidates",
 				  /* a UNION, so that each half reads its own index */
 				  "SELECT " PATIENT_COLUMNS " FROM patients WHERE structure_id = ?1 "
@@ -474,10 +483,22 @@ static const struct {
 		"ORDER BY ad.adoption_id, ad.id LIMIT ?3"},
 };
 
+const char *db_sqlite_statement_sql(const char *name)
+{
+	for (int i = 0; name && i < S_COUNT; i++)
+		if (strcmp(statements[i].name, name) == 0)
+			return statements[i].sql;
+	return NULL;
+}
+
 struct db {
 	sqlite3 *conn;
 	sqlite3_stmt *stmts[S_COUNT];
 	bool writing; /* holds write_queue (between db_begin and db_commit / db_rollback) */
+	/* db_set_deadline(): CLOCK_MONOTONIC nanoseconds after which a read is interrupted (0:
+	 * none); stepping_write: the statement last taken by stmt() changes the database */
+	int64_t deadline_ns;
+	bool stepping_write;
 	char error[256];
 };
 
@@ -504,6 +525,8 @@ static enum coop_err fail(struct db *db, int rc, const char *what)
 		return ERR_IO; /* the lock was not obtained in time: not a conflict of data */
 	if (rc == SQLITE_NOMEM)
 		return ERR_NOMEM;
+	if (rc == SQLITE_INTERRUPT) /* only deadline_passed() interrupts */
+		return ERR_TIMEOUT;
 	if (rc == SQLITE_TOOBIG)
 		return ERR_TOO_LARGE;
 	return ERR_IO;
@@ -522,6 +545,7 @@ static sqlite3_stmt *stmt(struct db *db, enum stmt_id id)
 		}
 		db->stmts[id] = s;
 	}
+	db->stepping_write = !sqlite3_stmt_readonly(s);
 	return s;
 }
 
@@ -872,6 +896,14 @@ enum coop_err db_open(const char *path, const struct db_options *opts, struct db
 	err = pragma(db, "PRAGMA journal_mode = WAL");
 	if (err == COOP_OK)
 		err = pragma(db, "PRAGMA foreign_keys = ON");
+	if (err == COOP_OK) {
+		/* each server thread holds its own connection: a bounded page cache each keeps the
+		 * process small whatever the database size (the kernel caches the file anyway) */
+		char cache_sql[64];
+		snprintf(cache_sql, sizeof(cache_sql), "PRAGMA cache_size = -%d",
+			 opts->cache_kib > 0 ? opts->cache_kib : DB_CACHE_KIB_DEFAULT);
+		err = pragma(db, cache_sql);
+	}
 	if (err == COOP_OK)
 		err = pragma(db, opts->synchronous_normal ? "PRAGMA synchronous = NORMAL"
 							  : "PRAGMA synchronous = FULL");
@@ -914,6 +946,46 @@ void db_close(struct db *db)
 const char *db_last_error(struct db *db)
 {
 	return db->error;
+}
+
+/* How many virtual machine steps run between two looks at the clock: a few microseconds of
+ * work, so that a look (a vDSO clock read, tens of nanoseconds) costs under 1 %. */
+#define DEADLINE_CHECK_STEPS 1000
+
+static int64_t monotonic_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* SQLite's progress handler: non-zero interrupts the running statement (SQLITE_INTERRUPT,
+ * ERR_TIMEOUT for the caller). A write is never interrupted (db.h). */
+static int deadline_passed(void *arg)
+{
+	struct db *db = arg;
+	if (!db->deadline_ns || db->writing || db->stepping_write)
+		return 0;
+	return monotonic_ns() >= db->deadline_ns;
+}
+
+size_t db_cache_used(struct db *db)
+{
+	int used = 0, highest = 0;
+	if (sqlite3_db_status(db->conn, SQLITE_DBSTATUS_CACHE_USED, &used, &highest, 0) != SQLITE_OK)
+		return 0;
+	return used > 0 ? (size_t)used : 0;
+}
+
+void db_set_deadline(struct db *db, int64_t timeout_ms)
+{
+	if (timeout_ms <= 0) {
+		db->deadline_ns = 0;
+		sqlite3_progress_handler(db->conn, 0, NULL, NULL);
+		return;
+	}
+	db->deadline_ns = monotonic_ns() + timeout_ms * 1000000;
+	sqlite3_progress_handler(db->conn, DEADLINE_CHECK_STEPS, deadline_passed, db);
 }
 
 enum coop_err db_begin(struct db *db)
@@ -1194,14 +1266,24 @@ enum coop_err db_account_get(struct db *db, int64_t id, struct arena *a, struct 
 	return read_one(db, s, S_ACCOUNT_GET, read_account_row, a, out);
 }
 
-enum coop_err db_account_list(struct db *db, int64_t structure_id, struct arena *a,
-			      struct db_account **out, size_t *n)
+enum coop_err db_account_list(struct db *db, int64_t structure_id, const char *after_login,
+			      size_t limit, struct arena *a, struct db_account **out, size_t *n,
+			      bool *more)
 {
+	*more = false;
 	sqlite3_stmt *s = stmt(db, S_ACCOUNT_LIST);
 	if (!s)
 		return ERR_IO;
 	sqlite3_bind_int64(s, 1, structure_id);
-	return read_all(db, s, S_ACCOUNT_LIST, read_account_row, a, sizeof(**out), (void **)out, n);
+	bind_text(s, 2, after_login ? after_login : "");
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)limit + 1); /* one more: is there a next page? */
+	enum coop_err err =
+		read_all(db, s, S_ACCOUNT_LIST, read_account_row, a, sizeof(**out), (void **)out, n);
+	if (err == COOP_OK && *n > limit) {
+		*n = limit;
+		*more = true;
+	}
+	return err;
 }
 
 enum coop_err db_account_login_result(struct db *db, int64_t id, bool success,
@@ -1588,20 +1670,61 @@ enum coop_err db_patient_update(struct db *db, const struct db_patient *p)
 	return err == ERR_NOT_FOUND ? ERR_CONFLICT : err;
 }
 
-enum coop_err db_patient_search(struct db *db, int64_t structure_id, const char *name_prefix,
-				bool has_birth_date, coop_date birth_date, size_t limit,
-				struct arena *a, struct db_patient **out, size_t *n)
+/* A row of a search: the patient and the name it is sorted under (the last column). */
+struct patient_hit {
+	struct db_patient p;
+	const char *sort_name;
+};
+
+static void read_patient_hit(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
 {
+	struct patient_hit *out = record;
+	read_patient(s, a, &out->p, ok);
+	out->sort_name = col_text(s, 15, a, ok);
+}
+
+enum coop_err db_patient_search(struct db *db, int64_t structure_id, const char *name_prefix,
+				bool has_birth_date, coop_date birth_date,
+				const struct db_patient_key *after, size_t limit, struct arena *a,
+				struct db_patient **out, size_t *n, struct db_patient_key *next)
+{
+	const char *prefix = name_prefix ? name_prefix : "";
+	*out = NULL;
+	*n = 0;
+	*next = (struct db_patient_key){0};
 	enum stmt_id which = has_birth_date ? S_PATIENT_SEARCH_BORN : S_PATIENT_SEARCH;
 	sqlite3_stmt *s = stmt(db, which);
 	if (!s)
 		return ERR_IO;
 	sqlite3_bind_int64(s, 1, structure_id);
-	bind_text(s, 2, name_prefix ? name_prefix : "");
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
+	bind_text(s, 2, prefix);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)limit + 1); /* one more: is there a next page? */
+	/* the first page starts after (prefix, "", 0): every first name is longer than "" */
+	bool from_key = after && after->name && after->first_names;
+	bind_text(s, 4, from_key ? after->name : prefix);
+	bind_text(s, 5, from_key ? after->first_names : "");
+	sqlite3_bind_int64(s, 6, from_key ? after->id : 0);
 	if (has_birth_date)
-		bind_date(s, 4, true, birth_date);
-	return read_all(db, s, which, read_patient, a, sizeof(**out), (void **)out, n);
+		bind_date(s, 7, true, birth_date);
+	struct patient_hit *hits = NULL;
+	size_t count = 0;
+	enum coop_err err = read_all(db, s, which, read_patient_hit, a, sizeof(*hits),
+				     (void **)&hits, &count);
+	if (err != COOP_OK)
+		return err;
+	size_t keep = count > limit ? limit : count;
+	struct db_patient *list = keep ? arena_alloc(a, keep * sizeof(*list)) : NULL;
+	if (keep && !list)
+		return ERR_NOMEM;
+	for (size_t i = 0; i < keep; i++)
+		list[i] = hits[i].p;
+	if (count > limit && keep > 0)
+		*next = (struct db_patient_key){.name = hits[keep - 1].sort_name,
+						.first_names = hits[keep - 1].p.first_names,
+						.id = hits[keep - 1].p.id};
+	*out = list;
+	*n = keep;
+	return COOP_OK;
 }
 
 enum coop_err db_patient_candidates(struct db *db, int64_t structure_id, int64_t except_id,

@@ -292,6 +292,27 @@ static const char *const migrations[] = {
 	"CREATE INDEX audit_by_entity ON audit(structure_id, entity, at);"
 	"CREATE INDEX audit_by_account ON audit(structure_id, account_id, at);"
 	"DROP INDEX audit_by_structure;",
+	/* 10 (search reads only its page): a patient search is the merge, in order, of the
+	 * patients whose folded birth name starts with the term and of those whose folded used
+	 * name does, each sorted by (that name, first names, id) and paged by that key; these
+	 * indexes hold exactly that order for the records not merged away (partial indexes), with
+	 * and without the birth date, so that a page reads its own rows and stops. The candidates
+	 * of a duplicate check (same folded birth name and date) read the birth-date one. They
+	 * replace the indexes of migrations 1 and 3 that only a search or a duplicate check used
+	 * (patients_by_name was used by none). The accounts of a structure page by login. */
+	"CREATE INDEX patients_search_birth ON patients(structure_id, birth_name_folded,"
+	"  first_names, id) WHERE merged_into IS NULL;"
+	"CREATE INDEX patients_search_used ON patients(structure_id, used_name_folded,"
+	"  first_names, id) WHERE merged_into IS NULL AND used_name_folded IS NOT NULL;"
+	"CREATE INDEX patients_search_born ON patients(structure_id, birth_date,"
+	"  birth_name_folded, first_names, id) WHERE merged_into IS NULL;"
+	"CREATE INDEX patients_search_born_used ON patients(structure_id, birth_date,"
+	"  used_name_folded, first_names, id) WHERE merged_into IS NULL"
+	"  AND used_name_folded IS NOT NULL;"
+	"DROP INDEX patients_by_name;"
+	"DROP INDEX patients_by_folded_name;"
+	"DROP INDEX patients_by_folded_used_name;"
+	"CREATE INDEX accounts_by_structure ON accounts(structure_id, login);",
 };
 
 int schema_sqlite_count(void)

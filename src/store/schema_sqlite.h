@@ -10,4 +10,8 @@ int schema_sqlite_count(void);
 /* The SQL of migration k (1-based), or NULL when k is out of range. */
 const char *schema_sqlite_migration(int k);
 
+/* The SQL of the named statement `name` of db_sqlite.c ("patient_search"...), or NULL: for the
+ * tests and notes that show a query's plan (EXPLAIN QUERY PLAN). Defined in db_sqlite.c. */
+const char *db_sqlite_statement_sql(const char *name);
+
 #endif

@@ -30,10 +30,17 @@ grep -q "déjà" "$dir/out" || fail "second init doit ne rien ajouter"
 
 # a database of schema 1 (before memberships) upgrades, its data kept
 cp "$db" "$dir/v1.db"
-# (undo migration 9, the audit log's indexes, migration 8, the episode lists' facts and indexes, the audit's migration — structure of each record, protocol files —, the accounts'
+# (undo migration 10 — the search and account indexes, the indexes they replaced back —,
+# migration 9, the audit log's indexes, migration 8, the episode lists' facts and indexes, the audit's migration — structure of each record, protocol files —, the accounts'
 # migration — activation codes, disabling, end dates: the table as schema 1 made it —, migration 5,
 # professional's sex, migration 4, template completions, migration 3, identity vigilance, then migration 2)
-sqlite3 "$dir/v1.db" "CREATE INDEX audit_by_structure ON audit(structure_id, id);
+sqlite3 "$dir/v1.db" "DROP INDEX patients_search_birth; DROP INDEX patients_search_used;
+  DROP INDEX patients_search_born; DROP INDEX patients_search_born_used;
+  DROP INDEX accounts_by_structure;
+  CREATE INDEX patients_by_name ON patients(structure_id, birth_name, birth_date);
+  CREATE INDEX patients_by_folded_name ON patients(structure_id, birth_name_folded, birth_date);
+  CREATE INDEX patients_by_folded_used_name ON patients(structure_id, used_name_folded);
+  CREATE INDEX audit_by_structure ON audit(structure_id, id);
   DROP INDEX audit_by_time; DROP INDEX audit_by_action; DROP INDEX audit_by_entity;
   DROP INDEX audit_by_account;
   DROP INDEX episodes_recent; DROP INDEX episodes_by_state;

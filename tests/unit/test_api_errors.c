@@ -22,6 +22,7 @@
 
 #include "api/app.h"
 #include "api/errors.h"
+#include "api/paging.h"
 
 /* ------------------------------------------------------------------ the table */
 
@@ -367,7 +368,74 @@ static void test_store_errors(void **state)
 	setup(&f, "patients.get", "");
 	api_store_error(&f.c, ERR_IO, "Patient");
 	expect(&f, 500, "internal", NULL, NULL);
+	assert_int_equal(f.res.header_count, 0);
 	teardown(&f);
+	/* a read interrupted by the request's time bound: try again shortly */
+	setup(&f, "patients.list", "");
+	api_store_error(&f.c, ERR_TIMEOUT, "Patient");
+	expect(&f, 503, "timeout", NULL, api_error_info(API_ERR_TIMEOUT)->message);
+	assert_int_equal(f.res.header_count, 1);
+	assert_string_equal(f.res.headers[0].name, "Retry-After");
+	assert_string_equal(f.res.headers[0].value, API_RETRY_AFTER_S);
+	teardown(&f);
+}
+
+/* The paging parameters (paging.h): limit 1..API_PAGE_MAX (default API_PAGE_DEFAULT), after
+ * a cursor of ours (base64url of a JSON array) or a 400 about `after`; a cursor round-trips. */
+static void test_page_readers(void **state)
+{
+	(void)state;
+	struct fixture f;
+	size_t limit = 0;
+	json_t *after = NULL;
+	setup(&f, "accounts.list", "");
+	assert_true(api_page_read(&f.c, &limit, &after));
+	assert_int_equal(limit, API_PAGE_DEFAULT);
+	assert_null(after);
+	teardown(&f);
+
+	json_t *cursor = api_page_cursor(json_pack("[ssI]", "DUPRE", "CLAIRE ÉLISE", (json_int_t)42));
+	assert_true(json_is_string(cursor));
+	char query[256];
+	snprintf(query, sizeof(query), "limit=200&after=%s", json_string_value(cursor));
+	json_decref(cursor);
+	setup(&f, "patients.list", query);
+	assert_true(api_page_read(&f.c, &limit, &after));
+	assert_int_equal(limit, 200);
+	const char *k = NULL, *first = NULL;
+	json_int_t id = 0;
+	assert_int_equal(json_unpack(after, "[ssI]", &k, &first, &id), 0);
+	assert_string_equal(k, "DUPRE");
+	assert_string_equal(first, "CLAIRE ÉLISE");
+	assert_int_equal(id, 42);
+	json_decref(after);
+	assert_int_equal(f.res.status, 0);
+	teardown(&f);
+	cursor = api_page_cursor(NULL); /* the last page */
+	assert_true(json_is_null(cursor));
+	json_decref(cursor);
+
+	static const char *const bad_limits[] = {"limit=0", "limit=201", "limit=abc", "limit=",
+						 "limit=-1", "limit=1000"};
+	for (size_t i = 0; i < sizeof(bad_limits) / sizeof(bad_limits[0]); i++) {
+		setup(&f, "accounts.list", bad_limits[i]);
+		assert_false(api_page_read(&f.c, &limit, &after));
+		expect(&f, 400, "invalid", "limit",
+		       "Le nombre de lignes par page doit être un nombre entier de 1 à 200.");
+		teardown(&f);
+	}
+	/* not base64url, not JSON, not an array, empty, too long */
+	char longer[API_PAGE_CURSOR_MAX + 16] = "after=";
+	memset(longer + 6, 'A', API_PAGE_CURSOR_MAX + 4);
+	static const char *const bad_after[] = {"after=%%%", "after=bm9u", "after=eyJhIjoxfQ",
+						"after="};
+	for (size_t i = 0; i < sizeof(bad_after) / sizeof(bad_after[0]) + 1; i++) {
+		setup(&f, "accounts.list", i < 4 ? bad_after[i] : longer);
+		assert_false(api_page_read(&f.c, &limit, &after));
+		assert_null(after);
+		expect(&f, 400, "invalid", "after", NULL);
+		teardown(&f);
+	}
 }
 
 /* ------------------------------------------------------------------ the readers */
@@ -595,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_refusals_share_the_table),
 		cmocka_unit_test(test_fail_answers_from_the_table),
 		cmocka_unit_test(test_store_errors),
+		cmocka_unit_test(test_page_readers),
 		cmocka_unit_test(test_date_reader),
 		cmocka_unit_test(test_query_date_reader),
 		cmocka_unit_test(test_bool_reader),
