@@ -394,7 +394,7 @@ function auditMessage(res) {
 }
 
 export async function openAudit() {
-  const accounts = await api.call('GET', '/api/v1/accounts');
+  const accounts = await allAccounts();
   const action = el('select', { name: 'action' }, el('option', { value: '', text: 'Toutes' }),
     ...actionGroups.map(([label, codes]) => el('optgroup', { label },
       ...Object.entries(codes).map(([code, text]) => el('option', { value: code, text })))));
