@@ -817,7 +817,10 @@ int main(int argc, char **argv)
 	}
 	/* batches are committed with synchronous=NORMAL: a crash loses the last batch, never
 	 * the database (WAL) — fine for a bench database */
-	struct db_options opts = {.create = true, .migrate = true, .synchronous_normal = true};
+	struct db_options opts = {.create = true, .migrate = true, .synchronous_normal = true,
+				   /* one connection writing millions of rows: a large cache (the server
+				    * keeps DB_CACHE_KIB_DEFAULT per thread) */
+				   .cache_kib = 256 * 1024};
 	char msg[512];
 	if (db_open(path, &opts, &g.db, msg, sizeof(msg)) != COOP_OK) {
 		fprintf(stderr, "bench_gen : %s\n", msg);
