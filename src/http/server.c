@@ -44,17 +44,24 @@ struct http_host_rule {
 };
 
 /* Reads give way to writes. A read (GET, HEAD) computes only while it holds one of `slots`
- * read slots, one fewer while a write request runs (never fewer than one): however many
- * clients read at once, they share the CPUs they are given, and a write always finds a CPU
- * free of readers. A read waiting for the disk (its audit record) gives its slot back first
- * (http_request_yield()). Writes never wait here. */
+ * read slots, one fewer while a write request runs or ended less than
+ * HTTP_GATE_WRITE_LINGER_NS ago (never fewer than one): however many clients read at once,
+ * they share the CPUs they are given, and a write always finds a CPU free of readers. A read
+ * waiting for the disk (its audit record) gives its slot back first (http_request_yield()).
+ * Writes never wait here. */
 struct http_gate {
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
 	unsigned slots;  /* read slots when no write runs */
 	unsigned reads;  /* reads holding a slot */
 	unsigned writes; /* write requests running */
+	uint64_t write_end_ns; /* monotonic time the last write request ended */
 };
+
+/* A write that ended this recently still counts as running for the gate: a client working
+ * through a pathway sends its next write a moment after the previous answer. */
+#define HTTP_GATE_WRITE_LINGER_NS (20ull * 1000 * 1000)
+
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -996,8 +1003,25 @@ static void http_gate_enter(struct http_ctx *ctx)
 	struct http_gate *g = &ctx->srv->gate;
 	pthread_mutex_lock(&g->lock);
 	if (http_is_read(ctx->req.method)) {
-		while (g->reads >= http_gate_read_limit(g->slots, g->writes))
-			pthread_cond_wait(&g->freed, &g->lock);
+		for (;;) {
+			bool lingering = g->write_end_ns &&
+					 http_now_ns() - g->write_end_ns < HTTP_GATE_WRITE_LINGER_NS;
+			if (g->reads < http_gate_read_limit(g->slots, g->writes + lingering))
+				break;
+			if (g->writes || !lingering) {
+				pthread_cond_wait(&g->freed, &g->lock);
+				continue;
+			}
+			/* only a lingering write holds the slot back: look again when it lapses */
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 5 * 1000 * 1000;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&g->freed, &g->lock, &until);
+		}
 		g->reads++;
 		ctx->read_slot = true;
 	} else {
@@ -1028,7 +1052,7 @@ static void http_gate_leave(struct http_ctx *ctx)
 	struct http_gate *g = &ctx->srv->gate;
 	pthread_mutex_lock(&g->lock);
 	g->writes--;
-	pthread_cond_broadcast(&g->freed); /* one more read may run */
+	g->write_end_ns = http_now_ns();
 	pthread_mutex_unlock(&g->lock);
 }
 
