@@ -465,10 +465,17 @@ static void apply(struct gen *g, json_t *data, const char *action, int64_t accou
 					      "présent (voir l'explication)."
 					    : "Patient inclus : prescription selon l'ordonnance "
 					      "type signée, conseils remis.";
+		/* a reorientation's urgency, in the protocols' codes: one in ten an emergency,
+		 * three in ten later, the others the same day */
+		unsigned u = rnd_below(g, 10);
+		const char *urgency = !excluded ? "none"
+				      : u == 0  ? "emergency"
+				      : u < 4   ? "physician_later"
+						: "physician_same_day";
 		json_t *d = json_pack(
 			"{s:s, s:s, s:s, s:s, s:[s,s], s:[s,s], s:s, s:s, s:s, s:I, s:s}",
-			"decision", excluded ? "excluded" : "included", "urgency",
-			excluded ? "same_day" : "none", "outcome",
+			"decision", excluded ? "excluded" : "included", "urgency", urgency,
+			"outcome",
 			excluded ? "reorientation" : "prescription", "outcome_label", label,
 			"lines",
 			excluded ? ""
