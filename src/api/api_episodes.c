@@ -1178,31 +1178,37 @@ static bool page_params(struct api_ctx *c, enum episode_list l, size_t *limit, b
 }
 
 /* One row of the page as the list shows it: who and where, not the details (the summary of
- * its progress for those who see more than states). NULL when it cannot be read, or — which
- * the ranges never give — it lies outside the caller's scope (access_may_see()). */
-static json_t *list_item(struct api_ctx *c, int64_t id)
+ * its progress for those who see more than states). *out is NULL when the row is gone or —
+ * which the ranges never give — lies outside the caller's scope (access_may_see()); a failed
+ * read (a timeout included) is returned, and the page is not answered. */
+static enum coop_err list_item(struct api_ctx *c, int64_t id, json_t **out)
 {
+	*out = NULL;
 	struct episode_view v;
 	memset(&v, 0, sizeof(v));
-	if (db_episode_get(c->db, c->account.structure_id, id, c->a, &v.ep) != COOP_OK ||
-	    db_patient_get(c->db, c->account.structure_id, v.ep.patient_id, c->a, &v.patient) !=
-		    COOP_OK ||
-	    db_adoption_get(c->db, v.ep.adoption_id, c->a, &v.adoption) != COOP_OK)
-		return NULL;
+	enum coop_err e = db_episode_get(c->db, c->account.structure_id, id, c->a, &v.ep);
+	if (e == COOP_OK)
+		e = db_patient_get(c->db, c->account.structure_id, v.ep.patient_id, c->a,
+				   &v.patient);
+	if (e == COOP_OK)
+		e = db_adoption_get(c->db, v.ep.adoption_id, c->a, &v.adoption);
+	if (e != COOP_OK) /* a row gone meanwhile is left out; a failed read fails the page */
+		return e == ERR_NOT_FOUND ? COOP_OK : e;
 	v.protocol = app_protocol(c->app, v.adoption.protocol_id);
 	v.data = json_loads(v.ep.data, 0, NULL);
-	json_t *full = NULL;
 	if (v.protocol && json_is_object(v.data) && pathway_state_parse(v.ep.state, &v.state) &&
 	    may_see(c, &v)) {
-		full = episode_json(c, &v);
-		if (full) {
-			json_object_del(full, "data");
+		*out = episode_json(c, &v);
+		if (!*out)
+			e = ERR_NOMEM;
+		else {
+			json_object_del(*out, "data");
 			if (view_of(c, &v) >= ACCESS_VIEW_ORIENTATION)
-				json_object_set_new(full, "summary", list_summary(c, &v));
+				json_object_set_new(*out, "summary", list_summary(c, &v));
 		}
 	}
 	view_free(&v);
-	return full;
+	return e;
 }
 
 /* GET /api/v1/episodes?list=all|day|queue|referrals|revoyures[&state=][&limit=][&after=]: one
@@ -1257,7 +1263,14 @@ void api_episodes_list(struct http_request *req, struct http_response *res, void
 		return;
 	json_t *items = json_array(), *ids = json_array();
 	for (size_t i = 0; i < n && i < limit; i++) {
-		json_t *item = list_item(&c, rows[i].key.id);
+		json_t *item = NULL;
+		enum coop_err item_err = list_item(&c, rows[i].key.id, &item);
+		if (item_err != COOP_OK) { /* a timeout or a failed read: no page with rows missing */
+			json_decref(items);
+			json_decref(ids);
+			api_store_error(&c, item_err, "Épisode");
+			return;
+		}
 		if (!item)
 			continue;
 		json_array_append_new(items, item);
