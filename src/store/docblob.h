@@ -28,7 +28,7 @@
 #include "base/error.h"
 
 #define DOCBLOB_FORMAT_DEFLATE_DICT1 1
-#define DOCBLOB_HEADER 9                /* format byte, length, CRC-32 */
+#define DOCBLOB_HEADER 9               /* format byte, length, CRC-32 */
 #define DOCBLOB_MAX_TEXT (1024 * 1024) /* the longest text a blob may claim (1 MiB) */
 
 /* Compresses text[0..len) into a new heap blob (*out, *out_len; the caller frees it with

@@ -34,8 +34,8 @@ static int get(sqlite3 *conn, sqlite3_int64 id)
 	const char *text = NULL;
 	size_t len = 0;
 	if (sqlite3_column_type(s, 0) == SQLITE_BLOB) {
-		if (docblob_decode(sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0), &a,
-				   &text, &len) != COOP_OK) {
+		if (docblob_decode(sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0),
+				   &a, &text, &len) != COOP_OK) {
 			fprintf(stderr, "episode_doc: the stored document does not decode\n");
 			goto out;
 		}
