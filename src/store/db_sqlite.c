@@ -23,6 +23,7 @@
 #include "core/ident.h"
 #include "base/utf8.h"
 #include "store/audit.h"
+#include "store/docblob.h"
 #include "store/schema_sqlite.h"
 
 /* The named statements of this backend. */
@@ -1791,22 +1792,108 @@ enum coop_err db_patient_merge(struct db *db, int64_t structure_id, int64_t dupl
 	return exec_done(db, s, S_PATIENT_EPISODES_MOVE);
 }
 
-static void read_episode(sqlite3_stmt *s, struct arena *a, void *record, bool *ok)
+/* An episode's document (store/docblob.h): a blob is decompressed; text (the rows written
+ * before the documents were compressed, and the documents compressing would not shorten) is
+ * copied as it is. A blob that does not decode is ERR_IO. */
+static enum coop_err col_document(sqlite3_stmt *s, int i, struct arena *a, const char **out)
 {
-	struct db_episode *out = record;
+	*out = NULL;
+	if (sqlite3_column_type(s, i) == SQLITE_BLOB) {
+		const unsigned char *blob = sqlite3_column_blob(s, i);
+		int n = sqlite3_column_bytes(s, i);
+		size_t len;
+		return docblob_decode(blob, n > 0 ? (size_t)n : 0, a, out, &len);
+	}
+	bool ok = true;
+	*out = col_text(s, i, a, &ok);
+	return ok ? COOP_OK : ERR_NOMEM;
+}
+
+/* Binds an episode's document to ?i: compressed (a blob) when that makes it smaller, as text
+ * otherwise. ERR_NOMEM when compressing ran out of memory, ERR_INTERNAL when zlib refused its
+ * own parameters (nothing bound either way). */
+static enum coop_err bind_document(sqlite3_stmt *s, int i, const char *text)
+{
+	unsigned char *blob;
+	size_t n;
+	enum coop_err err = docblob_encode(text, strlen(text), &blob, &n);
+	if (err != COOP_OK)
+		return err;
+	if (!blob) {
+		bind_text(s, i, text);
+		return COOP_OK;
+	}
+	/* SQLite frees the blob with free() once done with it, even when binding fails */
+	if (sqlite3_bind_blob(s, i, blob, (int)n, free) != SQLITE_OK)
+		return ERR_NOMEM;
+	return COOP_OK;
+}
+
+/* Reads an episode row (EPISODE_COLUMNS) into *out: ERR_NOMEM when the arena is full, ERR_IO
+ * when its document does not decode; on error *out is all zeros. */
+static enum coop_err read_episode(sqlite3_stmt *s, struct arena *a, struct db_episode *out)
+{
+	bool ok = true;
 	memset(out, 0, sizeof(*out));
 	out->id = sqlite3_column_int64(s, 0);
 	out->structure_id = sqlite3_column_int64(s, 1);
 	out->patient_id = sqlite3_column_int64(s, 2);
 	out->adoption_id = sqlite3_column_int64(s, 3);
-	out->protocol_hash = col_text(s, 4, a, ok);
-	out->state = col_text(s, 5, a, ok);
+	out->protocol_hash = col_text(s, 4, a, &ok);
+	out->state = col_text(s, 5, a, &ok);
 	out->version = sqlite3_column_int64(s, 6);
-	out->data = col_text(s, 7, a, ok);
+	enum coop_err err = col_document(s, 7, a, &out->data);
 	out->created_by = sqlite3_column_int64(s, 8);
 	out->delegue_id = sqlite3_column_int64(s, 9);
 	out->created_at = sqlite3_column_int64(s, 10);
 	out->updated_at = sqlite3_column_int64(s, 11);
+	if (err == COOP_OK && !ok)
+		err = ERR_NOMEM;
+	if (err != COOP_OK)
+		memset(out, 0, sizeof(*out));
+	return err;
+}
+
+/* Keeps the text of db_last_error() for episode id's document that did not decode (it names
+ * the row, never a value of it); gives err back. */
+static enum coop_err document_failed(struct db *db, enum coop_err err, int64_t id)
+{
+	if (err == ERR_IO)
+		snprintf(db->error, sizeof(db->error),
+			 "episode %lld: stored document damaged or of an unknown format",
+			 (long long)id);
+	return err;
+}
+
+/* Steps s to the end, reading every row into an arena array of episodes (read_all() for
+ * read_episode(), which tells a document that does not decode). On error no row is given.
+ * Resets s. */
+static enum coop_err read_episodes(struct db *db, sqlite3_stmt *s, enum stmt_id id,
+				   struct arena *a, struct db_episode **out, size_t *n)
+{
+	struct db_episode *items = NULL;
+	size_t count = 0, cap = 0;
+	enum coop_err err = COOP_OK;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		items = grow(a, items, count, &cap, sizeof(*items));
+		if (!items) {
+			err = ERR_NOMEM;
+			break;
+		}
+		err = read_episode(s, a, &items[count]);
+		if (err != COOP_OK) {
+			document_failed(db, err, sqlite3_column_int64(s, 0));
+			break;
+		}
+		count++;
+	}
+	if (err == COOP_OK && rc != SQLITE_DONE)
+		err = fail(db, rc, statements[id].name);
+	done(s);
+	*out = err == COOP_OK ? items : NULL;
+	*n = err == COOP_OK ? count : 0;
+	return err;
 }
 
 /* Binds the list facts to ?20 .. ?26 (LIST_FACT_SET): the rank and the revoyure's last day
@@ -1838,7 +1925,11 @@ enum coop_err db_episode_insert(struct db *db, const struct db_episode *e, int64
 	sqlite3_bind_int64(s, 3, e->adoption_id);
 	bind_text(s, 4, e->protocol_hash);
 	bind_text(s, 5, e->state);
-	bind_text(s, 6, e->data ? e->data : "{}");
+	enum coop_err err = bind_document(s, 6, e->data ? e->data : "{}");
+	if (err != COOP_OK) {
+		done(s);
+		return err;
+	}
 	sqlite3_bind_int64(s, 7, e->created_by);
 	bind_id(s, 8, e->delegue_id);
 	sqlite3_bind_int64(s, 9, e->created_at);
@@ -1854,7 +1945,14 @@ enum coop_err db_episode_get(struct db *db, int64_t structure_id, int64_t id, st
 		return ERR_IO;
 	sqlite3_bind_int64(s, 1, structure_id);
 	sqlite3_bind_int64(s, 2, id);
-	return read_one(db, s, S_EPISODE_GET, read_episode, a, out);
+	int rc = sqlite3_step(s);
+	enum coop_err err;
+	if (rc == SQLITE_ROW)
+		err = document_failed(db, read_episode(s, a, out), id);
+	else
+		err = rc == SQLITE_DONE ? ERR_NOT_FOUND : fail(db, rc, statements[S_EPISODE_GET].name);
+	done(s);
+	return err;
 }
 
 enum coop_err db_episode_update(struct db *db, const struct db_episode *e)
@@ -1865,13 +1963,17 @@ enum coop_err db_episode_update(struct db *db, const struct db_episode *e)
 	sqlite3_bind_int64(s, 1, e->id);
 	sqlite3_bind_int64(s, 2, e->version);
 	bind_text(s, 3, e->state);
-	bind_text(s, 4, e->data ? e->data : "{}");
+	enum coop_err err = bind_document(s, 4, e->data ? e->data : "{}");
+	if (err != COOP_OK) {
+		done(s);
+		return err;
+	}
 	bind_text(s, 5, e->protocol_hash);
 	bind_id(s, 6, e->delegue_id);
 	sqlite3_bind_int64(s, 7, e->updated_at);
 	sqlite3_bind_int64(s, 8, e->structure_id);
 	bind_list_facts(s, &e->list);
-	enum coop_err err = exec_one(db, s, S_EPISODE_UPDATE);
+	err = exec_one(db, s, S_EPISODE_UPDATE);
 	return err == ERR_NOT_FOUND ? ERR_CONFLICT : err;
 }
 
@@ -1953,7 +2055,7 @@ enum coop_err db_episode_unfilled(struct db *db, size_t limit, struct arena *a,
 	if (!s)
 		return ERR_IO;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
-	return read_all(db, s, S_EPISODE_UNFILLED, read_episode, a, sizeof(**out), (void **)out, n);
+	return read_episodes(db, s, S_EPISODE_UNFILLED, a, out, n);
 }
 
 enum coop_err db_episode_set_list_facts(struct db *db, int64_t id,
@@ -1978,7 +2080,7 @@ enum coop_err db_episode_list_for(struct db *db, int64_t structure_id, int64_t p
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
 	sqlite3_bind_int64(s, 3, patient_id);
 	sqlite3_bind_int64(s, 4, adoption_id);
-	return read_all(db, s, S_EPISODE_LIST_FOR, read_episode, a, sizeof(**out), (void **)out, n);
+	return read_episodes(db, s, S_EPISODE_LIST_FOR, a, out, n);
 }
 
 /* ------------------------------------------------------------------ sessions */

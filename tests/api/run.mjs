@@ -267,9 +267,16 @@ try {
   try {
     const served = readdirSync(join(root, 'tests/api/protocols')).filter((f) => f.endsWith('.yaml')).length;
     const kept = Number(execFileSync('sqlite3', [db, 'SELECT count(*) FROM protocol_files']).toString().trim());
-    const ep = execFileSync('sqlite3', [db, "SELECT min(id) FROM episodes WHERE json_extract(data, '$.decision.decision') = 'included' AND json_extract(data, '$.decision.stopped') IS NULL"]).toString().trim();
+    // the documents are stored compressed: tests/episode_doc (built beside coop) reads and
+    // replaces one, where the sqlite3 shell's JSON functions no longer can
+    const episodeDoc = join(dirname(coop), 'tests', 'episode_doc');
+    const doc = (id) => JSON.parse(execFileSync(episodeDoc, [db, id], { cwd: root }).toString());
+    const ids = execFileSync('sqlite3', [db, 'SELECT id FROM episodes ORDER BY id']).toString().trim().split('\n');
+    const ep = ids.find((id) => { const d = doc(id).decision; return d && d.decision === 'included' && d.stopped == null; });
     const same = execFileSync(coop, ['episode', 'replay', '--db', db, ep], { cwd: root }).toString();
-    execFileSync('sqlite3', [db, `UPDATE episodes SET data = json_set(data, '$.answers.consentement', json('false')) WHERE id = ${ep}`]);
+    const altered = doc(ep);
+    (altered.answers ??= {}).consentement = false;
+    execFileSync(episodeDoc, [db, ep, '--set'], { cwd: root, input: JSON.stringify(altered) });
     let differs = '';
     try { execFileSync(coop, ['episode', 'replay', '--db', db, ep], { cwd: root }); } catch (e) { differs = e.stdout.toString(); }
     if (kept !== served) { failed++; console.log(`ÉCHEC : ${kept} fichiers de protocole conservés sur ${served}`); }

@@ -2,8 +2,8 @@
  * test_store.c — the SQLite backend of the db_* interface: migrations, round trips of every
  * record, constraints as ERR_CONFLICT, transactions, the audit chain detecting tampering, and
  * the structure's audit log as its coordinator lists it (scoped, filtered, paged), the
- * structures of a person working in several (memberships, the session's chosen structure) and
- * the upgrade of a database of schema 1.
+ * structures of a person working in several (memberships, the session's chosen structure), the
+ * upgrade of a database of schema 1, and the episodes' documents stored compressed.
  * Each test works in a fresh database file in a temporary directory.
  */
 #include <setjmp.h>
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "store/db.h"
+#include "store/docblob.h"
 #include "store/schema_sqlite.h"
 
 struct fixture {
@@ -741,6 +742,107 @@ static void test_patients_and_episodes(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* Episode documents are stored compressed (store/docblob.h) and read back as the text given;
+ * a row of text written before still reads as it is, a document too short to gain stays text,
+ * and a blob that does not decode is ERR_IO on every read of an episode (never a crash, never
+ * a partial document). */
+static void test_episode_documents(void **state)
+{
+	struct fixture *f = *state;
+	int64_t st = add_structure(f);
+	struct db_patient pa = {.structure_id = st, .birth_name = "DUPONT", .first_names = "MARIE",
+				.birth_date = day("1990-04-12"), .sex = "female"};
+	int64_t pid = 0;
+	assert_int_equal(db_patient_insert(f->db, &pa, &pid), COOP_OK);
+	struct db_adoption ad = {.structure_id = st, .protocol_id = "snp-cystite",
+				 .adopted_on = day("2026-01-05")};
+	int64_t ad_id = 0;
+	assert_int_equal(db_adoption_insert(f->db, &ad, &ad_id), COOP_OK);
+	struct db_account acc = {.structure_id = st, .login = "accueil", .display_name = "Accueil",
+				 .password_hash = "h", .roles = DB_ROLE_SECRETARY};
+	int64_t acc_id = 0;
+	assert_int_equal(db_account_insert(f->db, &acc, &acc_id), COOP_OK);
+	static const char doc[] =
+		"{\"protocol_id\":\"snp-cystite\",\"answers\":{},\"history\":[{\"at\":500,"
+		"\"account_id\":1,\"by\":\"Accueil\",\"action\":\"create\",\"state\":\"orientation\"},"
+		"{\"at\":600,\"account_id\":1,\"by\":\"Accueil\",\"action\":\"propose\","
+		"\"state\":\"proposed\"}],\"note\":\"Patiente vue à l'accueil, brûlures depuis hier.\"}";
+	struct db_episode ep = {.structure_id = st, .patient_id = pid, .adoption_id = ad_id,
+				.state = "orientation", .data = doc, .created_by = acc_id,
+				.created_at = 500};
+	int64_t id = 0, small = 0;
+	assert_int_equal(db_episode_insert(f->db, &ep, &id), COOP_OK);
+	assert_int_equal(id, 1); /* the raw SQL below names it */
+	ep.data = "{}";
+	assert_int_equal(db_episode_insert(f->db, &ep, &small), COOP_OK);
+
+	/* on disk: a smaller blob of format 1; "{}" stays text */
+	sqlite3 *raw = NULL;
+	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
+	sqlite3_stmt *q = NULL;
+	assert_int_equal(sqlite3_prepare_v2(raw, "SELECT typeof(data), length(data), "
+					    "substr(data, 1, 1) FROM episodes WHERE id = ?1",
+					    -1, &q, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(q, 1, id);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "blob");
+	assert_true(sqlite3_column_int(q, 1) < (int)strlen(doc));
+	assert_int_equal(((const unsigned char *)sqlite3_column_blob(q, 2))[0],
+			 DOCBLOB_FORMAT_DEFLATE_DICT1);
+	sqlite3_reset(q);
+	sqlite3_bind_int64(q, 1, small);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "text");
+	sqlite3_finalize(q);
+	sqlite3_close(raw);
+
+	/* read back, updated (compressed again), read back */
+	struct db_episode back;
+	assert_int_equal(db_episode_get(f->db, st, id, &f->arena, &back), COOP_OK);
+	assert_string_equal(back.data, doc);
+	back.state = "proposed";
+	back.data = "{\"protocol_id\":\"snp-cystite\",\"answers\":{\"fievre\":false},"
+		    "\"note\":\"Patiente vue à l'accueil, brûlures depuis hier.\"}";
+	assert_int_equal(db_episode_update(f->db, &back), COOP_OK);
+	struct db_episode again;
+	assert_int_equal(db_episode_get(f->db, st, id, &f->arena, &again), COOP_OK);
+	assert_string_equal(again.data, back.data);
+	assert_int_equal(again.version, 2);
+	struct db_episode *list = NULL;
+	size_t n = 0;
+	assert_int_equal(db_episode_list_for(f->db, st, pid, ad_id, 10, &f->arena, &list, &n),
+			 COOP_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].data, "{}");
+	assert_string_equal(list[1].data, back.data);
+
+	/* a row of text written before compression reads as it is */
+	tamper(f, "UPDATE episodes SET data = '{\"answers\":{\"avant\":\"écrit en texte\"}}' "
+		  "WHERE id = 1");
+	assert_int_equal(db_episode_get(f->db, st, id, &f->arena, &again), COOP_OK);
+	assert_string_equal(again.data, "{\"answers\":{\"avant\":\"écrit en texte\"}}");
+
+	/* a damaged blob (a format byte, a length, a CRC-32, then no valid stream) */
+	tamper(f, "UPDATE episodes SET data = X'012000000000000000FFFFFFFF' WHERE id = 1");
+	assert_int_equal(db_episode_get(f->db, st, id, &f->arena, &again), ERR_IO);
+	assert_null(again.data);
+	assert_string_equal(db_last_error(f->db),
+			    "episode 1: stored document damaged or of an unknown format");
+	assert_int_equal(db_episode_list_for(f->db, st, pid, ad_id, 10, &f->arena, &list, &n),
+			 ERR_IO);
+	assert_int_equal(n, 0);
+	tamper(f, "UPDATE episodes SET list_facts = 0");
+	assert_int_equal(db_episode_unfilled(f->db, 10, &f->arena, &list, &n), ERR_IO);
+	assert_int_equal(n, 0);
+	/* a header claiming 2 GiB: refused, nothing allocated */
+	tamper(f, "UPDATE episodes SET data = X'0100000080000000000000' WHERE id = 1");
+	assert_int_equal(db_episode_get(f->db, st, id, &f->arena, &again), ERR_IO);
+	/* the statements were reset: the other episode still reads */
+	assert_int_equal(db_episode_get(f->db, st, small, &f->arena, &again), COOP_OK);
+	assert_string_equal(again.data, "{}");
+}
+
 /* Identity vigilance in the store: a database of schema 2 upgrades with its names repaired
  * ("LEFèVRE" stored by the old ASCII upper-casing becomes "LEFÈVRE") and folded for search;
  * candidates for duplicates come by folded name and birth date or by NIR; a merge moves the
@@ -949,6 +1051,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_patients_and_episodes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_episode_documents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_patient_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_adhesions_of_professional, setup, teardown),
 	};
