@@ -2221,7 +2221,6 @@ static void hash_bytes(const char *hex, unsigned char out[AUDIT_DIGEST_BYTES])
  * stored bytes: appending hashes the text then stores its blob, and every reader of these
  * columns decodes first (col_audit_json). */
 #define AUDIT_JSON_BLOB_MIN 128
-#define AUDIT_WALK_ARENA (256 * 1024)
 
 /* Binds one of a record's JSON texts (NULL: SQL NULL) to ?i as said above. ERR_NOMEM or
  * ERR_INTERNAL as bind_document (nothing bound then). */
@@ -2235,10 +2234,11 @@ static enum coop_err bind_audit_json(sqlite3_stmt *s, int i, const char *text)
 }
 
 /* One of a record's JSON texts from column i into *out: NULL for SQL NULL, text as it is
- * (valid until the next step), a blob decoded into the arena. ERR_IO when a blob does not
- * decode (a damaged record: the caller names it), ERR_NOMEM when the arena is full; *out is
- * NULL on error. */
-static enum coop_err col_audit_json(sqlite3_stmt *s, int i, struct arena *a, const char **out)
+ * (valid until the next step), a blob decoded by d (valid until d's next use). ERR_IO when a
+ * blob does not decode (a damaged record: the caller names it), ERR_NOMEM when memory runs
+ * out; *out is NULL on error. */
+static enum coop_err col_audit_json(sqlite3_stmt *s, int i, struct docblob_decoder *d,
+				    const char **out)
 {
 	*out = NULL;
 	int type = sqlite3_column_type(s, i);
@@ -2248,7 +2248,7 @@ static enum coop_err col_audit_json(sqlite3_stmt *s, int i, struct arena *a, con
 		const unsigned char *blob = sqlite3_column_blob(s, i);
 		int n = sqlite3_column_bytes(s, i);
 		size_t len;
-		return docblob_decode(blob, n > 0 ? (size_t)n : 0, a, out, &len);
+		return docblob_decode_with(d, blob, n > 0 ? (size_t)n : 0, out, &len);
 	}
 	*out = (const char *)sqlite3_column_text(s, i);
 	return *out ? COOP_OK : ERR_NOMEM;
@@ -2335,29 +2335,31 @@ enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w,
 	snprintf(prev, sizeof(prev), "%s", w && w->after_id > 0 ? w->after_hash : audit_genesis);
 	*count = 0;
 	*bad_id = 0;
-	sqlite3_stmt *s = stmt(db, S_AUDIT_ALL);
-	if (!s)
-		return ERR_IO;
+	/* the compressed JSON of records: one decoder per column for the whole walk, which keeps
+	 * its state and buffer (a walk of millions of records allocates nothing per record) */
+	struct docblob_decoder *dec[2] = {NULL, NULL};
+	sqlite3_stmt *s = NULL;
+	enum coop_err err = docblob_decoder_new(&dec[0]);
+	if (err == COOP_OK)
+		err = docblob_decoder_new(&dec[1]);
+	if (err != COOP_OK)
+		goto out;
+	s = stmt(db, S_AUDIT_ALL);
+	if (!s) {
+		err = ERR_IO;
+		goto out;
+	}
 	sqlite3_bind_int64(s, 1, after_id);
-	/* the decoded JSON of compressed records: emptied every AUDIT_WALK_ARENA bytes, so a walk
-	 * of millions of records holds little memory and allocates little */
-	struct arena a;
-	arena_init(&a, 0);
-	enum coop_err err = COOP_OK;
 	int64_t expected_id = after_id + 1;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
-		if (a.used_total > AUDIT_WALK_ARENA) {
-			arena_free(&a);
-			arena_init(&a, 0);
-		}
 		/* what the hash covers is the text: a blob that does not decode is a damaged
 		 * record, reported like any other altered one */
 		const char *before = NULL, *after = NULL;
-		err = col_audit_json(s, 6, &a, &before);
+		err = col_audit_json(s, 6, dec[0], &before);
 		if (err == COOP_OK)
-			err = col_audit_json(s, 7, &a, &after);
+			err = col_audit_json(s, 7, dec[1], &after);
 		if (err == ERR_IO) {
 			*bad_id = id;
 			err = ERR_CONFLICT;
@@ -2401,9 +2403,11 @@ enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w,
 	if (err == COOP_OK && rc != SQLITE_DONE)
 		err = fail(db, rc, "audit_all");
 	done(s);
-	arena_free(&a);
 	if (head && head_size)
 		snprintf(head, head_size, "%s", prev);
+out:
+	docblob_decoder_free(dec[1]);
+	docblob_decoder_free(dec[0]);
 	return err;
 }
 
