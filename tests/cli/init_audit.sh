@@ -87,6 +87,9 @@ grep -q "schéma $latest" "$dir/out" || fail "schéma $latest attendu après la 
   structure_id = 0")" = 0 ] || fail "structure des anciens enregistrements non déduite"
 
 cp "$db" "$dir/orig.db"
+# rechain.mjs refuses a compressed JSON rather than mangle it (episode_doc --audit-text first)
+if sqlite3 -json "$db" "SELECT * FROM audit ORDER BY id" |
+  node "$(dirname "$0")/rechain.mjs" >/dev/null 2>&1; then fail "rechain.mjs sur un blob"; fi
 sqlite3 "$db" "UPDATE audit SET after_json = '{}' WHERE id = 3"
 if "$coop" audit verify --db "$db" >"$dir/out"; then fail "modification non détectée"; fi
 grep -q "n° 3" "$dir/out" || fail "enregistrement modifié non nommé"
