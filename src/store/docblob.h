@@ -1,6 +1,7 @@
 /*
  * docblob.h — an episode's JSON document compressed for storage (the SQLite backend's
- * episodes.data column; issue 11: a database under 5 KB per episode).
+ * episodes.data column, and the audit's before_json and after_json of 128 bytes or more;
+ * issue 11: a database under 5 KB per episode).
  *
  * The callers of db.h give and get JSON text; db_sqlite.c stores it as a blob of this format
  * when that is smaller, and reads both the blobs and the text rows written before (a column
