@@ -2212,6 +2212,48 @@ static void hash_bytes(const char *hex, unsigned char out[AUDIT_DIGEST_BYTES])
 	}
 }
 
+/* How a record's before_json and after_json are stored (issue 11: they were half of the audit
+ * table). A text of at least AUDIT_JSON_BLOB_MIN (128) bytes is stored as an episode document
+ * is (store/docblob.h, bind_document): a blob when compressing makes it smaller, the text
+ * otherwise. Shorter texts (read traces' {"ids":[...]}, most small changes) always stay text:
+ * compressing them would gain little, and the sqlite3 shell keeps reading them. Records
+ * written before are read as they are (text). The chain hash is always computed over the text, never over the
+ * stored bytes: appending hashes the text then stores its blob, and every reader of these
+ * columns decodes first (col_audit_json). */
+#define AUDIT_JSON_BLOB_MIN 128
+
+/* Binds one of a record's JSON texts (NULL: SQL NULL) to ?i as said above. ERR_NOMEM or
+ * ERR_INTERNAL as bind_document (nothing bound then). */
+static enum coop_err bind_audit_json(sqlite3_stmt *s, int i, const char *text)
+{
+	if (!text || strlen(text) < AUDIT_JSON_BLOB_MIN) {
+		bind_text(s, i, text);
+		return COOP_OK;
+	}
+	return bind_document(s, i, text);
+}
+
+/* One of a record's JSON texts from column i into *out: NULL for SQL NULL, text as it is
+ * (valid until the next step), a blob decoded by d (valid until d's next use). ERR_IO when a
+ * blob does not decode (a damaged record: the caller names it), ERR_NOMEM when memory runs
+ * out; *out is NULL on error. */
+static enum coop_err col_audit_json(sqlite3_stmt *s, int i, struct docblob_decoder *d,
+				    const char **out)
+{
+	*out = NULL;
+	int type = sqlite3_column_type(s, i);
+	if (type == SQLITE_NULL)
+		return COOP_OK;
+	if (type == SQLITE_BLOB) {
+		const unsigned char *blob = sqlite3_column_blob(s, i);
+		int n = sqlite3_column_bytes(s, i);
+		size_t len;
+		return docblob_decode_with(d, blob, n > 0 ? (size_t)n : 0, out, &len);
+	}
+	*out = (const char *)sqlite3_column_text(s, i);
+	return *out ? COOP_OK : ERR_NOMEM;
+}
+
 enum coop_err db_audit_append_in(struct db *db, int64_t structure_id, int64_t at,
 				 int64_t account_id, const char *action, const char *entity,
 				 int64_t entity_id, const char *before_json, const char *after_json)
@@ -2255,8 +2297,13 @@ enum coop_err db_audit_append_in(struct db *db, int64_t structure_id, int64_t at
 	bind_text(s, 4, action);
 	bind_text(s, 5, entity);
 	sqlite3_bind_int64(s, 6, entity_id);
-	bind_text(s, 7, before_json);
-	bind_text(s, 8, after_json);
+	enum coop_err err = bind_audit_json(s, 7, before_json);
+	if (err == COOP_OK)
+		err = bind_audit_json(s, 8, after_json);
+	if (err != COOP_OK) {
+		done(s);
+		return err;
+	}
 	bind_text(s, 9, ""); /* the previous record's hash: not stored again */
 	sqlite3_bind_blob(s, 10, digest, sizeof(digest), SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 11, structure_id);
@@ -2288,15 +2335,38 @@ enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w,
 	snprintf(prev, sizeof(prev), "%s", w && w->after_id > 0 ? w->after_hash : audit_genesis);
 	*count = 0;
 	*bad_id = 0;
-	sqlite3_stmt *s = stmt(db, S_AUDIT_ALL);
-	if (!s)
-		return ERR_IO;
+	/* the compressed JSON of records: one decoder per column for the whole walk, which keeps
+	 * its state and buffer (a walk of millions of records allocates nothing per record) */
+	struct docblob_decoder *dec[2] = {NULL, NULL};
+	sqlite3_stmt *s = NULL;
+	enum coop_err err = docblob_decoder_new(&dec[0]);
+	if (err == COOP_OK)
+		err = docblob_decoder_new(&dec[1]);
+	if (err != COOP_OK)
+		goto out;
+	s = stmt(db, S_AUDIT_ALL);
+	if (!s) {
+		err = ERR_IO;
+		goto out;
+	}
 	sqlite3_bind_int64(s, 1, after_id);
-	enum coop_err err = COOP_OK;
 	int64_t expected_id = after_id + 1;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
+		/* what the hash covers is the text: a blob that does not decode is a damaged
+		 * record, reported like any other altered one */
+		const char *before = NULL, *after = NULL;
+		err = col_audit_json(s, 6, dec[0], &before);
+		if (err == COOP_OK)
+			err = col_audit_json(s, 7, dec[1], &after);
+		if (err == ERR_IO) {
+			*bad_id = id;
+			err = ERR_CONFLICT;
+			break;
+		}
+		if (err != COOP_OK)
+			break;
 		/* prev_hash: empty (from migration 9 on: the previous record's), else its hex */
 		bool prev_ok = sqlite3_column_type(s, 8) == SQLITE_TEXT &&
 			       sqlite3_column_bytes(s, 8) == 0;
@@ -2314,8 +2384,8 @@ enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w,
 					 .action = col_raw(s, 3),
 					 .entity = col_raw(s, 4),
 					 .entity_id = sqlite3_column_int64(s, 5),
-					 .before_json = col_raw(s, 6),
-					 .after_json = col_raw(s, 7)};
+					 .before_json = before,
+					 .after_json = after};
 		/* ids run 1, 2, 3...: a removed record breaks the sequence even at the end of a
 		 * rewritten chain's prefix; an unknown hash version never verifies */
 		if (id != expected_id || !audit_hash(prev, &f, hash) || !prev_ok ||
@@ -2335,6 +2405,9 @@ enum coop_err db_audit_verify_from(struct db *db, const struct db_audit_walk *w,
 	done(s);
 	if (head && head_size)
 		snprintf(head, head_size, "%s", prev);
+out:
+	docblob_decoder_free(dec[1]);
+	docblob_decoder_free(dec[0]);
 	return err;
 }
 

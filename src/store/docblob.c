@@ -101,57 +101,125 @@ out:
 	return err;
 }
 
+/* Checks the header of blob[0..len): COOP_OK with *claimed the text's length, or ERR_IO. */
+static enum coop_err check_header(const unsigned char *blob, size_t len, uint32_t *claimed)
+{
+	if (!blob || len < DOCBLOB_HEADER || blob[0] != DOCBLOB_FORMAT_DEFLATE_DICT1)
+		return ERR_IO;
+	*claimed = get_u32(blob + 1);
+	if (*claimed > DOCBLOB_MAX_TEXT)
+		return ERR_IO;
+	/* zlib counts input in uInt; no blob from SQLite comes near (its limit is 2 GiB) */
+	if (len > DOCBLOB_HEADER + (size_t)UINT_MAX)
+		return ERR_IO;
+	return COOP_OK;
+}
+
+/* Inflates the stream of a blob whose header was checked into text[0..claimed] (room for
+ * claimed + 1 bytes) with z, a raw inflate stream at its start, and NUL-terminates it. */
+static enum coop_err inflate_text(z_stream *z, const unsigned char *blob, size_t len, char *text,
+				  uint32_t claimed)
+{
+	int rc = inflateSetDictionary(z, (const Bytef *)docblob_dict1, sizeof(docblob_dict1) - 1);
+	if (rc != Z_OK)
+		return rc == Z_MEM_ERROR ? ERR_NOMEM : ERR_INTERNAL;
+	z->next_in = (Bytef *)(uintptr_t)(blob + DOCBLOB_HEADER);
+	z->avail_in = (uInt)(len - DOCBLOB_HEADER);
+	/* room for one byte more than claimed: the stream that ends exactly there always has
+	 * room to finish, and one that goes on past it is seen (total_out over claimed) */
+	z->next_out = (Bytef *)text;
+	z->avail_out = claimed + 1;
+	rc = inflate(z, Z_FINISH);
+	if (rc == Z_MEM_ERROR)
+		return ERR_NOMEM;
+	if (rc != Z_STREAM_END || z->avail_in != 0 || z->total_out != claimed)
+		return ERR_IO; /* corrupt, cut short, longer than stated, or trailing bytes */
+	if (crc32(0L, (const Bytef *)text, claimed) != get_u32(blob + 5) ||
+	    memchr(text, '\0', claimed))
+		return ERR_IO;
+	text[claimed] = '\0';
+	return COOP_OK;
+}
+
 enum coop_err docblob_decode(const unsigned char *blob, size_t len, struct arena *a,
 			     const char **out, size_t *out_len)
 {
 	*out = NULL;
 	*out_len = 0;
-	if (!blob || len < DOCBLOB_HEADER || blob[0] != DOCBLOB_FORMAT_DEFLATE_DICT1)
-		return ERR_IO;
-	uint32_t claimed = get_u32(blob + 1);
-	if (claimed > DOCBLOB_MAX_TEXT)
-		return ERR_IO;
-	/* zlib counts input in uInt; no blob from SQLite comes near (its limit is 2 GiB) */
-	if (len > DOCBLOB_HEADER + (size_t)UINT_MAX)
-		return ERR_IO;
+	uint32_t claimed;
+	enum coop_err err = check_header(blob, len, &claimed);
+	if (err != COOP_OK)
+		return err;
 	char *text = arena_alloc(a, (size_t)claimed + 1);
 	if (!text)
 		return ERR_NOMEM;
-	enum coop_err err = COOP_OK;
 	z_stream z;
 	memset(&z, 0, sizeof(z));
 	int rc = inflateInit2(&z, -15);
 	if (rc != Z_OK)
 		return rc == Z_MEM_ERROR ? ERR_NOMEM : ERR_INTERNAL;
-	if (inflateSetDictionary(&z, (const Bytef *)docblob_dict1, sizeof(docblob_dict1) - 1) !=
-	    Z_OK) {
-		err = ERR_INTERNAL;
-		goto out;
-	}
-	z.next_in = (Bytef *)(uintptr_t)(blob + DOCBLOB_HEADER);
-	z.avail_in = (uInt)(len - DOCBLOB_HEADER);
-	/* room for one byte more than claimed: the stream that ends exactly there always has
-	 * room to finish, and one that goes on past it is seen (total_out over claimed) */
-	z.next_out = (Bytef *)text;
-	z.avail_out = claimed + 1;
-	rc = inflate(&z, Z_FINISH);
-	if (rc == Z_MEM_ERROR) {
-		err = ERR_NOMEM;
-		goto out;
-	}
-	if (rc != Z_STREAM_END || z.avail_in != 0 || z.total_out != claimed) {
-		err = ERR_IO; /* corrupt, cut short, longer than stated, or trailing bytes */
-		goto out;
-	}
-	if (crc32(0L, (const Bytef *)text, claimed) != get_u32(blob + 5) ||
-	    memchr(text, '\0', claimed)) {
-		err = ERR_IO;
-		goto out;
-	}
-	text[claimed] = '\0';
+	err = inflate_text(&z, blob, len, text, claimed);
+	inflateEnd(&z);
+	if (err != COOP_OK)
+		return err;
 	*out = text;
 	*out_len = claimed;
-out:
-	inflateEnd(&z);
-	return err;
+	return COOP_OK;
+}
+
+struct docblob_decoder {
+	z_stream z;
+	char *buf; /* the last text decoded */
+	size_t cap;
+};
+
+enum coop_err docblob_decoder_new(struct docblob_decoder **out)
+{
+	*out = NULL;
+	struct docblob_decoder *d = calloc(1, sizeof(*d));
+	if (!d)
+		return ERR_NOMEM;
+	int rc = inflateInit2(&d->z, -15);
+	if (rc != Z_OK) {
+		free(d);
+		return rc == Z_MEM_ERROR ? ERR_NOMEM : ERR_INTERNAL;
+	}
+	*out = d;
+	return COOP_OK;
+}
+
+void docblob_decoder_free(struct docblob_decoder *d)
+{
+	if (!d)
+		return;
+	inflateEnd(&d->z);
+	free(d->buf);
+	free(d);
+}
+
+enum coop_err docblob_decode_with(struct docblob_decoder *d, const unsigned char *blob, size_t len,
+				  const char **out, size_t *out_len)
+{
+	*out = NULL;
+	*out_len = 0;
+	uint32_t claimed;
+	enum coop_err err = check_header(blob, len, &claimed);
+	if (err != COOP_OK)
+		return err;
+	if ((size_t)claimed + 1 > d->cap) {
+		char *grown = realloc(d->buf, (size_t)claimed + 1);
+		if (!grown)
+			return ERR_NOMEM;
+		d->buf = grown;
+		d->cap = (size_t)claimed + 1;
+	}
+	/* a fresh stream that keeps its window allocated */
+	if (inflateReset(&d->z) != Z_OK)
+		return ERR_INTERNAL;
+	err = inflate_text(&d->z, blob, len, d->buf, claimed);
+	if (err != COOP_OK)
+		return err;
+	*out = d->buf;
+	*out_len = claimed;
+	return COOP_OK;
 }

@@ -1,6 +1,7 @@
 /*
  * docblob.h — an episode's JSON document compressed for storage (the SQLite backend's
- * episodes.data column; issue 11: a database under 5 KB per episode).
+ * episodes.data column, and the audit's before_json and after_json of 128 bytes or more;
+ * issue 11: a database under 5 KB per episode).
  *
  * The callers of db.h give and get JSON text; db_sqlite.c stores it as a blob of this format
  * when that is smaller, and reads both the blobs and the text rows written before (a column
@@ -45,5 +46,23 @@ enum coop_err docblob_encode(const char *text, size_t len, unsigned char **out, 
  * zlib) runs out of memory. On error *out is NULL and *out_len 0: never a partial text. */
 enum coop_err docblob_decode(const unsigned char *blob, size_t len, struct arena *a,
 			     const char **out, size_t *out_len);
+
+/* A decoder that keeps zlib's state (and its 32 KiB window) and an output buffer from one blob
+ * to the next, for a caller that decodes many in a row (the audit chain's verification), where
+ * docblob_decode allocates for each. */
+struct docblob_decoder;
+
+/* A new decoder in *out (free it with docblob_decoder_free); ERR_NOMEM (*out NULL) when memory
+ * runs out. */
+enum coop_err docblob_decoder_new(struct docblob_decoder **out);
+
+/* Frees d and its buffer; NULL-safe. */
+void docblob_decoder_free(struct docblob_decoder *d);
+
+/* docblob_decode into d's own buffer instead of an arena: the same checks, results and errors
+ * (ERR_NOMEM when the buffer cannot grow). *out is valid until the next call with d or
+ * docblob_decoder_free(d). d stays usable after an error. */
+enum coop_err docblob_decode_with(struct docblob_decoder *d, const unsigned char *blob, size_t len,
+				  const char **out, size_t *out_len);
 
 #endif

@@ -17,7 +17,12 @@ trap cleanup EXIT
 db=$dir/coop.db key=$dir/audit.key cp=$dir/checkpoints
 fail() { echo "ÉCHEC : $*" >&2; exit 1; }
 mode() { stat -c %a "$1"; }
-rechain() { sqlite3 -json "$1" "SELECT * FROM audit ORDER BY id" | node "$here/rechain.mjs" | sqlite3 "$1"; }
+# the long JSON of audit records is stored compressed: rewritten as text first (rechain.mjs)
+audit_text() { "$(dirname "$coop")/tests/episode_doc" "$1" --audit-text; }
+rechain() {
+	audit_text "$1"
+	sqlite3 -json "$1" "SELECT * FROM audit ORDER BY id" | node "$here/rechain.mjs" | sqlite3 "$1"
+}
 verify() { "$coop" audit verify --db "$1" "${@:2}" >"$dir/out" 2>&1; }
 port=$((21000 + $$ % 20000))
 

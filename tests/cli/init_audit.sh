@@ -70,7 +70,9 @@ sqlite3 "$dir/v1.db" "DROP INDEX patients_search_birth; DROP INDEX patients_sear
   ALTER TABLE patients DROP COLUMN used_name_folded; ALTER TABLE patients DROP COLUMN merged_into;
   DROP TABLE memberships; ALTER TABLE sessions DROP COLUMN structure_id;
   PRAGMA user_version = 1"
-# its audit records as the Coop of schema 1 wrote them: hash version 1, without the structure
+# its audit records as the Coop of schema 1 wrote them: hash version 1, without the structure,
+# their JSON as text (the long ones are stored compressed; tests/api/episode_doc.c)
+"$(dirname "$coop")/tests/episode_doc" "$dir/v1.db" --audit-text || fail "JSON d'audit en texte"
 sqlite3 -json "$dir/v1.db" "SELECT * FROM audit ORDER BY id" |
   node "$(dirname "$0")/rechain.mjs" | sqlite3 "$dir/v1.db"
 "$coop" init --db "$dir/v1.db" >"$dir/out" || fail "mise à jour d'une base au schéma 1"
@@ -85,9 +87,20 @@ grep -q "schéma $latest" "$dir/out" || fail "schéma $latest attendu après la 
   structure_id = 0")" = 0 ] || fail "structure des anciens enregistrements non déduite"
 
 cp "$db" "$dir/orig.db"
+# rechain.mjs refuses a compressed JSON rather than mangle it (episode_doc --audit-text first)
+if sqlite3 -json "$db" "SELECT * FROM audit ORDER BY id" |
+  node "$(dirname "$0")/rechain.mjs" >/dev/null 2>&1; then fail "rechain.mjs sur un blob"; fi
 sqlite3 "$db" "UPDATE audit SET after_json = '{}' WHERE id = 3"
 if "$coop" audit verify --db "$db" >"$dir/out"; then fail "modification non détectée"; fi
 grep -q "n° 3" "$dir/out" || fail "enregistrement modifié non nommé"
+
+# a damaged compressed JSON (stored so from 128 bytes on): named like an altered record
+cp "$dir/orig.db" "$db"; rm -f "$db-wal" "$db-shm"
+zipped=$(sqlite3 "$db" "SELECT min(id) FROM audit WHERE typeof(after_json) = 'blob'")
+[ -n "$zipped" ] || fail "aucun JSON d'audit compressé"
+sqlite3 "$db" "UPDATE audit SET after_json = substr(after_json, 1, 20) WHERE id = $zipped"
+if "$coop" audit verify --db "$db" >"$dir/out"; then fail "JSON compressé abîmé non détecté"; fi
+grep -q "n° $zipped" "$dir/out" || fail "enregistrement au JSON abîmé non nommé"
 
 cp "$dir/orig.db" "$db"; rm -f "$db-wal" "$db-shm"
 sqlite3 "$db" "DELETE FROM audit WHERE id = 5"

@@ -1,6 +1,10 @@
 // rechain.mjs — what an attacker with write access to the database would do after deleting or
 // changing audit records: renumber them 1, 2, 3... and recompute every chain hash, following
 // the format of src/store/audit.h (both hash versions). Prints the SQL that rewrites the table.
+// The JSON columns must be text: the backend stores long ones compressed (a blob, whose bytes
+// the shell's JSON output mangles), so rewrite them as text first (the backend reads both):
+//   tests/episode_doc DB --audit-text   (built beside coop, from tests/api/episode_doc.c)
+// A row that still holds a blob is refused (exit status 1) rather than rechained wrongly.
 // Usage: sqlite3 -json DB "SELECT * FROM audit ORDER BY id" | node rechain.mjs | sqlite3 DB
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,6 +17,14 @@ let prev = '0'.repeat(64);
 const out = ['BEGIN;', 'DELETE FROM audit;'];
 rows.forEach((r, i) => {
   const id = i + 1;
+  // a stored blob starts with its format byte (src/store/docblob.h); JSON text never does
+  for (const col of ['before_json', 'after_json']) {
+    if (typeof r[col] === 'string' && r[col].charCodeAt(0) < 0x20) {
+      console.error(`rechain: audit record ${r.id}: ${col} is stored compressed; run ` +
+        'episode_doc DB --audit-text first');
+      process.exit(1);
+    }
+  }
   const v = r.hash_version ?? 1;
   const parts = [text(`coop-audit-v${v}`), text(prev), int(id), int(r.at), int(r.account_id)];
   if (v >= 2) parts.push(int(r.structure_id));

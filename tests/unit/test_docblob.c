@@ -61,7 +61,8 @@ static uint32_t crc_of(const char *text, size_t len)
 	return (uint32_t)crc32(0L, (const Bytef *)text, (uInt)len);
 }
 
-/* Decoding must fail with ERR_IO and give nothing. */
+/* Decoding must fail with ERR_IO and give nothing, with an arena or with a decoder (whose
+ * buffer has already held a text). */
 static void assert_refused(const unsigned char *blob, size_t n)
 {
 	struct arena a;
@@ -72,6 +73,48 @@ static void assert_refused(const unsigned char *blob, size_t n)
 	assert_null(out);
 	assert_int_equal(len, 0);
 	arena_free(&a);
+	struct docblob_decoder *d = NULL;
+	unsigned char *good = NULL;
+	size_t good_n = 0;
+	assert_int_equal(docblob_decoder_new(&d), COOP_OK);
+	assert_int_equal(docblob_encode(doc, strlen(doc), &good, &good_n), COOP_OK);
+	assert_int_equal(docblob_decode_with(d, good, good_n, &out, &len), COOP_OK);
+	assert_int_equal(docblob_decode_with(d, blob, n, &out, &len), ERR_IO);
+	assert_null(out);
+	assert_int_equal(len, 0);
+	free(good);
+	docblob_decoder_free(d);
+}
+
+/* One decoder for many blobs: its buffer grows, and an error leaves it usable. */
+static void test_decoder(void **state)
+{
+	(void)state;
+	static const char small[] = "{\"answers\":{\"fievre\":false,\"brulures\":true,"
+				    "\"brulures_depuis\":2,\"fievre_depuis\":0,\"age\":34}}";
+	unsigned char *b_small = NULL, *b_doc = NULL;
+	size_t n_small = 0, n_doc = 0, len = 0;
+	const char *out = NULL;
+	assert_int_equal(docblob_encode(small, strlen(small), &b_small, &n_small), COOP_OK);
+	assert_int_equal(docblob_encode(doc, strlen(doc), &b_doc, &n_doc), COOP_OK);
+	assert_non_null(b_small);
+	assert_non_null(b_doc);
+	struct docblob_decoder *d = NULL;
+	assert_int_equal(docblob_decoder_new(&d), COOP_OK);
+	assert_int_equal(docblob_decode_with(d, b_small, n_small, &out, &len), COOP_OK);
+	assert_string_equal(out, small);
+	assert_int_equal(len, strlen(small));
+	assert_int_equal(docblob_decode_with(d, b_doc, n_doc, &out, &len), COOP_OK);
+	assert_string_equal(out, doc);
+	b_doc[n_doc - 1] ^= 0x55; /* the stream's end damaged */
+	assert_int_equal(docblob_decode_with(d, b_doc, n_doc, &out, &len), ERR_IO);
+	assert_null(out);
+	assert_int_equal(docblob_decode_with(d, b_small, n_small, &out, &len), COOP_OK);
+	assert_string_equal(out, small);
+	docblob_decoder_free(d);
+	docblob_decoder_free(NULL);
+	free(b_small);
+	free(b_doc);
 }
 
 static void test_round_trip(void **state)
@@ -213,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_kept_as_text),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_oversize_claim),
+		cmocka_unit_test(test_decoder),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/audit.h"
 #include "store/db.h"
 #include "store/docblob.h"
 #include "store/schema_sqlite.h"
@@ -454,6 +455,137 @@ static void test_audit_chain(void **state)
 	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), ERR_CONFLICT);
 	assert_int_equal(bad, 5);
 	assert_int_equal(count, 3);
+}
+
+/* The storage type of one audit column of record id: "blob", "text" or "null". */
+static void audit_column_type(const struct fixture *f, const char *column, int64_t id, char *out,
+			      size_t size)
+{
+	sqlite3 *raw = NULL;
+	sqlite3_stmt *q = NULL;
+	char sql[128];
+	snprintf(sql, sizeof(sql), "SELECT typeof(%s) FROM audit WHERE id = ?1", column);
+	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw, sql, -1, &q, NULL), SQLITE_OK);
+	sqlite3_bind_int64(q, 1, id);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	snprintf(out, size, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	sqlite3_close(raw);
+}
+
+static void remember_hash(void *ctx, int64_t id, const char *hash)
+{
+	char(*seen)[AUDIT_HASH_HEX] = ctx;
+	if (id >= 1 && id <= 4)
+		snprintf(seen[id - 1], AUDIT_HASH_HEX, "%s", hash);
+}
+
+/* The before/after JSON of long changes is stored compressed (store/docblob.h), texts under
+ * 128 bytes stay text; the chain hash covers the text either way, and a blob that does not
+ * decode is reported by verify at its record, like any altered one. */
+static void test_audit_compressed(void **state)
+{
+	struct fixture *f = *state;
+	char long_change[600], at_threshold[129], under[128], type[16];
+	size_t k = (size_t)snprintf(long_change, sizeof(long_change), "{\"answers\":{");
+	for (int i = 0; i < 20; i++)
+		k += (size_t)snprintf(long_change + k, sizeof(long_change) - k,
+				      "%s\"question_%d\":true", i ? "," : "", i);
+	snprintf(long_change + k, sizeof(long_change) - k, "}}");
+	/* 128 and 127 bytes, both very compressible */
+	snprintf(at_threshold, sizeof(at_threshold), "{\"note\":\"%0117d\"}", 0);
+	snprintf(under, sizeof(under), "{\"note\":\"%0116d\"}", 0);
+	assert_int_equal(strlen(at_threshold), 128);
+	assert_int_equal(strlen(under), 127);
+	assert_int_equal(db_audit_append(f->db, 1001, 7, "update", "episode", 1, "{\"answers\":{}}",
+					 long_change),
+			 COOP_OK);
+	assert_int_equal(db_audit_append(f->db, 1002, 7, "update", "episode", 1, at_threshold,
+					 under),
+			 COOP_OK);
+	assert_int_equal(db_audit_append(f->db, 1003, 7, "list", "episode", 0, NULL,
+					 "{\"ids\":[1,2,3]}"),
+			 COOP_OK);
+	assert_int_equal(db_audit_append(f->db, 1004, 7, "update", "episode", 1, long_change, ""),
+			 COOP_OK);
+
+	audit_column_type(f, "after_json", 1, type, sizeof(type));
+	assert_string_equal(type, "blob");
+	audit_column_type(f, "before_json", 1, type, sizeof(type));
+	assert_string_equal(type, "text");
+	audit_column_type(f, "before_json", 2, type, sizeof(type));
+	assert_string_equal(type, "blob");
+	audit_column_type(f, "after_json", 2, type, sizeof(type));
+	assert_string_equal(type, "text");
+	audit_column_type(f, "after_json", 3, type, sizeof(type));
+	assert_string_equal(type, "text");
+	audit_column_type(f, "before_json", 3, type, sizeof(type));
+	assert_string_equal(type, "null");
+	audit_column_type(f, "after_json", 4, type, sizeof(type));
+	assert_string_equal(type, "text");
+
+	/* the stored hash is the one of the text, not of the stored bytes */
+	char expected[AUDIT_HASH_HEX], stored[AUDIT_HASH_HEX];
+	struct audit_fields fields = {.hash_version = AUDIT_HASH_VERSION,
+				      .id = 1,
+				      .at = 1001,
+				      .account_id = 7,
+				      .action = "update",
+				      .entity = "episode",
+				      .entity_id = 1,
+				      .before_json = "{\"answers\":{}}",
+				      .after_json = long_change};
+	assert_true(audit_hash(audit_genesis, &fields, expected));
+	assert_int_equal(db_audit_hash_of(f->db, 1, stored), COOP_OK);
+	assert_string_equal(stored, expected);
+
+	/* the whole walk and an incremental one read the blobs */
+	int64_t count = -1, bad = -1;
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), COOP_OK);
+	assert_int_equal(count, 4);
+	char seen[4][AUDIT_HASH_HEX] = {{0}};
+	struct db_audit_walk w = {
+		.after_id = 1, .after_hash = stored, .visit = remember_hash, .ctx = seen};
+	assert_int_equal(db_audit_verify_from(f->db, &w, &count, &bad, NULL, 0), COOP_OK);
+	assert_int_equal(count, 3);
+	for (int64_t id = 2; id <= 4; id++) {
+		assert_int_equal(db_audit_hash_of(f->db, id, stored), COOP_OK);
+		assert_string_equal(seen[id - 1], stored);
+	}
+
+	/* a blob rewritten as its text (what rechain.mjs does) still verifies */
+	char sql[1024];
+	snprintf(sql, sizeof(sql), "UPDATE audit SET after_json = '%s' WHERE id = 1", long_change);
+	tamper(f, sql);
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), COOP_OK);
+	assert_int_equal(count, 4);
+
+	/* a damaged blob: reported at its record, by the full and the incremental walk */
+	tamper(f, "UPDATE audit SET after_json = X'012000000000000000FFFFFFFF' WHERE id = 1");
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), ERR_CONFLICT);
+	assert_int_equal(bad, 1);
+	assert_int_equal(count, 0);
+	tamper(f, "UPDATE audit SET before_json = X'01' WHERE id = 4");
+	w = (struct db_audit_walk){.after_id = 1, .after_hash = expected};
+	assert_int_equal(db_audit_verify_from(f->db, &w, &count, &bad, NULL, 0), ERR_CONFLICT);
+	assert_int_equal(bad, 4);
+	assert_int_equal(count, 2);
+
+	/* a blob that decodes to another text: a changed record like any other */
+	unsigned char *blob = NULL;
+	size_t n = 0;
+	long_change[12] = 'Q'; /* "question_0" becomes "Question_0" */
+	assert_int_equal(docblob_encode(long_change, strlen(long_change), &blob, &n), COOP_OK);
+	assert_non_null(blob);
+	k = (size_t)snprintf(sql, sizeof(sql), "UPDATE audit SET before_json = X'");
+	for (size_t i = 0; i < n; i++)
+		k += (size_t)snprintf(sql + k, sizeof(sql) - k, "%02x", blob[i]);
+	snprintf(sql + k, sizeof(sql) - k, "' WHERE id = 4");
+	free(blob);
+	tamper(f, sql);
+	assert_int_equal(db_audit_verify_from(f->db, &w, &count, &bad, NULL, 0), ERR_CONFLICT);
+	assert_int_equal(bad, 4);
 }
 
 /* The coordinator's view of the log: scoped to the structure's accounts, filtered, paged. */
@@ -1049,6 +1181,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_foreign_keys_and_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_compressed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_patients_and_episodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_episode_documents, setup, teardown),
