@@ -280,7 +280,9 @@ static const char *const migrations[] = {
 	"  referral_day, id) WHERE referral_rank IS NOT NULL AND revoyure_pending = 1;"
 	"CREATE INDEX episodes_revoyures ON episodes(adoption_id, revoyure_until, id)"
 	"  WHERE revoyure_until IS NOT NULL;"
-	"CREATE INDEX episodes_unfilled ON episodes(id) WHERE list_facts = 0;",
+	"CREATE INDEX episodes_unfilled ON episodes(id) WHERE list_facts = 0;"
+	/* one patient's episodes under one protocol (db_episode_list_for), newest first */
+	"CREATE INDEX episodes_by_patient ON episodes(patient_id, adoption_id, id);",
 	/* 9 (audit log that stays fast): the coordinator's audit log lists a structure's records
 	 * newest first by (at, id) and filters on action, entity, author and a time range; one
 	 * index per filter, each ending with the time (the rowid, id, follows implicitly), so

@@ -47,6 +47,7 @@ sqlite3 "$dir/v1.db" "DROP INDEX patients_search_birth; DROP INDEX patients_sear
   DROP INDEX episodes_by_adoption; DROP INDEX episodes_by_adoption_state; DROP INDEX episodes_run;
   DROP INDEX episodes_queue_waiting; DROP INDEX episodes_queue_run; DROP INDEX episodes_referrals;
   DROP INDEX episodes_referrals_pending; DROP INDEX episodes_revoyures; DROP INDEX episodes_unfilled;
+  DROP INDEX episodes_by_patient;
   CREATE INDEX episodes_by_structure ON episodes(structure_id, state);
   ALTER TABLE episodes DROP COLUMN list_facts; ALTER TABLE episodes DROP COLUMN arrived_at;
   ALTER TABLE episodes DROP COLUMN referral_rank; ALTER TABLE episodes DROP COLUMN referral_day;

@@ -245,6 +245,23 @@ static void test_plans_read_the_page(void **state)
 		{"patient_search", {"patients_search_birth", "patients_search_used"}},
 		{"patient_search_born", {"patients_search_born ", "patients_search_born_used"}},
 		{"account_list", {"accounts_by_structure", NULL}},
+		/* the episode lists' ranges (migration 8) */
+		{"episode_recent", {"episodes_recent", NULL}},
+		{"episode_by_state", {"episodes_by_state", NULL}},
+		{"episode_adoption", {"episodes_by_adoption ", NULL}},
+		{"episode_adoption_state", {"episodes_by_adoption_state", NULL}},
+		{"episode_run", {"episodes_run", NULL}},
+		{"episode_queue_waiting", {"episodes_queue_waiting", NULL}},
+		{"episode_queue_run", {"episodes_queue_run", NULL}},
+		{"episode_referrals", {"episodes_referrals ", NULL}},
+		{"episode_referrals_old", {"episodes_referrals_pending", NULL}},
+		{"episode_revoyures", {"episodes_revoyures", NULL}},
+		{"episode_list_for", {"episodes_by_patient", NULL}},
+		/* the audit log, one statement per leading filter (migration 9) */
+		{"audit_list", {"audit_by_time", NULL}},
+		{"audit_list_action", {"audit_by_action", NULL}},
+		{"audit_list_entity", {"audit_by_entity", NULL}},
+		{"audit_list_account", {"audit_by_account", NULL}},
 	};
 	char plan[2048];
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
