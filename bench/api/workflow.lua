@@ -29,13 +29,27 @@
 --   are opened before the run, outside the timing: see scripts/run-bench-api); with only the
 --   first two, that account (a délégué) runs every step. The server must run with a clock at
 --   which a délégant is reachable (TZ=Europe/Paris coop serve --fixed-time 2026-11-25T10:00).
---   COOP_BENCH_THINK_MS=N in the environment paces it (see common.lua).
+--   COOP_BENCH_THINK_MS=N in the environment paces it (see common.lua). scripts/run-bench-scale
+--   runs it too, on a generated database (s2-accueil, s2-infirmiere; the first délégant of
+--   structure 2 signs and is reachable at every hour, so the real clock serves).
 
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 package.path = here .. "?.lua;" .. package.path
 local common = require("common")
 
 common.install_pacing()
+
+-- letters only (the identity rules refuse digits in names): 0 A, 1 B, ... 25 Z, 26 AA...
+local function letters(n)
+   local tag = ""
+   repeat
+      tag = string.char(65 + n % 26) .. tag
+      n = math.floor(n / 26) - 1
+   until n < 0
+   return tag
+end
+
+local started = os.time()
 
 local ORIENTATION = '{"consentement":true,"symptomes_urinaires":true,"grossesse_possible":false,'
    .. '"fievre_frissons_signales":false,"signes_digestifs":false}'
@@ -50,8 +64,11 @@ local steps = {
    {who = 1, method = "POST", expect = 201, save = "patient",
     path = function() return "/api/v1/patients" end,
     body = function(w)
-       return string.format('{"birth_name":"Banc","first_names":"Essai %d","birth_date":'
-          .. '"1988-06-15","sex":"female"}', w.thread)
+       -- a new person each time (a second record of the same identity is refused): the
+       -- run's start, the thread and the workflow's number, in letters
+       return string.format('{"birth_name":"Banc","first_names":"Essai %s %s %s",'
+          .. '"birth_date":"1988-06-15","sex":"female"}', letters(started), letters(w.thread),
+          letters(workflows))
     end},
    {who = 1, method = "POST", expect = 201, save = "episode",
     path = function() return "/api/v1/episodes" end,
