@@ -1141,15 +1141,6 @@ bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, i
 	return true;
 }
 
-enum coop_err api_audit_text(struct api_ctx *c, const char *action, const char *entity,
-			     int64_t id, const char *before, const char *after)
-{
-	char *b = NULL, *a = NULL;
-	/* only what changed when both are objects (store/jsondiff.h), else as given */
-	bool made = jsondiff_text(before, after, &b, &a);
-	return store_change(c, action, entity, id, made, b, a);
-}
-
 json_t *api_date_json(coop_date d)
 {
 	char buf[16];

@@ -196,12 +196,6 @@ bool api_param_id(struct api_ctx *c, const char *name, int64_t *out);
 enum coop_err api_audit(struct api_ctx *c, const char *action, const char *entity, int64_t id,
 			json_t *before, json_t *after);
 
-/* The same with the JSON already serialised (NULL for none); the difference is computed here
- * (both texts parsed again). To hold the write queue only for the SQL, prefer
- * api_audit_change() before db_begin() then api_audit_stored() inside the transaction. */
-enum coop_err api_audit_text(struct api_ctx *c, const char *action, const char *entity,
-			     int64_t id, const char *before, const char *after);
-
 /* What the audit record of a change from before to after stores (either may be NULL): the two
  * malloc'd texts (free() them; NULL for an absent side). False when memory runs out. */
 bool api_audit_change(json_t *before, json_t *after, char **b_text, char **a_text);
