@@ -38,6 +38,16 @@ function request()
    return r
 end
 
+-- the first three answers above 399 of each thread go to stderr (wrk counts them in err_status;
+-- run-bench-scale shows this file's first lines when a run has errors)
+local shown = 0
+function response(status, headers, body)
+   if status > 399 and shown < 3 then
+      shown = shown + 1
+      io.stderr:write(string.format("readers.lua: %d: %s\n", status, (body or ""):sub(1, 300)))
+   end
+end
+
 function done(summary, latency, requests_)
    common.report("readers", summary, latency)
 end

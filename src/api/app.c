@@ -905,26 +905,20 @@ enum coop_err api_audit(struct api_ctx *c, const char *action, const char *entit
 	return store_change(c, action, entity, id, made, b, a);
 }
 
-/* Read traces are committed in groups: a reader appends its record to a queue; the first reader
- * that finds no commit under way takes the whole queue and writes it in one transaction, while
- * the others wait for the records they queued. Each reader answers only once its own record
- * is on disk (nothing served untraced), but one fsync covers every read that arrived
- * meanwhile instead of one each. Records live on the waiting readers' stacks. */
+/* Read traces. Durable (the default): each reader answers only once its own record is on disk
+ * (nothing served untraced), through db_audit_trace(), which writes it inside the next write's
+ * commit, or commits every waiting trace at once when no write is under way: one fsync covers
+ * many reads. Deferred (--deferred-read-traces): a background thread writes them in groups
+ * and the reader does not wait. */
 struct trace_record {
 	int64_t at, account_id, structure_id, entity_id;
 	const char *action, *entity;
 	char *after_json; /* malloc'd, or NULL */
 	enum coop_err result;
-	bool done;
 	struct trace_record *next;
 };
 
-static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t trace_written = PTHREAD_COND_INITIALIZER;
-static struct trace_record *trace_head, *trace_tail;
-static bool trace_committing;
-
-/* Writes a batch of records in one transaction; returns the outcome for all of them. */
+/* Deferred traces: writes a batch of records in one transaction; returns the outcome for all of them. */
 static enum coop_err write_traces(struct db *db, struct trace_record *batch)
 {
 	enum coop_err e = db_begin(db);
@@ -1105,37 +1099,18 @@ bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, i
 		return true;
 	/* from here the read waits for the disk: its read slot goes to another read */
 	http_request_yield(c->req);
-	pthread_mutex_lock(&trace_lock);
-	if (trace_tail)
-		trace_tail->next = &rec;
-	else
-		trace_head = &rec;
-	trace_tail = &rec;
-	while (!rec.done) {
-		if (trace_committing) {
-			pthread_cond_wait(&trace_written, &trace_lock);
-			continue;
-		}
-		struct trace_record *batch = trace_head;
-		trace_head = trace_tail = NULL;
-		trace_committing = true;
-		pthread_mutex_unlock(&trace_lock);
-		enum coop_err e = write_traces(c->db, batch);
-		pthread_mutex_lock(&trace_lock);
-		for (struct trace_record *r = batch; r;) {
-			struct trace_record *next = r->next; /* r may go once done is seen */
-			r->result = e;
-			r->done = true;
-			r = next;
-		}
-		trace_committing = false;
-		pthread_cond_broadcast(&trace_written);
-	}
-	pthread_mutex_unlock(&trace_lock);
+	struct db_trace t = {.at = rec.at,
+			     .account_id = rec.account_id,
+			     .structure_id = rec.structure_id,
+			     .entity_id = rec.entity_id,
+			     .action = rec.action,
+			     .entity = rec.entity,
+			     .after_json = rec.after_json};
+	enum coop_err e = db_audit_trace(c->db, &t);
 	free(rec.after_json);
-	if (rec.result != COOP_OK) {
+	if (e != COOP_OK) {
 		/* a read that cannot be traced is not served */
-		api_store_error(c, rec.result, "Journal d'audit");
+		api_store_error(c, e, "Journal d'audit");
 		return false;
 	}
 	return true;

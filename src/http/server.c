@@ -12,11 +12,14 @@
  *      alive).
  *   3. Further calls bring the body in pieces, copied into a buffer of the announced size.
  *   4. Last call: the handler runs, the response is copied into MHD and queued, the arena freed.
+ *      A read's handler runs on a read thread (a lower CPU priority) while the pool thread
+ *      waits for it.
  *   5. http_on_completed(): the access-log line, then the context is freed.
  */
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -25,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
@@ -63,9 +67,32 @@ struct http_gate {
 #define HTTP_GATE_WRITE_LINGER_NS (20ull * 1000 * 1000)
 
 
+/* A read handed to the read threads by the pool thread that received it, which waits. */
+struct http_read_job {
+	struct http_ctx *ctx;
+	bool done;
+	pthread_cond_t finished;
+	struct http_read_job *next;
+};
+
+/* Reads run on threads of their own whose nice value is cfg.read_nice: when reads and writes
+ * want the same CPUs, the kernel's scheduler gives them to the writes (a write computing while
+ * readers saturate the server keeps most of a CPU, not an equal share). As many threads as the
+ * pool's, so a read never waits for a thread (the gate still bounds how many compute). */
+struct http_readers {
+	pthread_mutex_t lock;
+	pthread_cond_t work;
+	struct http_read_job *head, *tail;
+	bool stop;
+	pthread_t *threads;
+	unsigned count; /* started */
+	int nice_set;   /* nice the last started thread got (-100: setpriority failed) */
+};
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_gate gate;
+	struct http_readers readers;
 	struct http_server_config cfg; /* defaults filled in */
 	uint16_t port;
 	char listen_host[260]; /* as a Host names it: "127.0.0.1", "[::1]", "localhost" */
@@ -1056,6 +1083,71 @@ static void http_gate_leave(struct http_ctx *ctx)
 	pthread_mutex_unlock(&g->lock);
 }
 
+/* Runs the handler through the gate, on the calling thread. */
+static void http_run_handler(struct http_ctx *ctx)
+{
+	http_gate_enter(ctx);
+	ctx->req.route->handler(&ctx->req, &ctx->res, ctx->srv->cfg.app);
+	http_gate_leave(ctx);
+}
+
+static void *http_read_thread(void *arg)
+{
+	struct http_server *s = arg;
+	struct http_readers *r = &s->readers;
+	/* on Linux the nice value belongs to each thread, and who = 0 names the calling one; it
+	 * starts as its creator's */
+	errno = 0;
+	int base = getpriority(PRIO_PROCESS, 0);
+	if (errno)
+		base = 0;
+	int want = base + (int)s->cfg.read_nice > 19 ? 19 : base + (int)s->cfg.read_nice;
+	int ok = setpriority(PRIO_PROCESS, 0, want);
+	pthread_mutex_lock(&r->lock);
+	r->nice_set = ok == 0 ? want : -100;
+	for (;;) {
+		while (!r->head && !r->stop)
+			pthread_cond_wait(&r->work, &r->lock);
+		if (!r->head)
+			break;
+		struct http_read_job *job = r->head;
+		r->head = job->next;
+		if (!r->head)
+			r->tail = NULL;
+		pthread_mutex_unlock(&r->lock);
+		http_run_handler(job->ctx);
+		pthread_mutex_lock(&r->lock);
+		job->done = true;
+		pthread_cond_signal(&job->finished);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* A read on a read thread; the pool thread waits (it has nothing else to do for this
+ * connection). Runs it here when there is no read thread. */
+static void http_run_read(struct http_ctx *ctx)
+{
+	struct http_readers *r = &ctx->srv->readers;
+	if (!r->count) {
+		http_run_handler(ctx);
+		return;
+	}
+	struct http_read_job job = {.ctx = ctx};
+	pthread_cond_init(&job.finished, NULL);
+	pthread_mutex_lock(&r->lock);
+	if (r->tail)
+		r->tail->next = &job;
+	else
+		r->head = &job;
+	r->tail = &job;
+	pthread_cond_signal(&r->work);
+	while (!job.done)
+		pthread_cond_wait(&job.finished, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+	pthread_cond_destroy(&job.finished);
+}
+
 /* Last call: the whole request is in; run the handler (through the gate) and queue its
  * response. */
 static enum MHD_Result http_dispatch(struct http_ctx *ctx, struct MHD_Connection *conn)
@@ -1067,9 +1159,10 @@ static enum MHD_Result http_dispatch(struct http_ctx *ctx, struct MHD_Connection
 	}
 	req->body = ctx->body;
 	req->body_len = ctx->body_len;
-	http_gate_enter(ctx);
-	req->route->handler(req, &ctx->res, ctx->srv->cfg.app);
-	http_gate_leave(ctx);
+	if (http_is_read(req->method))
+		http_run_read(ctx);
+	else
+		http_run_handler(ctx);
 	const char *allow = ctx->res.status == 405 ? ctx->match.allow : NULL;
 	return http_queue(ctx, conn, allow);
 }
@@ -1183,10 +1276,27 @@ static bool http_split_listen(const char *s, char *host, size_t hostlen, char *p
 	return true;
 }
 
+/* Stops the read threads (after the daemon: no read is queued any more). */
+static void http_readers_stop(struct http_readers *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->stop = true;
+	pthread_cond_broadcast(&r->work);
+	pthread_mutex_unlock(&r->lock);
+	for (unsigned i = 0; i < r->count; i++)
+		pthread_join(r->threads[i], NULL);
+	r->count = 0;
+	free(r->threads);
+	r->threads = NULL;
+}
+
 static void http_server_free(struct http_server *s)
 {
 	if (!s)
 		return;
+	http_readers_stop(&s->readers);
+	pthread_cond_destroy(&s->readers.work);
+	pthread_mutex_destroy(&s->readers.lock);
 	pthread_cond_destroy(&s->gate.freed);
 	pthread_mutex_destroy(&s->gate.lock);
 	free(s);
@@ -1240,6 +1350,8 @@ enum coop_err http_server_start(const struct http_server_config *cfg, struct htt
 	}
 	pthread_mutex_init(&s->gate.lock, NULL);
 	pthread_cond_init(&s->gate.freed, NULL);
+	pthread_mutex_init(&s->readers.lock, NULL);
+	pthread_cond_init(&s->readers.work, NULL);
 	s->cfg = *cfg;
 	if (!s->cfg.read_slots) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1251,6 +1363,10 @@ enum coop_err http_server_start(const struct http_server_config *cfg, struct htt
 		s->cfg.threads = http_default_threads();
 	if (s->cfg.threads > HTTP_MAX_THREADS)
 		s->cfg.threads = HTTP_MAX_THREADS;
+	if (!s->cfg.read_nice)
+		s->cfg.read_nice = HTTP_DEFAULT_READ_NICE;
+	if (s->cfg.read_nice > 19)
+		s->cfg.read_nice = 19;
 	if (!s->cfg.max_body)
 		s->cfg.max_body = HTTP_DEFAULT_MAX_BODY;
 	if (!s->cfg.arena_limit)
@@ -1299,6 +1415,17 @@ enum coop_err http_server_start(const struct http_server_config *cfg, struct htt
 		r->name = name;
 	}
 	s->allowed_count = s->cfg.allowed_host_count;
+
+	/* the read threads, as many as the pool's (fewer if the system refuses more: reads then
+	 * share them, or run on the pool threads when there is none) */
+	s->readers.threads = calloc(s->cfg.threads, sizeof(*s->readers.threads));
+	if (!s->readers.threads) {
+		rc = ERR_NOMEM;
+		goto out;
+	}
+	while (s->readers.count < s->cfg.threads &&
+	       pthread_create(&s->readers.threads[s->readers.count], NULL, http_read_thread, s) == 0)
+		s->readers.count++;
 
 	unsigned int flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD;
 	if (ai->ai_family == AF_INET6)

@@ -32,6 +32,7 @@
 #define HTTP_DEFAULT_ARENA_LIMIT (32 * 1024 * 1024) /* per-request arena bytes */
 #define HTTP_DEFAULT_TIMEOUT_S 30                   /* idle connection timeout */
 #define HTTP_DEFAULT_MAX_CONNECTIONS 256            /* concurrent connections */
+#define HTTP_DEFAULT_READ_NICE 19                   /* nice of the read threads */
 #define HTTP_DEFAULT_CONN_MEMORY (128 * 1024)       /* libmicrohttpd pool per connection */
 #define HTTP_MAX_THREADS 64                         /* cap of the thread pool */
 
@@ -104,6 +105,9 @@ struct http_server_config {
 	unsigned threads;         /* pool threads; 0 = 2 × online CPUs, capped at 64 */
 	unsigned read_slots;      /* reads (GET, HEAD) computing at once, one fewer while a
 				      * write runs (at least one); 0 = online CPUs */
+	unsigned read_nice;       /* reads run on threads of their own, this much nicer than
+				      * the pool's (nice values top at 19): the kernel gives the
+				      * CPUs to writes first; 0 = HTTP_DEFAULT_READ_NICE */
 	size_t max_body;          /* 0 = HTTP_DEFAULT_MAX_BODY */
 	size_t arena_limit;       /* 0 = HTTP_DEFAULT_ARENA_LIMIT; raised to max_body + 1 MiB */
 	unsigned timeout_s;       /* 0 = HTTP_DEFAULT_TIMEOUT_S; idle connections are closed */

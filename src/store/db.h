@@ -497,6 +497,39 @@ enum coop_err db_audit_append(struct db *db, int64_t at, int64_t account_id, con
 			      const char *entity, int64_t entity_id, const char *before_json,
 			      const char *after_json);
 
+/* A read's audit record (a trace), written durably by db_audit_trace(). The caller fills the
+ * first fields; the rest belong to the store while the call runs. */
+struct db_trace {
+	int64_t at, account_id, structure_id, entity_id;
+	const char *action, *entity;
+	const char *after_json; /* or NULL */
+	/* the store's */
+	struct db_trace *next;
+	enum coop_err result;
+	bool taken; /* in a transaction being committed */
+	bool done;
+};
+
+/* Appends t and returns once it is committed (COOP_OK) or refused (the error; nothing of t is
+ * then written). Traces ride with the writes: while any transaction of this process holds or
+ * waits for the write lock, t waits to be written inside the next one to commit (db_commit()
+ * adds every waiting trace, behind a savepoint, so that a trace that fails never fails the
+ * write it rides with); when none is left, the caller commits every waiting trace itself.
+ * Reads thus cost the disk no commit of their own while writes flow, and at most one commit
+ * for all of them otherwise. Call outside any transaction; blocks. */
+enum coop_err db_audit_trace(struct db *db, struct db_trace *t);
+
+/* Counts, since the process started, of traces written inside another transaction's commit
+ * (rode) and in a commit of their own (alone): what the tests and the bench look at. */
+struct db_trace_counts {
+	uint64_t rode, alone;
+};
+void db_trace_counts(struct db_trace_counts *out);
+/* Traces waiting for a commit that has not taken them yet; transactions of this process that
+ * hold or wait for the write lock (tests, diagnostics). */
+unsigned db_traces_waiting(void);
+unsigned db_write_queue_length(void);
+
 /* What a structure's audit log is filtered on: every field is optional. */
 struct db_audit_filter {
 	const char *action; /* exact match, or NULL for any */

@@ -111,6 +111,9 @@ enum stmt_id {
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
+	S_TRACES_SAVEPOINT,
+	S_TRACES_RELEASE,
+	S_TRACES_UNDO,
 	S_ADHESIONS_OF_PROFESSIONAL,
 	S_COUNT
 };
@@ -471,6 +474,10 @@ static const struct {
 	[S_BEGIN] = {"begin", "BEGIN IMMEDIATE"},
 	[S_COMMIT] = {"commit", "COMMIT"},
 	[S_ROLLBACK] = {"rollback", "ROLLBACK"},
+	/* the read traces that ride with a write (db_commit), apart from it */
+	[S_TRACES_SAVEPOINT] = {"traces_savepoint", "SAVEPOINT traces"},
+	[S_TRACES_RELEASE] = {"traces_release", "RELEASE traces"},
+	[S_TRACES_UNDO] = {"traces_undo", "ROLLBACK TO traces"},
 	/* the professional must be one of the structure's: an account bound to another
 	 * structure's professional finds no adhesion (hence no clinical role) */
 	[S_ADHESIONS_OF_PROFESSIONAL] = {
@@ -508,11 +515,25 @@ struct db {
  * SQLite still arbitrates with other processes (busy_timeout). */
 static pthread_mutex_t write_queue = PTHREAD_MUTEX_INITIALIZER;
 
+/* Read traces waiting to be committed (db_audit_trace), and how many transactions hold or wait
+ * for write_queue: while there is one, its commit will take the waiting traces. */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t changed; /* traces done or given back, or a transaction left the queue */
+	struct db_trace *head, *tail;
+	unsigned writers;
+	struct db_trace_counts counts;
+} traces = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
+
 static void release_write(struct db *db)
 {
 	if (db->writing) {
 		db->writing = false;
 		pthread_mutex_unlock(&write_queue);
+		pthread_mutex_lock(&traces.lock);
+		traces.writers--;
+		pthread_cond_broadcast(&traces.changed);
+		pthread_mutex_unlock(&traces.lock);
 	}
 }
 
@@ -999,6 +1020,9 @@ enum coop_err db_begin(struct db *db)
 	sqlite3_stmt *s = stmt(db, S_BEGIN);
 	if (!s)
 		return ERR_IO;
+	pthread_mutex_lock(&traces.lock);
+	traces.writers++;
+	pthread_mutex_unlock(&traces.lock);
 	pthread_mutex_lock(&write_queue);
 	db->writing = true;
 	enum coop_err err = exec_done(db, s, S_BEGIN);
@@ -1007,14 +1031,89 @@ enum coop_err db_begin(struct db *db)
 	return err;
 }
 
-enum coop_err db_commit(struct db *db)
+/* The waiting traces, taken for this transaction's commit. */
+static struct db_trace *take_traces(void)
 {
+	pthread_mutex_lock(&traces.lock);
+	struct db_trace *batch = traces.head;
+	traces.head = traces.tail = NULL;
+	for (struct db_trace *t = batch; t; t = t->next)
+		t->taken = true;
+	pthread_mutex_unlock(&traces.lock);
+	return batch;
+}
+
+/* Writes the batch behind a savepoint: on failure, none of it stays in the transaction and
+ * the error is the batch's, not the transaction's. */
+static enum coop_err write_riders(struct db *db, struct db_trace *batch)
+{
+	sqlite3_stmt *s = stmt(db, S_TRACES_SAVEPOINT);
+	enum coop_err err = s ? exec_done(db, s, S_TRACES_SAVEPOINT) : ERR_IO;
+	if (err != COOP_OK)
+		return err;
+	for (struct db_trace *t = batch; err == COOP_OK && t; t = t->next)
+		err = db_audit_append_in(db, t->structure_id, t->at, t->account_id, t->action,
+					 t->entity, t->entity_id, NULL, t->after_json);
+	if (err != COOP_OK) {
+		s = stmt(db, S_TRACES_UNDO);
+		if (s)
+			exec_done(db, s, S_TRACES_UNDO);
+	}
+	s = stmt(db, S_TRACES_RELEASE);
+	enum coop_err released = s ? exec_done(db, s, S_TRACES_RELEASE) : ERR_IO;
+	return err != COOP_OK ? err : released;
+}
+
+/* After the commit: each trace of the batch is done with `result`, or (given_back) waits again
+ * for the next commit. alone: the batch was committed by its own transaction. */
+static void settle_traces(struct db_trace *batch, enum coop_err result, bool given_back,
+			  bool alone)
+{
+	if (!batch)
+		return;
+	pthread_mutex_lock(&traces.lock);
+	struct db_trace *t = batch, *last = NULL;
+	for (; t; last = t, t = t->next) {
+		t->taken = false;
+		if (!given_back) {
+			t->result = result;
+			t->done = true;
+			if (result == COOP_OK) {
+				if (alone)
+					traces.counts.alone++;
+				else
+					traces.counts.rode++;
+			}
+		}
+	}
+	if (given_back) {
+		last->next = traces.head;
+		traces.head = batch;
+		if (!traces.tail)
+			traces.tail = last;
+	}
+	/* a done trace is its caller's again: nothing here touches it after this broadcast */
+	pthread_cond_broadcast(&traces.changed);
+	pthread_mutex_unlock(&traces.lock);
+}
+
+static enum coop_err commit_with(struct db *db, bool alone)
+{
+	struct db_trace *batch = db->writing ? take_traces() : NULL;
+	enum coop_err traced = batch ? write_riders(db, batch) : COOP_OK;
 	sqlite3_stmt *s = stmt(db, S_COMMIT);
 	enum coop_err err = s ? exec_done(db, s, S_COMMIT) : ERR_IO;
+	/* traces that were written but not committed wait for the next commit */
+	settle_traces(batch, traced, err != COOP_OK && traced == COOP_OK, alone);
 	/* a failed COMMIT leaves the transaction open: db_rollback() releases the queue then */
 	if (err == COOP_OK)
 		release_write(db);
 	return err;
+}
+
+enum coop_err db_commit(struct db *db)
+{
+	return commit_with(db, false);
 }
 
 void db_rollback(struct db *db)
@@ -1023,6 +1122,85 @@ void db_rollback(struct db *db)
 	if (s && sqlite3_get_autocommit(db->conn) == 0)
 		exec_done(db, s, S_ROLLBACK);
 	release_write(db);
+}
+
+/* Unlinks t from the waiting traces; false when it is not there (taken by a commit). */
+static bool unlink_trace(struct db_trace *t)
+{
+	struct db_trace *prev = NULL;
+	for (struct db_trace *c = traces.head; c; prev = c, c = c->next) {
+		if (c != t)
+			continue;
+		if (prev)
+			prev->next = t->next;
+		else
+			traces.head = t->next;
+		if (traces.tail == t)
+			traces.tail = prev;
+		return true;
+	}
+	return false;
+}
+
+enum coop_err db_audit_trace(struct db *db, struct db_trace *t)
+{
+	t->next = NULL;
+	t->result = ERR_INTERNAL;
+	t->taken = false;
+	t->done = false;
+	pthread_mutex_lock(&traces.lock);
+	if (traces.tail)
+		traces.tail->next = t;
+	else
+		traces.head = t;
+	traces.tail = t;
+	while (!t->done) {
+		/* a transaction holds or awaits the queue (its commit takes t), or one has t */
+		if (traces.writers > 0 || t->taken) {
+			pthread_cond_wait(&traces.changed, &traces.lock);
+			continue;
+		}
+		/* none left: commit the waiting traces (t among them) in a transaction of their own */
+		pthread_mutex_unlock(&traces.lock);
+		enum coop_err err = db_begin(db);
+		if (err == COOP_OK) {
+			err = commit_with(db, true);
+			if (err != COOP_OK)
+				db_rollback(db);
+		}
+		pthread_mutex_lock(&traces.lock);
+		if (err != COOP_OK && !t->done && unlink_trace(t)) {
+			t->result = err;
+			t->done = true;
+		}
+	}
+	pthread_mutex_unlock(&traces.lock);
+	return t->result;
+}
+
+unsigned db_traces_waiting(void)
+{
+	unsigned n = 0;
+	pthread_mutex_lock(&traces.lock);
+	for (const struct db_trace *t = traces.head; t; t = t->next)
+		n++;
+	pthread_mutex_unlock(&traces.lock);
+	return n;
+}
+
+unsigned db_write_queue_length(void)
+{
+	pthread_mutex_lock(&traces.lock);
+	unsigned n = traces.writers;
+	pthread_mutex_unlock(&traces.lock);
+	return n;
+}
+
+void db_trace_counts(struct db_trace_counts *out)
+{
+	pthread_mutex_lock(&traces.lock);
+	*out = traces.counts;
+	pthread_mutex_unlock(&traces.lock);
 }
 
 /* ------------------------------------------------------------------ structures, team */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -616,6 +617,7 @@ static struct {
 	int max_reads;             /* reads computing at once */
 	int max_reads_with_write;  /* reads computing at once while a write ran */
 	int failed;                /* answers other than 200 */
+	int read_nice, write_nice; /* nice value of the thread that ran the last read, write */
 } busy = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void busy_wait_ms(long ms)
@@ -628,14 +630,17 @@ static void h_busy(struct http_request *req, struct http_response *res, void *ap
 {
 	(void)app;
 	bool read = strcmp(req->method, "GET") == 0;
+	int nice = getpriority(PRIO_PROCESS, 0); /* the calling thread's, on Linux */
 	pthread_mutex_lock(&busy.lock);
 	if (read) {
+		busy.read_nice = nice;
 		busy.reads++;
 		if (busy.reads > busy.max_reads)
 			busy.max_reads = busy.reads;
 		if (busy.writes > 0 && busy.reads > busy.max_reads_with_write)
 			busy.max_reads_with_write = busy.reads;
 	} else {
+		busy.write_nice = nice;
 		busy.writes++;
 	}
 	pthread_mutex_unlock(&busy.lock);
@@ -1389,6 +1394,22 @@ static void test_server_reads_give_way(void **state)
 	assert_int_equal(busy.failed, 0);
 }
 
+/* Reads run on threads nicer than the pool's, by HTTP_DEFAULT_READ_NICE (up to 19): the
+ * kernel gives the CPUs to writes first; writes run at the pool's (this process's) nice. */
+static void test_server_reads_run_nicer(void **state)
+{
+	(void)state;
+	int base = getpriority(PRIO_PROCESS, 0);
+	if (base >= 19)
+		skip(); /* already as nice as can be: nothing to compare */
+	busy.read_nice = busy.write_nice = -100;
+	run_busy(1, true);
+	assert_int_equal(busy.write_nice, base);
+	int want = base + HTTP_DEFAULT_READ_NICE > 19 ? 19 : base + HTTP_DEFAULT_READ_NICE;
+	assert_int_equal(busy.read_nice, want);
+	assert_int_equal(busy.failed, 0);
+}
+
 static void test_server_start_errors(void **state)
 {
 	(void)state;
@@ -1451,6 +1472,7 @@ int main(void)
 	const struct CMUnitTest server[] = {
 		cmocka_unit_test(test_gate_read_limit),
 		cmocka_unit_test(test_server_reads_give_way),
+		cmocka_unit_test(test_server_reads_run_nicer),
 		cmocka_unit_test(test_server_hello),
 		cmocka_unit_test(test_server_cache_control),
 		cmocka_unit_test(test_server_errors),

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -454,6 +455,103 @@ static void test_audit_chain(void **state)
 	tamper(f, "DELETE FROM audit WHERE id = 4");
 	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), ERR_CONFLICT);
 	assert_int_equal(bad, 5);
+	assert_int_equal(count, 3);
+}
+
+/* A reader's trace, on its own connection, as a server thread would. */
+struct trace_reader {
+	const char *path;
+	int n;
+	enum coop_err result;
+};
+
+static void *trace_reader(void *arg)
+{
+	struct trace_reader *r = arg;
+	struct db_options opts = {.create = false, .migrate = false};
+	struct db *db = NULL;
+	char msg[256];
+	r->result = db_open(r->path, &opts, &db, msg, sizeof(msg));
+	if (r->result != COOP_OK)
+		return NULL;
+	struct db_trace t = {.at = 2000 + r->n,
+			     .account_id = 7,
+			     .entity_id = r->n,
+			     .action = "read",
+			     .entity = "patient",
+			     .after_json = r->n % 2 ? "{\"ids\":[1,2,3]}" : NULL};
+	r->result = db_audit_trace(db, &t);
+	db_close(db);
+	return NULL;
+}
+
+/* Starts n readers while f's connection holds a write transaction, and waits until all n
+ * traces wait for a commit. */
+static void start_readers(struct fixture *f, pthread_t *th, struct trace_reader *r, int n)
+{
+	for (int i = 0; i < n; i++) {
+		r[i] = (struct trace_reader){.path = f->path, .n = i + 1, .result = ERR_INTERNAL};
+		assert_int_equal(pthread_create(&th[i], NULL, trace_reader, &r[i]), 0);
+	}
+	for (int ms = 0; db_traces_waiting() < (unsigned)n && ms < 10000; ms++)
+		nanosleep(&(struct timespec){.tv_nsec = 1000000L}, NULL);
+	assert_int_equal(db_traces_waiting(), n);
+}
+
+/* Read traces ride with a write: the four readers that came while it held the write lock wait
+ * outside the write queue and are written inside its commit, none in a commit of its own; the
+ * chain is whole. */
+static void test_traces_ride_with_writes(void **state)
+{
+	struct fixture *f = *state;
+	struct db_trace_counts before, after;
+	db_trace_counts(&before);
+	pthread_t th[4];
+	struct trace_reader r[4];
+	assert_int_equal(db_begin(f->db), COOP_OK);
+	assert_int_equal(db_audit_append(f->db, 1000, 7, "update", "patient", 1, NULL, "{\"n\":1}"),
+			 COOP_OK);
+	start_readers(f, th, r, 4);
+	/* they wait for the write's commit, not in the write queue behind it */
+	nanosleep(&(struct timespec){.tv_nsec = 20 * 1000000L}, NULL);
+	assert_int_equal(db_write_queue_length(), 1);
+	assert_int_equal(db_commit(f->db), COOP_OK);
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(r[i].result, COOP_OK);
+	}
+	db_trace_counts(&after);
+	assert_int_equal(after.rode - before.rode, 4);
+	assert_int_equal(after.alone - before.alone, 0);
+	assert_int_equal(db_traces_waiting(), 0);
+	int64_t count = -1, bad = -1;
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), COOP_OK);
+	assert_int_equal(count, 5);
+}
+
+/* A write that rolls back takes nothing with it: the waiting readers then commit their traces
+ * themselves (all three, none lost), and the rolled-back write left no record. */
+static void test_traces_commit_alone_after_rollback(void **state)
+{
+	struct fixture *f = *state;
+	struct db_trace_counts before, after;
+	db_trace_counts(&before);
+	pthread_t th[3];
+	struct trace_reader r[3];
+	assert_int_equal(db_begin(f->db), COOP_OK);
+	assert_int_equal(db_audit_append(f->db, 1000, 7, "update", "patient", 1, NULL, "{\"n\":1}"),
+			 COOP_OK);
+	start_readers(f, th, r, 3);
+	db_rollback(f->db);
+	for (int i = 0; i < 3; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(r[i].result, COOP_OK);
+	}
+	db_trace_counts(&after);
+	assert_int_equal(after.rode - before.rode, 0);
+	assert_int_equal(after.alone - before.alone, 3);
+	int64_t count = -1, bad = -1;
+	assert_int_equal(db_audit_verify(f->db, &count, &bad, NULL, 0), COOP_OK);
 	assert_int_equal(count, 3);
 }
 
@@ -1181,6 +1279,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_foreign_keys_and_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_traces_ride_with_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_traces_commit_alone_after_rollback, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_audit_compressed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_patients_and_episodes, setup, teardown),
