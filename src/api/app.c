@@ -183,18 +183,35 @@ static void make_db_key(void)
 	pthread_key_create(&db_key, close_thread_db);
 }
 
-/* The calling thread's connection, opened on first use (closed when the thread ends). */
-static struct db *thread_db(const struct app *app)
+void app_worker_data_free(void *data)
 {
-	pthread_once(&db_key_once, make_db_key);
-	struct db *db = pthread_getspecific(db_key);
+	db_close(data);
+}
+
+/* The request's connection, opened on first use: the one kept in the request's pool thread
+ * slot (shared by that thread's writes and the reads its read thread runs for it, never at
+ * once: closed at the server's stop by app_worker_data_free), else the calling thread's
+ * (closed when the thread ends). */
+static struct db *request_db(const struct app *app, struct http_request *req)
+{
+	void **slot = req ? http_request_worker_data(req) : NULL;
+	struct db *db = NULL;
+	if (slot) {
+		db = *slot;
+	} else {
+		pthread_once(&db_key_once, make_db_key);
+		db = pthread_getspecific(db_key);
+	}
 	if (db)
 		return db;
 	struct db_options opts = {.create = false, .migrate = false};
 	char msg[256];
 	if (db_open(app->db_path, &opts, &db, msg, sizeof(msg)) != COOP_OK)
 		return NULL;
-	pthread_setspecific(db_key, db);
+	if (slot)
+		*slot = db;
+	else
+		pthread_setspecific(db_key, db);
 	return db;
 }
 
@@ -537,7 +554,7 @@ bool api_begin(struct api_ctx *c, struct http_request *req, struct http_response
 	c->res = res;
 	c->a = req->arena;
 	set_clock(c);
-	c->db = thread_db(c->app);
+	c->db = request_db(c->app, req);
 	if (!c->db) {
 		api_fail(c, API_ERR_UNAVAILABLE,
 			 "La base de données est indisponible pour le moment. Réessayez dans un "

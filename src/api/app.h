@@ -69,6 +69,10 @@ void app_free(struct app *app);
 enum coop_err app_start_tracer(struct app *app, char *msg, size_t msg_size);
 void app_stop_tracer(struct app *app);
 
+/* Closes a database connection the API kept in a pool thread's slot: the server's
+ * worker_data_free (http/server.h). */
+void app_worker_data_free(void *data);
+
 /* The route table (also used to check the OpenAPI document). */
 const struct http_route *app_routes(size_t *count);
 

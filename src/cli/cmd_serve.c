@@ -279,6 +279,7 @@ int cmd_serve(int argc, char **argv)
 					 .threads = threads,
 					 .router = &app.router,
 					 .app = &app,
+					 .worker_data_free = app_worker_data_free,
 					 .allowed_hosts = allowed_hosts,
 					 .allowed_host_count = allowed_host_count};
 	struct http_server *server = NULL;

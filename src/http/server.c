@@ -23,6 +23,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +68,7 @@ struct http_gate {
 #define HTTP_GATE_WRITE_LINGER_NS (20ull * 1000 * 1000)
 
 
-/* A read handed to the read threads by the pool thread that received it, which waits. */
+/* A read handed to a read thread by the pool thread that received it, which waits. */
 struct http_read_job {
 	struct http_ctx *ctx;
 	bool done;
@@ -75,24 +76,42 @@ struct http_read_job {
 	struct http_read_job *next;
 };
 
-/* Reads run on threads of their own whose nice value is cfg.read_nice: when reads and writes
- * want the same CPUs, the kernel's scheduler gives them to the writes (a write computing while
- * readers saturate the server keeps most of a CPU, not an equal share). As many threads as the
- * pool's, so a read never waits for a thread (the gate still bounds how many compute). */
-struct http_readers {
+/* Reads run on threads of their own whose nice value is cfg.read_nice above the process's: when
+ * reads and writes want the same CPUs, the kernel's scheduler gives them to the writes (a write
+ * computing while readers saturate the server keeps most of a CPU, not an equal share). Each
+ * pool thread hands its reads to the same read thread, its partner: a client's keep-alive
+ * connection stays on one pool thread, so its reads keep finding the same warm database
+ * connection (the store keeps one per thread). As many read threads as pool threads; if the
+ * system refused some, pool threads share them. */
+struct http_reader {
+	struct http_server *srv;
+	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t work;
 	struct http_read_job *head, *tail;
 	bool stop;
-	pthread_t *threads;
-	unsigned count; /* started */
-	int nice_set;   /* nice the last started thread got (-100: setpriority failed) */
+	int nice_set; /* nice the thread got (-100: setpriority failed) */
 };
+
+struct http_readers {
+	struct http_reader *r; /* cfg.threads of them, `count` started */
+	unsigned count;
+};
+
+/* The calling pool thread's number in its server, from 0 in the order they first served
+ * (pool threads serve one server all their life): its read thread is r[number % count], its
+ * worker data slot worker_data[number]. */
+static _Thread_local struct {
+	const struct http_server *srv;
+	unsigned number;
+} http_pool_thread;
 
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_gate gate;
 	struct http_readers readers;
+	atomic_uint pool_threads_seen; /* numbers given to pool threads so far */
+	void *worker_data[HTTP_MAX_THREADS];
 	struct http_server_config cfg; /* defaults filled in */
 	uint16_t port;
 	char listen_host[260]; /* as a Host names it: "127.0.0.1", "[::1]", "localhost" */
@@ -127,6 +146,7 @@ struct http_ctx {
 	const char *route_name;
 	bool api_path; /* path under /api/: Cache-Control is always no-store */
 	bool read_slot; /* holds a read slot of the gate */
+	unsigned pool_thread; /* number of the pool thread that received it (http_pool_thread) */
 };
 
 static const char http_csp[] =
@@ -1093,15 +1113,14 @@ static void http_run_handler(struct http_ctx *ctx)
 
 static void *http_read_thread(void *arg)
 {
-	struct http_server *s = arg;
-	struct http_readers *r = &s->readers;
+	struct http_reader *r = arg;
 	/* on Linux the nice value belongs to each thread, and who = 0 names the calling one; it
 	 * starts as its creator's */
 	errno = 0;
 	int base = getpriority(PRIO_PROCESS, 0);
 	if (errno)
 		base = 0;
-	int want = base + (int)s->cfg.read_nice > 19 ? 19 : base + (int)s->cfg.read_nice;
+	int want = base + (int)r->srv->cfg.read_nice > 19 ? 19 : base + (int)r->srv->cfg.read_nice;
 	int ok = setpriority(PRIO_PROCESS, 0, want);
 	pthread_mutex_lock(&r->lock);
 	r->nice_set = ok == 0 ? want : -100;
@@ -1124,15 +1143,17 @@ static void *http_read_thread(void *arg)
 	return NULL;
 }
 
-/* A read on a read thread; the pool thread waits (it has nothing else to do for this
- * connection). Runs it here when there is no read thread. */
+/* A read on the calling pool thread's read thread, which the pool thread waits for (it has
+ * nothing else to do for this connection). Runs it here when there is no read thread. */
 static void http_run_read(struct http_ctx *ctx)
 {
-	struct http_readers *r = &ctx->srv->readers;
-	if (!r->count) {
+	struct http_server *srv = ctx->srv;
+	struct http_readers *rs = &srv->readers;
+	if (!rs->count) {
 		http_run_handler(ctx);
 		return;
 	}
+	struct http_reader *r = &rs->r[ctx->pool_thread % rs->count];
 	struct http_read_job job = {.ctx = ctx};
 	pthread_cond_init(&job.finished, NULL);
 	pthread_mutex_lock(&r->lock);
@@ -1159,6 +1180,11 @@ static enum MHD_Result http_dispatch(struct http_ctx *ctx, struct MHD_Connection
 	}
 	req->body = ctx->body;
 	req->body_len = ctx->body_len;
+	if (http_pool_thread.srv != ctx->srv) {
+		http_pool_thread.srv = ctx->srv;
+		http_pool_thread.number = atomic_fetch_add(&ctx->srv->pool_threads_seen, 1);
+	}
+	ctx->pool_thread = http_pool_thread.number;
 	if (http_is_read(req->method))
 		http_run_read(ctx);
 	else
@@ -1276,18 +1302,29 @@ static bool http_split_listen(const char *s, char *host, size_t hostlen, char *p
 	return true;
 }
 
-/* Stops the read threads (after the daemon: no read is queued any more). */
-static void http_readers_stop(struct http_readers *r)
+/* Stops the read threads (after the daemon: no read is queued any more) and frees them. */
+static void http_readers_stop(struct http_readers *rs)
 {
-	pthread_mutex_lock(&r->lock);
-	r->stop = true;
-	pthread_cond_broadcast(&r->work);
-	pthread_mutex_unlock(&r->lock);
-	for (unsigned i = 0; i < r->count; i++)
-		pthread_join(r->threads[i], NULL);
-	r->count = 0;
-	free(r->threads);
-	r->threads = NULL;
+	for (unsigned i = 0; i < rs->count; i++) {
+		struct http_reader *r = &rs->r[i];
+		pthread_mutex_lock(&r->lock);
+		r->stop = true;
+		pthread_cond_signal(&r->work);
+		pthread_mutex_unlock(&r->lock);
+		pthread_join(r->thread, NULL);
+		pthread_cond_destroy(&r->work);
+		pthread_mutex_destroy(&r->lock);
+	}
+	rs->count = 0;
+	free(rs->r);
+	rs->r = NULL;
+}
+
+void **http_request_worker_data(struct http_request *req)
+{
+	struct http_ctx *ctx = (struct http_ctx *)((char *)req - offsetof(struct http_ctx, req));
+	return ctx->pool_thread < HTTP_MAX_THREADS ? &ctx->srv->worker_data[ctx->pool_thread]
+						   : NULL;
 }
 
 static void http_server_free(struct http_server *s)
@@ -1295,8 +1332,9 @@ static void http_server_free(struct http_server *s)
 	if (!s)
 		return;
 	http_readers_stop(&s->readers);
-	pthread_cond_destroy(&s->readers.work);
-	pthread_mutex_destroy(&s->readers.lock);
+	for (size_t i = 0; i < HTTP_MAX_THREADS; i++)
+		if (s->worker_data[i] && s->cfg.worker_data_free)
+			s->cfg.worker_data_free(s->worker_data[i]);
 	pthread_cond_destroy(&s->gate.freed);
 	pthread_mutex_destroy(&s->gate.lock);
 	free(s);
@@ -1350,8 +1388,6 @@ enum coop_err http_server_start(const struct http_server_config *cfg, struct htt
 	}
 	pthread_mutex_init(&s->gate.lock, NULL);
 	pthread_cond_init(&s->gate.freed, NULL);
-	pthread_mutex_init(&s->readers.lock, NULL);
-	pthread_cond_init(&s->readers.work, NULL);
 	s->cfg = *cfg;
 	if (!s->cfg.read_slots) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1418,14 +1454,24 @@ enum coop_err http_server_start(const struct http_server_config *cfg, struct htt
 
 	/* the read threads, as many as the pool's (fewer if the system refuses more: reads then
 	 * share them, or run on the pool threads when there is none) */
-	s->readers.threads = calloc(s->cfg.threads, sizeof(*s->readers.threads));
-	if (!s->readers.threads) {
+	s->readers.r = calloc(s->cfg.threads, sizeof(*s->readers.r));
+	if (!s->readers.r) {
 		rc = ERR_NOMEM;
 		goto out;
 	}
-	while (s->readers.count < s->cfg.threads &&
-	       pthread_create(&s->readers.threads[s->readers.count], NULL, http_read_thread, s) == 0)
+	atomic_init(&s->pool_threads_seen, 0);
+	while (s->readers.count < s->cfg.threads) {
+		struct http_reader *r = &s->readers.r[s->readers.count];
+		r->srv = s;
+		pthread_mutex_init(&r->lock, NULL);
+		pthread_cond_init(&r->work, NULL);
+		if (pthread_create(&r->thread, NULL, http_read_thread, r) != 0) {
+			pthread_cond_destroy(&r->work);
+			pthread_mutex_destroy(&r->lock);
+			break;
+		}
 		s->readers.count++;
+	}
 
 	unsigned int flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD;
 	if (ai->ai_family == AF_INET6)

@@ -124,6 +124,9 @@ struct http_server_config {
 	void *app;                        /* passed to every handler; borrowed */
 	http_access_log_fn access_log;    /* NULL: no logging at all */
 	void *access_log_cls;
+	/* frees what the application kept in http_request_worker_data() slots, at stop (NULL:
+	 * nothing to free) */
+	void (*worker_data_free)(void *data);
 };
 
 struct http_server;
@@ -144,6 +147,13 @@ unsigned http_gate_read_limit(unsigned slots, unsigned writes);
 /* For a read's handler about to wait rather than compute (e.g. for the disk): gives its read
  * slot to another read now instead of at its end. Idempotent; nothing for a write. */
 void http_request_yield(struct http_request *req);
+
+/* A slot where the application keeps a pointer per pool thread (its database connection, say):
+ * the same slot for a request run on a pool thread and for a read that thread hands to its
+ * read thread, which never run at once; so what the slot holds is used by one request at a
+ * time. Starts NULL; at stop, cfg.worker_data_free() gets each non-NULL one. NULL when the
+ * request has no slot (the application then keeps its own per-thread pointer). */
+void **http_request_worker_data(struct http_request *req);
 
 /* The port actually bound (useful after port 0). */
 uint16_t http_server_port(const struct http_server *s);

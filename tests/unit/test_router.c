@@ -654,7 +654,36 @@ static void h_busy(struct http_request *req, struct http_response *res, void *ap
 	http_respond_json(res, 200, json_pack("{s:b}", "ok", 1));
 }
 
+/* GET and POST /slot: the id kept in the request's worker data slot (one made on first use;
+ * the server frees them at stop with free(), which the sanitizers check). */
+static int slot_ids;
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void h_slot(struct http_request *req, struct http_response *res, void *app)
+{
+	(void)app;
+	void **slot = http_request_worker_data(req);
+	if (!slot) {
+		http_respond_json(res, 500, json_pack("{s:b}", "slot", 0));
+		return;
+	}
+	if (!*slot) {
+		int *id = malloc(sizeof(*id));
+		if (!id) {
+			http_respond_json(res, 500, json_pack("{s:b}", "slot", 0));
+			return;
+		}
+		pthread_mutex_lock(&slot_lock);
+		*id = ++slot_ids;
+		pthread_mutex_unlock(&slot_lock);
+		*slot = id;
+	}
+	http_respond_json(res, 200, json_pack("{s:i}", "slot", *(int *)*slot));
+}
+
 static const struct http_route srv_routes[] = {
+	{"GET", "/slot", h_slot, "slot.read"},
+	{"POST", "/slot", h_slot, "slot.write"},
 	{"GET", "/busy", h_busy, "busy.read"},
 	{"POST", "/busy", h_busy, "busy.write"},
 	{"GET", "/hello", h_hello, "hello"},
@@ -715,6 +744,7 @@ static int server_setup(void **state)
 		.router = &srv_router,
 		.access_log = access_log,
 		.access_log_cls = &log_state,
+		.worker_data_free = free,
 	};
 	if (http_server_start(&cfg, &srv, err, sizeof(err)) != COOP_OK) {
 		fprintf(stderr, "server: %s\n", err);
@@ -1394,6 +1424,26 @@ static void test_server_reads_give_way(void **state)
 	assert_int_equal(busy.failed, 0);
 }
 
+/* A read runs on its pool thread's read thread, a write on the pool thread: both see the same
+ * worker data slot (what the API keeps there, its database connection, is one per pool thread,
+ * warm for a client's reads and writes alike). Three requests pipelined on one connection. */
+static void test_server_worker_data_shared(void **state)
+{
+	(void)state;
+	static const char three[] = "GET /slot HTTP/1.1\r\nHost: t\r\n\r\n"
+				    "POST /slot HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"
+				    "GET /slot HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+	struct reply r;
+	request(three, &r);
+	int ids[3], n = 0;
+	for (const char *p = r.raw; n < 3 && (p = strstr(p, "{\"slot\":")); p++)
+		ids[n++] = atoi(p + strlen("{\"slot\":"));
+	assert_int_equal(n, 3);
+	assert_true(ids[0] > 0);
+	assert_int_equal(ids[1], ids[0]);
+	assert_int_equal(ids[2], ids[0]);
+}
+
 /* Reads run on threads nicer than the pool's, by HTTP_DEFAULT_READ_NICE (up to 19): the
  * kernel gives the CPUs to writes first; writes run at the pool's (this process's) nice. */
 static void test_server_reads_run_nicer(void **state)
@@ -1473,6 +1523,7 @@ int main(void)
 		cmocka_unit_test(test_gate_read_limit),
 		cmocka_unit_test(test_server_reads_give_way),
 		cmocka_unit_test(test_server_reads_run_nicer),
+		cmocka_unit_test(test_server_worker_data_shared),
 		cmocka_unit_test(test_server_hello),
 		cmocka_unit_test(test_server_cache_control),
 		cmocka_unit_test(test_server_errors),
