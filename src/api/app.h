@@ -47,8 +47,8 @@ struct app {
 	const char *web_dir;  /* static files of the web interface (web/), or NULL */
 	int login_limit;      /* unsuccessful sign-in attempts per minute per client address;
 			       * 0: the default 100 */
-	/* the time bound of a request's reads, milliseconds (coop serve --query-timeout);
-	 * 0: API_QUERY_TIMEOUT_MS */
+	/* the time bound of a request's reads, milliseconds of CPU time (ten times that on the
+	 * clock: db_set_deadline()) (coop serve --query-timeout); 0: API_QUERY_TIMEOUT_MS */
 	int64_t query_timeout_ms;
 	/* peers whose X-Forwarded-For names the client (coop serve --trusted-proxy) */
 	const char *trusted_proxies[API_MAX_TRUSTED_PROXIES];

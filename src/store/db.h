@@ -61,14 +61,18 @@ void db_rollback(struct db *db);
 /* The backend's last error text (English, for logs; never includes bound values). */
 const char *db_last_error(struct db *db);
 
-/* Bounds the time of what this connection reads from now on: a statement still running
- * timeout_ms milliseconds after this call (monotonic clock) is interrupted, and the function
- * that ran it returns ERR_TIMEOUT (nothing read is kept; the connection stays usable). 0 removes
- * the bound. Writes are never interrupted: neither a statement that changes the database nor
+/* Bounds the time of what this connection reads from now on, on the calling thread: a statement
+ * still running once the thread has computed timeout_ms milliseconds since this call (its CPU
+ * time), or once DB_DEADLINE_WALL_FACTOR times that has passed on the clock, is interrupted,
+ * and the function that ran it returns ERR_TIMEOUT (nothing read is kept; the connection stays
+ * usable). CPU time first: the server runs reads at a low priority, so a read that waits for
+ * the CPUs while writes run is not the costly query the bound is for; the clock bound still
+ * ends any read in the end. 0 removes the bound. Writes are never interrupted: neither a statement that changes the database nor
  * anything between db_begin() and db_commit() / db_rollback() (a transaction that holds the
  * write lock finishes what it started; it may carry other requests' audit records). The server
  * sets it for each request (api_begin()). */
 void db_set_deadline(struct db *db, int64_t timeout_ms);
+#define DB_DEADLINE_WALL_FACTOR 10
 
 /* The bytes this connection's page cache holds now (at most about db_options.cache_kib KiB). */
 size_t db_cache_used(struct db *db);

@@ -503,9 +503,14 @@ struct db {
 	sqlite3 *conn;
 	sqlite3_stmt *stmts[S_COUNT];
 	bool writing; /* holds write_queue (between db_begin and db_commit / db_rollback) */
-	/* db_set_deadline(): CLOCK_MONOTONIC nanoseconds after which a read is interrupted (0:
-	 * none); stepping_write: the statement last taken by stmt() changes the database */
+	/* db_set_deadline(): the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID) and the
+	 * CLOCK_MONOTONIC time, in nanoseconds, after which a read is interrupted (0: none),
+	 * and the progress handler's calls since (the CPU clock is read at every 16th);
+	 * stepping_write: the statement last taken by stmt() changes the database */
 	int64_t deadline_ns;
+	int64_t wall_deadline_ns;
+	unsigned deadline_looks;
+	bool deadline_hit;
 	bool stepping_write;
 	char error[256];
 };
@@ -976,14 +981,21 @@ const char *db_last_error(struct db *db)
 }
 
 /* How many virtual machine steps run between two looks at the clock: a few microseconds of
- * work, so that a look (a vDSO clock read, tens of nanoseconds) costs under 1 %. */
+ * work, so that a look (a vDSO clock read, tens of nanoseconds) costs under 1 %. The thread's
+ * CPU clock is a system call (a few hundred nanoseconds): read at every 16th look only. */
 #define DEADLINE_CHECK_STEPS 1000
+#define DEADLINE_CPU_LOOK_MASK 15u
+
+static int64_t clock_ns(clockid_t clock)
+{
+	struct timespec t;
+	clock_gettime(clock, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
 
 static int64_t monotonic_ns(void)
 {
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
 /* SQLite's progress handler: non-zero interrupts the running statement (SQLITE_INTERRUPT,
@@ -993,7 +1005,13 @@ static int deadline_passed(void *arg)
 	struct db *db = arg;
 	if (!db->deadline_ns || db->writing || db->stepping_write)
 		return 0;
-	return monotonic_ns() >= db->deadline_ns;
+	if (db->deadline_hit || monotonic_ns() >= db->wall_deadline_ns)
+		return 1;
+	if ((db->deadline_looks++ & DEADLINE_CPU_LOOK_MASK) != 0)
+		return 0;
+	/* once passed, every later read of the request is interrupted at its first look */
+	db->deadline_hit = clock_ns(CLOCK_THREAD_CPUTIME_ID) >= db->deadline_ns;
+	return db->deadline_hit;
 }
 
 size_t db_cache_used(struct db *db)
@@ -1011,7 +1029,10 @@ void db_set_deadline(struct db *db, int64_t timeout_ms)
 		sqlite3_progress_handler(db->conn, 0, NULL, NULL);
 		return;
 	}
-	db->deadline_ns = monotonic_ns() + timeout_ms * 1000000;
+	db->deadline_ns = clock_ns(CLOCK_THREAD_CPUTIME_ID) + timeout_ms * 1000000;
+	db->wall_deadline_ns = monotonic_ns() + DB_DEADLINE_WALL_FACTOR * timeout_ms * 1000000;
+	db->deadline_looks = 0;
+	db->deadline_hit = false;
 	sqlite3_progress_handler(db->conn, DEADLINE_CHECK_STEPS, deadline_passed, db);
 }
 

@@ -1437,7 +1437,7 @@ static void test_server_worker_data_shared(void **state)
 	request(three, &r);
 	int ids[3], n = 0;
 	for (const char *p = r.raw; n < 3 && (p = strstr(p, "{\"slot\":")); p++)
-		ids[n++] = atoi(p + strlen("{\"slot\":"));
+		ids[n++] = (int)strtol(p + strlen("{\"slot\":"), NULL, 10);
 	assert_int_equal(n, 3);
 	assert_true(ids[0] > 0);
 	assert_int_equal(ids[1], ids[0]);

@@ -285,6 +285,19 @@ static void pause_ms(long ms)
 	nanosleep(&t, NULL);
 }
 
+/* Computes for ms milliseconds of this thread's CPU time. */
+static void burn_cpu_ms(long ms)
+{
+	struct timespec t0, t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+	volatile unsigned sink = 0;
+	do {
+		for (int i = 0; i < 10000; i++)
+			sink += (unsigned)i;
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
+}
+
 static void test_deadline(void **state)
 {
 	struct fixture *f = *state;
@@ -300,9 +313,9 @@ static void test_deadline(void **state)
 	struct db_patient_key next;
 	size_t n = 0;
 
-	/* a deadline already past interrupts the read */
+	/* a deadline already past interrupts the read: the thread computed longer than the bound */
 	db_set_deadline(f->db, 1);
-	pause_ms(3);
+	burn_cpu_ms(3);
 	assert_int_equal(db_patient_search(f->db, f->st, "DU", false, 0, NULL, 200, &f->arena,
 					   &found, &n, &next),
 			 ERR_TIMEOUT);
@@ -335,7 +348,7 @@ static void test_deadline(void **state)
 	}
 	assert_int_equal(db_commit(f->db), COOP_OK);
 	db_set_deadline(f->db, 1);
-	pause_ms(3);
+	burn_cpu_ms(3);
 	assert_int_equal(db_session_purge(f->db, 10), COOP_OK);
 	struct db_session gone;
 	assert_int_equal(db_session_get(f->db, "t299", &f->arena, &gone), ERR_NOT_FOUND);
@@ -345,9 +358,23 @@ static void test_deadline(void **state)
 					   &found, &n, &next),
 			 COOP_OK);
 	assert_int_equal(n, 200);
+	/* waiting is not computing: a thread that waited (for the CPUs, say) longer than the bound
+	 * but computed less still reads... */
+	db_set_deadline(f->db, 50);
+	pause_ms(100);
+	assert_int_equal(db_patient_search(f->db, f->st, "DU", false, 0, NULL, 200, &f->arena,
+					   &found, &n, &next),
+			 COOP_OK);
+	assert_int_equal(n, 200);
+	/* ...until DB_DEADLINE_WALL_FACTOR times the bound has passed on the clock */
+	db_set_deadline(f->db, 5);
+	pause_ms(5 * DB_DEADLINE_WALL_FACTOR + 10);
+	assert_int_equal(db_patient_search(f->db, f->st, "DU", false, 0, NULL, 200, &f->arena,
+					   &found, &n, &next),
+			 ERR_TIMEOUT);
 	/* and with none */
 	db_set_deadline(f->db, 1);
-	pause_ms(3);
+	burn_cpu_ms(3);
 	db_set_deadline(f->db, 0);
 	assert_int_equal(db_patient_search(f->db, f->st, "DU", false, 0, NULL, 200, &f->arena,
 					   &found, &n, &next),
