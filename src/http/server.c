@@ -67,7 +67,6 @@ struct http_gate {
  * through a pathway sends its next write a moment after the previous answer. */
 #define HTTP_GATE_WRITE_LINGER_NS (20ull * 1000 * 1000)
 
-
 /* A read handed to a read thread by the pool thread that received it, which waits. */
 struct http_read_job {
 	struct http_ctx *ctx;
@@ -80,9 +79,9 @@ struct http_read_job {
  * reads and writes want the same CPUs, the kernel's scheduler gives them to the writes (a write
  * computing while readers saturate the server keeps most of a CPU, not an equal share). Each
  * pool thread hands its reads to the same read thread, its partner: a client's keep-alive
- * connection stays on one pool thread, so its reads keep finding the same warm database
- * connection (the store keeps one per thread). As many read threads as pool threads; if the
- * system refused some, pool threads share them. */
+ * connection stays on one pool thread, so its reads and writes keep finding the same warm
+ * database connection (kept in the pool thread's worker data slot: http_request_worker_data()).
+ * As many read threads as pool threads; if the system refused some, pool threads share them. */
 struct http_reader {
 	struct http_server *srv;
 	pthread_t thread;
