@@ -103,6 +103,10 @@ enum coop_err billing_episode(const struct billing_episode_in *in,
 	}
 	if (in->structure == BILLING_CDS && !in->nir_valid)
 		block(out, BILLING_BLOCKED_CDS_NO_NIR);
+	if ((in->structure == BILLING_MSP || in->structure == BILLING_CDS) && !in->aci_signatory)
+		block(out, BILLING_BLOCKED_NOT_ACI);
+	if (!in->adhesion_in_force)
+		block(out, BILLING_BLOCKED_NO_ADHESION);
 out:
 	if (err != COOP_OK)
 		memset(out, 0, sizeof *out);
@@ -119,6 +123,11 @@ const char *billing_reason_fr(enum billing_reason r)
 	case BILLING_BLOCKED_CDS_NO_NIR:
 		return "Centre de santé : le NIR du patient est absent ou invalide, la facturation "
 		       "SESAM-Vitale est impossible.";
+	case BILLING_BLOCKED_NOT_ACI:
+		return "La structure n'est pas signataire de l'accord conventionnel "
+		       "interprofessionnel (ACI) : le forfait ne peut pas lui être versé.";
+	case BILLING_BLOCKED_NO_ADHESION:
+		return "L'adhésion de l'équipe au protocole ne couvre pas le jour de la décision.";
 	}
 	return "Motif de blocage inconnu.";
 }

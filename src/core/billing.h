@@ -15,7 +15,10 @@
  *      blocker); one whose second-contact tariffs leave that day uncovered is blocked.
  *   4. Blockers: no flat-fee tariff in force on the decision day; a centre de santé bills through
  *      SESAM-Vitale with the patient's real NIR, so without a valid NIR (checked by the caller
- *      with core/ident.h) its lines are blocked. A blocked episode keeps its due lines (what it
+ *      with core/ident.h) its lines are blocked; the forfait is paid to MSP and centres de
+ *      santé signatories of the ACI (arrêté du 10 septembre 2020, reg. §6), so a non-signatory
+ *      one is blocked; so is an episode whose decision day the team's adhesion to the protocol
+ *      does not cover. A blocked episode keeps its due lines (what it
  *      would bill) and its reasons, in French, for the coordinator to resolve.
  *   5. Non-cumulation: the fee cannot be combined with ordinary billing by the same
  *      professionals (the délégué or the délégant) for the same patient on the decision day or
@@ -74,6 +77,9 @@ struct billing_episode_in {
 	bool second_contact_in_window;   /* within the protocol's window (pathway.h) */
 	enum billing_structure structure;
 	bool nir_valid;                  /* the patient's NIR is present and valid (core/ident.h) */
+	bool aci_signatory;              /* the MSP or CDS signed the ACI (read for them only) */
+	bool adhesion_in_force;          /* the team's adhesion to the protocol covers the
+	                                  * decision day */
 	int64_t delegue_id, delegant_id; /* the professionals of the episode */
 };
 
@@ -81,6 +87,8 @@ enum billing_reason {
 	BILLING_BLOCKED_NO_FLAT_TARIFF,   /* no flat-fee tariff in force on the decision day */
 	BILLING_BLOCKED_NO_SECOND_TARIFF, /* no second-contact tariff in force on its day */
 	BILLING_BLOCKED_CDS_NO_NIR,       /* centre de santé without a valid NIR */
+	BILLING_BLOCKED_NOT_ACI,          /* MSP or centre de santé not signatory of the ACI */
+	BILLING_BLOCKED_NO_ADHESION,      /* no adhesion to the protocol on the decision day */
 };
 
 enum billing_not_due {
@@ -96,7 +104,7 @@ struct billing_line {
 	coop_date day; /* the day whose tariff applies */
 };
 
-enum { BILLING_MAX_LINES = 2, BILLING_MAX_REASONS = 3 };
+enum { BILLING_MAX_LINES = 2, BILLING_MAX_REASONS = 5 };
 
 struct billing_out {
 	enum billing_not_due due;

@@ -38,7 +38,8 @@ static int setup(void **state)
 static struct billing_episode_in included(coop_date d)
 {
 	return (struct billing_episode_in){.outcome = BILLING_INCLUDED, .decision_day = d,
-		.structure = BILLING_MSP, .nir_valid = true, .delegue_id = 1, .delegant_id = 2};
+		.structure = BILLING_MSP, .nir_valid = true, .aci_signatory = true,
+		.adhesion_in_force = true, .delegue_id = 1, .delegant_id = 2};
 }
 
 static void test_included_flat_fee(void **state)
@@ -185,6 +186,36 @@ static void test_blockers(void **state)
 	in.nir_valid = false;
 	assert_int_equal(billing_episode(&in, tariffs, 3, &out), COOP_OK);
 	assert_int_equal(out.n_blocked, 0);
+	/* an MSP or a CDS not signatory of the ACI is blocked; a CPTS is not asked */
+	in.nir_valid = true;
+	in.aci_signatory = false;
+	assert_int_equal(billing_episode(&in, tariffs, 3, &out), COOP_OK);
+	assert_int_equal(out.n_blocked, 1);
+	assert_int_equal(out.blocked[0], BILLING_BLOCKED_NOT_ACI);
+	assert_non_null(strstr(billing_reason_fr(out.blocked[0]), "ACI"));
+	in.structure = BILLING_CDS;
+	assert_int_equal(billing_episode(&in, tariffs, 3, &out), COOP_OK);
+	assert_int_equal(out.blocked[0], BILLING_BLOCKED_NOT_ACI);
+	in.structure = BILLING_CPTS;
+	assert_int_equal(billing_episode(&in, tariffs, 3, &out), COOP_OK);
+	assert_int_equal(out.n_blocked, 0);
+	/* no adhesion on the decision day */
+	in.adhesion_in_force = false;
+	assert_int_equal(billing_episode(&in, tariffs, 3, &out), COOP_OK);
+	assert_int_equal(out.n_blocked, 1);
+	assert_int_equal(out.blocked[0], BILLING_BLOCKED_NO_ADHESION);
+	assert_non_null(strstr(billing_reason_fr(out.blocked[0]), "adhésion"));
+	/* every reason at once: all listed */
+	in = included(day(2020, 9, 9));
+	in.structure = BILLING_CDS;
+	in.nir_valid = false;
+	in.aci_signatory = false;
+	in.adhesion_in_force = false;
+	assert_int_equal(billing_episode(&in, tariffs, 3, &out), COOP_OK);
+	assert_int_equal(out.n_blocked, 4);
+	in.nir_valid = false;
+	in.aci_signatory = true;
+	in.adhesion_in_force = true;
 	/* nothing due, nothing blocked, even in a CDS without NIR */
 	in.structure = BILLING_CDS;
 	in.outcome = BILLING_EXIT_AFTER_EXAM;
