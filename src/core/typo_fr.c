@@ -59,11 +59,6 @@ static bool is_mark(uint32_t cp)
 	return is_tight(cp) || cp == ':';
 }
 
-static bool is_digit(uint32_t cp)
-{
-	return cp >= '0' && cp <= '9';
-}
-
 /* what may follow a mark that ends a word; 0 is the end of the text */
 static bool ends_word(uint32_t cp)
 {
@@ -124,8 +119,7 @@ enum coop_err typo_fr(const char *in, size_t len, char *out, size_t cap, size_t 
 		uint32_t next = peek(in, len, i + k);
 		bool after_word = o.last != 0 && !is_space(o.last) && o.last != '\n' &&
 			o.last != '\r' && o.last != '\t' && !is_mark(o.last) && o.last != LAQUO;
-		if (is_mark(cp) && after_word && ends_word(next) &&
-			!(cp == ':' && is_digit(o.last) && is_digit(next)))
+		if (is_mark(cp) && after_word && ends_word(next))
 			put(&o, cp == ':' ? NBSP : NNBSP);
 		else if (cp == RAQUO && o.last != 0 && !is_space(o.last) && o.last != '\n' &&
 			o.last != '\r' && o.last != '\t' && o.last != LAQUO)

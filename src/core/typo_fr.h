@@ -8,7 +8,7 @@
  * becomes exactly the right space; where none stands, one is inserted — before ; ! ? : only
  * when the mark ends a word (it is followed by the end of the text, a space, a line end or a
  * closing mark: » " ' ) . , ; ! ?) and follows a character that is not a space, a line end or
- * another of those marks, and before : never between two digits. So "10:30", "https://x",
+ * another of those marks (so never between two digits). So "10:30", "https://x",
  * "a;b" and "?!" are left as they are. Straight quotes "x" are left alone. The result of a
  * second pass is the result of the first (idempotent).
  *
