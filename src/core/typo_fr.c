@@ -118,7 +118,7 @@ enum coop_err typo_fr(const char *in, size_t len, char *out, size_t cap, size_t 
 		}
 		uint32_t next = peek(in, len, i + k);
 		bool after_word = o.last != 0 && !is_space(o.last) && o.last != '\n' &&
-			o.last != '\r' && o.last != '\t' && !is_mark(o.last) && o.last != LAQUO;
+			o.last != '\r' && o.last != '\t' && !is_mark(o.last);
 		if (is_mark(cp) && after_word && ends_word(next))
 			put(&o, cp == ':' ? NBSP : NNBSP);
 		else if (cp == RAQUO && o.last != 0 && !is_space(o.last) && o.last != '\n' &&

@@ -105,6 +105,32 @@ static void test_errors(void **state)
 	assert_string_equal(out, "");
 }
 
+/* idempotence on many texts made of the characters that matter (a fixed pseudo-random
+ * sequence, the same on every run) */
+static void test_idempotent_random(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {"a", "é", " ", NBSP, NNBSP, THIN, "«", "»", "!", "?",
+		":", ";", "\n", "1", "\"", ".", "/", ")"};
+	const size_t np = sizeof pieces / sizeof pieces[0];
+	uint32_t seed = 12345;
+	for (int round = 0; round < 20000; round++) {
+		char in[128], once[512], twice[512];
+		size_t len = 0, n1, n2;
+		seed = seed * 1103515245u + 12345u;
+		int count = (int)(seed >> 16) % 24;
+		for (int i = 0; i < count; i++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 16) % np];
+			memcpy(in + len, p, strlen(p));
+			len += strlen(p);
+		}
+		assert_int_equal(typo_fr(in, len, once, sizeof once, &n1), COOP_OK);
+		assert_int_equal(typo_fr(once, n1, twice, sizeof twice, &n2), COOP_OK);
+		assert_string_equal(once, twice);
+	}
+}
+
 static void money(int64_t c, const char *want)
 {
 	char buf[MONEY_FR_MAX];
@@ -150,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_guillemets),
 		cmocka_unit_test(test_left_alone),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_idempotent_random),
 		cmocka_unit_test(test_money),
 		cmocka_unit_test(test_date_reused),
 	};
