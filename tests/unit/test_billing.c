@@ -298,6 +298,35 @@ static void test_share(void **state)
 	assert_int_equal(out[0], -9);
 }
 
+/* the parts add up to the total and each is within a cent of its exact share, on many totals
+ * and keys (a fixed pseudo-random sequence) */
+static void test_share_random(void **state)
+{
+	(void)state;
+	uint32_t seed = 7;
+	for (int round = 0; round < 5000; round++) {
+		int64_t keys[16], out[16], sum_keys = 0, sum = 0;
+		seed = seed * 1103515245u + 12345u;
+		size_t n = 1 + (seed >> 16) % 16;
+		seed = seed * 1103515245u + 12345u;
+		int64_t total = (int64_t)(seed >> 8);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			keys[i] = (seed >> 16) % 50;
+			sum_keys += keys[i];
+		}
+		if (sum_keys == 0)
+			continue;
+		assert_int_equal(billing_share(total, keys, n, out), COOP_OK);
+		for (size_t i = 0; i < n; i++) {
+			int64_t floor_share = total * keys[i] / sum_keys;
+			assert_true(out[i] == floor_share || out[i] == floor_share + 1);
+			sum += out[i];
+		}
+		assert_int_equal(sum, total);
+	}
+}
+
 static void test_aci_and_bonus(void **state)
 {
 	(void)state;
@@ -326,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_bad_tariffs),
 		cmocka_unit_test(test_cumulation),
 		cmocka_unit_test(test_share),
+		cmocka_unit_test(test_share_random),
 		cmocka_unit_test(test_aci_and_bonus),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
