@@ -1,5 +1,8 @@
 /*
- * test_tables.c — the table model's bounds (out/table.h) and the CSV writer (out/csv.h).
+ * test_tables.c — the table model's bounds (out/table.h), the CSV writer (out/csv.h) and the
+ * XLSX writer's errors (out/xlsx.h). With the arguments `--write-xlsx PATH` it writes the
+ * fixture workbook instead and exits: tests/cli/tables_check.py reads it back with openpyxl
+ * and checks every cell.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +17,7 @@
 
 #include "out/csv.h"
 #include "out/table.h"
+#include "out/xlsx.h"
 
 /* ---- the fixture: one table with every type, the same one the XLSX check reads ---- */
 
@@ -269,8 +273,61 @@ static void test_table_bounds(void **state)
 	assert_int_equal(table_check(&t), COOP_OK);
 }
 
-int main(void)
+/* ---- XLSX: its errors (tables_check.py checks the cells) ---- */
+
+static void test_xlsx_errors(void **state)
 {
+	(void)state;
+	struct table t, u;
+	char path[] = "/tmp/coop-test-tables-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	remove(path);
+	fixture(&t);
+	const struct table *one[] = {&t};
+	assert_int_equal(xlsx_write(path, one, 1, NULL), COOP_OK);
+	assert_int_equal(access(path, F_OK), 0);
+	remove(path);
+
+	/* two sheets of the same name (Excel ignores case) */
+	u = t;
+	u.name = "SEMESTRE";
+	const struct table *two[] = {&t, &u};
+	assert_int_equal(xlsx_write(path, two, 2, NULL), ERR_INVALID);
+	assert_int_equal(access(path, F_OK), -1);
+	u.name = "Autre";
+	assert_int_equal(xlsx_write(path, two, 2, NULL), COOP_OK);
+	remove(path);
+
+	/* a bad table, no table, an unwritable place */
+	u.ncols = 0;
+	assert_int_equal(xlsx_write(path, two, 2, NULL), ERR_INVALID);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(xlsx_write(path, one, 0, NULL), ERR_INVALID);
+	assert_int_equal(xlsx_write("/nonexistent-dir/x.xlsx", one, 1, NULL), ERR_IO);
+}
+
+/* Writes the fixture as two sheets: "Semestre" and an empty "Vide". */
+static int write_xlsx(const char *path)
+{
+	struct table t;
+	fixture(&t);
+	static const struct table_col vide_cols[] = {{"Rien", TABLE_TEXT}};
+	struct table vide = {.name = "Vide", .ncols = 1, .cols = vide_cols};
+	const struct table *sheets[] = {&t, &vide};
+	enum coop_err e = xlsx_write(path, sheets, 2, NULL);
+	if (e != COOP_OK) {
+		fprintf(stderr, "xlsx_write : %s\n", err_str(e));
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "--write-xlsx") == 0)
+		return write_xlsx(argv[2]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_default),
 		cmocka_unit_test(test_csv_comma_no_bom),
@@ -281,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_csv_dates_and_texts),
 		cmocka_unit_test(test_csv_write_file),
 		cmocka_unit_test(test_table_bounds),
+		cmocka_unit_test(test_xlsx_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
