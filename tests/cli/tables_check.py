@@ -28,7 +28,7 @@ def main():
         path = os.path.join(tmp, "fixture.xlsx")
         subprocess.run([exe, "--write-xlsx", path], check=True)
         wb = openpyxl.load_workbook(path)
-        check(wb.sheetnames == ["Semestre", "Vide"], f"sheets {wb.sheetnames}")
+        check(wb.sheetnames == ["Semestre", "Vide", "Dates"], f"sheets {wb.sheetnames}")
         ws = wb["Semestre"]
         check(ws.freeze_panes == "A2", f"freeze_panes {ws.freeze_panes}")
         headers = ["Nom", "Actes", "Montant dû", "Date de décision", "Taux"]
@@ -80,6 +80,12 @@ def main():
         vide = wb["Vide"]
         check(vide.cell(row=1, column=1).value == "Rien", "sheet Vide: header")
         check(vide.freeze_panes == "A2", f"sheet Vide: freeze_panes {vide.freeze_panes}")
+        dates = wb["Dates"]
+        for r, want in enumerate([(1900, 1, 1), (1900, 2, 28), (1900, 3, 1), (2026, 7, 1),
+                                  (2199, 12, 31)], start=2):
+            cell = dates.cell(row=r, column=1)
+            check(cell.value == datetime.datetime(*want), f"Dates!{cell.coordinate}: {cell.value!r}")
+            check(cell.number_format == "dd/mm/yyyy", f"Dates!{cell.coordinate} format")
     if failures:
         for f in failures:
             print("ÉCHEC :", f)

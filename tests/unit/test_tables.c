@@ -308,15 +308,22 @@ static void test_xlsx_errors(void **state)
 	assert_int_equal(xlsx_write("/nonexistent-dir/x.xlsx", one, 1, NULL), ERR_IO);
 }
 
-/* Writes the fixture as two sheets: "Semestre" and an empty "Vide". */
+/* Writes the fixture as three sheets: "Semestre", an empty "Vide", and "Dates" around
+ * Excel's 1900 leap-year bug and at the ends of the range. */
 static int write_xlsx(const char *path)
 {
 	struct table t;
 	fixture(&t);
 	static const struct table_col vide_cols[] = {{"Rien", TABLE_TEXT}};
 	struct table vide = {.name = "Vide", .ncols = 1, .cols = vide_cols};
-	const struct table *sheets[] = {&t, &vide};
-	enum coop_err e = xlsx_write(path, sheets, 2, NULL);
+	static const struct table_col date_cols[] = {{"Jour", TABLE_DATE}};
+	struct table_cell days[] = {{.date = date_from_ymd(1900, 1, 1)},
+		{.date = date_from_ymd(1900, 2, 28)}, {.date = date_from_ymd(1900, 3, 1)},
+		{.date = date_from_ymd(2026, 7, 1)}, {.date = date_from_ymd(2199, 12, 31)}};
+	struct table dates = {.name = "Dates", .ncols = 1, .cols = date_cols, .nrows = 5,
+		.cells = days};
+	const struct table *sheets[] = {&t, &vide, &dates};
+	enum coop_err e = xlsx_write(path, sheets, 3, NULL);
 	if (e != COOP_OK) {
 		fprintf(stderr, "xlsx_write : %s\n", err_str(e));
 		return 1;
