@@ -148,8 +148,9 @@ enum coop_err csv_write_file(const char *path, const struct table *t, const stru
 		if (sb.data)
 			sb.data[0] = '\0';
 		csv_row(&sb, t, r == 0 ? SIZE_MAX : r - 1, o->sep);
+		/* a row over the strbuf's bound (or out of memory) */
 		if (!strbuf_ok(&sb)) {
-			e = ERR_NOMEM;
+			e = ERR_TOO_LARGE;
 			goto out;
 		}
 		if (fwrite(sb.data, 1, sb.len, f) != sb.len) {

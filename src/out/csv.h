@@ -35,7 +35,8 @@ COOP_MUST_CHECK enum coop_err csv_render(const struct table *t, const struct csv
 	struct strbuf *out);
 
 /* Writes t as CSV to the file path (created or replaced), one row at a time. The errors of
- * csv_render(), and ERR_IO when the file cannot be written (a partial file is removed). */
+ * csv_render() (ERR_TOO_LARGE for a row over the strbuf bound), and ERR_IO when the file
+ * cannot be written (a partial file is removed). */
 COOP_MUST_CHECK enum coop_err csv_write_file(const char *path, const struct table *t,
 	const struct csv_options *o);
 

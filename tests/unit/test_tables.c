@@ -116,6 +116,18 @@ static void test_csv_tab_and_bad_separator(void **state)
 	free(s);
 }
 
+/* A buffer too small for the table: ERR_TOO_LARGE, never a silently cut text. */
+static void test_csv_overflow(void **state)
+{
+	(void)state;
+	struct table t;
+	struct strbuf sb = STRBUF_INIT;
+	sb.limit = 40;
+	fixture(&t);
+	assert_int_equal(csv_render(&t, NULL, &sb), ERR_TOO_LARGE);
+	strbuf_free(&sb);
+}
+
 static void test_csv_defaults(void **state)
 {
 	(void)state;
@@ -340,6 +352,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_csv_comma_no_bom),
 		cmocka_unit_test(test_csv_tab_and_bad_separator),
 		cmocka_unit_test(test_csv_defaults),
+		cmocka_unit_test(test_csv_overflow),
 		cmocka_unit_test(test_csv_money),
 		cmocka_unit_test(test_csv_percent),
 		cmocka_unit_test(test_csv_dates_and_texts),
