@@ -2,7 +2,7 @@
  * billing.h — what an episode of a coopération protocol bills, what blocks it, the acts it
  * cannot be combined with, and how a structure's fees are shared.
  *
- * The rules (README §7, reg. §6, PLAN12 §1.4), stated once:
+ * The rules (domain README §7, regulatory research §6), stated once:
  *   1. The flat fee (BILLING_FLAT_FEE) is due for a patient included in the protocol, and for a
  *      patient reoriented to a physician who sees them again (revoyure) on the decision day or
  *      the next (pathway_revoyure_last_day()). It is not due on an exit after the délégué's exam
@@ -16,7 +16,7 @@
  *   4. Blockers: no flat-fee tariff in force on the decision day; a centre de santé bills through
  *      SESAM-Vitale with the patient's real NIR, so without a valid NIR (checked by the caller
  *      with core/ident.h) its lines are blocked; the forfait is paid to MSP and centres de
- *      santé signatories of the ACI (arrêté du 10 septembre 2020, reg. §6), so a non-signatory
+ *      santé signatories of the ACI (arrêté du 10 septembre 2020, regulatory research §6), so a non-signatory
  *      one is blocked; so is an episode whose decision day the team's adhesion to the protocol
  *      does not cover. A blocked episode keeps its due lines (what it
  *      would bill) and its reasons, in French, for the coordinator to resolve.

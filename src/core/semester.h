@@ -2,7 +2,7 @@
  * semester.h — the half-years of reporting and billing.
  *
  * A semester is a year and a half: half 1 runs from 1 January to 30 June, half 2 from 1 July to
- * 31 December (README §7: payment periods end on 30 June and 31 December). Its text form is
+ * 31 December (domain README §7: payment periods end on 30 June and 31 December). Its text form is
  * "YYYY-S1" or "YYYY-S2". The day a semester is paid is not a rule of this module: it comes from
  * the financing data (reporting/financement.yaml) and is the caller's business.
  *
