@@ -931,7 +931,6 @@ struct trace_record {
 	int64_t at, account_id, structure_id, entity_id;
 	const char *action, *entity;
 	char *after_json; /* malloc'd, or NULL */
-	enum coop_err result;
 	struct trace_record *next;
 };
 
@@ -1105,8 +1104,7 @@ bool api_trace_read(struct api_ctx *c, const char *action, const char *entity, i
 				   .action = action,
 				   .entity = entity,
 				   .after_json = what ? json_dumps(what, JSON_COMPACT)
-						      : NULL,
-				   .result = ERR_INTERNAL};
+						      : NULL};
 	if (what && !rec.after_json) {
 		api_fail(c, API_ERR_INTERNAL, NULL, NULL);
 		return false;

@@ -89,7 +89,6 @@ struct http_reader {
 	pthread_cond_t work;
 	struct http_read_job *head, *tail;
 	bool stop;
-	int nice_set; /* nice the thread got (-100: setpriority failed) */
 };
 
 struct http_readers {
@@ -1120,9 +1119,10 @@ static void *http_read_thread(void *arg)
 	if (errno)
 		base = 0;
 	int want = base + (int)r->srv->cfg.read_nice > 19 ? 19 : base + (int)r->srv->cfg.read_nice;
-	int ok = setpriority(PRIO_PROCESS, 0, want);
+	/* refused (a sandbox forbidding it): the reads run at the pool's priority, the gate still
+	 * bounds them */
+	(void)setpriority(PRIO_PROCESS, 0, want);
 	pthread_mutex_lock(&r->lock);
-	r->nice_set = ok == 0 ? want : -100;
 	for (;;) {
 		while (!r->head && !r->stop)
 			pthread_cond_wait(&r->work, &r->lock);
